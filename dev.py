@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Set up papercat in a local virtual environment and run it: the README's two commands.
+
+    python3 dev.py build   # build the site from content/ into site/, and say how to open it
+    python3 dev.py test    # run the whole test suite, browser tests included
+
+Needs only Python 3.11+ and the package registries. The environment lives in .venv/ and is
+reinstalled whenever pyproject.toml changes. Any other arguments go to ``papercat``
+(``python3 dev.py serve``, ``python3 dev.py ingest --verbose``) or, after ``test``, to pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".papercat-installed"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def run(*cmd: str | Path, **kwargs: object) -> None:
+    print("+ " + " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+
+
+def ensure_env() -> None:
+    """Create .venv and install papercat with its test tools, once per change of pyproject.toml."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"papercat needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not PYTHON.exists():
+        print(f"creating a virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]")
+    STAMP.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium; install it when it is missing and we may."""
+    if CHROMIUM.exists() or shutil.which("chromium"):
+        return
+    apt = shutil.which("apt-get")
+    if apt is None or (hasattr(os, "geteuid") and os.geteuid() != 0):
+        sys.exit("the browser tests need Chromium at /usr/bin/chromium: install Debian's `chromium` package")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(apt, "update", "-qq", env=env)
+    run(apt, "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core", env=env)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0
+    ensure_env()
+    command, rest = argv[0], argv[1:]
+    if command == "test":
+        ensure_chromium()
+        return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+    return subprocess.call([str(BIN / "papercat"), command, *rest], cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,54 @@
+"""The catalogue on disk: JSON Lines, one paper a line, sorted by id, byte-identical across runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .model import Paper, Rejected
+
+
+def dumps_line(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so a reader sees the old content or the new, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def catalogue_text(papers: Iterable[Paper]) -> str:
+    return "".join(dumps_line(p.to_dict()) + "\n" for p in sorted(papers, key=lambda p: p.id))
+
+
+def rejections_text(rejected: Iterable[Rejected]) -> str:
+    return "".join(dumps_line(r.to_dict()) + "\n" for r in sorted(rejected, key=lambda r: (r.file, r.line)))
+
+
+def write_catalogue(papers: Iterable[Paper], path: Path) -> None:
+    write_atomic(path, catalogue_text(papers))
+
+
+def write_rejections(rejected: Iterable[Rejected], path: Path) -> None:
+    write_atomic(path, rejections_text(rejected))
+
+
+def read_catalogue(path: Path) -> list[Paper]:
+    papers = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                papers.append(Paper.from_dict(json.loads(line)))
+    return papers

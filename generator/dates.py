@@ -1,0 +1,103 @@
+"""Dates as listings print them, and the year-less ones resolved against the capture date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+# "Jul 13, 2023", "Jul 13 2023", "May 18", each optionally followed by an upvote count.
+# A year is four digits in 1900-2099; any other trailing number is an upvote count.
+LISTING_DATE = re.compile(
+    rf"^(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})"
+    r"(?:(?:,\s*|\s+)(?P<year>(?:19|20)\d\d)(?!\d))?"
+    r"(?:\s+(?P<upvotes>\d{1,7}))?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingDate:
+    """A date as printed in a listing: the year may be missing."""
+
+    month: int
+    day: int
+    year: int | None
+    upvotes: int | None
+
+    def resolve(self, captured: dt.date | None) -> dt.date | None:
+        """The calendar date, taking a missing year from the capture date (None when it can't be known)."""
+        if self.year is not None:
+            return _safe_date(self.year, self.month, self.day)
+        if captured is None:
+            return None
+        return resolve_yearless_date(self.month, self.day, captured)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_listing_date(text: str) -> ListingDate | None:
+    """Parse ``Jul 13, 2023``, ``Jun 9 2`` (year-less, 2 upvotes) and the like; None if it is not a date line."""
+    match = LISTING_DATE.match(text.strip())
+    if not match:
+        return None
+    month = MONTHS[match.group("month").lower()]
+    day = int(match.group("day"))
+    year = int(match.group("year")) if match.group("year") else None
+    if not 1 <= day <= 31 or _safe_date(year or 2000, month, day) is None:
+        return None
+    upvotes = int(match.group("upvotes")) if match.group("upvotes") else None
+    return ListingDate(month=month, day=day, year=year, upvotes=upvotes)
+
+
+def resolve_yearless_date(month: int, day: int, captured: dt.date) -> dt.date | None:
+    """The latest ``month``/``day`` on or before the capture date (``Dec 30`` captured Jan 5 is last year)."""
+    for year in range(captured.year, captured.year - 8, -1):
+        candidate = _safe_date(year, month, day)
+        if candidate is not None and candidate <= captured:
+            return candidate
+    return None
+
+
+def parse_iso_date(value: object) -> tuple[str, str] | None:
+    """Parse a curator's date (``2024``, ``2024-07`` or ``2024-07-13``, or a YAML date) into (iso, precision)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat(), "day"
+    if isinstance(value, int) and 1000 <= value <= 9999:
+        return f"{value:04d}-01-01", "year"
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-01-01", "year"
+    if re.fullmatch(r"\d{4}-\d{2}", text) and _safe_date(int(text[:4]), int(text[5:]), 1):
+        return f"{text}-01", "month"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        parsed = _safe_date(int(text[:4]), int(text[5:7]), int(text[8:]))
+        return (parsed.isoformat(), "day") if parsed else None
+    listing = parse_listing_date(text)
+    if listing and listing.year:
+        resolved = listing.resolve(None)
+        return (resolved.isoformat(), "day") if resolved else None
+    return None

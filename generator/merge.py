@@ -1,0 +1,155 @@
+"""Finding the same paper across and within listings, and merging its records into one.
+
+Near-linear: exact keys (arXiv id, title, abstract, abstract prefix) go through hash maps, and
+titles with small edits are found by the sorted-neighbourhood method (sort the title keys
+forwards and backwards, compare each with its next few neighbours), never all pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from .model import DATE_PRECISIONS, Paper
+from .normalize import abstract_key, title_key
+
+FUZZY_MIN_LENGTH = 20  # shorter titles only merge on an exact match
+FUZZY_SIMILARITY = 0.92
+ABSTRACT_PREFIX = 200  # a truncated abstract still shares its first 200 characters
+NEIGHBOURS = 6
+_NUMBER = re.compile(r"\d+")
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    title: str
+    abstract: str
+
+
+def _abstracts_compatible(a: str, b: str) -> bool:
+    """Two abstracts could belong to one paper: one missing or short, a prefix of the other, or mostly the same words."""
+    if len(a) < 100 or len(b) < 100:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    if longer.startswith(shorter[: len(shorter) - 20]):
+        return True
+    wa, wb = set(a.split()), set(b.split())
+    return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.5
+
+
+def _similar_titles(a: str, b: str) -> bool:
+    if min(len(a), len(b)) < FUZZY_MIN_LENGTH:
+        return False
+    if _NUMBER.findall(a) != _NUMBER.findall(b):  # "Part 1" and "Part 2" are two papers
+        return False
+    return Indel.normalized_similarity(a, b, score_cutoff=FUZZY_SIMILARITY) >= FUZZY_SIMILARITY
+
+
+def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
+    """Groups of indexes of records that are one paper; each group sorted, groups in order of first member."""
+    keys = [_Keys(title_key(p.title), abstract_key(p.abstract)) for p in papers]
+    words = [" ".join(p.abstract.casefold().split()) for p in papers]
+    uf = _UnionFind(len(papers))
+
+    exact: dict[tuple[str, str], int] = {}
+
+    def join_on(kind: str, value: str, index: int) -> None:
+        first = exact.setdefault((kind, value), index)
+        if first != index:
+            uf.union(first, index)
+
+    for index, (paper, key) in enumerate(zip(papers, keys)):
+        if paper.arxiv_id:
+            join_on("arxiv", paper.arxiv_id, index)
+        if not paper.title_inferred and key.title:
+            join_on("title", key.title, index)
+        if len(key.abstract) >= 50:
+            join_on("abstract", key.abstract, index)
+
+    # A truncated copy of an abstract: same first 200 characters, and one is a prefix of the other.
+    by_prefix: dict[str, list[int]] = defaultdict(list)
+    for index, key in enumerate(keys):
+        if len(key.abstract) >= ABSTRACT_PREFIX:
+            by_prefix[key.abstract[:ABSTRACT_PREFIX]].append(index)
+    for members in by_prefix.values():
+        if len(members) > 1:
+            members.sort(key=lambda i: len(keys[i].abstract))
+            for shorter, longer in zip(members, members[1:]):
+                if keys[longer].abstract.startswith(keys[shorter].abstract):
+                    uf.union(shorter, longer)
+
+    # Titles with small edits: sorted neighbourhood, forwards and on reversed keys.
+    titled = [i for i, p in enumerate(papers) if not p.title_inferred and len(keys[i].title) >= FUZZY_MIN_LENGTH]
+    for order_key in (lambda i: keys[i].title, lambda i: keys[i].title[::-1]):
+        ordered = sorted(titled, key=order_key)
+        for position, index in enumerate(ordered):
+            for other in ordered[position + 1 : position + 1 + NEIGHBOURS]:
+                if uf.find(index) == uf.find(other):
+                    continue
+                if _similar_titles(keys[index].title, keys[other].title) and _abstracts_compatible(
+                    words[index], words[other]
+                ):
+                    uf.union(index, other)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in range(len(papers)):
+        groups[uf.find(index)].append(index)
+    return sorted(groups.values(), key=lambda members: members[0])
+
+
+def merge_records(records: Sequence[Paper]) -> Paper:
+    """One paper from records of the same paper: every known field and every source kept.
+
+    The first record in source order with a real (not inferred) title gives the title; the
+    longest abstract wins (others may be truncated); the most precise date wins.
+    """
+    ordered = sorted(records, key=lambda p: min(p.sources))
+    titled = [p for p in ordered if not p.title_inferred] or ordered
+    base = titled[0]
+    precision_rank = {p: i for i, p in enumerate(DATE_PRECISIONS)}
+    dated = [p for p in ordered if p.date]
+    best_date = min(dated, key=lambda p: precision_rank[p.date_precision or "year"]) if dated else None
+    authors = max((p.authors for p in ordered), key=len)
+    counts = [p.author_count for p in ordered if p.author_count is not None]
+    upvotes = [p.upvotes for p in ordered if p.upvotes is not None]
+    hints: list[str] = []
+    for paper in ordered:
+        hints.extend(h for h in paper.topic_hints if h not in hints)
+    return Paper(
+        title=base.title,
+        title_inferred=base.title_inferred,
+        abstract=max((p.abstract for p in ordered), key=len),
+        authors=list(authors),
+        author_count=max(counts + [len(authors)]) if (counts or authors) else None,
+        date=best_date.date if best_date else None,
+        date_precision=best_date.date_precision if best_date else None,
+        venue=next((p.venue for p in ordered if p.venue), None),
+        organization=next((p.organization for p in ordered if p.organization), None),
+        upvotes=max(upvotes) if upvotes else None,
+        url=next((p.url for p in ordered if p.url), None),
+        arxiv_id=next((p.arxiv_id for p in ordered if p.arxiv_id), None),
+        topic_hints=hints,
+        sources=sorted({s for p in ordered for s in p.sources}),
+    )

@@ -1,0 +1,131 @@
+"""Daily Papers pages: title, abstract, then an optional ``• N authors`` / ``·`` / date block."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ..dates import ListingDate, parse_listing_date
+from ..model import Paper, Rejected
+from .base import Block, Detection, Document, Reader, is_chrome, looks_like_abstract, split_blocks
+from .stream import Item, pair_records
+
+_AUTHOR_COUNT = re.compile(r"^[•·*\-]?\s*(\d{1,5})\s+authors?$", re.IGNORECASE)
+_AUTHOR_NAMES = re.compile(r"^[•*]\s*(.+)$")
+_SEPARATOR = re.compile(r"^[·•|\-–—]$")
+_UPVOTES = re.compile(r"^\d{1,7}$")
+
+
+def _meta_line(line: str) -> tuple[str, Any] | None:
+    """One line of an authors/date block, as (kind, value); None if the line is not one."""
+    text = line.strip()
+    if match := _AUTHOR_COUNT.match(text):
+        return "author_count", int(match.group(1))
+    if _SEPARATOR.match(text):
+        return "separator", None
+    if (date := parse_listing_date(text)) is not None:
+        return "date", date
+    if _UPVOTES.match(text):
+        return "upvotes", int(text)
+    if match := _AUTHOR_NAMES.match(text):
+        names = [n.strip() for n in re.split(r",|\band\b", match.group(1)) if n.strip()]
+        if names and all(len(n) <= 60 and not n.endswith(".") for n in names):
+            return "authors", names
+    return None
+
+
+def parse_meta_block(block: Block) -> list[tuple[str, Any]] | None:
+    parsed = [_meta_line(line) for line in block.lines]
+    # "BostonU Boston University / · / Jul 31, 2024": an organisation line in place of the author count.
+    if (
+        len(parsed) >= 2
+        and parsed[0] is None
+        and len(block.lines[0].strip()) <= 100
+        and all(p is not None for p in parsed[1:])
+        and any(p[0] == "date" for p in parsed[1:] if p)
+    ):
+        parsed[0] = ("organization", block.lines[0].strip())
+    if any(p is None for p in parsed):
+        return None
+    kinds = {kind for kind, _ in parsed}  # type: ignore[misc]
+    if kinds <= {"separator", "upvotes"}:
+        return None  # a lone number or dot is not enough to be an authors/date block
+    return parsed  # type: ignore[return-value]
+
+
+class DailyPapersReader(Reader):
+    name = "daily-papers"
+    label = "Daily Papers page (title, abstract, • N authors · date)"
+
+    def detect(self, doc: Document) -> Detection:
+        blocks = split_blocks(doc.lines)
+        meta = sum(1 for b in blocks if parse_meta_block(b) is not None and any(_AUTHOR_COUNT.match(l.strip()) or parse_listing_date(l) for l in b.lines))
+        header = any(b.text.strip().casefold() == "daily papers" for b in blocks[:12])
+        prose = sum(1 for b in blocks if len(b.lines) == 1 and looks_like_abstract(b.text))
+        if meta >= 1 and prose >= 1:
+            return Detection(min(1.0, 0.6 + 0.1 * meta), f"{meta} '• N authors · date' block(s) after title/abstract blocks")
+        if header and prose >= 1:
+            return Detection(0.7, "'Daily Papers' page header with blank-line separated title/abstract blocks")
+        return Detection(0.0, "no '• N authors' / date blocks and no 'Daily Papers' header")
+
+    def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
+        classified: list[tuple[Block, list[tuple[str, Any]] | None]] = []
+        page_date: tuple[int, ListingDate] | None = None
+        for block in split_blocks(doc.lines):
+            if all(is_chrome(line) for line in block.lines):
+                continue
+            meta = parse_meta_block(block)
+            if meta is not None and [k for k, _ in meta] == ["date"] and not classified and page_date is None:
+                page_date = (block.line, meta[0][1])  # the page's own date, above the first paper
+                continue
+            classified.append((block, meta))
+        explicit_years = [v.year for _, meta in classified if meta for k, v in meta if k == "date" and v.year]
+        captured = self._capture_date(doc, page_date, explicit_years)
+
+        items: list[Item] = []
+        for block, meta in classified:
+            if meta is None:
+                items.append(Item("text", block))
+                continue
+            fields: dict[str, Any] = {}
+            for kind, value in meta:
+                if kind == "date":
+                    resolved = value.resolve(captured)
+                    if resolved is not None:
+                        fields["date"] = resolved.isoformat()
+                        fields["date_precision"] = "day"
+                    else:
+                        doc.notice(block.line, "year-less date with no known capture year: paper left undated")
+                    if value.upvotes is not None:
+                        fields["upvotes"] = value.upvotes
+                elif kind in ("author_count", "upvotes", "authors", "organization"):
+                    fields[kind] = value
+            items.append(Item("meta", block, fields))
+        yield from pair_records(self, doc, items)
+
+    def _capture_date(
+        self, doc: Document, page_date: tuple[int, ListingDate] | None, explicit_years: list[int]
+    ) -> dt.date | None:
+        if doc.meta.captured is not None:
+            return doc.meta.captured
+        if page_date is None:
+            return None
+        line, date = page_date
+        if date.year is not None:
+            return date.resolve(None)
+        if not explicit_years:
+            doc.notice(line, "the page date has no year and no paper date gives one: year-less dates are left undated; set `captured:` in content/sources.yml")
+            return None
+        year = max(explicit_years) + 1
+        try:
+            captured = dt.date(year, date.month, date.day)
+        except ValueError:
+            return None
+        doc.notice(
+            line,
+            f"capture date {captured.isoformat()} inferred from the page date and the latest explicit year "
+            f"({year - 1}); set `captured:` in content/sources.yml to confirm it",
+        )
+        return captured

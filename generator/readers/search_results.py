@@ -1,0 +1,52 @@
+"""Search-result pages: one title line, then one abstract line, with no blank lines between."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..model import Paper, Rejected
+from .base import Block, Detection, Document, Reader, is_chrome, line_blocks, looks_like_abstract
+from .stream import Item, pair_records
+
+# Chrome words glued to the first title by scraping: "SubscribeMastering Atari, ...".
+# Only chrome that ends in a way no title starts with ("Subscribe", "... inbox!") is stripped when glued.
+_GLUED_CHROME = re.compile(r"^(?:Get trending papers in your email inbox(?: once a day)?!\s*)*(?:Subscribe)?(?=[A-Z0-9$\"'(])")
+
+
+def strip_glued_chrome(line: str) -> str:
+    stripped = line.strip()
+    match = _GLUED_CHROME.match(stripped)
+    if match and match.end() > 0:
+        return stripped[match.end() :]
+    return line
+
+
+class SearchResultsReader(Reader):
+    name = "search-results"
+    label = "search-results page (title line, abstract line, no blank lines)"
+
+    def detect(self, doc: Document) -> Detection:
+        lines = [line for line in doc.lines if line.strip() and not is_chrome(line)]
+        if len(lines) < 2:
+            return Detection(0.0, "fewer than two lines of content")
+        blank_between = sum(1 for line in doc.lines if not line.strip())
+        pairs = 0
+        for first, second in zip(lines, lines[1:]):
+            if not looks_like_abstract(first) and looks_like_abstract(second):
+                pairs += 1
+        share = pairs / max(1, len(lines) // 2)
+        if pairs and blank_between <= len(lines) // 10 and share >= 0.6:
+            return Detection(min(0.95, 0.5 + 0.5 * share), f"{pairs} title line(s) directly followed by an abstract line, no blank lines between")
+        return Detection(0.0, f"title/abstract lines not adjacent ({pairs} pairs, {blank_between} blank lines)")
+
+    def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
+        items: list[Item] = []
+        for block in line_blocks(doc.lines):
+            line = strip_glued_chrome(block.lines[0])
+            if is_chrome(line):
+                continue
+            if line != block.lines[0]:
+                doc.notice(block.line, "removed page chrome glued to the start of the line")
+            items.append(Item("text", Block(block.line, [line])))
+        yield from pair_records(self, doc, items)

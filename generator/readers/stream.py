@@ -1,0 +1,100 @@
+"""Pairing titles with abstracts in listings that print them as a stream of blocks.
+
+Daily-papers pages, search results and topic listings all print a title block followed by an
+abstract block, with optional metadata blocks (authors and date, venue) around them. The
+readers classify blocks; this module turns the classified stream into papers and rejections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..model import Paper, Rejected
+from ..titles import infer_title
+from .base import Block, Document, Reader, looks_like_abstract
+
+Kind = Literal["text", "meta", "venue"]
+
+
+@dataclass(slots=True)
+class Item:
+    kind: Kind
+    block: Block
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Pending:
+    line: int
+    raw: list[str]
+    title: str | None
+    abstract: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    has_meta: bool = False
+
+
+def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[Paper | Rejected]:
+    """Papers from a classified block stream; a title without an abstract, or metadata with no paper, is rejected."""
+    current: _Pending | None = None
+
+    def flush() -> Iterator[Paper | Rejected]:
+        nonlocal current
+        record, current = current, None
+        if record is None:
+            return
+        raw = "\n".join(record.raw)
+        if record.abstract is None:
+            yield reader.reject(doc, record.line, "title with no abstract (truncated or incomplete record)", raw)
+            return
+        inferred = record.title is None
+        title = record.title if record.title is not None else infer_title(record.abstract)
+        if inferred:
+            doc.notice(record.line, "abstract with no title: title inferred from the abstract")
+        yield reader.make_paper(
+            doc, record.line, title=title, abstract=record.abstract, raw=raw, title_inferred=inferred, **record.fields
+        )
+
+    for index, item in enumerate(items):
+        block = item.block
+        if item.kind == "text":
+            text = block.text
+            if current is not None and current.abstract is None:
+                if looks_like_abstract(text) or not _next_text_is_abstract(items, index):
+                    current.abstract = text
+                    current.raw.extend(block.lines)
+                    continue
+                # The pending title never got its abstract: this block starts the next record.
+            yield from flush()
+            if looks_like_abstract(text) and not (len(text) < 250 and _next_text_is_abstract(items, index)):
+                current = _Pending(block.line, list(block.lines), title=None, abstract=text)
+            else:
+                current = _Pending(block.line, list(block.lines), title=text)
+        elif item.kind == "venue":
+            if current is not None and "venue" not in current.fields:
+                current.fields["venue"] = item.fields["venue"]
+                current.raw.extend(block.lines)
+            else:
+                yield reader.reject(doc, block.line, "venue line with no paper", block.raw)
+        else:  # meta: authors, date, upvotes
+            if current is not None and current.abstract is not None and not current.has_meta:
+                current.fields.update(item.fields)
+                current.has_meta = True
+                current.raw.extend(block.lines)
+                yield from flush()
+            elif current is not None and current.abstract is None:
+                current.raw.extend(block.lines)
+                yield from flush()
+            else:
+                yield reader.reject(doc, block.line, "authors/date block with no paper before it", block.raw)
+    yield from flush()
+
+
+def _next_text_is_abstract(items: list[Item], index: int) -> bool:
+    for item in items[index + 1 :]:
+        if item.kind == "text":
+            return looks_like_abstract(item.block.text)
+        if item.kind == "meta":
+            return False
+    return False

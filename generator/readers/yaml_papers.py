@@ -1,0 +1,155 @@
+"""Hand-written YAML files: one paper, or a list of papers, with the record's fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from ..dates import parse_iso_date
+from ..model import Paper, Rejected
+from .base import Detection, Document, Reader
+
+FIELDS = {
+    "title": "text", "abstract": "text", "authors": "list of names", "author_count": "whole number",
+    "date": "date (YYYY, YYYY-MM or YYYY-MM-DD)", "venue": "text", "upvotes": "whole number",
+    "url": "http(s) URL", "arxiv_id": "arXiv id such as 2401.01234", "topic_hints": "list of topic names",
+}
+_ALIASES = {"topics": "topic_hints", "topic": "topic_hints", "arxiv": "arxiv_id", "author": "authors"}
+_YAML_START = re.compile(r"^(?:---\s*$|-\s+title\s*:|title\s*:|papers\s*:|-\s+abstract\s*:|abstract\s*:)", re.MULTILINE)
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loading (no Python objects) that keeps every value a plain scalar, list or mapping."""
+
+
+class YamlPapersReader(Reader):
+    name = "yaml"
+    label = "hand-written YAML (a paper or a list of papers)"
+
+    def detect(self, doc: Document) -> Detection:
+        head = "\n".join(line for line in doc.lines[:200] if not line.lstrip().startswith("#"))
+        if not _YAML_START.search(head):
+            return Detection(0.0, "no 'title:' / '- title:' / 'papers:' key at the start of a line")
+        try:
+            node = yaml.compose(doc.text, Loader=_Loader)
+        except yaml.YAMLError as err:
+            return Detection(0.5, f"looks like YAML but does not parse ({_yaml_problem(err)})")
+        if _paper_nodes(node) is None:
+            return Detection(0.0, "YAML, but not a paper or a list of papers")
+        return Detection(0.95, "YAML mapping(s) with paper fields")
+
+    def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
+        try:
+            root = yaml.compose(doc.text, Loader=_Loader)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            yield self.reject(doc, line, f"YAML syntax error: {_yaml_problem(err)}", doc.text)
+            return
+        nodes = _paper_nodes(root)
+        if nodes is None:
+            yield self.reject(doc, 1, "expected a paper (a mapping with 'title') or a list of papers", doc.text)
+            return
+        lines = doc.lines
+        for node in nodes:
+            line = node.start_mark.line + 1
+            raw = "\n".join(lines[node.start_mark.line : node.end_mark.line + 1])
+            if not isinstance(node, yaml.MappingNode):
+                yield self.reject(doc, line, "a list item that is not a mapping of paper fields", raw)
+                continue
+            try:
+                data = _Loader(raw).construct_document(node)
+                yield self._paper(doc, line, data, raw)
+            except ValueError as err:
+                yield self.reject(doc, line, str(err), raw)
+            except yaml.YAMLError as err:
+                yield self.reject(doc, line, f"YAML error: {_yaml_problem(err)}", raw)
+
+    def _paper(self, doc: Document, line: int, data: dict[Any, Any], raw: str) -> Paper | Rejected:
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            name = _ALIASES.get(str(key), str(key))
+            if name not in FIELDS:
+                raise ValueError(f"unknown field {str(key)!r} (expected one of: {', '.join(FIELDS)})")
+            values[name] = value
+        title = _text(values.pop("title", None), "title")
+        abstract = _text(values.pop("abstract", None), "abstract")
+        if not abstract and not title:
+            raise ValueError("a paper needs a 'title' and an 'abstract'")
+        if not abstract:
+            raise ValueError("'abstract' is missing or empty")
+        fields: dict[str, Any] = {}
+        if "authors" in values:
+            authors = values["authors"]
+            if isinstance(authors, str):
+                authors = [a for a in re.split(r"\s*(?:;|\band\b)\s*", authors) if a]
+            if not isinstance(authors, list) or not all(isinstance(a, (str, int, float)) for a in authors):
+                raise ValueError(f"'authors' must be a {FIELDS['authors']}, found {type(values['authors']).__name__}")
+            fields["authors"] = [str(a) for a in authors]
+        for key in ("author_count", "upvotes"):
+            if key in values and values[key] is not None:
+                if not isinstance(values[key], int) or isinstance(values[key], bool) or values[key] < 0:
+                    raise ValueError(f"{key!r} must be a {FIELDS[key]}, found {values[key]!r}")
+                fields[key] = values[key]
+        if values.get("date") is not None:
+            parsed = parse_iso_date(values["date"])
+            if parsed is None:
+                raise ValueError(f"'date' must be a {FIELDS['date']}, found {values['date']!r}")
+            fields["date"], fields["date_precision"] = parsed
+        if values.get("venue") is not None:
+            fields["venue"] = _text(values["venue"], "venue")
+        if values.get("url") is not None:
+            url = _text(values["url"], "url")
+            if not re.match(r"^https?://[^\s<>\"']+$", url):
+                raise ValueError(f"'url' must be an {FIELDS['url']}, found {url!r}")
+            fields["url"] = url
+        if values.get("arxiv_id") is not None:
+            arxiv = _text(values["arxiv_id"], "arxiv_id").removeprefix("arXiv:")
+            if not _ARXIV_ID.match(arxiv):
+                raise ValueError(f"'arxiv_id' must be an {FIELDS['arxiv_id']}, found {arxiv!r}")
+            fields["arxiv_id"] = re.sub(r"v\d+$", "", arxiv)
+        hints = values.get("topic_hints")
+        if hints is not None:
+            hints = [hints] if isinstance(hints, str) else hints
+            if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
+                raise ValueError(f"'topic_hints' must be a {FIELDS['topic_hints']}")
+            fields["topic_hints"] = hints
+        inferred = not title
+        if inferred:
+            from ..titles import infer_title
+
+            title = infer_title(abstract)
+        return self.make_paper(doc, line, title=title, abstract=abstract, raw=raw, title_inferred=inferred, **fields)
+
+
+def _text(value: Any, key: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"{key!r} must be text, found a {type(value).__name__}")
+
+
+def _paper_nodes(root: yaml.Node | None) -> list[yaml.Node] | None:
+    """The nodes that should each be a paper: the root mapping, the root list, or the list under 'papers'."""
+    if isinstance(root, yaml.MappingNode):
+        keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
+        if "papers" in keys:
+            value = next(v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "papers")
+            return list(value.value) if isinstance(value, yaml.SequenceNode) else None
+        return [root] if keys & {"title", "abstract"} else None
+    if isinstance(root, yaml.SequenceNode) and root.value:
+        first = root.value[0]
+        if isinstance(first, yaml.MappingNode):
+            return list(root.value)
+    return None
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    mark = getattr(err, "problem_mark", None)
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else str(problem)

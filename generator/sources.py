@@ -1,0 +1,74 @@
+"""``content/sources.yml``: per-file metadata for listings (capture date, venue, URL, topic, format)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+from .readers import READERS, SourceMeta
+
+SOURCES_FILE = "sources.yml"
+_KEYS = {
+    "captured": "a date YYYY-MM-DD (the day the page was captured)",
+    "venue": "text (venue of every paper in the file)",
+    "url": "the URL the page was captured from",
+    "topic": "text (the listing's topic, kept as a hint on each paper)",
+    "format": f"one of {', '.join(r.name for r in READERS)}",
+}
+
+
+def load_sources(content_dir: Path) -> tuple[dict[str, SourceMeta], list[str]]:
+    """Metadata per listing file name, and warnings (unknown keys, files that do not exist)."""
+    path = content_dir / SOURCES_FILE
+    if not path.exists():
+        return {}, []
+    label = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ConfigError(label, "(file)", "valid UTF-8 YAML", str(err).splitlines()[0]) from None
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        raise ConfigError(label, "(top level)", "a mapping of file name to metadata", type(data).__name__)
+    metas: dict[str, SourceMeta] = {}
+    warnings: list[str] = []
+    for name, entry in data.items():
+        key = str(name)
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, dict):
+            raise ConfigError(label, key, "a mapping with keys " + ", ".join(_KEYS), type(entry).__name__)
+        metas[key] = _meta(label, key, entry, warnings)
+        if not (content_dir / key).is_file():
+            warnings.append(f"{label}: {key}: no such file in {content_dir}")
+    return metas, warnings
+
+
+def _meta(label: str, name: str, entry: dict[str, Any], warnings: list[str]) -> SourceMeta:
+    for key in entry:
+        if key not in _KEYS:
+            warnings.append(f"{label}: {name}.{key}: unknown key (known: {', '.join(_KEYS)})")
+    captured = entry.get("captured")
+    if captured is not None:
+        if isinstance(captured, dt.datetime):
+            captured = captured.date()
+        elif isinstance(captured, str):
+            try:
+                captured = dt.date.fromisoformat(captured)
+            except ValueError:
+                raise ConfigError(label, f"{name}.captured", _KEYS["captured"], captured) from None
+        if not isinstance(captured, dt.date):
+            raise ConfigError(label, f"{name}.captured", _KEYS["captured"], captured)
+    for key in ("venue", "url", "topic", "format"):
+        value = entry.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(label, f"{name}.{key}", _KEYS[key], value)
+    fmt = entry.get("format")
+    if fmt is not None and fmt not in {r.name for r in READERS}:
+        raise ConfigError(label, f"{name}.format", _KEYS["format"], fmt)
+    return SourceMeta(captured=captured, venue=entry.get("venue"), url=entry.get("url"), topic=entry.get("topic"), format=fmt)

@@ -1,0 +1,189 @@
+"""Keyword-rule topic classifier.
+
+Each topic in ``topics.yml`` carries weighted terms. A paper's text is tokenised (casefolded,
+alphanumeric runs, plural ``s`` stripped), terms are matched longest-first without overlap,
+and a topic's score is the sum over its matched terms of
+``weight * (title_weight if in title) + weight * sqrt(min(abstract hits, repeat_cap))``,
+plus ``hint_weight`` when one of the paper's ``topic_hints`` names the topic. The best-scoring
+topic is primary; if no topic reaches ``min_score`` the paper goes to the fallback topic.
+Up to two further topics become secondary when their score is both ``>= secondary_min_score``
+and ``>= secondary_ratio * primary score``. Ties break by topic order in the config, so the
+result is deterministic and depends on nothing but the paper and the taxonomy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from generator.model import Paper
+
+from .taxonomy import Override, Taxonomy
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_KEEP_S = ("ss", "us", "is", "as")
+OVERRIDE_EVIDENCE = ("curator override",)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicAssignment:
+    """The topics chosen for one paper and why."""
+
+    primary: str
+    secondary: tuple[str, ...] = ()
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    overridden: bool = False
+    score: float = 0.0  # primary topic's keyword score (0 for overrides and the fallback)
+    confidence: float = 0.0  # primary score / (primary + runner-up); 1.0 for overrides
+
+
+def _stem(token: str, cache: dict[str, str]) -> str:
+    stem = cache.get(token)
+    if stem is None:
+        stem = token
+        if len(token) > 3 and token.endswith("s") and not token.endswith(_KEEP_S):
+            stem = token[:-1]
+        cache[token] = stem
+    return stem
+
+
+def tokenize(text: str, cache: dict[str, str] | None = None) -> list[str]:
+    """Casefolded alphanumeric tokens with a plural ``s`` stripped (``LLMs`` -> ``llm``)."""
+    cache = {} if cache is None else cache
+    return [_stem(t, cache) for t in _TOKEN.findall(text.casefold())]
+
+
+def normalize_hint(text: str) -> str:
+    return " ".join(tokenize(text))
+
+
+class KeywordScorer:
+    """Pre-compiled term table for one taxonomy; ``score()`` gives per-topic scores and evidence."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.slugs = taxonomy.slugs
+        self.settings = taxonomy.settings
+        self._stems: dict[str, str] = {}
+        # term id -> (topic index, weight, original term); several topics may share a term
+        self.terms: list[list[tuple[int, float, str]]] = []
+        by_ngram: dict[tuple[str, ...], int] = {}
+        for ti, topic in enumerate(taxonomy.topics):
+            for term, weight in topic.keywords.items():
+                ngram = tuple(tokenize(term, self._stems))
+                if not ngram:
+                    continue
+                tid = by_ngram.setdefault(ngram, len(self.terms))
+                if tid == len(self.terms):
+                    self.terms.append([])
+                self.terms[tid].append((ti, weight, term))
+        # first token -> [(ngram tail, term id)] longest first
+        self.by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+        for ngram, tid in by_ngram.items():
+            self.by_first.setdefault(ngram[0], []).append((ngram[1:], tid))
+        for cands in self.by_first.values():
+            cands.sort(key=lambda c: (-len(c[0]), c[0]))
+        self.hints: dict[str, list[int]] = {}
+        for ti, topic in enumerate(taxonomy.topics):
+            for hint in (topic.name, *topic.hints):
+                self.hints.setdefault(normalize_hint(hint), []).append(ti)
+
+    def _match(self, tokens: list[str], counts: dict[int, int]) -> None:
+        by_first = self.by_first
+        i, n = 0, len(tokens)
+        while i < n:
+            cands = by_first.get(tokens[i])
+            if cands is None:
+                i += 1
+                continue
+            for tail, tid in cands:
+                k = len(tail)
+                if k == 0 or tuple(tokens[i + 1 : i + 1 + k]) == tail:
+                    counts[tid] = counts.get(tid, 0) + 1
+                    i += k + 1
+                    break
+            else:
+                i += 1
+
+    def score(self, title: str, abstract: str, hints: Iterable[str] = ()) -> tuple[list[float], list[dict[str, float]]]:
+        """Per-topic scores (in taxonomy order) and per-topic {term: contribution}."""
+        title_counts: dict[int, int] = {}
+        abstract_counts: dict[int, int] = {}
+        self._match(tokenize(title, self._stems), title_counts)
+        self._match(tokenize(abstract, self._stems), abstract_counts)
+        tw = self.settings["title_weight"]
+        cap = self.settings["repeat_cap"]
+        scores = [0.0] * len(self.slugs)
+        contrib: list[dict[str, float]] = [{} for _ in self.slugs]
+        for tid in title_counts.keys() | abstract_counts.keys():
+            factor = (tw if tid in title_counts else 0.0) + math.sqrt(min(abstract_counts.get(tid, 0), cap))
+            for ti, weight, term in self.terms[tid]:
+                value = weight * factor
+                scores[ti] += value
+                contrib[ti][term] = contrib[ti].get(term, 0.0) + value
+        for hint in hints:
+            for ti in self.hints.get(normalize_hint(hint), ()):
+                scores[ti] += self.settings["hint_weight"]
+                contrib[ti][f"listing topic: {hint}"] = self.settings["hint_weight"]
+        return scores, contrib
+
+    def assign(self, title: str, abstract: str, hints: Iterable[str] = ()) -> TopicAssignment:
+        scores, contrib = self.score(title, abstract, hints)
+        fallback = self.taxonomy.fallback
+        order = sorted(
+            (i for i, s in enumerate(self.slugs) if s != fallback and scores[i] > 0),
+            key=lambda i: (-scores[i], i),
+        )
+        if not order or scores[order[0]] < self.settings["min_score"]:
+            weak = {}
+            if order:
+                weak = {fallback: ("no topic scored high enough; weak terms: " + ", ".join(_top_terms(contrib[order[0]], 3)),)}
+            else:
+                weak = {fallback: ("no topic keyword found",)}
+            return TopicAssignment(primary=fallback, evidence=weak, score=0.0, confidence=0.0)
+        best = order[0]
+        top = scores[best]
+        runner = scores[order[1]] if len(order) > 1 else 0.0
+        threshold = max(self.settings["secondary_min_score"], self.settings["secondary_ratio"] * top)
+        secondary = [i for i in order[1:3] if scores[i] >= threshold]
+        evidence = {self.slugs[i]: _top_terms(contrib[i], 5) for i in (best, *secondary)}
+        return TopicAssignment(
+            primary=self.slugs[best],
+            secondary=tuple(self.slugs[i] for i in secondary),
+            evidence=evidence,
+            score=round(top, 4),
+            confidence=round(top / (top + runner), 4),
+        )
+
+
+def _top_terms(contrib: Mapping[str, float], k: int) -> tuple[str, ...]:
+    return tuple(t for t, _ in sorted(contrib.items(), key=lambda kv: (-kv[1], kv[0]))[:k])
+
+
+def classify(
+    papers: Sequence[Paper],
+    taxonomy: Taxonomy,
+    overrides: Mapping[str, Override] | None = None,
+) -> dict[str, TopicAssignment]:
+    """Assign a primary topic (and up to two secondary ones) to every paper, keyed by ``paper.id``."""
+    scorer = KeywordScorer(taxonomy)
+    overrides = overrides or {}
+    result: dict[str, TopicAssignment] = {}
+    for paper in papers:
+        pinned = overrides.get(paper.id)
+        if pinned is not None:
+            secondary = tuple(s for s in pinned.secondary if s != pinned.primary)[:2]
+            result[paper.id] = TopicAssignment(
+                primary=pinned.primary,
+                secondary=secondary,
+                evidence={slug: OVERRIDE_EVIDENCE for slug in (pinned.primary, *secondary)},
+                overridden=True,
+                score=0.0,
+                confidence=1.0,
+            )
+            continue
+        title = "" if paper.title_inferred else paper.title
+        result[paper.id] = scorer.assign(title, paper.abstract, paper.topic_hints)
+    return result

@@ -1,0 +1,222 @@
+"""Measure the classifier against hand labels (``tests/data/topic_labels.yml``).
+
+Labels are matched to papers by normalised title (casefolded, alphanumerics only) or, for
+listings without titles, by the normalised start of the abstract (``abstract_start``).
+Labels whose paper is not found are reported in ``EvalReport.missing``, never dropped
+silently. Papers pinned by a curator override are excluded (``EvalReport.excluded``).
+
+Per topic: ``support`` = labelled papers whose primary label is the topic; ``recall`` = share
+of those whose predicted primary is acceptable; ``precision`` = share of papers predicted as
+the topic for which the topic is acceptable; ``predicted`` = how many were predicted as it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import yaml
+
+from generator.model import Paper
+
+from .classify import TopicAssignment, classify
+from .taxonomy import Override, Taxonomy, TaxonomyError
+
+SPLITS = ("tune", "test", "all")
+
+
+def normalize_key(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _ascii_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    key: str  # title or abstract start, as written in the labels file
+    by: str  # "title" or "abstract_start"
+    primary: str
+    acceptable: tuple[str, ...]
+    split: str
+
+
+@dataclass(slots=True)
+class TopicStats:
+    support: int = 0
+    recalled: int = 0
+    predicted: int = 0
+    precise: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        return self.recalled / self.support if self.support else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.precise / self.predicted if self.predicted else None
+
+
+@dataclass(slots=True)
+class Miss:
+    label: Label
+    paper_id: str
+    predicted: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class EvalReport:
+    split: str
+    labels: int  # labels in the split
+    evaluated: int  # labels matched to a paper and not overridden
+    correct: int
+    per_topic: dict[str, TopicStats]
+    other_share: float  # share of ALL given papers whose primary is the fallback topic
+    fallback: str
+    papers: int
+    missing: list[Label] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)  # ids of overridden labelled papers
+    errors: list[Miss] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.evaluated if self.evaluated else 0.0
+
+    def format(self, *, show_errors: bool = False) -> str:
+        def pct(x: float | None) -> str:
+            return "   -  " if x is None else f"{100 * x:5.1f}%"
+
+        lines = [
+            f"Topic evaluation on the {self.split!r} split: {self.correct}/{self.evaluated} correct "
+            f"= {100 * self.accuracy:.1f}% (primary topic among the acceptable ones)",
+            f"Papers classified: {self.papers}; in {self.fallback!r}: {100 * self.other_share:.1f}%",
+            "",
+            f"{'topic':<18} {'support':>7} {'recall':>7} {'predicted':>9} {'precision':>9}",
+        ]
+        for slug, st in self.per_topic.items():
+            if st.support or st.predicted:
+                lines.append(f"{slug:<18} {st.support:>7} {pct(st.recall):>7} {st.predicted:>9} {pct(st.precision):>9}")
+        if self.excluded:
+            lines.append(f"\nExcluded (curator overrides): {len(self.excluded)}: {', '.join(self.excluded)}")
+        if self.missing:
+            lines.append(f"\nLabels not matched to any paper: {len(self.missing)}")
+            lines.extend(f"  - {m.by}: {m.key}" for m in self.missing)
+        if show_errors and self.errors:
+            lines.append("\nMisclassified:")
+            for e in self.errors:
+                lines.append(
+                    f"  - {e.paper_id}: predicted {e.predicted} ({', '.join(e.evidence)}); "
+                    f"acceptable {', '.join(e.label.acceptable)}"
+                )
+        return "\n".join(lines)
+
+
+def load_labels(path: Path | str, taxonomy: Taxonomy | None = None) -> list[Label]:
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TaxonomyError(f"{path}: cannot read labels: {exc}") from None
+    if not isinstance(data, list):
+        raise TaxonomyError(f"{path}: (top level): expected a list of labels, found {type(data).__name__}")
+    labels = []
+    for i, raw in enumerate(data):
+        where = f"{path}: [{i}]"
+        if not isinstance(raw, dict):
+            raise TaxonomyError(f"{where}: expected a mapping, found {type(raw).__name__}")
+        by = "title" if "title" in raw else "abstract_start" if "abstract_start" in raw else None
+        if by is None or not isinstance(raw[by], str):
+            raise TaxonomyError(f"{where}: expected a 'title' or 'abstract_start' string")
+        primary = raw.get("primary")
+        acceptable = raw.get("acceptable") or [primary]
+        split = raw.get("split")
+        if split not in ("tune", "test"):
+            raise TaxonomyError(f"{where}.split: expected 'tune' or 'test', found {split!r}")
+        if not isinstance(primary, str) or not isinstance(acceptable, list) or primary not in acceptable:
+            raise TaxonomyError(f"{where}: expected 'primary' to be one of 'acceptable', found {primary!r} / {acceptable!r}")
+        if taxonomy is not None:
+            for slug in acceptable:
+                if slug not in taxonomy:
+                    raise TaxonomyError(f"{where}.acceptable: expected topic slugs of the taxonomy, found {slug!r}")
+        labels.append(Label(key=raw[by], by=by, primary=primary, acceptable=tuple(acceptable), split=split))
+    return labels
+
+
+def match_labels(papers: Sequence[Paper], labels: Sequence[Label]) -> tuple[list[tuple[Label, Paper]], list[Label]]:
+    """Pair labels with papers; return (pairs, labels without a paper)."""
+    by_title: dict[str, Paper] = {}
+    by_ascii_title: dict[str, Paper] = {}
+    abstracts: list[tuple[str, Paper]] = []
+    for p in papers:
+        if not p.title_inferred:
+            by_title.setdefault(normalize_key(p.title), p)
+            by_ascii_title.setdefault(_ascii_key(p.title), p)
+        abstracts.append((normalize_key(p.abstract[:400]), p))
+    pairs, missing = [], []
+    for label in labels:
+        paper = None
+        if label.by == "title":
+            paper = by_title.get(normalize_key(label.key)) or by_ascii_title.get(_ascii_key(label.key))
+        else:
+            start = normalize_key(label.key)
+            paper = next((p for key, p in abstracts if start and key.startswith(start)), None)
+        if paper is None:
+            missing.append(label)
+        else:
+            pairs.append((label, paper))
+    return pairs, missing
+
+
+def evaluate(
+    papers: Sequence[Paper],
+    taxonomy: Taxonomy,
+    labels_path: Path | str,
+    split: str = "test",
+    *,
+    overrides: Mapping[str, Override] | None = None,
+    assignments: Mapping[str, TopicAssignment] | None = None,
+) -> EvalReport:
+    """Classify ``papers`` (unless ``assignments`` are given) and score them against the labels of ``split``."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
+    if assignments is None:
+        assignments = classify(papers, taxonomy, overrides=overrides)
+    labels = [lab for lab in load_labels(labels_path, taxonomy) if split == "all" or lab.split == split]
+    pairs, missing = match_labels(papers, labels)
+    per_topic = {slug: TopicStats() for slug in taxonomy.slugs}
+    correct = evaluated = 0
+    excluded: list[str] = []
+    errors: list[Miss] = []
+    for label, paper in pairs:
+        a = assignments[paper.id]
+        if a.overridden:
+            excluded.append(paper.id)
+            continue
+        evaluated += 1
+        ok = a.primary in label.acceptable
+        correct += ok
+        per_topic.setdefault(label.primary, TopicStats()).support += 1
+        per_topic[label.primary].recalled += ok
+        st = per_topic.setdefault(a.primary, TopicStats())
+        st.predicted += 1
+        st.precise += ok
+        if not ok:
+            errors.append(Miss(label, paper.id, a.primary, a.evidence.get(a.primary, ())))
+    fallback_count = sum(1 for a in assignments.values() if a.primary == taxonomy.fallback)
+    return EvalReport(
+        split=split,
+        labels=len(labels),
+        evaluated=evaluated,
+        correct=correct,
+        per_topic=per_topic,
+        other_share=fallback_count / len(assignments) if assignments else 0.0,
+        fallback=taxonomy.fallback,
+        papers=len(assignments),
+        missing=missing,
+        excluded=sorted(excluded),
+        errors=errors,
+    )
