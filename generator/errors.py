@@ -12,7 +12,7 @@ class ConfigError(PapercatError):
 
     def __init__(self, file: str, key: str, expected: str, found: object, *, hint: str = "") -> None:
         self.file, self.key, self.expected, self.found = file, key, expected, found
-        found_text = repr(found) if not isinstance(found, str) or len(found) < 80 else repr(found[:77] + "...")
+        found_text = repr(found) if not isinstance(found, str) or len(found) <= 300 else repr(found[:297] + "...")
         message = f"{file}: {key}: expected {expected}, found {found_text}"
         if hint:
             message += f" ({hint})"

@@ -1,0 +1,252 @@
+"""The catalogue's Markdown pages, rendered from ``site_config/templates/pages``.
+
+Pure: takes papers and their topics, returns ``{docs-relative path: page text}``. Text from
+listings only ever reaches a page through the template's autoescaping or ``rich_text`` (which
+escapes everything but the LaTeX it renders), and it sits inside raw HTML blocks, where
+Markdown, attribute lists and admonitions are not interpreted.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from ..ingest import IngestResult
+from ..model import Paper
+from ..topics import Taxonomy, Topic, TopicAssignment
+from .settings import SiteSettings
+from .text import escape, md_text, rich_text
+
+UNDATED = "undated"
+
+
+def page_url(path: str, *, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a docs-relative Markdown path (``papers/x.md`` → ``papers/x/``)."""
+    stem = path.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+class Linker:
+    """Relative links between pages, so the site works from any sub-path and from a plain file server."""
+
+    def __init__(self, *, directory_urls: bool) -> None:
+        self.directory_urls = directory_urls
+
+    def __call__(self, from_path: str, to_path: str) -> str:
+        source = page_url(from_path, directory_urls=self.directory_urls)
+        target = page_url(to_path, directory_urls=self.directory_urls)
+        base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
+        if not self.directory_urls:
+            base = posixpath.dirname(source) + "/" if "/" in source else ""
+        rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+        if target.endswith("/") and not rel.endswith("/"):
+            rel += "/"
+        if target == "" and self.directory_urls:
+            rel = rel if rel.endswith("/") else rel + "/"
+        return "./" if rel in (".", "./") else rel
+
+
+def month_label(month: str) -> str:
+    year, number = month.split("-")
+    return f"{calendar.month_name[int(number)]} {year}"
+
+
+def date_label(paper: Paper) -> str:
+    if not paper.date:
+        return "undated"
+    day = dt.date.fromisoformat(paper.date)
+    if paper.date_precision == "year":
+        return str(day.year)
+    if paper.date_precision == "month":
+        return f"{calendar.month_name[day.month]} {day.year}"
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def snippet(text: str, limit: int) -> str:
+    """The abstract's opening, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + " …"
+
+
+def _newest_first(papers: Sequence[Paper]) -> list[Paper]:
+    return sorted(papers, key=lambda p: (p.date or "", p.title.casefold(), p.id), reverse=True)
+
+
+@dataclass(slots=True)
+class SiteModel:
+    """Everything the pages show, grouped once."""
+
+    papers: list[Paper]
+    by_id: dict[str, Paper]
+    assignments: Mapping[str, TopicAssignment]
+    taxonomy: Taxonomy
+    topics_used: list[Topic]
+    by_topic: dict[str, list[Paper]]  # primary and secondary membership, newest first
+    by_month: dict[str, list[Paper]]  # "YYYY-MM" or "undated"
+    ingest: IngestResult
+    settings: SiteSettings
+    site_name: str = "papercat"
+    captured: Mapping[str, str] = field(default_factory=dict)  # listing file -> capture date
+
+    @classmethod
+    def build(
+        cls,
+        result: IngestResult,
+        assignments: Mapping[str, TopicAssignment],
+        taxonomy: Taxonomy,
+        settings: SiteSettings,
+        *,
+        site_name: str = "papercat",
+        captured: Mapping[str, str] | None = None,
+    ) -> SiteModel:
+        papers = _newest_first(result.papers)
+        by_topic: dict[str, list[Paper]] = defaultdict(list)
+        by_month: dict[str, list[Paper]] = defaultdict(list)
+        for paper in papers:
+            assignment = assignments[paper.id]
+            for slug in (assignment.primary, *assignment.secondary):
+                by_topic[slug].append(paper)
+            by_month[paper.month or UNDATED].append(paper)
+        used = [t for t in taxonomy.topics if by_topic.get(t.slug)]
+        return cls(
+            papers, {p.id: p for p in papers}, assignments, taxonomy, used, dict(by_topic), dict(by_month), result,
+            settings, site_name, dict(captured or {}),
+        )
+
+    def topics_of(self, paper: Paper) -> list[Topic]:
+        assignment = self.assignments[paper.id]
+        return [self.taxonomy.get(slug) for slug in (assignment.primary, *assignment.secondary)]
+
+    @property
+    def months(self) -> list[str]:
+        """Dated months, newest first."""
+        return sorted((m for m in self.by_month if m != UNDATED), reverse=True)
+
+
+def paper_path(paper: Paper) -> str:
+    return f"papers/{paper.id}.md"
+
+
+def topic_path(slug: str) -> str:
+    return f"topics/{slug}.md"
+
+
+def month_path(month: str) -> str:
+    return f"months/{month}.md"
+
+
+def front_matter(data: dict[str, object]) -> str:
+    """YAML front matter that any text survives: safe_dump quotes what YAML would misread."""
+    dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False)
+    return f"---\n{dumped}---\n"
+
+
+class PageRenderer:
+    """Renders every page of the catalogue from the Jinja templates in ``site_config/templates/pages``."""
+
+    def __init__(self, template_dir: Path, *, directory_urls: bool = True) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(template_dir)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.link = Linker(directory_urls=directory_urls)
+        self.env.filters.update(rich=rich_text, md=md_text, month_label=month_label, date_label=date_label)
+        self.env.globals.update(escape=escape)
+
+    def _render(self, name: str, path: str, model: SiteModel, **context: object) -> str:
+        template = self.env.get_template(name)
+
+        def link(to: str) -> str:
+            return self.link(path, to)
+
+        return template.render(
+            model=model,
+            link=link,
+            paper_path=paper_path,
+            topic_path=topic_path,
+            month_path=month_path,
+            snippet=lambda p: snippet(p.abstract, model.settings.snippet_chars),
+            topics_of=model.topics_of,
+            **context,
+        )
+
+    def paper_page(self, model: SiteModel, paper: Paper) -> str:
+        path = paper_path(paper)
+        assignment = model.assignments[paper.id]
+        meta = front_matter(
+            {
+                "title": str(escape(paper.title)),
+                "description": snippet(paper.abstract, 200),
+                "search": {"boost": 4},
+                "hide": ["toc"],
+                "paper": paper.to_dict(),
+            }
+        )
+        body = self._render("paper.md.j2", path, model, paper=paper, assignment=assignment)
+        return meta + "\n" + body
+
+    def topic_page(self, model: SiteModel, topic: Topic) -> str:
+        path = topic_path(topic.slug)
+        papers = model.by_topic[topic.slug]
+        groups: dict[str, list[Paper]] = defaultdict(list)
+        for paper in papers:
+            groups[paper.month or UNDATED].append(paper)
+        months = sorted((m for m in groups if m != UNDATED), reverse=True) + ([UNDATED] if UNDATED in groups else [])
+        meta = front_matter({"title": str(escape(topic.name)), "search": {"boost": 0.5}})
+        body = self._render("topic.md.j2", path, model, topic=topic, papers=papers, months=months, groups=groups)
+        return meta + "\n" + body
+
+    def month_page(self, model: SiteModel, month: str) -> str:
+        path = month_path(month)
+        papers = model.by_month[month]
+        groups: dict[str, list[Paper]] = defaultdict(list)
+        for paper in papers:
+            groups[model.assignments[paper.id].primary].append(paper)
+        topics = [t for t in model.taxonomy.topics if t.slug in groups]
+        title = "Undated papers" if month == UNDATED else month_label(month)
+        meta = front_matter({"title": title, "search": {"boost": 0.5}})
+        body = self._render("month.md.j2", path, model, month=month, title=title, papers=papers, topics=topics, groups=groups)
+        return meta + "\n" + body
+
+    def pages(self, model: SiteModel) -> dict[str, str]:
+        """Every page of the site, keyed by docs-relative path."""
+        pages: dict[str, str] = {}
+        years: dict[str, list[str]] = defaultdict(list)
+        for month in model.months:
+            years[month[:4]].append(month)
+        listings = Counter(s.file for p in model.papers for s in p.sources)
+        year_counts = {year: sum(len(model.by_month[m]) for m in months) for year, months in years.items()}
+        common = {"years": dict(years), "year_counts": year_counts, "listings": listings}
+        pages["index.md"] = self._render("home.md.j2", "index.md", model, **common)
+        pages["about.md"] = self._render("about.md.j2", "about.md", model, **common)
+        pages["topics/index.md"] = self._render("topics.md.j2", "topics/index.md", model, **common)
+        pages["months/index.md"] = self._render("months.md.j2", "months/index.md", model, **common)
+        for topic in model.topics_used:
+            pages[topic_path(topic.slug)] = self.topic_page(model, topic)
+        for month in [*model.months, *([UNDATED] if UNDATED in model.by_month else [])]:
+            pages[month_path(month)] = self.month_page(model, month)
+        for paper in model.papers:
+            pages[paper_path(paper)] = self.paper_page(model, paper)
+        return pages

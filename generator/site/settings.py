@@ -1,0 +1,56 @@
+"""``site_config/site.yml``: settings of the catalogue pages, validated once at load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ConfigError
+
+SITE_FILE = "site.yml"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    description: str = "A catalogue of research papers, grouped by topic and by month."
+    newest_papers: int = 12
+    snippet_chars: int = 220
+    about: str = ""
+
+
+_SCHEMA: dict[str, tuple[type, str]] = {
+    "description": (str, "text: one sentence shown on the home page"),
+    "newest_papers": (int, "a whole number from 1 to 100 (papers in 'Newest papers' on the home page)"),
+    "snippet_chars": (int, "a whole number from 40 to 1000 (characters of abstract shown in listing rows)"),
+    "about": (str, "Markdown text for the About page"),
+}
+_RANGES = {"newest_papers": (1, 100), "snippet_chars": (40, 1000)}
+
+
+def load_settings(config_dir: Path) -> SiteSettings:
+    path = config_dir / SITE_FILE
+    if not path.exists():
+        return SiteSettings()
+    label = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ConfigError(label, "(file)", "valid UTF-8 YAML", str(err).splitlines()[0]) from None
+    if data is None:
+        return SiteSettings()
+    if not isinstance(data, dict):
+        raise ConfigError(label, "(top level)", "a mapping of settings", type(data).__name__)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _SCHEMA:
+            raise ConfigError(label, str(key), "one of " + ", ".join(_SCHEMA), key, hint="unknown setting")
+        kind, expected = _SCHEMA[key]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ConfigError(label, key, expected, value)
+        if key in _RANGES and not _RANGES[key][0] <= value <= _RANGES[key][1]:
+            raise ConfigError(label, key, expected, value)
+        values[key] = value
+    return SiteSettings(**values)

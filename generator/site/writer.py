@@ -1,0 +1,83 @@
+"""The only code that writes the generated docs folder and swaps in the built site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from ..errors import PapercatError
+
+
+class UnsafePath(PapercatError):
+    """A generated path that would land outside the output folder or collide with another."""
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    rel = PurePosixPath(path)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts or any(p in ("", ".") for p in rel.parts):
+        raise UnsafePath(f"refusing to write {path!r}: not a plain relative path inside the docs folder")
+    return rel
+
+
+def write_docs(docs_dir: Path, pages: Mapping[str, str], assets_dir: Path | None = None) -> int:
+    """Make ``docs_dir`` hold exactly ``pages`` (and the assets); only changed files are rewritten.
+
+    Returns how many files were written. Refuses two outputs that differ only in letter case,
+    which would overwrite each other on case-insensitive file systems.
+    """
+    files: dict[PurePosixPath, bytes] = {}
+    folded: dict[str, str] = {}
+    for path, text in pages.items():
+        rel = _safe_relative(path)
+        key = str(rel).casefold()
+        if key in folded:
+            raise UnsafePath(f"two pages would be written to the same file: {folded[key]!r} and {path!r}")
+        folded[key] = path
+        files[rel] = text.encode("utf-8")
+    if assets_dir is not None and assets_dir.is_dir():
+        for asset in sorted(assets_dir.rglob("*")):
+            if asset.is_file():
+                rel = PurePosixPath("assets") / asset.relative_to(assets_dir).as_posix()
+                if str(rel).casefold() in folded:
+                    raise UnsafePath(f"asset {rel} collides with a generated page")
+                folded[str(rel).casefold()] = str(rel)
+                files[rel] = asset.read_bytes()
+
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    root = docs_dir.resolve()
+    wanted = {root.joinpath(*rel.parts) for rel in files}
+    for existing in sorted(root.rglob("*"), reverse=True):
+        if existing.is_file() and existing not in wanted:
+            existing.unlink()
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    written = 0
+    for rel, data in files.items():
+        target = root.joinpath(*rel.parts)
+        if not target.resolve().is_relative_to(root):
+            raise UnsafePath(f"refusing to write {rel}: it resolves outside {root}")
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written += 1
+    return written
+
+
+def swap_in(new_site: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` by the finished build in ``new_site`` with two renames, never a half-written site."""
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    try:
+        os.replace(new_site, site_dir)
+    except BaseException:
+        if old.exists() and not site_dir.exists():
+            os.replace(old, site_dir)
+        raise
+    if old.exists():
+        shutil.rmtree(old)
