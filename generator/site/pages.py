@@ -200,7 +200,7 @@ class PageRenderer:
                 "title": str(escape(paper.title)),
                 "description": snippet(paper.abstract, 200),
                 "search": {"boost": 4},
-                "hide": ["toc"],
+                "hide": ["navigation", "toc"],
                 "paper": paper.to_dict(),
             }
         )
