@@ -12,6 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 
+from latex2mathml.converter import convert as _latex2mathml
 from markupsafe import Markup
 
 _MATH = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]{1,300}?)(?<![\\\s])\$(?!\$)")
@@ -51,9 +52,7 @@ def _clean(element: ET.Element) -> ET.Element | None:
 def latex_to_mathml(latex: str) -> str | None:
     """Sanitised MathML for one inline formula, or None when it does not convert."""
     try:
-        from latex2mathml.converter import convert
-
-        raw = convert(latex)
+        raw = _latex2mathml(latex)
         root = ET.fromstring(raw)
     except Exception:  # the converter raises many kinds of errors on malformed LaTeX
         return None
