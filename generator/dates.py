@@ -70,8 +70,12 @@ def parse_listing_date(text: str) -> ListingDate | None:
 
 
 def resolve_yearless_date(month: int, day: int, captured: dt.date) -> dt.date | None:
-    """The latest ``month``/``day`` on or before the capture date (``Dec 30`` captured Jan 5 is last year)."""
-    for year in range(captured.year, captured.year - 8, -1):
+    """The latest ``month``/``day`` on or before the capture date (``Dec 30`` captured Jan 5 is last year).
+
+    A page shows a year-less date only for the past twelve months, so the answer is in the capture
+    year or the one before; ``Feb 29`` with no leap day in that window is no date (None).
+    """
+    for year in (captured.year, captured.year - 1):
         candidate = _safe_date(year, month, day)
         if candidate is not None and candidate <= captured:
             return candidate

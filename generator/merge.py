@@ -19,7 +19,7 @@ from .normalize import abstract_key, title_key
 
 FUZZY_MIN_LENGTH = 20  # shorter titles only merge on an exact match
 FUZZY_SIMILARITY = 0.92
-ABSTRACT_PREFIX = 200  # a truncated abstract still shares its first 200 characters
+ABSTRACT_PREFIX = 100  # a truncated copy of an abstract keeps at least its first 100 letters and digits
 NEIGHBOURS = 6
 _NUMBER = re.compile(r"\d+")
 
@@ -62,15 +62,12 @@ def _abstracts_compatible(a: str, b: str) -> bool:
 def _similar_titles(a: str, b: str) -> bool:
     if min(len(a), len(b)) < FUZZY_MIN_LENGTH:
         return False
-    if _NUMBER.findall(a) != _NUMBER.findall(b):  # "Part 1" and "Part 2" are two papers
-        return False
     return Indel.normalized_similarity(a, b, score_cutoff=FUZZY_SIMILARITY) >= FUZZY_SIMILARITY
 
 
 def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
     """Groups of indexes of records that are one paper; each group sorted, groups in order of first member."""
     keys = [_Keys(title_key(p.title), abstract_key(p.abstract)) for p in papers]
-    words = [" ".join(p.abstract.casefold().split()) for p in papers]
     uf = _UnionFind(len(papers))
 
     exact: dict[tuple[str, str], int] = {}
@@ -88,28 +85,37 @@ def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
         if len(key.abstract) >= 50:
             join_on("abstract", key.abstract, index)
 
-    # A truncated copy of an abstract: same first 200 characters, and one is a prefix of the other.
+    # A truncated copy of an abstract: same first 100 characters, and one is a prefix of the other.
+    # In sorted order a prefix comes right before the keys that extend it, so comparing each key
+    # with its successor finds every truncated copy without comparing all pairs.
     by_prefix: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
         if len(key.abstract) >= ABSTRACT_PREFIX:
             by_prefix[key.abstract[:ABSTRACT_PREFIX]].append(index)
     for members in by_prefix.values():
         if len(members) > 1:
-            members.sort(key=lambda i: len(keys[i].abstract))
+            members.sort(key=lambda i: keys[i].abstract)
             for shorter, longer in zip(members, members[1:]):
                 if keys[longer].abstract.startswith(keys[shorter].abstract):
                     uf.union(shorter, longer)
 
     # Titles with small edits: sorted neighbourhood, forwards and on reversed keys.
     titled = [i for i, p in enumerate(papers) if not p.title_inferred and len(keys[i].title) >= FUZZY_MIN_LENGTH]
+    numbers = {i: _NUMBER.findall(keys[i].title) for i in titled}  # "Part 1" and "Part 2" are two papers
+
+    def words(i: int) -> str:
+        return " ".join(papers[i].abstract.casefold().split())
+
     for order_key in (lambda i: keys[i].title, lambda i: keys[i].title[::-1]):
         ordered = sorted(titled, key=order_key)
         for position, index in enumerate(ordered):
             for other in ordered[position + 1 : position + 1 + NEIGHBOURS]:
                 if uf.find(index) == uf.find(other):
                     continue
-                if _similar_titles(keys[index].title, keys[other].title) and _abstracts_compatible(
-                    words[index], words[other]
+                if (
+                    numbers[index] == numbers[other]
+                    and _similar_titles(keys[index].title, keys[other].title)
+                    and _abstracts_compatible(words(index), words(other))
                 ):
                     uf.union(index, other)
 

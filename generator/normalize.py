@@ -15,7 +15,6 @@ _INVISIBLE = {
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # bidi embeddings and overrides
     "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c",  # bidi isolates and marks
 }
-_WHITESPACE = re.compile(r"\s+")
 
 # A sentence end glued to the next sentence: "fashion.However" or "regions-as-input.We".
 # Left: a word of 2+ letters (or a closing bracket / digit / percent after a letter); right: a
@@ -29,30 +28,42 @@ _PROTECTED = re.compile(
     r"|\b[\w-]+(?:[./][\w-]+)*\.(?:com|org|net|io|ai|edu|gov|dev|html?|py|json|ya?ml|txt|md|csv|pdf|ipynb|cpp|sh|js|ts)\b"
 )
 _ABBREVIATIONS = {"e.g", "i.e", "vs", "cf", "etc", "al", "fig", "eq", "no", "mr", "dr", "st", "approx"}
+# Names code is written under: "torch.Tensor" and "np.NaN" are identifiers, not two sentences.
+_CODE_NAMESPACES = {
+    "torch", "nn", "np", "numpy", "tf", "jnp", "jax", "pd", "plt", "os", "sys", "math", "sklearn",
+    "scipy", "keras", "cv2", "re", "json", "flax", "optax", "transformers", "datasets", "self", "cls", "std",
+}
+_NEXT_TOKEN = re.compile(r"[A-Za-z_]\w*")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
+
+
+def _is_removable(ch: str) -> bool:
+    if ch in _INVISIBLE:
+        return True
+    return ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
+
+
+# Printable ASCII, tab and newlines never need a look-up; everything else is checked one by one.
+_CANDIDATE = re.compile(r"[^\t\n\r\x20-\x7e]")
 
 
 def strip_invisible(text: str) -> tuple[str, int]:
     """Remove control, zero-width and bidirectional-override characters; return the text and how many."""
     removed = 0
-    out: list[str] = []
-    for ch in text:
-        if ch in _INVISIBLE:
+
+    def repl(match: re.Match[str]) -> str:
+        nonlocal removed
+        if _is_removable(match.group(0)):
             removed += 1
-            continue
-        if ch in "\t\n\r":
-            out.append(ch)
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Cc" or cat == "Cs" or cat == "Co" or cat == "Cn":
-            removed += 1
-            continue
-        out.append(ch)
-    return "".join(out), removed
+            return ""
+        return match.group(0)
+
+    return _CANDIDATE.sub(repl, text), removed
 
 
 def collapse_whitespace(text: str) -> str:
     """All runs of white space (tabs, newlines, no-break spaces) become one space; ends trimmed."""
-    return _WHITESPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits on exactly the characters \s matches
 
 
 def _repair_segment(segment: str) -> str:
@@ -69,9 +80,19 @@ def _repair_segment(segment: str) -> str:
         letters = re.sub(r"[^A-Za-z]", "", word.split(".")[-1])
         if len(letters) < 2 and not word[-1:].isdigit() and word[-1:] not in ")]%":
             return match.group(1)
-        # Dotted identifiers ("torch.Tensor", "nn.Module"): a dot inside the word already.
+        # Dotted identifiers ("torch.Tensor", "nn.Module"): a dot inside the word already, a code
+        # namespace before the dot, or a CamelCase name / call / attribute after it ("model.LayerNorm(").
         if "." in word or "_" in word or "/" in word:
             return match.group(1)
+        if word.lower() in _CODE_NAMESPACES and match.group(1) == ".":
+            return match.group(1)
+        after = _NEXT_TOKEN.match(segment, match.end())
+        if after is not None and match.group(1) == ".":
+            token = after.group(0)
+            if re.search(r"[a-z][A-Z]", token) or "_" in token or segment[after.end() : after.end() + 1] in ("(", "[", "_"):
+                return match.group(1)
+            if segment[after.end() : after.end() + 1] == "." and segment[after.end() + 1 : after.end() + 2].isalpha():
+                return match.group(1)
         return match.group(1) + " "
 
     return _GLUED_SENTENCE.sub(repl, segment)
@@ -79,6 +100,8 @@ def _repair_segment(segment: str) -> str:
 
 def repair_sentence_spacing(text: str) -> str:
     """Put back the space scraping dropped after sentence punctuation, outside LaTeX, URLs and file names."""
+    if _GLUED_SENTENCE.search(text) is None:
+        return text
     out: list[str] = []
     pos = 0
     for match in _PROTECTED.finditer(text):
@@ -94,13 +117,14 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text, _ = strip_invisible(text)
     text = collapse_whitespace(text)
-    return collapse_whitespace(repair_sentence_spacing(text))
+    repaired = repair_sentence_spacing(text)
+    return text if repaired == text else collapse_whitespace(repaired)
 
 
 def title_key(title: str) -> str:
     """The key two titles share when they differ only in case, punctuation, accents or white space."""
     decomposed = unicodedata.normalize("NFKD", title.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
+    return _NOT_ALNUM.sub("", decomposed)
 
 
 def abstract_key(abstract: str) -> str:

@@ -30,13 +30,15 @@ class SearchResultsReader(Reader):
         lines = [line for line in doc.lines if line.strip() and not is_chrome(line)]
         if len(lines) < 2:
             return Detection(0.0, "fewer than two lines of content")
-        blank_between = sum(1 for line in doc.lines if not line.strip())
+        # Blank lines between the first and the last line of content (a trailing newline is not one).
+        content = [i for i, line in enumerate(doc.lines) if line.strip()]
+        blank_between = sum(1 for line in doc.lines[content[0] : content[-1]] if not line.strip())
         pairs = 0
         for first, second in zip(lines, lines[1:]):
             if not looks_like_abstract(first) and looks_like_abstract(second):
                 pairs += 1
         share = pairs / max(1, len(lines) // 2)
-        if pairs and blank_between <= len(lines) // 10 and share >= 0.6:
+        if pairs and blank_between <= max(2, len(lines) // 10) and share >= 0.6:
             return Detection(min(0.95, 0.5 + 0.5 * share), f"{pairs} title line(s) directly followed by an abstract line, no blank lines between")
         return Detection(0.0, f"title/abstract lines not adjacent ({pairs} pairs, {blank_between} blank lines)")
 

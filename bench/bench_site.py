@@ -1,0 +1,296 @@
+"""Whole-site build benchmark: 1,000 / 10,000 / 20,000 synthetic papers through ``build_site``.
+
+    .venv/bin/python bench/bench_site.py                      # 1000, 10000 and 20000 papers
+    .venv/bin/python bench/bench_site.py --sizes 2000,4000 --json /tmp/site.json
+    .venv/bin/python bench/bench_site.py --sizes 10000 --profile /tmp/prof   # cProfile, one .prof per size
+
+Papers are made by recombining the bundled papers (``content/``): a made-up method name unique to
+the paper ("Kalovex: ..."), the first half of one bundled title and the second half of another,
+and 5-9 abstract sentences drawn from all bundled abstracts (fixed seed). They are dated over 36
+months (Jan 2023 - Dec 2025) and written as Daily Papers listings (title, abstract, ``• N authors``
+/ ``·`` / ``Mon D, YYYY [upvotes]``), ~500 papers per file, each file with a ``captured:`` date in
+``sources.yml``. Every title is distinct, so nothing merges: a run checks that the build reports
+exactly N papers, none merged or rejected.
+
+Each size is built in a fresh temporary project (``mkdocs.yml`` and ``site_config/`` copied from the
+repository, the content generated into it) by a child process that runs ``build_site``, so the
+peak memory (``ru_maxrss`` of the child) is that size's own. The table shows seconds per stage
+(``BuildReport.seconds``: ingest, classify, render, write, mkdocs; ``other`` = total - stages, i.e.
+config/taxonomy loading and the swap), the total wall time of ``build_site``, ms per paper and
+peak RSS. The run fails (exit 1) when time(20k)/time(10k) > 2.1, i.e. when the per-paper cost
+grows with the catalogue; with other sizes the two largest are compared, scaled the same way
+(limit = 2.1/2 x size ratio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+STAGES = ("ingest", "classify", "render", "write", "mkdocs")
+DEFAULT_SIZES = (1000, 10_000, 20_000)
+PAPERS_PER_FILE = 500
+FIRST_MONTH = (2023, 1)
+MONTHS = 36
+MAX_RATIO = 2.1  # allowed time ratio for a doubling of the catalogue
+_SYLLABLES = ["ka", "lo", "mi", "ru", "zen", "tor", "vex", "nal", "pri", "qua", "sol", "dex", "fy", "gra", "bo", "xi"]
+_MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_PAGE_HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\nbyAK and the research community\n\n"
+
+
+# --------------------------------------------------------------------------- synthetic content
+
+
+def _pools() -> tuple[list[str], list[str]]:
+    """Bundled titles (real ones, >= 4 words) and abstract sentences to recombine."""
+    sys.path.insert(0, str(ROOT))
+    from generator.ingest import ingest_content
+
+    papers = ingest_content(CONTENT).papers
+    titles = sorted({p.title for p in papers if not p.title_inferred and len(p.title.split()) >= 4 and "\n" not in p.title})
+    sentences = sorted(
+        {s for p in papers for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", p.abstract) if 40 <= len(s) <= 400 and "\n" not in s}
+    )
+    return titles, sentences
+
+
+def _name(rng: random.Random, index: int) -> str:
+    """A made-up method name, unique per index ("Kalovex"), so every generated title is distinct."""
+    parts = []
+    n = index
+    while True:
+        parts.append(_SYLLABLES[n % len(_SYLLABLES)])
+        n //= len(_SYLLABLES)
+        if n == 0:
+            break
+    parts.append(rng.choice(_SYLLABLES))
+    return "".join(parts).capitalize()
+
+
+def _description(rng: random.Random, titles: list[str]) -> str:
+    """The first half of one bundled title and the second half of another (the part after a colon if any)."""
+    a, b = rng.sample(titles, 2)
+    a = a.split(":", 1)[1].strip() if ":" in a else a
+    b = b.split(":", 1)[1].strip() if ":" in b else b
+    wa, wb = a.split(), b.split()
+    words = wa[: max(1, len(wa) // 2)] + wb[len(wb) // 2 :]
+    return " ".join(words) if len(words) >= 2 else a
+
+
+def _date(rng: random.Random) -> dt.date:
+    month_index = rng.randrange(MONTHS)
+    year, month = FIRST_MONTH[0] + (FIRST_MONTH[1] - 1 + month_index) // 12, (FIRST_MONTH[1] - 1 + month_index) % 12 + 1
+    return dt.date(year, month, rng.randint(1, 28))
+
+
+def generate(content_dir: Path, count: int, titles: list[str], sentences: list[str], seed: int = 11) -> dict[str, int]:
+    """Write ``count`` papers as Daily Papers listings plus ``sources.yml``; return a few facts about them."""
+    rng = random.Random(seed)
+    content_dir.mkdir(parents=True, exist_ok=True)
+    papers = []
+    for index in range(count):
+        title = f"{_name(rng, index)}: {_description(rng, titles)}"
+        abstract = " ".join(rng.sample(sentences, rng.randint(5, 9)))
+        papers.append((_date(rng), title, abstract, rng.randint(1, 24), rng.randint(1, 300) if rng.random() < 0.3 else None))
+    # Listings are captured over time: each file holds the papers of a stretch of dates, in page order (newest first).
+    papers.sort(key=lambda p: (p[0], p[1]))
+    sources = ["# Synthetic Daily Papers listings written by bench/bench_site.py"]
+    files = 0
+    for start in range(0, count, PAPERS_PER_FILE):
+        chunk = papers[start : start + PAPERS_PER_FILE][::-1]
+        captured = chunk[0][0] + dt.timedelta(days=rng.randint(0, 6))
+        name = f"{files:03d}_daily_{captured.isoformat()}.txt"
+        parts = [_PAGE_HEADER, f"{_MONTH_ABBR[captured.month - 1]} {captured.day}\n\n"]
+        for date, title, abstract, authors, upvotes in chunk:
+            stamp = f"{_MONTH_ABBR[date.month - 1]} {date.day}, {date.year}" + (f" {upvotes}" if upvotes else "")
+            author_line = f"  • {authors} author{'s' if authors != 1 else ''}"
+            parts.append(f"{title}\n\n{abstract}\n\n{author_line}\n·\n{stamp}\n\n")
+        (content_dir / name).write_text("".join(parts), encoding="utf-8")
+        sources.append(f"{name}:\n  captured: {captured.isoformat()}")
+        files += 1
+    (content_dir / "sources.yml").write_text("\n".join(sources) + "\n", encoding="utf-8")
+    months = len({(d.year, d.month) for d, *_ in papers})
+    return {"files": files, "months": months, "content_bytes": sum(f.stat().st_size for f in content_dir.iterdir())}
+
+
+def make_project(directory: Path, count: int, titles: list[str], sentences: list[str]) -> dict[str, int]:
+    """A fresh project: the repository's mkdocs.yml and site_config/, and ``count`` generated papers."""
+    shutil.copy2(ROOT / "mkdocs.yml", directory / "mkdocs.yml")
+    shutil.copytree(ROOT / "site_config", directory / "site_config")
+    return generate(directory / "content", count, titles, sentences)
+
+
+# --------------------------------------------------------------------------- child: one build
+
+
+def child_build(project_dir: Path, out: Path, profile: Path | None) -> None:
+    sys.path.insert(0, str(ROOT))
+    from generator.site.build import Project, build_site
+
+    project = Project.at(project_dir)
+    profiler = None
+    if profile is not None:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    start = time.perf_counter()
+    report = build_site(project)
+    total = time.perf_counter() - start
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(str(profile))
+    site_files = site_bytes = 0
+    for folder, _, names in os.walk(report.site_dir):
+        for name in names:
+            site_files += 1
+            site_bytes += os.path.getsize(os.path.join(folder, name))
+    result = {
+        "papers": len(report.ingest.papers),
+        "records": report.ingest.records,
+        "merged": report.ingest.merged,
+        "rejected": len(report.ingest.rejected),
+        "pages": report.pages,
+        "months": sum(1 for p in (project.docs_dir / "months").glob("*.md") if p.name != "index.md"),
+        "site_files": site_files,
+        "site_mb": site_bytes / 1e6,
+        "seconds": {**{k: report.seconds.get(k, 0.0) for k in STAGES}, "total": total},
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: KiB
+        "profiled": profile is not None,
+    }
+    result["seconds"]["other"] = total - sum(result["seconds"][k] for k in STAGES)
+    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def run_size(count: int, pools: tuple[list[str], list[str]], *, profile_dir: Path | None, keep: bool) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix=f"papercat-bench-{count}-"))
+    try:
+        t0 = time.perf_counter()
+        facts = make_project(tmp, count, *pools)
+        generated = time.perf_counter() - t0
+        out = tmp / "result.json"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child-build", str(tmp), "--child-out", str(out)]
+        if profile_dir is not None:
+            profile_dir.mkdir(parents=True, exist_ok=True)
+            cmd += ["--child-profile", str(profile_dir / f"build_{count}.prof")]
+        proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"build of {count} papers failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        result = json.loads(out.read_text(encoding="utf-8"))
+        result.update(size=count, generate_seconds=generated, **facts)
+        result["ms_per_paper"] = 1000 * result["seconds"]["total"] / count
+        if keep:
+            result["project_dir"] = str(tmp)
+        return result
+    finally:
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _table(results: list[dict]) -> str:
+    cols = [*STAGES, "other", "total"]
+    header = ["papers", "pages", *cols, "ms/paper", "max RSS MB"]
+    rows = [
+        [f"{r['size']:,}", f"{r['pages']:,}", *(f"{r['seconds'][c]:.2f}" for c in cols), f"{r['ms_per_paper']:.2f}", f"{r['max_rss_mb']:.0f}"]
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    fmt = lambda row: "  ".join(c.rjust(w) for c, w in zip(row, widths))  # noqa: E731
+    lines = [fmt(header), "  ".join("-" * w for w in widths), *(fmt(r) for r in rows)]
+    per_stage = ["ms/paper by stage:"]
+    for r in results:
+        per_stage.append(
+            f"  {r['size']:>7,}: " + ", ".join(f"{c} {1000 * r['seconds'][c] / r['size']:.3f}" for c in cols)
+        )
+    return "\n".join(lines + [""] + per_stage)
+
+
+def _scaling(results: list[dict], max_ratio: float) -> dict:
+    by_size = {r["size"]: r for r in results}
+    if 10_000 in by_size and 20_000 in by_size:
+        small, big = by_size[10_000], by_size[20_000]
+    else:
+        ordered = sorted(by_size)
+        small, big = by_size[ordered[-2]], by_size[ordered[-1]]
+    factor = big["size"] / small["size"]
+    limit = max_ratio / 2 * factor
+    stages = {c: (big["seconds"][c] / small["seconds"][c] if small["seconds"][c] > 0 else None) for c in [*STAGES, "other", "total"]}
+    return {"small": small["size"], "big": big["size"], "ratio": stages["total"], "limit": limit, "stage_ratios": stages, "ok": stages["total"] <= limit}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated paper counts (default: 1000,10000,20000)")
+    parser.add_argument("--json", type=Path, default=None, help="write the results to this file")
+    parser.add_argument("--max-ratio", type=float, default=MAX_RATIO, help="allowed time(2N)/time(N) (default: 2.1)")
+    parser.add_argument("--profile", type=Path, default=None, metavar="DIR", help="cProfile each build into DIR/build_N.prof (slows the build)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects (their paths go in the JSON)")
+    parser.add_argument("--child-build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-profile", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_build is not None:
+        child_build(args.child_build, args.child_out, args.child_profile)
+        return 0
+
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    if not sizes or any(s < 1 for s in sizes):
+        parser.error("--sizes needs positive paper counts")
+    pools = _pools()
+    print(f"pools: {len(pools[0])} bundled titles, {len(pools[1])} abstract sentences; sizes {', '.join(f'{s:,}' for s in sizes)}", flush=True)
+    results = []
+    for count in sizes:
+        result = run_size(count, pools, profile_dir=args.profile, keep=args.keep)
+        results.append(result)
+        problems = []
+        if result["papers"] != count or result["merged"] or result["rejected"]:
+            problems.append(f"expected {count} papers, got {result['papers']} ({result['merged']} merged, {result['rejected']} rejected)")
+        if result["months"] < min(MONTHS, count // 30):
+            problems.append(f"only {result['months']} month pages")
+        print(
+            f"{count:>7,} papers: {result['seconds']['total']:.1f}s ({result['ms_per_paper']:.2f} ms/paper), "
+            f"{result['pages']:,} pages, {result['months']} months, {result['files']} listings, "
+            f"site {result['site_files']:,} files / {result['site_mb']:.0f} MB, max RSS {result['max_rss_mb']:.0f} MB"
+            + (f"  PROBLEM: {'; '.join(problems)}" if problems else ""),
+            flush=True,
+        )
+        result["problems"] = problems
+    print()
+    print(_table(results))
+    summary: dict = {"sizes": sizes, "results": results, "python": sys.version.split()[0], "profiled": args.profile is not None}
+    status = 0
+    if len(results) >= 2:
+        scaling = _scaling(results, args.max_ratio)
+        summary["scaling"] = scaling
+        stage_text = ", ".join(f"{k} {v:.2f}" for k, v in scaling["stage_ratios"].items() if v is not None)
+        verdict = "OK" if scaling["ok"] else "FAIL: per-paper cost grows with the catalogue"
+        print(f"\ntime({scaling['big']:,})/time({scaling['small']:,}) = {scaling['ratio']:.2f} (limit {scaling['limit']:.2f}) {verdict}")
+        print(f"by stage: {stage_text}")
+        if not scaling["ok"]:
+            status = 1
+    if any(r["problems"] for r in results):
+        status = 1
+    if args.json is not None:
+        args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        print(f"results written to {args.json}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
