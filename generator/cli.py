@@ -50,6 +50,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = ingest_content(args.content)
     _print_details(result, verbose=args.verbose)
     print(summary_table(result))
+    if not result.files:
+        print(f"check failed: no listing files in {args.content}", file=sys.stderr)
+        return 1
     if result.rejected or not result.reconciles():
         print(f"check failed: {len(result.rejected)} record(s) rejected", file=sys.stderr)
         return 1

@@ -31,7 +31,8 @@ def decode_listing(data: bytes) -> Decoded:
             raise UndecodableFile(f"starts with a UTF-16 byte-order mark but is not UTF-16 ({err.reason})") from None
     else:
         sample = data[:BINARY_SAMPLE]
-        if b"\x00" in sample:
+        # A few stray NULs in a text listing are removed below; a binary file has many.
+        if sample.count(b"\x00") > max(8, len(sample) // 100):
             raise UndecodableFile("binary file (NUL bytes): not a text listing")
         controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
         if controls > max(8, len(sample) // 100):
@@ -50,8 +51,9 @@ def decode_listing(data: bytes) -> Decoded:
         notes.append("CRLF line endings" if "\r\n" in text else "CR line endings")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        notes.append(f"removed {text.count(chr(0))} NUL character(s), the first on line {line}")
         text = text.replace("\x00", "")
-        notes.append("removed NUL characters")
     if text.startswith("\ufeff"):
         text = text[1:]
     return Decoded(text=text, encoding=encoding, notes=tuple(notes))

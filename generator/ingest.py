@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .decode import UndecodableFile, decode_listing
+from .errors import PapercatError
 from .merge import find_duplicate_groups, merge_records
 from .model import Notice, Paper, Rejected
 from .normalize import abstract_key
@@ -76,9 +77,7 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
         decoded = decode_listing(path.read_bytes())
     except (UndecodableFile, OSError) as err:
         reason = str(err) if isinstance(err, UndecodableFile) else f"cannot read the file ({err.strerror})"
-        if reason == "the file is empty":
-            report = FileReport(name, None, reason)
-            return report, [], [], [Notice(name, 1, "empty file: no papers")]
+        # An empty file is rejected too: it is almost always a failed capture, and `papercat check` must say so.
         rejected = Rejected(file=name, line=1, reason=reason, raw="")
         return FileReport(name, None, reason, records=1, rejected=1), [], [rejected], []
     doc = Document(name=name, text=decoded.text, encoding=decoded.encoding, meta=meta)
@@ -104,8 +103,14 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
 
 
 def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None) -> IngestResult:
-    """Read every listing, merge duplicates, assign ids. Raises ``ConfigError`` only for a broken sources.yml."""
+    """Read every listing, merge duplicates, assign ids.
+
+    Raises ``PapercatError`` only for a missing content folder or a broken sources.yml (``ConfigError``).
+    """
     content_dir = Path(content_dir)
+    if files is None and not content_dir.is_dir():
+        what = "is a file, not a folder" if content_dir.exists() else "does not exist"
+        raise PapercatError(f"content folder {content_dir} {what} (it should hold the listing files)")
     metas, warnings = load_sources(content_dir)
     reports: list[FileReport] = []
     records: list[Paper] = []

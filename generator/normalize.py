@@ -114,8 +114,10 @@ def repair_sentence_spacing(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """Normalize one field of scraped text: NFC, invisible characters out, spacing repaired, white space collapsed."""
-    text = unicodedata.normalize("NFC", text)
+    # Invisible characters go first: one between a letter and a combining accent would otherwise
+    # keep them apart in NFC, and the result would change on a second pass.
     text, _ = strip_invisible(text)
+    text = unicodedata.normalize("NFC", text)
     text = collapse_whitespace(text)
     repaired = repair_sentence_spacing(text)
     return text if repaired == text else collapse_whitespace(repaired)

@@ -26,7 +26,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     start = time.perf_counter()
-    report = build_site(project, on_stage=lambda message: print(message) if args.verbose else None)
+    report = build_site(project, on_stage=lambda message: print(message) if args.verbose else None, site_url=args.site_url)
     for rejected in report.ingest.rejected:
         print(f"rejected: {rejected.file}:{rejected.line}: {rejected.reason}", file=sys.stderr)
     print(summary_table(report.ingest))
@@ -119,6 +119,11 @@ def add_site_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     build = sub.add_parser("build", help="build the static site into site/")
     common(build)
     build.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    build.add_argument(
+        "--site-url", default=None,
+        help="published address (e.g. https://USER.github.io/REPO/): canonical links, sitemap and feeds use it "
+        "(default: site_url of mkdocs.yml, or $PAPERCAT_SITE_URL)",
+    )
     build.add_argument("-v", "--verbose", action="store_true")
     build.set_defaults(func=cmd_build)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .abstracts import AbstractsReader
+from .arxiv_atom import ArxivAtomReader
 from .base import Detection, Document, Reader, SourceMeta
+from .bibtex import BibtexReader
 from .daily_papers import DailyPapersReader
 from .search_results import SearchResultsReader
 from .topic_listing import TopicListingReader
@@ -13,6 +15,8 @@ from .yaml_papers import YamlPapersReader
 
 # Order breaks ties: the more specific format first.
 READERS: tuple[Reader, ...] = (
+    ArxivAtomReader(),
+    BibtexReader(),
     YamlPapersReader(),
     AbstractsReader(),
     DailyPapersReader(),

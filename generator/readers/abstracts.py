@@ -47,6 +47,8 @@ class AbstractsReader(Reader):
             if _ABSTRACT.match(line):
                 yield from flush()
                 record = (number, [line])
+            elif is_chrome(line):
+                doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
             elif record is not None:
                 record[1].append(line)  # a wrapped abstract continues on the next line
             elif looks_like_abstract(line):

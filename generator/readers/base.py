@@ -139,8 +139,12 @@ class Reader(ABC):
         """Normalize the text fields, apply the file's metadata, and validate; a bad record is rejected."""
         clean_title, dropped_t = strip_invisible(title)
         clean_abstract, dropped_a = strip_invisible(abstract)
-        if dropped_t or dropped_a:
-            doc.notice(line, f"removed {dropped_t + dropped_a} control, zero-width or bidirectional character(s)")
+        others = [*(fields.get("authors") or []), fields.get("venue") or "", fields.get("organization") or ""]  # type: ignore[misc]
+        dropped_o = sum(strip_invisible(str(text))[1] for text in others)
+        if dropped_t or dropped_a or dropped_o:
+            doc.notice(line, f"removed {dropped_t + dropped_a + dropped_o} control, zero-width or bidirectional character(s)")
+        if fields.get("organization"):
+            fields["organization"] = normalize_text(str(fields["organization"])) or None
         clean_title = normalize_text(clean_title)
         clean_abstract = normalize_text(clean_abstract)
         if not clean_title:

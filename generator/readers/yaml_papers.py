@@ -19,6 +19,12 @@ FIELDS = {
 }
 _ALIASES = {"topics": "topic_hints", "topic": "topic_hints", "arxiv": "arxiv_id", "author": "authors"}
 _YAML_START = re.compile(r"^(?:---\s*$|-\s+title\s*:|title\s*:|papers\s*:|-\s+abstract\s*:|abstract\s*:)", re.MULTILINE)
+# Characters YAML refuses anywhere in a stream (C0/C1 controls, DEL, surrogates): removed and reported.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_FIELD_KEY = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?(title|abstract|authors?|author_count|date|venue|upvotes|url|arxiv(?:_id)?|topic_hints|topics?)[ \t]*:(?=\s|$)",
+    re.MULTILINE,
+)
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 
 
@@ -35,26 +41,36 @@ class YamlPapersReader(Reader):
         if not _YAML_START.search(head):
             return Detection(0.0, "no 'title:' / '- title:' / 'papers:' key at the start of a line")
         try:
-            node = yaml.compose(doc.text, Loader=_Loader)
+            node = yaml.compose(_NOT_YAML.sub("", doc.text), Loader=_Loader)
         except yaml.YAMLError as err:
+            keys = {m.group(1) for m in _FIELD_KEY.finditer(head)}
+            if "title" in keys and len(keys) >= 2:
+                # Paper fields as YAML keys: a curator's YAML file with a mistake, whose error must be
+                # reported with its line, not an 'abstract:' line read as an abstract-only listing.
+                return Detection(0.96, f"YAML paper fields ({', '.join(sorted(keys))}) but does not parse ({_yaml_problem(err)})")
             return Detection(0.5, f"looks like YAML but does not parse ({_yaml_problem(err)})")
         if _paper_nodes(node) is None:
             return Detection(0.0, "YAML, but not a paper or a list of papers")
         return Detection(0.95, "YAML mapping(s) with paper fields")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
+        text, removed = _NOT_YAML.subn("", doc.text)
+        if removed:
+            first = doc.text.count("\n", 0, _NOT_YAML.search(doc.text).start()) + 1  # type: ignore[union-attr]
+            doc.notice(first, f"removed {removed} control character(s) YAML does not allow")
         try:
-            root = yaml.compose(doc.text, Loader=_Loader)
+            root = yaml.compose(text, Loader=_Loader)
         except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
+            # An unclosed quote or bracket is found where the file ends: the line it opens on is the one to fix.
+            mark = getattr(err, "context_mark", None) or getattr(err, "problem_mark", None)
             line = mark.line + 1 if mark is not None else 1
-            yield self.reject(doc, line, f"YAML syntax error: {_yaml_problem(err)}", doc.text)
+            yield self.reject(doc, line, f"YAML syntax error: {_yaml_problem(err)}", text)
             return
         nodes = _paper_nodes(root)
         if nodes is None:
-            yield self.reject(doc, 1, "expected a paper (a mapping with 'title') or a list of papers", doc.text)
+            yield self.reject(doc, 1, "expected a paper (a mapping with 'title') or a list of papers", text)
             return
-        lines = doc.lines
+        lines = text.split("\n")
         for node in nodes:
             line = node.start_mark.line + 1
             raw = "\n".join(lines[node.start_mark.line : node.end_mark.line + 1])
@@ -152,4 +168,6 @@ def _paper_nodes(root: yaml.Node | None) -> list[yaml.Node] | None:
 def _yaml_problem(err: yaml.YAMLError) -> str:
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
     mark = getattr(err, "problem_mark", None)
-    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else str(problem)
+    context, start = getattr(err, "context", None), getattr(err, "context_mark", None)
+    where = f" ({context} that starts at line {start.line + 1})" if context and start is not None else ""
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}{where}" if mark is not None else str(problem)

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import errno
 import io
 import logging
 import os
 import shutil
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import jinja2
 
 from ..errors import ConfigError, PapercatError
 from ..ingest import IngestResult, ingest_content
 from ..readers import SourceMeta
 from ..sources import load_sources
 from ..topics import TaxonomyError, classify, load_overrides, load_taxonomy
+from .cite import citation_keys
 from .pages import PageRenderer, SiteModel
+from .related import related_papers
 from .settings import load_settings
 from .writer import swap_in, write_docs
 
@@ -93,7 +99,7 @@ def _source_date_epoch(metas: dict[str, SourceMeta], result: IngestResult) -> in
     return calendar.timegm(newest.timetuple())
 
 
-def _load_mkdocs_config(project: Project, site_dir: Path):  # type: ignore[no-untyped-def]
+def _load_mkdocs_config(project: Project, site_dir: Path, site_url: str | None = None):  # type: ignore[no-untyped-def]
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
@@ -103,7 +109,8 @@ def _load_mkdocs_config(project: Project, site_dir: Path):  # type: ignore[no-un
     try:
         with _capture_mkdocs_log() as log:
             config = load_config(
-                config_file=str(project.mkdocs_file), docs_dir=str(project.docs_dir), site_dir=str(site_dir), strict=True
+                config_file=str(project.mkdocs_file), docs_dir=str(project.docs_dir), site_dir=str(site_dir), strict=True,
+                **({"site_url": site_url} if site_url else {}),
             )
     except (ConfigurationError, Abort) as err:
         raise ConfigError(str(project.mkdocs_file), "(config)", "a valid MkDocs configuration", _first_line(err, log)) from None
@@ -134,7 +141,26 @@ def _capture_mkdocs_log() -> Iterator[io.StringIO]:
         logger.setLevel(previous)
 
 
-def generate_docs(project: Project, *, directory_urls: bool = True, site_name: str = "papercat") -> tuple[IngestResult, int, dict[str, float]]:
+def _template_error(template_dir: Path, err: jinja2.TemplateError) -> ConfigError:
+    """A broken page template, named with its line where Jinja knows it."""
+    name = getattr(err, "filename", None) or getattr(err, "name", None)
+    line = getattr(err, "lineno", None)
+    if line is None:  # a render error: Jinja maps its frames to template lines; the innermost one names the spot
+        for frame, frame_line in traceback.walk_tb(err.__traceback__):
+            if frame.f_code.co_filename.startswith(str(template_dir)):
+                name, line = frame.f_code.co_filename, frame_line
+    return ConfigError(
+        str(name if name and Path(str(name)).is_absolute() else template_dir / str(name or "")),
+        f"line {line}" if line else "(template)",
+        "a valid Jinja template",
+        f"{type(err).__name__}: {err.message or err}",
+        hint="fix the template, or restore it from site_config/templates/pages in papercat",
+    )
+
+
+def generate_docs(
+    project: Project, *, directory_urls: bool = True, site_name: str = "papercat", site_url: str | None = None
+) -> tuple[IngestResult, int, dict[str, float]]:
     """Everything before MkDocs: read, classify and write the Markdown pages to ``build/docs``."""
     timings: dict[str, float] = {}
     settings = load_settings(project.config_dir)
@@ -156,31 +182,43 @@ def generate_docs(project: Project, *, directory_urls: bool = True, site_name: s
             result, assignments, taxonomy, settings, site_name=site_name,
             captured={name: m.captured.isoformat() for name, m in metas.items() if m.captured},
         )
-        pages = PageRenderer(template_dir, directory_urls=directory_urls).pages(model)
+    with _stage(timings, "related"):
+        model.related = related_papers(model.papers)
+    with _stage(timings, "render"):
+        model.cite_keys = citation_keys(model.papers)
+        model.site_url = site_url or None
+        try:
+            pages = PageRenderer(template_dir, directory_urls=directory_urls).pages(model)
+        except jinja2.TemplateError as err:
+            raise _template_error(template_dir, err) from None
     with _stage(timings, "write"):
         write_docs(project.docs_dir, pages, project.config_dir / "assets")
     os.environ["SOURCE_DATE_EPOCH"] = str(_source_date_epoch(metas, result))
     return result, len(pages), timings
 
 
-def build_site(project: Project, *, on_stage: Callable[[str], None] | None = None) -> BuildReport:
+def build_site(
+    project: Project, *, on_stage: Callable[[str], None] | None = None, site_url: str | None = None
+) -> BuildReport:
     """Build the whole site into ``project.site_dir``; on any failure the previous site stays untouched."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
     staging = Path(tempfile.mkdtemp(prefix=f".{project.site_dir.name}.building-", dir=project.site_dir.parent))
     try:
-        config = _load_mkdocs_config(project, staging)
+        site_url = site_url or os.environ.get("PAPERCAT_SITE_URL") or None
+        config = _load_mkdocs_config(project, staging, site_url)
         result, pages, timings = generate_docs(
-            project, directory_urls=bool(config["use_directory_urls"]), site_name=str(config["site_name"])
+            project, directory_urls=bool(config["use_directory_urls"]), site_name=str(config["site_name"]),
+            site_url=config["site_url"] or None,
         )
         if on_stage:
             on_stage(f"wrote {pages} pages to {project.docs_dir}")
-        config = _load_mkdocs_config(project, staging)  # re-read: SOURCE_DATE_EPOCH is now set
+        config = _load_mkdocs_config(project, staging, site_url)  # re-read: SOURCE_DATE_EPOCH is now set
         with _stage(timings, "mkdocs"), _capture_mkdocs_log() as log:
             try:
                 mkdocs_build(config)
-            except (MkDocsException, OSError) as err:
+            except MkDocsException as err:
                 details = log.getvalue().strip() or str(err)
                 raise BuildFailed(
                     f"MkDocs could not build the site, so {project.site_dir} was left as it was.\n{details}\n"
@@ -188,6 +226,19 @@ def build_site(project: Project, *, on_stage: Callable[[str], None] | None = Non
                 ) from None
         swap_in(staging, project.site_dir)
         return BuildReport(result, pages, project.site_dir, timings)
+    except OSError as err:  # disk full, permissions: a file could not be read or written
+        fix = {
+            errno.ENOSPC: "free some disk space",
+            errno.EDQUOT: "free some disk space (the disk quota is used up)",
+            errno.EACCES: "give papercat permission to write there",
+            errno.EPERM: "give papercat permission to write there",
+            errno.EROFS: "build into a writable folder (--site-dir)",
+        }.get(err.errno or 0, "check the file or folder it names")
+        where = f" ({err.filename})" if err.filename else ""
+        raise BuildFailed(
+            f"the build stopped: {err.strerror or err}{where}, so {project.site_dir} was left as it was.\n"
+            f"To fix it, {fix} and run the build again."
+        ) from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

@@ -22,6 +22,9 @@ import yaml
 from ..ingest import IngestResult
 from ..model import Paper
 from ..topics import Taxonomy, Topic, TopicAssignment
+from .charts import Series, horizontal_bars, stacked_columns
+from .cite import base_key, bibliography, bibtex_entry
+from .feeds import atom_feed, feed_path
 from .settings import SiteSettings
 from .text import escape, md_text, rich_text
 
@@ -48,7 +51,8 @@ class Linker:
 
     def __call__(self, from_path: str, to_path: str) -> str:
         source = page_url(from_path, directory_urls=self.directory_urls)
-        target = page_url(to_path, directory_urls=self.directory_urls)
+        # A Markdown page links to its URL; any other file (catalogue.bib, feeds/all.xml) to itself.
+        target = page_url(to_path, directory_urls=self.directory_urls) if to_path.endswith(".md") else to_path
         base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
         if not self.directory_urls:
             base = posixpath.dirname(source) + "/" if "/" in source else ""
@@ -105,6 +109,9 @@ class SiteModel:
     settings: SiteSettings
     site_name: str = "papercat"
     captured: Mapping[str, str] = field(default_factory=dict)  # listing file -> capture date
+    related: Mapping[str, list[str]] = field(default_factory=dict)  # paper id -> related paper ids
+    cite_keys: Mapping[str, str] = field(default_factory=dict)  # paper id -> BibTeX key
+    site_url: str | None = None  # the published address, for feeds and canonical links
 
     @classmethod
     def build(
@@ -187,6 +194,7 @@ class PageRenderer:
             paper_path=paper_path,
             topic_path=topic_path,
             month_path=month_path,
+            feed_path=feed_path,
             snippet=lambda p: snippet(p.abstract, model.settings.snippet_chars),
             topics_of=model.topics_of,
             **context,
@@ -198,13 +206,17 @@ class PageRenderer:
         meta = front_matter(
             {
                 "title": str(escape(paper.title)),
-                "description": snippet(paper.abstract, 200),
+                "description": str(escape(snippet(paper.abstract, 200))),  # Material prints it unescaped
                 "search": {"boost": 4},
                 "hide": ["navigation", "toc"],
                 "paper": paper.to_dict(),
             }
         )
-        body = self._render("paper.md.j2", path, model, paper=paper, assignment=assignment)
+        related = [model.by_id[i] for i in model.related.get(paper.id, []) if i in model.by_id]
+        key = model.cite_keys.get(paper.id) or base_key(paper)
+        body = self._render(
+            "paper.md.j2", path, model, paper=paper, assignment=assignment, related=related, bibtex=bibtex_entry(paper, key)
+        )
         return meta + "\n" + body
 
     def topic_page(self, model: SiteModel, topic: Topic) -> str:
@@ -214,7 +226,8 @@ class PageRenderer:
         for paper in papers:
             groups[paper.month or UNDATED].append(paper)
         months = sorted((m for m in groups if m != UNDATED), reverse=True) + ([UNDATED] if UNDATED in groups else [])
-        meta = front_matter({"title": str(escape(topic.name)), "search": {"boost": 0.5}})
+        # Above papers (4): typing a topic's name finds its page before papers that merely use the words.
+        meta = front_matter({"title": str(escape(topic.name)), "search": {"boost": 8}, "feed": feed_path(topic.slug)})
         body = self._render("topic.md.j2", path, model, topic=topic, papers=papers, months=months, groups=groups)
         return meta + "\n" + body
 
@@ -249,4 +262,63 @@ class PageRenderer:
             pages[month_path(month)] = self.month_page(model, month)
         for paper in model.papers:
             pages[paper_path(paper)] = self.paper_page(model, paper)
+        pages["stats.md"] = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
+        pages.update(downloads(model, self.link))
         return pages
+
+
+def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str]:
+    """The stats page's charts as inline SVG: papers per month by primary topic, per topic, per listing."""
+    months = sorted(model.months)
+    series = [Series(t.slug, t.name) for t in model.topics_used]
+    values: dict[tuple[str, str], int] = Counter()
+    for paper in model.papers:
+        if paper.month:
+            values[(paper.month, model.assignments[paper.id].primary)] += 1
+    per_topic = sorted(((t.name, len(model.by_topic[t.slug])) for t in model.topics_used), key=lambda r: (-r[1], r[0]))
+    per_listing = sorted(listings.items(), key=lambda r: (-r[1], r[0]))
+    return {
+        "months": stacked_columns(
+            "pc-chart-months", "Papers per month, by primary topic", months, [_short_month(m) for m in months], series, values
+        ),
+        "topics": horizontal_bars("pc-chart-topics", "Papers per topic (primary and secondary)", per_topic),
+        "listings": horizontal_bars("pc-chart-listings", "Papers per listing", per_listing, colour_by_row=False),
+    }
+
+
+def _short_month(month: str) -> str:
+    """``2024-07`` → ``Jul 2024``: short enough for a column label."""
+    return f"{calendar.month_abbr[int(month[5:7])]} {month[:4]}"
+
+
+def downloads(model: SiteModel, link: Linker) -> dict[str, str]:
+    """The files next to the pages: the catalogue as BibTeX and JSON, and the Atom feeds."""
+    import json
+
+    ordered = sorted(model.papers, key=lambda p: p.id)
+    files: dict[str, str] = {"catalogue.bib": bibliography(ordered, dict(model.cite_keys) or None)}
+    records = []
+    for paper in ordered:
+        record = paper.to_dict()
+        assignment = model.assignments[paper.id]
+        record["topics"] = {"primary": assignment.primary, "secondary": list(assignment.secondary)}
+        record["page"] = page_url(paper_path(paper))
+        record["citation_key"] = model.cite_keys.get(paper.id) or base_key(paper)
+        record["related"] = list(model.related.get(paper.id, []))
+        records.append(record)
+    catalogue = {"site": model.site_name, "papers": len(records), "records": records}
+    files["catalogue.json"] = json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n"
+    newest = max((p.date for p in model.papers if p.date), default="2000-01-01")
+    updated = dt.datetime.combine(dt.date.fromisoformat(newest), dt.time(), tzinfo=dt.timezone.utc)
+
+    def url_of(paper: Paper) -> str:
+        return page_url(paper_path(paper))
+
+    feeds = [(None, model.site_name, model.settings.description, model.papers, "")]
+    feeds += [(t.slug, f"{model.site_name}: {t.name}", t.description, model.by_topic[t.slug], page_url(topic_path(t.slug))) for t in model.topics_used]
+    for slug, title, subtitle, papers, page in feeds:
+        files[feed_path(slug)] = atom_feed(
+            papers, slug=slug, title=title, subtitle=subtitle, site_url=model.site_url, updated=updated,
+            page_url=page, paper_url=url_of, author=model.site_name,
+        ).decode("utf-8")
+    return files

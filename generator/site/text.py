@@ -90,6 +90,11 @@ def has_math(text: str) -> bool:
 
 
 def md_text(text: str) -> str:
-    """Trusted-but-literal text for a Markdown heading: Markdown's special characters backslash-escaped."""
-    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>&$~])", r"\\\1", text)
+    """Trusted-but-literal text for a Markdown heading: Markdown's special characters backslash-escaped.
+
+    Only the characters Python-Markdown (with tables) unescapes get a backslash; any other escape
+    would reach the page verbatim (``\\&``). ``&``, ``<`` and ``>`` are left to the templates'
+    autoescaping, which turns them into entities.
+    """
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", text)
     return escaped.replace("\n", " ")

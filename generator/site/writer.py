@@ -49,7 +49,9 @@ def write_docs(docs_dir: Path, pages: Mapping[str, str], assets_dir: Path | None
     root = docs_dir.resolve()
     wanted = {root.joinpath(*rel.parts) for rel in files}
     for existing in sorted(root.rglob("*"), reverse=True):
-        if existing.is_file() and existing not in wanted:
+        if existing.is_symlink():
+            existing.unlink()  # never followed: the folder holds only files papercat wrote
+        elif existing.is_file() and existing not in wanted:
             existing.unlink()
         elif existing.is_dir() and not any(existing.iterdir()):
             existing.rmdir()

@@ -1,0 +1,157 @@
+"""BibTeX for the catalogue: one entry per paper, with stable citation keys.
+
+A key is ``<first author's surname><year><first significant title word>`` in lower-case
+ASCII (``smith2024pomp``); without authors the surname is left out, without a date the year
+is ``nd``. Keys that would collide get ``a``, ``b``, ... in paper-id order, so a key changes
+only when a paper with the same key is added before it.
+
+Values are written so that any scraped text is a valid BibTeX value: LaTeX between ``$``
+signs is kept when its braces balance; everything else has BibTeX's special characters
+escaped, and braces become ``\\textbraceleft{}`` / ``\\textbraceright{}`` (BibTeX counts an
+escaped ``\\{`` as a delimiter, so escaping with a backslash alone is not enough).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from ..model import Paper
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_STOP_WORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards", "toward", "via", "is", "are", "do", "does", "can", "what", "how", "when", "why", "we", "your", "our"}
+_WORD = re.compile(r"[a-z0-9]+")
+_MATH = re.compile(r"\$[^$]+\$")
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "@": "{@}",
+}
+_ESCAPE = re.compile("|".join(re.escape(ch) for ch in _ESCAPES))
+
+
+def _ascii_words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _WORD.findall(folded)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def escape_value(text: str) -> str:
+    """``text`` as the inside of a braced BibTeX value: literal, with balanced LaTeX math kept."""
+    out: list[str] = []
+    pos = 0
+    for match in _MATH.finditer(text):
+        out.append(_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text[pos : match.start()]))
+        math = match.group(0)
+        out.append(math if _balanced(math) and "@" not in math else _ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], math))
+        pos = match.end()
+    out.append(_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text[pos:]))
+    return "".join(out)
+
+
+def surname(name: str) -> str:
+    """The family name of ``"Jane Q. Smith"`` or ``"Smith, Jane"``."""
+    name = name.strip()
+    if "," in name:
+        return name.split(",", 1)[0].strip()
+    parts = name.split()
+    return parts[-1] if parts else ""
+
+
+def base_key(paper: Paper) -> str:
+    author = "".join(_ascii_words(surname(paper.authors[0])))[:20] if paper.authors else ""
+    year = str(paper.year) if paper.year else "nd"
+    words = [w for w in _ascii_words(paper.title) if w not in _STOP_WORDS and not w.isdigit()]
+    return f"{author}{year}{words[0][:20] if words else 'paper'}"
+
+
+def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
+    """``{paper id: citation key}``, unique over the catalogue."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for paper in sorted(papers, key=lambda p: p.id):
+        by_key[base_key(paper)].append(paper.id)
+    keys: dict[str, str] = {}
+    taken = set(by_key)
+    for key, ids in by_key.items():
+        if len(ids) == 1:
+            keys[ids[0]] = key
+            continue
+        suffixes = _suffixes()
+        for paper_id in ids:
+            candidate = key + next(suffixes)
+            while candidate in taken:
+                candidate = key + next(suffixes)
+            taken.add(candidate)
+            keys[paper_id] = candidate
+    return keys
+
+
+def _suffixes():
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for first in letters:
+        yield first
+    for first in letters:
+        for second in letters:
+            yield first + second
+    count = 0
+    while True:
+        count += 1
+        yield f"x{count}"
+
+
+def entry_fields(paper: Paper) -> list[tuple[str, str]]:
+    """The entry's fields in writing order: ``(name, value as written between the braces)``."""
+    fields: list[tuple[str, str]] = [("title", escape_value(paper.title))]
+    if paper.authors:
+        fields.append(("author", " and ".join(escape_value(name) for name in paper.authors)))
+    if paper.venue:
+        fields.append(("booktitle", escape_value(paper.venue)))
+    if paper.year:
+        fields.append(("year", str(paper.year)))
+    if paper.date and paper.date_precision in ("day", "month"):
+        fields.append(("month", MONTHS[int(paper.date[5:7]) - 1]))
+    if paper.arxiv_id:
+        fields += [("eprint", escape_value(paper.arxiv_id)), ("archiveprefix", "arXiv")]
+    if paper.url:
+        fields.append(("url", escape_value(paper.url)))
+    if paper.title_inferred:
+        fields.append(("note", "Title inferred from the abstract"))
+    if paper.abstract:
+        fields.append(("abstract", escape_value(paper.abstract)))
+    return fields
+
+
+def entry_type(paper: Paper) -> str:
+    return "inproceedings" if paper.venue else "misc"
+
+
+def bibtex_entry(paper: Paper, key: str) -> str:
+    lines = [f"@{entry_type(paper)}{{{key},"]
+    for name, value in entry_fields(paper):
+        lines.append(f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def bibliography(papers: Sequence[Paper], keys: dict[str, str] | None = None) -> str:
+    """The whole catalogue as one ``.bib`` file, entries in paper-id order."""
+    keys = keys or citation_keys(papers)
+    return "\n".join(bibtex_entry(paper, keys[paper.id]) for paper in sorted(papers, key=lambda p: p.id))

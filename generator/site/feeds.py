@@ -1,0 +1,76 @@
+"""Atom feeds: the newest papers of the catalogue, and of each topic (written with ``feedgen``).
+
+Feeds live at the site's root, ``feed.xml`` and ``feed-<topic>.xml``: Material's instant
+navigation looks for a ``sitemap.xml`` next to every ``<link rel="alternate">`` of a page, and
+only the root has one. With a ``site_url`` (mkdocs.yml, or
+``papercat build --site-url``) entry links and ids are absolute URLs; without one the links are
+relative to the feed (``papers/<id>/``) and ids are ``urn:papercat:`` names, so a feed is
+valid either way. Every timestamp comes from the papers' dates, never from the clock, so two
+builds of the same catalogue write the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from ..model import Paper
+
+FEED_SIZE = 50
+
+
+def _timestamp(day: str | None, fallback: dt.datetime) -> dt.datetime:
+    if not day:
+        return fallback
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.timezone.utc)
+
+
+def feed_path(slug: str | None) -> str:
+    return f"feed-{slug}.xml" if slug else "feed.xml"
+
+
+def atom_feed(
+    papers: Sequence[Paper],
+    *,
+    slug: str | None,
+    title: str,
+    subtitle: str,
+    site_url: str | None,
+    updated: dt.datetime,
+    page_url: str,
+    paper_url: Callable[[Paper], str],
+    author: str = "papercat",
+) -> bytes:
+    """One Atom feed of ``papers`` (already newest first; the first ``FEED_SIZE`` are kept)."""
+    from feedgen.feed import FeedGenerator
+
+    base = site_url.rstrip("/") + "/" if site_url else None
+    path = feed_path(slug)
+    generator = FeedGenerator()
+    generator.id(base + path if base else f"urn:papercat:feed:{slug or 'all'}")
+    generator.title(title)
+    generator.subtitle(subtitle or title)
+    generator.link(href=(base + path) if base else path, rel="self")
+    generator.link(href=(base + page_url) if base else page_url or "./", rel="alternate")
+    generator.author(name=author)
+    generator.generator("papercat")
+    generator.language("en")
+    shown = list(papers[:FEED_SIZE])
+    generator.updated(max((_timestamp(p.date, updated) for p in shown), default=updated))
+    for paper in shown:
+        entry = generator.add_entry(order="append")
+        url = paper_url(paper)
+        entry.id(base + url if base else f"urn:papercat:paper:{paper.id}")
+        entry.title(paper.title)
+        entry.link(href=(base + url) if base else url, rel="alternate")
+        stamp = _timestamp(paper.date, updated)
+        entry.updated(stamp)
+        if paper.date:
+            entry.published(stamp)
+        for name in paper.authors[:20]:
+            entry.author(name=name)
+        if paper.abstract:
+            entry.summary(paper.abstract, type="text")
+        if paper.venue:
+            entry.category(term=paper.venue)
+    return generator.atom_str(pretty=True)
