@@ -32,6 +32,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(summary_table(report.ingest))
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s ({stages})")
+    if not report.site_url:
+        print(
+            "note: no site_url set, so pages have no canonical URL and the sitemap is empty; "
+            "pass --site-url https://USER.github.io/REPO/ (or set site_url in mkdocs.yml) when publishing"
+        )
     print(f"open it: python3 -m http.server --directory {report.site_dir} 8000  then visit http://localhost:8000/")
     print("or preview with live reload: python3 dev.py serve")
     return 0

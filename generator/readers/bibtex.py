@@ -77,7 +77,7 @@ class BibtexReader(Reader):
             if not isinstance(block, model.Entry):
                 continue  # @string, @preamble, @comment and text between entries
             raw = block.raw or raw
-            fields = {f.key.lower(): str(f.value) for f in block.fields}
+            fields = {f.key.lower(): _unwrap(str(f.value)) for f in block.fields}
             title = _to_text(fields.get("title", "")).strip()
             if not title:
                 yield self.reject(doc, line, f"entry {block.key!r} has no title", raw)
@@ -112,6 +112,14 @@ class BibtexReader(Reader):
             extra["arxiv_id"] = arxiv
         abstract = _to_text(fields.get("abstract", "")).strip()
         return self.make_paper(doc, line, title=title, abstract=abstract, raw=raw, **extra)
+
+
+def _unwrap(value: str) -> str:
+    """A value as written between its delimiters (entries read past a parse error keep them)."""
+    value = value.strip()
+    if len(value) >= 2 and (value[0], value[-1]) in (("{", "}"), ('"', '"')):
+        return value[1:-1]
+    return value
 
 
 def _flip(name: str) -> str:

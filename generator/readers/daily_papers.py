@@ -9,13 +9,15 @@ from typing import Any
 
 from ..dates import ListingDate, parse_listing_date
 from ..model import Paper, Rejected
-from .base import Block, Detection, Document, Reader, is_chrome, looks_like_abstract, split_blocks
+from .base import Block, Detection, Document, Reader, is_chrome, looks_like_abstract, looks_like_title, split_blocks
 from .stream import Item, pair_records
 
 _AUTHOR_COUNT = re.compile(r"^[•·*\-]?\s*(\d{1,5})\s+authors?$", re.IGNORECASE)
 _AUTHOR_NAMES = re.compile(r"^[•*]\s*(.+)$")
 _SEPARATOR = re.compile(r"^[·•|\-–—]$")
 _UPVOTES = re.compile(r"^\d{1,7}$")
+# "• 6 authors · Jul 13, 2023": the fields other pages print on separate lines, joined by a middle dot.
+_INLINE_SEPARATOR = re.compile(r"\s+·\s+")
 
 
 def _meta_line(line: str) -> tuple[str, Any] | None:
@@ -36,17 +38,26 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
     return None
 
 
+def _meta_entries(block: Block) -> list[str]:
+    entries: list[str] = []
+    for line in block.lines:
+        parts = [part for part in _INLINE_SEPARATOR.split(line.strip()) if part]
+        entries.extend(parts if len(parts) > 1 else [line])
+    return entries
+
+
 def parse_meta_block(block: Block) -> list[tuple[str, Any]] | None:
-    parsed = [_meta_line(line) for line in block.lines]
+    entries = _meta_entries(block)
+    parsed = [_meta_line(entry) for entry in entries]
     # "BostonU Boston University / · / Jul 31, 2024": an organisation line in place of the author count.
     if (
         len(parsed) >= 2
         and parsed[0] is None
-        and len(block.lines[0].strip()) <= 100
+        and len(entries[0].strip()) <= 100
         and all(p is not None for p in parsed[1:])
         and any(p[0] == "date" for p in parsed[1:] if p)
     ):
-        parsed[0] = ("organization", block.lines[0].strip())
+        parsed[0] = ("organization", entries[0].strip())
     if any(p is None for p in parsed):
         return None
     kinds = {kind for kind, _ in parsed}  # type: ignore[misc]
@@ -55,13 +66,44 @@ def parse_meta_block(block: Block) -> list[tuple[str, Any]] | None:
     return parsed  # type: ignore[return-value]
 
 
+def split_title_lines(blocks: list[Block]) -> list[Block]:
+    """A title printed directly above its abstract, with no blank line between, as two blocks.
+
+    Only where a paper starts (not right after a title block): there a multi-line block is the
+    paper's abstract, wrapped, and its first line is not a title.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        after_title = (
+            previous is not None
+            and not all(is_chrome(line) for line in previous.lines)
+            and parse_meta_block(previous) is None
+            and looks_like_title(previous.text)
+        )
+        first, rest = block.lines[0], block.lines[1:]
+        if (
+            rest
+            and not after_title
+            and not is_chrome(first)
+            and looks_like_title(first)
+            and parse_meta_block(block) is None
+            and looks_like_abstract(" ".join(line.strip() for line in rest))
+        ):
+            out.append(Block(block.line, [first]))
+            out.append(Block(block.line + 1, rest))
+        else:
+            out.append(block)
+    return out
+
+
 class DailyPapersReader(Reader):
     name = "daily-papers"
     label = "Daily Papers page (title, abstract, • N authors · date)"
 
     def detect(self, doc: Document) -> Detection:
-        blocks = split_blocks(doc.lines)
-        meta = sum(1 for b in blocks if parse_meta_block(b) is not None and any(_AUTHOR_COUNT.match(l.strip()) or parse_listing_date(l) for l in b.lines))
+        blocks = split_title_lines(split_blocks(doc.lines))
+        meta = sum(1 for b in blocks if any(kind in ("author_count", "date") for kind, _ in parse_meta_block(b) or ()))
         header = any(b.text.strip().casefold() == "daily papers" for b in blocks[:12])
         prose = sum(1 for b in blocks if len(b.lines) == 1 and looks_like_abstract(b.text))
         if meta >= 1 and prose >= 1:
@@ -73,7 +115,7 @@ class DailyPapersReader(Reader):
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         classified: list[tuple[Block, list[tuple[str, Any]] | None]] = []
         page_date: tuple[int, ListingDate] | None = None
-        for block in split_blocks(doc.lines):
+        for block in split_title_lines(split_blocks(doc.lines)):
             if all(is_chrome(line) for line in block.lines):
                 continue
             meta = parse_meta_block(block)

@@ -21,6 +21,8 @@ _ALIASES = {"topics": "topic_hints", "topic": "topic_hints", "arxiv": "arxiv_id"
 _YAML_START = re.compile(r"^(?:---\s*$|-\s+title\s*:|title\s*:|papers\s*:|-\s+abstract\s*:|abstract\s*:)", re.MULTILINE)
 # Characters YAML refuses anywhere in a stream (C0/C1 controls, DEL, surrogates): removed and reported.
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Line breaks to YAML but not to the file's line numbers: spaces, so YAML's marks name the file's lines.
+_YAML_BREAKS = str.maketrans({"\x85": " ", "\u2028": " ", "\u2029": " "})
 _FIELD_KEY = re.compile(
     r"^[ \t]*(?:-[ \t]+)?(title|abstract|authors?|author_count|date|venue|upvotes|url|arxiv(?:_id)?|topic_hints|topics?)[ \t]*:(?=\s|$)",
     re.MULTILINE,
@@ -41,7 +43,7 @@ class YamlPapersReader(Reader):
         if not _YAML_START.search(head):
             return Detection(0.0, "no 'title:' / '- title:' / 'papers:' key at the start of a line")
         try:
-            node = yaml.compose(_NOT_YAML.sub("", doc.text), Loader=_Loader)
+            node = yaml.compose(_NOT_YAML.sub("", doc.text).translate(_YAML_BREAKS), Loader=_Loader)
         except yaml.YAMLError as err:
             keys = {m.group(1) for m in _FIELD_KEY.finditer(head)}
             if "title" in keys and len(keys) >= 2:
@@ -58,6 +60,7 @@ class YamlPapersReader(Reader):
         if removed:
             first = doc.text.count("\n", 0, _NOT_YAML.search(doc.text).start()) + 1  # type: ignore[union-attr]
             doc.notice(first, f"removed {removed} control character(s) YAML does not allow")
+        text = text.translate(_YAML_BREAKS)
         try:
             root = yaml.compose(text, Loader=_Loader)
         except yaml.YAMLError as err:

@@ -78,6 +78,7 @@ class BuildReport:
     pages: int
     site_dir: Path
     seconds: dict[str, float] = field(default_factory=dict)
+    site_url: str | None = None
 
 
 class BuildFailed(PapercatError):
@@ -225,7 +226,7 @@ def build_site(
                     "Fix the configuration or template it names and run the build again."
                 ) from None
         swap_in(staging, project.site_dir)
-        return BuildReport(result, pages, project.site_dir, timings)
+        return BuildReport(result, pages, project.site_dir, timings, config["site_url"] or None)
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {
             errno.ENOSPC: "free some disk space",

@@ -1,7 +1,8 @@
 /* papercat: the copy button of citation blocks, and an instant filter of listing rows by year,
  * topic and text, kept in the URL (?text=&year=&topic=; "q" is the search box's).
  *
- * A copy button is <button data-pc-copy="ID"> and copies the text of the element with that id.
+ * A copy button is <button data-pc-copy="SELECTOR"> and copies the text of the element the CSS
+ * selector names (Material rewrites the ids of <pre> blocks, so a class is used, not an id).
  * A listing page marks the place for the filter with <div class="pc-filter" data-pc-filter hidden>;
  * rows are .pc-row elements carrying data-year and data-topics. Without JavaScript the page is the
  * full listing, so the filter stays hidden until this script builds it. Material's instant
@@ -138,7 +139,7 @@
     button.hidden = false;
     var label = button.textContent;
     button.addEventListener("click", function () {
-      var source = document.getElementById(button.dataset.pcCopy);
+      var source = document.querySelector(button.dataset.pcCopy);
       if (!source) return;
       copyText(source.textContent).then(function () {
         button.textContent = "Copied";

@@ -1,0 +1,114 @@
+"""Citing, filtering and the stats charts, as a reader uses them in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def base(built_site: Path, serve) -> str:
+    return serve(built_site, "catalogue")
+
+
+def _records(site: Path) -> list[dict]:
+    return json.loads((site / "catalogue.json").read_text(encoding="utf-8"))["records"]
+
+
+def test_copy_button_puts_the_bibtex_entry_on_the_clipboard(built_site, base, watched_page):
+    record = next(r for r in _records(built_site) if r["date"] and r["venue"] is None)
+    page, watch = watched_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.split("/catalogue")[0])
+    page.goto(base + record["page"])
+    button = page.locator("button.pc-copy")
+    assert button.is_visible()
+    button.click()
+    page.wait_for_function("document.querySelector('button.pc-copy').textContent === 'Copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@") and "{" + record["citation_key"] + "," in copied
+    assert copied.strip() == page.locator("pre.pc-bibtex").inner_text().strip()
+    watch.assert_clean()
+
+
+def test_filter_narrows_rows_instantly_and_the_url_keeps_it(built_site, base, watched_page):
+    records = _records(built_site)
+    topic = "llm"
+    members = [r for r in records if topic in (r["topics"]["primary"], *r["topics"]["secondary"])]
+    year = max((r["date"][:4] for r in members if r["date"]), key=lambda y: sum(1 for r in members if (r["date"] or "").startswith(y)))
+    page, watch = watched_page()
+    page.goto(base + f"topics/{topic}/")
+    rows = page.locator(".pc-row")
+    total = rows.count()
+    assert total == len(members)
+    page.select_option("select.pc-filter-year", year)
+    expected_year = [r for r in members if (r["date"] or "").startswith(year)]
+    assert page.locator(".pc-row:visible").count() == len(expected_year)
+    word = expected_year[0]["title"].split()[0]
+    page.fill("input.pc-filter-text", word)
+    visible = page.locator(".pc-row:visible").all_inner_texts()
+    assert visible and all(word.lower() in text.lower() for text in visible)
+    assert len(visible) <= len(expected_year)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["year"] == [year] and query["text"] == [word]
+    assert page.locator(".pc-filter-status").inner_text().startswith(f"{len(visible)} of {total}")
+    # The URL is shareable: opening it shows the same rows.
+    shared, _ = watched_page()
+    shared.goto(page.url)
+    assert shared.locator(".pc-row:visible").count() == len(visible)
+    assert shared.input_value("input.pc-filter-text") == word
+    # Clearing the filter brings every row back.
+    page.fill("input.pc-filter-text", "")
+    page.select_option("select.pc-filter-year", "")
+    assert page.locator(".pc-row:visible").count() == total
+    assert urlsplit(page.url).query == ""
+    watch.assert_clean()
+
+
+def test_month_page_filters_by_topic(built_site, base, watched_page):
+    records = _records(built_site)
+    months: dict[str, list[dict]] = {}
+    for r in records:
+        if r["date"]:
+            months.setdefault(r["date"][:7], []).append(r)
+    month, members = max(months.items(), key=lambda kv: len(kv[1]))
+    topic = members[0]["topics"]["primary"]
+    page, watch = watched_page()
+    page.goto(base + f"months/{month}/?topic={topic}")
+    expected = [r for r in members if topic in (r["topics"]["primary"], *r["topics"]["secondary"])]
+    assert page.locator(".pc-row:visible").count() == len(expected)
+    assert page.locator(".pc-row").count() == len(members)
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_stats_charts_render_legibly_in_both_colour_schemes(base, watched_page, scheme):
+    page, watch = watched_page(color_scheme=scheme)
+    page.goto(base + "stats/")
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+    charts = page.locator("svg.pc-chart")
+    assert charts.count() == 3
+    for index in range(3):
+        chart = charts.nth(index)
+        box = chart.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 100
+        shot = chart.screenshot()
+        assert len(shot) > 3000  # a blank image compresses to almost nothing
+    # Bars are filled with a colour that differs from the page background, and labels follow the text colour.
+    colours = page.evaluate(
+        """() => {
+            const bg = getComputedStyle(document.body).backgroundColor;
+            const bar = getComputedStyle(document.querySelector('svg.pc-chart rect')).fill;
+            const label = getComputedStyle(document.querySelector('svg.pc-chart text')).fill;
+            const fg = getComputedStyle(document.querySelector('.md-typeset')).color;
+            return {bg, bar, label, fg};
+        }"""
+    )
+    assert colours["bar"] not in (colours["bg"], "none", "rgb(0, 0, 0)")
+    assert colours["label"] == colours["fg"]
+    watch.assert_clean()

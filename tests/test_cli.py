@@ -1,0 +1,139 @@
+"""``papercat ingest`` and ``papercat check`` as a user runs them: exit codes, messages, files, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+CONTENT = ROOT / "content"
+FIXTURES = Path(__file__).parent / "fixtures" / "listings"
+PAPERCAT = Path(sys.executable).parent / "papercat"
+if not PAPERCAT.exists():
+    PAPERCAT = ROOT / ".venv" / "bin" / "papercat"
+
+
+def papercat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
+    environment.update(env or {})
+    proc = subprocess.run(
+        [str(PAPERCAT), *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=120
+    )
+    for stream in (proc.stdout, proc.stderr):
+        assert "Traceback" not in stream
+        assert "internal error" not in stream
+    return proc
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    """A project folder of its own: the bundled listings and sources.yml copied into content/."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    return tmp_path
+
+
+def test_check_passes_on_the_bundled_content(project: Path) -> None:
+    proc = papercat("check", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert "records read 487 = papers 484 + merged 3 + rejected 0 (reconciles)" in proc.stdout
+    assert "check passed" in proc.stdout
+    for name in ("000_f2c3e964f4632815.txt", "004_a179481af104a910.txt"):
+        assert name in proc.stdout
+    assert "rejected:" not in proc.stderr
+
+
+def test_ingest_writes_a_sorted_catalogue_identical_across_runs(project: Path) -> None:
+    first = papercat("ingest", cwd=project, env={"PYTHONHASHSEED": "1"})
+    assert first.returncode == 0, first.stderr
+    catalogue = project / "build" / "catalogue.jsonl"
+    rejections = project / "build" / "rejected.jsonl"
+    assert f"({484} papers)" in first.stdout and "(0 rejected)" in first.stdout
+    data = catalogue.read_bytes()
+    assert rejections.read_text() == ""
+    rows = [json.loads(line) for line in data.decode("utf-8").splitlines()]
+    assert len(rows) == 484
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    second = papercat("--build-dir", "other", "ingest", cwd=project, env={"PYTHONHASHSEED": "2"})
+    assert second.returncode == 0, second.stderr
+    assert (project / "other" / "catalogue.jsonl").read_bytes() == data
+
+
+def test_ingest_verbose_names_the_reader_of_each_file(project: Path) -> None:
+    proc = papercat("ingest", "--verbose", "--out", str(project / "out" / "papers.jsonl"), cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    assert (project / "out" / "papers.jsonl").is_file() and (project / "out" / "rejected.jsonl").is_file()
+    for name, reader in [("000_f2c3e964f4632815.txt", "topic-listing"), ("001_081b339fd5401ceb.txt", "search-results"),
+                         ("002_ad45b3d5d17d2dd6.txt", "daily-papers"), ("003_c8a88647eb936fa1.txt", "abstracts")]:
+        assert any(line.strip().startswith(f"{name}: {reader}") for line in proc.stdout.splitlines())
+    assert "skipped page text 'Jack'" in proc.stdout
+
+
+@pytest.fixture()
+def bad_project(tmp_path: Path) -> Path:
+    content = tmp_path / "listings"
+    content.mkdir()
+    shutil.copy(FIXTURES / "search_invented.txt", content / "good.txt")
+    shutil.copy(FIXTURES / "unrecognized.txt", content / "notes.txt")
+    (content / "empty.txt").write_text("")
+    (content / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    daily = (FIXTURES / "daily_invented.txt").read_text()
+    (content / "cut.txt").write_text(daily + "\nLost Titles: A Paper Cut Off Mid-Download\n")
+    return tmp_path
+
+
+def test_check_fails_and_names_every_rejection(bad_project: Path) -> None:
+    proc = papercat("--content", "listings", "check", cwd=bad_project)
+    assert proc.returncode == 1
+    assert "rejected: cut.txt:41: title with no abstract" in proc.stderr
+    assert "rejected: empty.txt:1: the file is empty" in proc.stderr
+    assert "rejected: image.png:1: binary file" in proc.stderr
+    assert "rejected: notes.txt:1: no reader recognised this file; tried: " in proc.stderr
+    assert "check failed: 4 record(s) rejected" in proc.stderr
+    assert "(reconciles)" in proc.stdout
+
+
+def test_ingest_builds_the_rest_and_writes_the_rejections(bad_project: Path) -> None:
+    proc = papercat("--content", "listings", "--build-dir", "b", "ingest", cwd=bad_project)
+    assert proc.returncode == 0, proc.stderr
+    papers = [json.loads(line) for line in (bad_project / "b" / "catalogue.jsonl").read_text().splitlines()]
+    assert {p["title"] for p in papers} == {
+        "Tidal Graph Networks for Coastal Flood Forecasting",
+        "Reward Shaping with Language Feedback for Household Robots",
+        "Sparse Lattice Adapters for Low-Resource Speech Recognition",
+        "Gradient Echoes: Memory-Efficient Backpropagation Through Time",
+        "Counterfactual Curricula for Robust Tabular Agents",
+        "Quiet Tokens: Pruning Attention Sinks in Long-Context Models",
+    }
+    rejected = [json.loads(line) for line in (bad_project / "b" / "rejected.jsonl").read_text().splitlines()]
+    assert [(r["file"], r["line"]) for r in rejected] == [("cut.txt", 41), ("empty.txt", 1), ("image.png", 1), ("notes.txt", 1)]
+    assert rejected[0]["raw"] == "Lost Titles: A Paper Cut Off Mid-Download"
+    assert rejected[3]["raw"].startswith("Shopping list")
+    assert all(r["reason"] for r in rejected)
+
+
+def test_broken_sources_yml_is_one_clear_error(project: Path) -> None:
+    (project / "content" / "sources.yml").write_text("002_ad45b3d5d17d2dd6.txt:\n  captured: last tuesday\n")
+    proc = papercat("check", cwd=project)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("papercat: error: ")
+    assert "sources.yml: 002_ad45b3d5d17d2dd6.txt.captured: expected a date YYYY-MM-DD" in proc.stderr
+    assert "'last tuesday'" in proc.stderr
+
+
+def test_missing_or_empty_content_folder_fails(tmp_path: Path) -> None:
+    missing = papercat("--content", "nowhere", "check", cwd=tmp_path)
+    assert missing.returncode == 2 and "nowhere does not exist" in missing.stderr
+    (tmp_path / "empty").mkdir()
+    empty = papercat("--content", "empty", "check", cwd=tmp_path)
+    assert empty.returncode == 1 and "no listing files" in empty.stderr
+
+
+def test_usage_errors_are_argparse_messages(tmp_path: Path) -> None:
+    proc = papercat("frobnicate", cwd=tmp_path)
+    assert proc.returncode == 2 and "invalid choice" in proc.stderr

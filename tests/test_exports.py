@@ -1,0 +1,140 @@
+"""Citations, the catalogue downloads and the Atom feeds: what a reader takes away from the site."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bibtexparser
+import feedparser
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.model import Paper, Source
+from generator.site.cite import bibliography, bibtex_entry, citation_keys, entry_fields, escape_value
+from generator.site.feeds import FEED_SIZE, atom_feed
+
+HOSTILE = [
+    "AstroM$^3$: {broken $x{$ } @misc{evil, title={x}} 50% #1 a_b ~ ^ \\ end",
+    "Unbalanced } brace { and \\textbf{bold}",
+    "Quotes \"here\" and 'there', comma, = sign",
+]
+
+
+def _paper(pid: str, title: str, **kw) -> Paper:
+    kw.setdefault("abstract", "We study things. " * 3)
+    return Paper(title=title, id=pid, sources=[Source("a.txt", 1, "yaml")], **kw)
+
+
+def _parsed(text: str) -> dict[str, dict[str, str]]:
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, [b.raw for b in library.failed_blocks]
+    return {e.key: {"@type": e.entry_type, **{f.key: f.value for f in e.fields}} for e in library.entries}
+
+
+def test_entry_has_key_type_venue_month_year_and_authors():
+    paper = _paper("pomp", "POMP: Probabilistic Prompt Pre-training", authors=["Jane Q. Smith", "Li Wei"],
+                   venue="NeurIPS", date="2024-07-03", date_precision="day", arxiv_id="2401.01234")
+    keys = citation_keys([paper])
+    assert keys == {"pomp": "smith2024pomp"}
+    entry = _parsed(bibtex_entry(paper, keys["pomp"]))["smith2024pomp"]
+    assert entry["@type"] == "inproceedings"
+    assert entry["booktitle"] == "NeurIPS"
+    assert entry["author"] == "Jane Q. Smith and Li Wei"
+    assert (entry["year"], entry["month"]) == ("2024", "jul")
+    assert (entry["eprint"], entry["archiveprefix"]) == ("2401.01234", "arXiv")
+
+
+def test_paper_without_venue_authors_or_date_is_a_misc_entry_with_a_stable_key():
+    paper = _paper("x", "The Unreasonable Effectiveness of Data")
+    key = citation_keys([paper])["x"]
+    assert key == "nd" + "unreasonable"
+    entry = _parsed(bibtex_entry(paper, key))[key]
+    assert entry["@type"] == "misc" and "year" not in entry and "author" not in entry
+
+
+def test_keys_are_unique_and_do_not_change_when_an_unrelated_paper_is_added():
+    a = _paper("a-one", "Diffusion Models Beat GANs", authors=["A Smith"], date="2021-01-01", date_precision="year")
+    b = _paper("b-two", "Diffusion Policies", authors=["B Smith"], date="2021-05-01", date_precision="month")
+    c = _paper("c-three", "Graph Attention", authors=["C Jones"])
+    before = citation_keys([a, b])
+    assert before["a-one"] != before["b-two"] and before["a-one"].startswith("smith2021diffusion")
+    after = citation_keys([a, b, c])
+    assert {k: after[k] for k in before} == before
+    assert len(set(after.values())) == 3
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_every_field_parses_back_with_the_same_parser(title):
+    paper = _paper("h", title, authors=["O'Brien, Pat", "{Evil} Name"], venue="Proc. of {X} & Y", url="https://x.org/a_b%20c")
+    key = citation_keys([paper])["h"]
+    entry = _parsed(bibtex_entry(paper, key))[key]
+    written = dict(entry_fields(paper))
+    assert {k: v for k, v in entry.items() if k != "@type"} == written
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=80))
+def test_any_title_gives_one_valid_entry(title):
+    paper = _paper("t", title.strip() or "x")
+    text = bibliography([paper, _paper("u", "Second paper")])
+    parsed = _parsed(text)
+    assert len(parsed) == 2
+    assert parsed[citation_keys([paper])["t"]]["title"] == escape_value(paper.title)
+
+
+def test_latex_math_is_kept_and_special_characters_escaped():
+    assert escape_value("AstroM$^3$ gains 50% on a_b") == r"AstroM$^3$ gains 50\% on a\_b"
+    assert "\\textbraceleft{}" in escape_value("a { b")
+
+
+def _feed_papers(n: int) -> list[Paper]:
+    return [
+        _paper(f"p{i:03d}", f"Paper number {i} <b>bold</b> & co", date=f"2024-{1 + i % 12:02d}-01", date_precision="day",
+               authors=["Ann Lee"] if i % 2 else [])
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize("site_url", [None, "https://example.org/cat/"])
+def test_feed_parses_and_keeps_titles_literal(site_url):
+    import datetime as dt
+
+    papers = _feed_papers(FEED_SIZE + 10)
+    xml = atom_feed(papers, slug="vision", title="cat: Vision", subtitle="Seeing", site_url=site_url,
+                    updated=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), page_url="topics/vision/",
+                    paper_url=lambda p: f"papers/{p.id}/")
+    feed = feedparser.parse(xml)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert len(feed.entries) == FEED_SIZE
+    assert feed.entries[0].title == "Paper number 0 <b>bold</b> & co"
+    link = feed.entries[0].link
+    assert link == (f"{site_url}papers/p000/" if site_url else "papers/p000/")
+    # Same inputs, same bytes: nothing comes from the clock.
+    again = atom_feed(papers, slug="vision", title="cat: Vision", subtitle="Seeing", site_url=site_url,
+                      updated=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), page_url="topics/vision/",
+                      paper_url=lambda p: f"papers/{p.id}/")
+    assert again == xml
+
+
+def test_built_site_offers_bibtex_json_and_feeds(built_site: Path):
+    library = bibtexparser.parse_string((built_site / "catalogue.bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks
+    assert len(library.entries) == 484
+    catalogue = json.loads((built_site / "catalogue.json").read_text(encoding="utf-8"))
+    assert catalogue["papers"] == 484 == len(catalogue["records"])
+    keys = {e.key for e in library.entries}
+    assert {r["citation_key"] for r in catalogue["records"]} == keys
+    for record in catalogue["records"][:50]:
+        page = built_site / record["page"] / "index.html"
+        assert record["citation_key"] in page.read_text(encoding="utf-8")
+    feed = feedparser.parse((built_site / "feed.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == FEED_SIZE
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in home and "feed.xml" in home
+    topic_feeds = sorted(built_site.glob("feed-*.xml"))
+    assert topic_feeds
+    for path in topic_feeds:
+        assert not feedparser.parse(path.read_bytes()).bozo, path.name

@@ -1,0 +1,162 @@
+"""Finding the same paper in several records and merging them into one catalogue entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.ingest import ingest_content
+from generator.merge import find_duplicate_groups, merge_records
+from generator.model import Paper, Source
+
+ABSTRACT = (
+    "Coastal flooding depends on tides, rivers and storms that interact over hundreds of kilometres of shoreline. "
+    "We model gauges and river mouths as nodes of a tidal graph network and learn how surges travel between them. "
+    "The network forecasts water levels six hours ahead with half the error of hydrodynamic baselines."
+)
+OTHER = (
+    "Household robots learn slowly from sparse rewards. We let people comment on a robot's attempts in plain "
+    "language and turn each comment into a shaped reward. With ten minutes of feedback the robot learns "
+    "table-setting tasks three times faster than with task rewards alone."
+)
+
+
+def paper(title: str, abstract: str = ABSTRACT, *, file: str = "a.txt", line: int = 1, **fields) -> Paper:
+    return Paper(title=title, abstract=abstract, sources=[Source(file, line, "test")], **fields)
+
+
+def merged(*papers: Paper) -> bool:
+    """Whether all the given records end up in one group."""
+    return len(find_duplicate_groups(list(papers))) == 1
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "tidal graph networks for coastal flood forecasting",  # case
+        "Tidal Graph Networks for Coastal Flood-Forecasting!",  # punctuation
+        "Tidal  Graph Networks\tfor Coastal Flood Forecasting ",  # white space
+        "Tidal Graph Network for Coastal Flood Forecasting",  # one letter less
+        "Tidal Graph Networks for Costal Flood Forecasting",  # a typo
+        "Tidal Graph Networks for Coastal Flood Forecastng",
+    ],
+)
+def test_titles_that_differ_a_little_are_one_paper(variant: str) -> None:
+    a = paper("Tidal Graph Networks for Coastal Flood Forecasting", file="a.txt")
+    # The other copy of the abstract lost its middle sentence: no exact or prefix match, only the title decides.
+    sentences = ABSTRACT.split(". ")
+    b = paper(variant, ". ".join([sentences[0], sentences[2]]), file="b.txt")
+    assert merged(a, b)
+    assert not merged(paper("Unrelated Title About Household Robots", a.abstract), b)
+
+
+def test_small_title_edit_with_a_different_abstract_is_two_papers() -> None:
+    a = paper("Tidal Graph Networks for Coastal Flood Forecasting", ABSTRACT)
+    b = paper("Tidal Graph Networks for Coastal Flood Forecasts", OTHER)
+    assert not merged(a, b)
+
+
+def test_identical_abstracts_are_one_paper_whatever_the_titles() -> None:
+    a = paper("Tidal Graph Networks for Coastal Flood Forecasting", ABSTRACT)
+    b = paper("TGN: Forecasting Floods on Coasts", ABSTRACT.replace("  ", " ").upper(), file="b.txt")
+    assert merged(a, b)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Scaling Laws for Sparse Mixture-of-Experts, Part 1", "Scaling Laws for Sparse Mixture-of-Experts, Part 2"),
+        ("Benchmarking Code Models on HumanEval-2", "Benchmarking Code Models on HumanEval-3"),
+        ("Llama 2: Open Foundation and Fine-Tuned Chat Models", "Llama 3: Open Foundation and Fine-Tuned Chat Models"),
+    ],
+)
+def test_numbered_titles_are_different_papers(first: str, second: str) -> None:
+    # Short abstracts say nothing against a merge: only the numbers keep these apart.
+    assert not merged(paper(first, "Part of a series."), paper(second, "Part of a series, continued.", file="b.txt"))
+
+
+def test_short_titles_only_merge_when_equal() -> None:
+    assert not merged(paper("Deep Sets", "One."), paper("Deep Nets", "Two.", file="b.txt"))
+    assert merged(paper("Deep Sets", "One."), paper("deep sets", "Two.", file="b.txt"))
+
+
+def test_truncated_abstract_copy_is_the_same_paper() -> None:
+    full = paper("Tidal Graph Networks for Coastal Flood Forecasting", ABSTRACT, file="search.txt")
+    cut = ABSTRACT[:160].rsplit(" ", 1)[0]
+    # An abstract-only listing of the same paper, cut off mid-sentence, with a title made from the abstract.
+    copy = paper("Coastal flooding depends on tides", cut, file="abstracts.txt", title_inferred=True)
+    assert merged(full, copy)
+    result = merge_records([copy, full])
+    assert result.title == "Tidal Graph Networks for Coastal Flood Forecasting"
+    assert result.title_inferred is False
+    assert result.abstract == ABSTRACT  # the longest abstract wins
+
+
+def test_inferred_titles_alone_never_merge_papers() -> None:
+    a = paper("We study robots", OTHER, title_inferred=True)
+    b = paper("We study robots", ABSTRACT, file="b.txt", title_inferred=True)
+    assert not merged(a, b)
+
+
+def test_merge_keeps_every_field_and_every_source() -> None:
+    search = paper("Tidal Graph Networks for Coastal Flood Forecasting", ABSTRACT[:200], file="001.txt", line=7)
+    topic = paper("Tidal graph networks for coastal flood forecasting", ABSTRACT, file="000.txt", line=15,
+                  venue="Neural Information Processing Systems", topic_hints=["Forecasting"])
+    daily = paper("Tidal Graph Networks for Coastal Flood Forecasting", ABSTRACT, file="002.txt", line=40,
+                  date="2024-06-09", date_precision="day", author_count=3, upvotes=2, topic_hints=["Climate"])
+    yearly = paper("Tidal Graph Networks for Coastal Flood Forecasting", ABSTRACT, file="009.yml", line=1,
+                   date="2024-01-01", date_precision="year", authors=["Ana Ruiz", "Bo Chen", "Chidi Okafor"], upvotes=5)
+    result = merge_records([search, topic, daily, yearly])
+    assert result.title == "Tidal graph networks for coastal flood forecasting"  # from the first source in order
+    assert result.date == "2024-06-09" and result.date_precision == "day"  # the most precise date
+    assert result.venue == "Neural Information Processing Systems"
+    assert result.authors == ["Ana Ruiz", "Bo Chen", "Chidi Okafor"] and result.author_count == 3
+    assert result.upvotes == 5
+    assert result.topic_hints == ["Forecasting", "Climate"]
+    assert [(s.file, s.line) for s in result.sources] == [("000.txt", 15), ("001.txt", 7), ("002.txt", 40), ("009.yml", 1)]
+    result.validate()
+
+
+def test_groups_are_in_input_order_and_cover_every_record() -> None:
+    records = [
+        paper("Tidal Graph Networks for Coastal Flood Forecasting", ABSTRACT, line=1),
+        paper("Reward Shaping with Language Feedback for Household Robots", OTHER, line=2),
+        paper("Tidal graph networks for coastal flood forecasting", ABSTRACT, line=3),
+    ]
+    assert find_duplicate_groups(records) == [[0, 2], [1]]
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "listings"
+
+
+def test_one_paper_in_three_listings_becomes_one_entry(tmp_path: Path) -> None:
+    """The same paper in a search-results page (no date), a topic listing (venue) and a Daily Papers page (date)."""
+    abstract = (
+        "Offline reinforcement learning inherits the mistakes of the policies that collected its data. We repair such "
+        "policies by stitching together the good segments of logged trajectories and training on the stitched paths. "
+        "Policy repair recovers most of the return lost to poor data collection on standard offline benchmarks."
+    )
+    (tmp_path / "a_search.txt").write_text(
+        "Subscribe\nOffline policy repair with trajectory stitching\n" + abstract[:230] + "\n"
+        + "Another Paper About Something Else Entirely\nThis abstract is about something else entirely and is long enough to read as one.\n"
+    )
+    shutil_copy = (FIXTURES / "topic_invented.txt").read_text()
+    (tmp_path / "b_topic.txt").write_text(shutil_copy)
+    (tmp_path / "c_daily.txt").write_text(
+        "Daily Papers\n\nMar 5\n\nOffline Policy Repair with Trajectory Stitching\n\n" + abstract
+        + "\n\n  • 4 authors\n·\nFeb 2, 2024 3\n"
+    )
+    result = ingest_content(tmp_path)
+    assert result.reconciles()
+    assert (result.records, len(result.papers), result.merged, len(result.rejected)) == (5, 3, 2, 0)
+    repaired = next(p for p in result.papers if "stitching" in p.title.lower())
+    assert repaired.title == "Offline policy repair with trajectory stitching"
+    assert repaired.venue == "International Conference on Learning Representations"
+    assert repaired.date == "2024-02-02" and repaired.upvotes == 3 and repaired.author_count == 4
+    assert repaired.topic_hints == ["Reinforcement Learning"]
+    assert repaired.abstract == abstract
+    assert [(s.file, s.reader) for s in repaired.sources] == [
+        ("a_search.txt", "search-results"), ("b_topic.txt", "topic-listing"), ("c_daily.txt", "daily-papers")
+    ]
+    assert sorted(result.merged_into[repaired.id]) == ["b_topic.txt:8", "c_daily.txt:5"]

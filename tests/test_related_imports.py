@@ -1,0 +1,153 @@
+"""Related papers, BibTeX and arXiv imports, the stats page and the meta tags indexers read."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.ingest import ingest_content
+from generator.model import Paper, Source
+from generator.site.related import related_papers
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+
+
+def _paper(pid: str, title: str, abstract: str) -> Paper:
+    return Paper(title=title, abstract=abstract, id=pid, sources=[Source("a.txt", 1, "yaml")])
+
+
+def test_related_papers_share_words_never_include_the_paper_and_are_deterministic():
+    papers = [
+        _paper("diff-a", "Diffusion models for image synthesis", "Denoising diffusion probabilistic models generate images."),
+        _paper("diff-b", "Faster diffusion sampling", "We speed up sampling of denoising diffusion models for images."),
+        _paper("graph-a", "Graph neural networks for molecules", "Message passing on molecular graphs predicts properties."),
+        _paper("graph-b", "Scalable graph transformers", "Attention over graph nodes scales message passing to large graphs."),
+        _paper("rl-a", "Offline reinforcement learning", "Policies learned from logged rewards without interaction."),
+    ]
+    related = related_papers(papers, count=2)
+    assert related["diff-a"][0] == "diff-b"
+    assert related["graph-a"][0] == "graph-b"
+    assert all(pid not in near for pid, near in related.items())
+    assert related_papers(list(reversed(papers)), count=2) == related
+
+
+def test_bundled_papers_each_get_five_related_papers(built_site: Path):
+    import json
+
+    records = json.loads((built_site / "catalogue.json").read_text(encoding="utf-8"))["records"]
+    ids = {r["id"] for r in records}
+    assert sum(len(r["related"]) == 5 for r in records) >= 0.95 * len(records)
+    for record in records:
+        assert record["id"] not in record["related"]
+        assert set(record["related"]) <= ids
+    first = records[0]
+    page = (built_site / first["page"] / "index.html").read_text(encoding="utf-8")
+    assert "Related papers" in page
+    for other in first["related"]:
+        assert f'href="../{other}/"' in page
+
+
+def test_bibtex_and_arxiv_imports_are_detected_merged_and_accounted_for(tmp_path: Path):
+    content = tmp_path / "content"
+    content.mkdir()
+    # Misleading names: the format comes from the content.
+    shutil.copy(FIXTURES / "references.bib", content / "export.txt")
+    shutil.copy(FIXTURES / "query.atom", content / "results.dat")
+    result = ingest_content(content)
+    readers = {f.file: f.reader for f in result.files} if hasattr(result.files[0], "file") else {
+        f.name: f.reader for f in result.files}
+    assert readers == {"export.txt": "bibtex", "results.dat": "arxiv-atom"}
+    assert result.reconciles()
+    assert (result.records, len(result.papers), result.merged, len(result.rejected)) == (8, 4, 1, 3)
+    by_title = {p.title: p for p in result.papers}
+    attention = by_title["Attention Is All You Need"]
+    assert attention.arxiv_id == "1706.03762"
+    assert attention.venue == "Advances in Neural Information Processing Systems"  # from the .bib
+    assert attention.date == "2017-06-12"  # the arXiv date is the more precise one
+    assert attention.authors[:2] == ["Ashish Vaswani", "Noam Shazeer"]
+    assert {s.reader for s in attention.sources} == {"bibtex", "arxiv-atom"}
+    goedel = by_title["On Gödel-Style Proofs for BERT: 50% Less & More"]
+    assert goedel.authors == ["Jörg Müller"]
+    assert (goedel.date, goedel.date_precision) == ("2021-01-01", "year")
+    assert "$\\frac{a}{b}$" in goedel.abstract  # math kept for the page to render
+    script = next(p for p in result.papers if p.title.startswith("Tiny Recursive"))
+    assert script.title == "Tiny Recursive Reasoners <script>alert(1)</script>"  # literal text, escaped on pages
+    assert script.url == "https://arxiv.org/abs/2401.00001"
+    rejected = {(r.file, r.line): r.reason for r in result.rejected}
+    assert rejected[("results.dat", 36)] == "<entry> has no <title>"
+    assert "no title" in rejected[("export.txt", 31)]
+    assert "BibTeX syntax error" in rejected[("export.txt", 36)]
+
+
+def test_xml_entity_expansion_is_refused(tmp_path: Path):
+    (tmp_path / "bomb.xml").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>&b;</title><summary>x</summary></entry></feed>\n',
+        encoding="utf-8",
+    )
+    result = ingest_content(tmp_path)
+    assert not result.papers
+    assert len(result.rejected) == 1 and "refused" in result.rejected[0].reason
+
+
+class _Meta(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: list[tuple[str, str]] = []
+        self.links: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = {k: v or "" for k, v in attrs}
+        if tag == "meta" and ("name" in values or "property" in values):
+            self.meta.append((values.get("name") or values["property"], values.get("content", "")))
+        if tag == "link":
+            self.links.append(values)
+
+
+def _head(path: Path) -> _Meta:
+    parser = _Meta()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory) -> Path:
+    """The bundled catalogue built with its published address, as the Pages workflow builds it."""
+    from generator.site.build import Project, build_site
+
+    root = Path(__file__).resolve().parents[1]
+    site = tmp_path_factory.mktemp("published") / "site"
+    build_site(Project.at(root, site_dir=site, build_dir=site.parent / "build"), site_url="https://example.org/catalogue/")
+    return site
+
+
+@pytest.mark.slow
+def test_pages_have_canonical_url_description_and_citation_tags(published_site: Path):
+    paper_pages = sorted((published_site / "papers").glob("*/index.html"))
+    sitemap = (published_site / "sitemap.xml").read_text(encoding="utf-8")
+    locations = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    assert len(paper_pages) == 484
+    for page in paper_pages:
+        assert f"https://example.org/catalogue/papers/{page.parent.name}/" in locations
+    for page in paper_pages[:40]:
+        head = _head(page)
+        meta = dict(head.meta)
+        canonical = [l["href"] for l in head.links if l.get("rel") == "canonical"]
+        assert canonical == [f"https://example.org/catalogue/papers/{page.parent.name}/"]
+        assert meta["og:type"] == "article" and meta["og:url"] == canonical[0]
+        assert meta["citation_title"] and meta["description"] and meta["og:title"]
+    home = dict(_head(published_site / "index.html").meta)
+    assert home["og:type"] == "website"
+
+
+def test_stats_page_has_charts_with_text_alternatives(built_site: Path):
+    page = (built_site / "stats" / "index.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<svg class="pc-chart"[^>]*role="img"[^>]*>', page)
+    assert len(charts) == 3
+    assert page.count("<title id=") == 3 and page.count("<desc id=") == 3
+    assert page.count("<rect ") > 50  # bars were drawn
+    assert "The numbers" in page
