@@ -40,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-STAGES = ("ingest", "classify", "render", "write", "mkdocs")
+STAGES = ("ingest", "classify", "related", "render", "write", "mkdocs")
 DEFAULT_SIZES = (1000, 10_000, 20_000)
 PAPERS_PER_FILE = 500
 FIRST_MONTH = (2023, 1)

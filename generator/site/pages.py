@@ -9,6 +9,7 @@ Markdown, attribute lists and admonitions are not interpreted.
 from __future__ import annotations
 
 import calendar
+import html
 import datetime as dt
 import posixpath
 from collections import Counter, defaultdict
@@ -160,6 +161,16 @@ def month_path(month: str) -> str:
     return f"months/{month}.md"
 
 
+def theme_text(text: str) -> str:
+    """Text for a front-matter value the theme prints without escaping (``title``, ``description``).
+
+    Material puts these into ``<title>``, headings and double-quoted attributes as they are, so
+    ``<``, ``>``, ``&`` and ``"`` become entities. An apostrophe stays one: no theme attribute is
+    single-quoted, and search then finds "Don't" as typed.
+    """
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
 def front_matter(data: dict[str, object]) -> str:
     """YAML front matter that any text survives: safe_dump quotes what YAML would misread."""
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False)
@@ -205,8 +216,8 @@ class PageRenderer:
         assignment = model.assignments[paper.id]
         meta = front_matter(
             {
-                "title": str(escape(paper.title)),
-                "description": str(escape(snippet(paper.abstract, 200))),  # Material prints it unescaped
+                "title": theme_text(paper.title),
+                "description": theme_text(snippet(paper.abstract, 200)),
                 "search": {"boost": 4},
                 "hide": ["navigation", "toc"],
                 "paper": paper.to_dict(),
@@ -227,7 +238,7 @@ class PageRenderer:
             groups[paper.month or UNDATED].append(paper)
         months = sorted((m for m in groups if m != UNDATED), reverse=True) + ([UNDATED] if UNDATED in groups else [])
         # Above papers (4): typing a topic's name finds its page before papers that merely use the words.
-        meta = front_matter({"title": str(escape(topic.name)), "search": {"boost": 8}, "feed": feed_path(topic.slug)})
+        meta = front_matter({"title": theme_text(topic.name), "search": {"boost": 8}, "feed": feed_path(topic.slug)})
         body = self._render("topic.md.j2", path, model, topic=topic, papers=papers, months=months, groups=groups)
         return meta + "\n" + body
 

@@ -90,12 +90,15 @@
       document.querySelectorAll(".pc-list").forEach(function (list) {
         var visible = list.querySelectorAll(".pc-row:not([hidden])").length;
         list.hidden = visible === 0;
-        var heading = list.previousElementSibling;
-        if (heading && /^H[23]$/.test(heading.tagName)) {
-          heading.hidden = visible === 0;
-          var count = heading.querySelector(".pc-count");
+        // A group is its heading, a "N papers" line and the list: all hidden when nothing matches.
+        var line = list.previousElementSibling;
+        var heading = line && line.classList.contains("pc-group-count") ? line.previousElementSibling : line;
+        if (line && line !== heading) {
+          line.hidden = visible === 0;
+          var count = line.querySelector(".pc-count");
           if (count) count.textContent = String(visible);
         }
+        if (heading && /^H[23]$/.test(heading.tagName)) heading.hidden = visible === 0;
       });
       var filtered = Boolean(words.length || year.value || topic.value);
       status.textContent = filtered ? shown + " of " + rows.length + " papers" : rows.length + " papers";

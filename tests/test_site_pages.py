@@ -1,0 +1,414 @@
+"""Page generation: the Markdown pages papercat writes, checked without running MkDocs.
+
+Small in-memory catalogues go through ``SiteModel`` and ``PageRenderer`` exactly as the build
+does; a golden check reads the pages generated for the bundled catalogue.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.ingest import FileReport, IngestResult
+from generator.model import Paper, Source
+from generator.site.pages import Linker, PageRenderer, SiteModel, page_url
+from generator.site.settings import SiteSettings
+from generator.topics import Taxonomy, Topic, TopicAssignment
+from site_fixtures import ROOT, TEMPLATES
+
+NEURIPS = "Neural Information Processing Systems"
+
+# ---------------------------------------------------------------- a small catalogue
+
+TOPICS = [
+    Topic("vision", "Computer Vision", "Seeing machines."),
+    Topic("generative", "Generative Models", "Models that synthesise data."),
+    Topic("science", "AI for Science & Health", "Models for the sciences."),
+    Topic("robotics", "Robotics & Embodied AI", "Robots."),  # no paper: no page
+    Topic("other", "Other", "The rest."),
+]
+
+
+def _paper(pid: str, title: str, **kw) -> Paper:
+    kw.setdefault("sources", [Source("a.txt", 1, "daily-papers")])
+    return Paper(title=title, abstract=kw.pop("abstract", f"The abstract of {title}. It has words."), id=pid, **kw)
+
+
+def small_catalogue() -> tuple[list[Paper], dict[str, TopicAssignment]]:
+    papers = [
+        _paper(
+            "diffusion-nets", "Diffusion Nets for Images", date="2024-03-05", date_precision="day",
+            authors=["Ada Lovelace", "Alan Turing"], venue=NEURIPS, upvotes=12, organization="Analytical Engines Ltd",
+            sources=[Source("a.txt", 3, "daily-papers"), Source("b.txt", 17, "search-results")],
+        ),
+        _paper(
+            "astrom-3", "AstroM$^3$: A self-supervised multimodal model for astronomy", date="2024-03-01",
+            date_precision="month", author_count=7, sources=[Source("b.txt", 9, "search-results")],
+        ),
+        _paper("seeing-far", "Seeing Far", date="2023-11-20", date_precision="day", author_count=1),
+        _paper(
+            "inferred-one", "Deep networks are vulnerable to backdoor attacks that…", title_inferred=True,
+            sources=[Source("c.txt", 5, "abstracts")],
+        ),
+        _paper("old-vision", "Old Vision Paper", date="2022-01-01", date_precision="year"),
+        _paper("tricky", "<b>Bold</b> & \"quoted\" ideas", date="2023-11-02", date_precision="day"),
+    ]
+    assignments = {
+        "diffusion-nets": TopicAssignment("generative", ("vision",), {"generative": ("diffusion",), "vision": ("image",)}),
+        "astrom-3": TopicAssignment("science", ("vision",), {"science": ("astronomy",)}),
+        "seeing-far": TopicAssignment("vision", (), {"vision": ("seeing",)}),
+        "inferred-one": TopicAssignment("vision", ("generative",), {"vision": ("network",)}),
+        "old-vision": TopicAssignment("vision", (), {"vision": ("vision",)}),
+        "tricky": TopicAssignment("other", (), {}),
+    }
+    return papers, assignments
+
+
+def make_model(papers: list[Paper], assignments: dict[str, TopicAssignment], **settings) -> SiteModel:
+    files = sorted({s.file for p in papers for s in p.sources})
+    result = IngestResult(
+        papers=papers, rejected=[], files=[FileReport(f, "daily-papers", "test", records=1, papers=1) for f in files]
+    )
+    taxonomy = Taxonomy(topics=TOPICS, fallback="other", settings={})
+    return SiteModel.build(
+        result, assignments, taxonomy, SiteSettings(**settings), site_name="test catalogue",
+        captured={"a.txt": "2024-03-06", "b.txt": "2024-04-01"},
+    )
+
+
+@pytest.fixture(scope="module")
+def model() -> SiteModel:
+    return make_model(*small_catalogue())
+
+
+@pytest.fixture(scope="module")
+def pages(model: SiteModel) -> dict[str, str]:
+    return PageRenderer(TEMPLATES).pages(model)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def split_page(text: str) -> tuple[dict, str]:
+    """``(front matter, body)`` of a generated Markdown page."""
+    match = re.match(r"---\n(.*?\n)---\n(.*)", text, re.S)
+    assert match, "page has no YAML front matter"
+    return yaml.safe_load(match.group(1)), match.group(2)
+
+
+def fact(text: str, label: str) -> str | None:
+    """What a paper page shows for ``label`` in its facts list (``<dt>label</dt> <dd>value</dd>``)."""
+    match = re.search(rf"<dt>{re.escape(label)}</dt>\s*<dd>(.*?)</dd>", text)
+    return match.group(1) if match else None
+
+
+def body_of(text: str) -> str:
+    return split_page(text)[1] if text.startswith("---\n") else text
+
+
+def linked_pages(page: str, text: str) -> list[str]:
+    """Docs-relative URLs (``papers/x/``) of every relative href on ``page``, in order."""
+    base = page_url(page)
+    base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
+    out = []
+    for href in re.findall(r'href="([^"#]*)(?:#[^"]*)?"', body_of(text)):
+        if not href or re.match(r"[a-z]+:", href):
+            continue
+        target = posixpath.normpath(posixpath.join(base_dir, href))
+        out.append("" if target == "." else target + ("/" if href.endswith("/") else ""))
+    return out
+
+
+def paper_links(page: str, text: str) -> list[str]:
+    """Ids of the papers ``page`` links to, in order, one entry per link."""
+    return [u.removeprefix("papers/").rstrip("/") for u in linked_pages(page, text) if u.startswith("papers/")]
+
+
+def sections(text: str) -> list[tuple[str, int | None, str]]:
+    """``(heading, count, content)`` of every ``##`` section of a page.
+
+    The count is the "N papers" line right under the heading (kept out of the heading so that
+    its anchor does not change with the count).
+    """
+    out = []
+    parts = re.split(r"^## (.*)$", body_of(text), flags=re.M)
+    for heading, content in zip(parts[1::2], parts[2::2]):
+        count = re.match(r'\s*<p class="pc-group-count"><span class="pc-count">(\d+)</span>', content)
+        label = html.unescape(re.sub(r"<[^>]+>.*", "", heading).strip()).replace("\\", "")
+        out.append((label, int(count.group(1)) if count else None, content))
+    return out
+
+
+# ---------------------------------------------------------------- URLs and links
+
+
+def test_page_url_and_relative_links():
+    assert page_url("index.md") == ""
+    assert page_url("papers/x.md") == "papers/x/"
+    assert page_url("topics/index.md") == "topics/"
+    assert page_url("papers/x.md", directory_urls=False) == "papers/x.html"
+    link = Linker(directory_urls=True)
+    assert link("papers/x.md", "topics/vision.md") == "../../topics/vision/"
+    assert link("index.md", "papers/x.md") == "papers/x/"
+    assert link("papers/x.md", "index.md") == "../../"
+    assert link("topics/index.md", "topics/vision.md") == "vision/"
+    assert link("topics/vision.md", "topics/index.md") == "../"
+    flat = Linker(directory_urls=False)
+    assert flat("papers/x.md", "topics/vision.md") == "../topics/vision.html"
+    assert flat("index.md", "papers/x.md") == "papers/x.html"
+
+
+# ---------------------------------------------------------------- paper pages
+
+
+def test_paper_front_matter_round_trips_the_record(model, pages):
+    for paper in model.papers:
+        meta, _ = split_page(pages[f"papers/{paper.id}.md"])
+        assert meta["paper"] == paper.to_dict()
+        assert Paper.from_dict(meta["paper"]) == paper
+        assert meta["search"] == {"boost": 4}
+
+
+def test_paper_title_in_front_matter_is_escaped_text(model, pages):
+    meta, body = split_page(pages["papers/tricky.md"])
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp;" in meta["title"]
+    assert "<b>" not in body and "&lt;b&gt;Bold&lt;/b&gt; &amp;" in body
+
+
+def test_paper_page_shows_the_facts(pages):
+    _, body = split_page(pages["papers/diffusion-nets.md"])
+    assert '<h1 class="pc-title">Diffusion Nets for Images</h1>' in body
+    assert fact(body, "Date") == "5 March 2024"
+    assert fact(body, "Authors") == "Ada Lovelace, Alan Turing"
+    assert fact(body, "Organisation") == "Analytical Engines Ltd"
+    assert fact(body, "Venue") == f"{NEURIPS}"
+    assert fact(body, "Upvotes") == "12"
+    assert "inferred title" not in body
+    # every listing the paper came from, with the listing's capture date when known
+    assert "<code>a.txt</code>, line 3 (daily-papers listing), captured 2024-03-06" in body
+    assert "<code>b.txt</code>, line 17 (search-results listing), captured 2024-04-01" in body
+
+
+def test_paper_page_links_its_topics(pages):
+    text = pages["papers/diffusion-nets.md"]
+    topics = [u for u in linked_pages("papers/diffusion-nets.md", text) if u.startswith("topics/")]
+    assert topics == ["topics/generative/", "topics/vision/"]  # primary first
+    assert ">Generative Models</a>" in text and ">Computer Vision</a>" in text
+
+
+def test_author_count_shown_when_names_are_missing(pages):
+    assert fact(pages["papers/astrom-3.md"], "Authors") == "7 authors (names not listed)"
+    assert fact(pages["papers/seeing-far.md"], "Authors") == "1 author (names not listed)"
+    assert fact(pages["papers/inferred-one.md"], "Authors") == "not listed"
+
+
+def test_dates_shown_at_their_precision(pages):
+    assert fact(pages["papers/astrom-3.md"], "Date") == "March 2024"
+    assert fact(pages["papers/old-vision.md"], "Date") == "2022"
+    assert fact(pages["papers/inferred-one.md"], "Date") == "undated"
+
+
+def test_missing_facts_are_left_out(pages):
+    body = pages["papers/seeing-far.md"]
+    assert fact(body, "Venue") is None and fact(body, "Upvotes") is None and fact(body, "Organisation") is None
+
+
+def test_inferred_title_is_marked(pages):
+    body = pages["papers/inferred-one.md"]
+    assert '<span class="pc-badge">inferred title</span>' in body
+    assert "derived from the abstract" in body
+    # and in every listing row of the paper
+    for page in ("index.md", "topics/vision.md", "topics/generative.md", "months/undated.md"):
+        row = re.search(r'href="[^"]*papers/inferred-one/">.*?</a>(.*?)\n', pages[page])
+        assert row and "inferred title" in row.group(1), page
+    other_row = re.search(r'href="[^"]*papers/seeing-far/">.*?</a>(.*?)\n', pages["topics/vision.md"])
+    assert other_row and "inferred title" not in other_row.group(1)
+
+
+def test_latex_in_title_becomes_mathml(pages):
+    _, body = split_page(pages["papers/astrom-3.md"])
+    h1 = re.search(r'<h1 class="pc-title">(.*?)</h1>', body).group(1)
+    assert re.match(r'AstroM<span class="pc-math" title="\$\^3\$"><math [^>]*xmlns="http://www.w3.org/1998/Math/MathML"', h1)
+    assert re.search(r"<msup>.*<mn>3</mn>.*</msup>", h1)
+    assert '<annotation encoding="application/x-tex">^3</annotation>' in h1
+    visible = re.sub(r'title="[^"]*"|<annotation.*?</annotation>', "", h1)
+    assert "$" not in visible
+    assert h1.endswith(": A self-supervised multimodal model for astronomy")
+    # the listing rows render it the same way
+    assert '<span class="pc-math" title="$^3$"><math' in pages["topics/science.md"]
+
+
+# ---------------------------------------------------------------- listing pages
+
+
+def _each_once(ids: list[str]) -> set[str]:
+    counts = Counter(ids)
+    assert all(n == 1 for n in counts.values()), {k: n for k, n in counts.items() if n != 1}
+    return set(counts)
+
+
+def test_topic_pages_link_each_of_their_papers_once(model, pages):
+    for topic in model.topics_used:
+        path = f"topics/{topic.slug}.md"
+        assert _each_once(paper_links(path, pages[path])) == {p.id for p in model.by_topic[topic.slug]}, path
+
+
+def test_topic_page_groups_by_month_newest_first_with_undated_last(pages):
+    text = pages["topics/vision.md"]
+    assert '<p class="pc-count-line">5 papers, newest first.' in text
+    got = [(label, count, paper_links("topics/vision.md", content)) for label, count, content in sections(text)]
+    assert got == [
+        ("March 2024", 2, ["diffusion-nets", "astrom-3"]),
+        ("November 2023", 1, ["seeing-far"]),
+        ("Undated", 2, ["old-vision", "inferred-one"]),
+    ]
+
+
+def test_month_pages_link_each_of_their_papers_once(model, pages):
+    assert set(model.by_month) == {"2024-03", "2023-11", "undated"}
+    for month, papers in model.by_month.items():
+        path = f"months/{month}.md"
+        assert _each_once(paper_links(path, pages[path])) == {p.id for p in papers}, path
+    meta, _ = split_page(pages["months/2024-03.md"])
+    assert meta["title"] == "March 2024"
+
+
+def test_month_page_groups_by_primary_topic(pages):
+    got = [(label, count, paper_links("months/2024-03.md", content)) for label, count, content in sections(pages["months/2024-03.md"])]
+    assert got == [("Generative Models", 1, ["diffusion-nets"]), ("AI for Science & Health", 1, ["astrom-3"])]
+    assert "2 papers, grouped by primary topic" in pages["months/2024-03.md"]
+
+
+def test_undated_page_lists_the_undated_papers(pages):
+    meta, body = split_page(pages["months/undated.md"])
+    assert meta["title"] == "Undated papers"
+    assert "whose listings gave no date" in body
+    assert set(paper_links("months/undated.md", body)) == {"inferred-one", "old-vision"}
+
+
+def test_home_lists_the_newest_papers_once_each(model, pages):
+    text = pages["index.md"]
+    newest = next(content for label, _, content in sections(text) if label == "Newest papers")
+    assert paper_links("index.md", newest) == [p.id for p in model.papers[:12]]
+    assert paper_links("index.md", text) == [p.id for p in model.papers[:12]]
+    small = PageRenderer(TEMPLATES).pages(make_model(*small_catalogue(), newest_papers=2))
+    assert paper_links("index.md", small["index.md"]) == ["diffusion-nets", "astrom-3"]
+
+
+def test_home_counts(model, pages):
+    text = pages["index.md"]
+    stats = dict((label, int(n)) for n, label in re.findall(r'<span class="pc-stat">(\d+)</span> (\w+)', text))
+    assert stats == {"papers": 6, "topics": 4, "months": 2, "listings": 3}
+
+
+def test_months_index_groups_by_year_with_counts(pages):
+    text = pages["months/index.md"]
+    got = [(label, count) for label, count, _ in sections(text)]
+    assert got == [("2024", 2), ("2023", 2), ("Undated", 2)]
+    year_2023 = sections(text)[1][2]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="pc-count">(\d+)</span>', year_2023) == [
+        ("2023-11/", "November 2023", "2")
+    ]
+    assert [u for u in linked_pages("months/index.md", text) if u.startswith("months/")] == [
+        "months/2024-03/", "months/2023-11/", "months/undated/"
+    ]
+
+
+def test_topic_without_papers_has_no_page(model, pages):
+    assert "robotics" not in {t.slug for t in model.topics_used}
+    assert not any("robotics" in path for path in pages)
+    for path in ("index.md", "topics/index.md"):
+        assert "topics/robotics/" not in linked_pages(path, pages[path])
+    assert {p for p in pages if p.startswith("topics/") and p.endswith(".md")} == {
+        "topics/index.md", "topics/vision.md", "topics/generative.md", "topics/science.md", "topics/other.md"
+    }
+
+
+def test_every_paper_has_a_page_and_every_link_targets_a_page(model, pages):
+    assert {p for p in pages if p.startswith("papers/")} == {f"papers/{p.id}.md" for p in model.papers}
+    urls = {page_url(p) for p in pages if p.endswith(".md")}
+    for path, text in pages.items():
+        if path.endswith(".md"):
+            for url in linked_pages(path, text):
+                assert url in urls or not url.endswith("/") or url == "", (path, url)
+
+
+# ---------------------------------------------------------------- navigation
+
+
+def test_nav_has_the_four_sections_and_no_paper_pages():
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    nav = config["nav"]
+    entries = [next(iter(entry.items())) for entry in nav]
+    wanted = [("Home", "index.md"), ("Topics", "topics/index.md"), ("Months", "months/index.md"), ("About", "about.md")]
+    assert [e for e in entries if e in wanted] == wanted  # in this order; other sections may sit between
+    assert entries[0] == ("Home", "index.md")
+
+    def leaves(items):
+        for item in items:
+            value = next(iter(item.values())) if isinstance(item, dict) else item
+            yield from (leaves(value) if isinstance(value, list) else [value])
+
+    assert not [t for t in leaves(nav) if str(t).startswith("papers/")]
+
+
+# ---------------------------------------------------------------- golden: the bundled catalogue
+
+
+@pytest.fixture(scope="module")
+def bundled_docs(tmp_path_factory) -> Path:
+    """The Markdown pages generated for the bundled catalogue (no MkDocs run)."""
+    from generator.site.build import Project, generate_docs
+
+    project = Project.at(ROOT, build_dir=tmp_path_factory.mktemp("generated"))
+    generate_docs(project)
+    return project.docs_dir
+
+
+def test_golden_paper_with_venue_from_listing_metadata(bundled_docs):
+    meta, body = split_page((bundled_docs / "papers/capturing-failures-of-large-language-models-via-human-cognitive-biases.md").read_text())
+    record = meta["paper"]
+    assert record["title"] == "Capturing Failures of Large Language Models via Human Cognitive Biases"
+    assert record["venue"] == NEURIPS and record["date"] is None and record["authors"] == []
+    assert record["sources"] == [{"file": "000_f2c3e964f4632815.txt", "line": 71, "reader": "topic-listing"}]
+    assert Paper.from_dict(record).id == "capturing-failures-of-large-language-models-via-human-cognitive-biases"
+    assert fact(body, "Date") == "undated"
+    assert fact(body, "Venue") == f"{NEURIPS}"
+    assert fact(body, "Authors") == "not listed"
+    assert re.search(r'href="\.\./\.\./topics/llm/">Large Language Models &amp; NLP</a>', body)
+    assert "<code>000_f2c3e964f4632815.txt</code>, line 71 (topic-listing listing)</li>" in body  # no capture date
+
+
+def test_golden_paper_merged_from_two_listings(bundled_docs):
+    meta, body = split_page((bundled_docs / "papers/alp-data-augmentation-using-lexicalized-pcfgs-for-few-shot-text-classification.md").read_text())
+    assert meta["paper"]["date"] == "2021-12-16" and meta["paper"]["author_count"] == 5
+    assert fact(body, "Date") == "16 December 2021"
+    assert fact(body, "Authors") == "5 authors (names not listed)"
+    assert "<code>001_081b339fd5401ceb.txt</code>, line 79 (search-results listing)</li>" in body
+    assert "<code>004_a179481af104a910.txt</code>, line 29 (daily-papers listing), captured 2025-11-13</li>" in body
+    december = (bundled_docs / "months/2021-12.md").read_text()
+    assert "alp-data-augmentation-using-lexicalized-pcfgs-for-few-shot-text-classification/" in december
+
+
+def test_golden_latex_title(bundled_docs):
+    meta, body = split_page((bundled_docs / "papers/astrom-3-a-self-supervised-multimodal-model-for-astronomy.md").read_text())
+    assert meta["paper"]["title"] == "AstroM$^3$: A self-supervised multimodal model for astronomy"
+    assert '<h1 class="pc-title">AstroM<span class="pc-math" title="$^3$"><math' in body
+    assert "<msup>" in body
+
+
+def test_golden_every_bundled_paper_round_trips(bundled_docs):
+    from site_fixtures import BUNDLED_PAPERS
+
+    files = sorted((bundled_docs / "papers").glob("*.md"))
+    assert len(files) == BUNDLED_PAPERS
+    for path in files:
+        meta, _ = split_page(path.read_text(encoding="utf-8"))
+        paper = Paper.from_dict(meta["paper"])
+        assert f"{paper.id}.md" == path.name
