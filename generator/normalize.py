@@ -40,7 +40,7 @@ _NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
 def _is_removable(ch: str) -> bool:
     if ch in _INVISIBLE:
         return True
-    return ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
+    return ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")
 
 
 # Printable ASCII, tab and newlines never need a look-up; everything else is checked one by one.

@@ -138,3 +138,11 @@ def test_built_site_offers_bibtex_json_and_feeds(built_site: Path):
     assert topic_feeds
     for path in topic_feeds:
         assert not feedparser.parse(path.read_bytes()).bozo, path.name
+
+
+@pytest.mark.parametrize("math", [r"$\input{/etc/passwd}$", r"$\def\x{1}\x$", r"$\immediate\write18{rm -rf ~}$", r"$\url{x}$"])
+def test_math_that_reads_files_or_defines_macros_is_written_as_text(math):
+    value = escape_value(f"Title {math} end")
+    assert "\\input{" not in value and "\\def" not in value and "\\write" not in value and "\\url{" not in value
+    assert value.count("\\textbackslash{}") >= 1
+    assert escape_value(r"keeps $\frac{a}{b}$") == r"keeps $\frac{a}{b}$"

@@ -164,3 +164,10 @@ def test_title_key_ignores_case_punctuation_accents_and_space(a: str, b: str) ->
 def test_title_key_keeps_numbers_and_words_apart() -> None:
     assert title_key("Learning, Part 1") != title_key("Learning, Part 2")
     assert abstract_key("We propose A.") != abstract_key("We propose B.")
+
+
+def test_every_format_character_is_removed_and_counted():
+    """Tag characters (U+E0020: text hidden from readers), invisible operators and soft hyphens are format characters."""
+    from generator.normalize import strip_invisible
+
+    assert strip_invisible("Safe\U000e0020\U000e0069 title\u2061\u00ad") == ("Safe title", 4)

@@ -205,7 +205,14 @@ def build_site(
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{project.site_dir.name}.building-", dir=project.site_dir.parent))
+    try:
+        project.site_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{project.site_dir.name}.building-", dir=project.site_dir.parent))
+    except OSError as err:
+        raise PapercatError(
+            f"cannot create the output folder next to {project.site_dir} ({err.strerror}); "
+            "choose a --site-dir in a folder you can write to"
+        ) from None
     try:
         site_url = site_url or os.environ.get("PAPERCAT_SITE_URL") or None
         config = _load_mkdocs_config(project, staging, site_url)

@@ -6,7 +6,8 @@ is ``nd``. Keys that would collide get ``a``, ``b``, ... in paper-id order, so a
 only when a paper with the same key is added before it.
 
 Values are written so that any scraped text is a valid BibTeX value: LaTeX between ``$``
-signs is kept when its braces balance; everything else has BibTeX's special characters
+signs is kept when its braces balance and it uses no command that reads or writes files or
+defines macros (``\\input``, ``\\def``, ...); everything else has BibTeX's special characters
 escaped, and braces become ``\\textbraceleft{}`` / ``\\textbraceright{}`` (BibTeX counts an
 escaped ``\\{`` as a delimiter, so escaping with a backslash alone is not enough).
 """
@@ -45,6 +46,22 @@ def _ascii_words(text: str) -> list[str]:
     return _WORD.findall(folded)
 
 
+# TeX commands that read or write files, define macros or change how input is read: math that
+# holds one is escaped like any other text, so a .bib from the catalogue is safe to compile.
+_UNSAFE_COMMANDS = {
+    "input", "include", "inputiffileexists", "write", "immediate", "openin", "openout", "read", "readline",
+    "def", "edef", "gdef", "xdef", "let", "futurelet", "catcode", "csname", "endcsname", "expandafter",
+    "newcommand", "renewcommand", "providecommand", "declarerobustcommand", "usepackage", "requirepackage",
+    "documentclass", "special", "href", "url", "includegraphics", "verbatiminput", "lstinputlisting", "jobname",
+    "shipout", "output", "everypar", "everymath", "afterassignment", "aftergroup", "scantokens", "lowercase", "uppercase",
+}
+_COMMAND = re.compile(r"\\([A-Za-z@]+)")
+
+
+def _safe_math(math: str) -> bool:
+    return _balanced(math) and "@" not in math and not any(c.lower() in _UNSAFE_COMMANDS for c in _COMMAND.findall(math))
+
+
 def _balanced(text: str) -> bool:
     depth = 0
     for ch in text:
@@ -61,7 +78,7 @@ def escape_value(text: str) -> str:
     for match in _MATH.finditer(text):
         out.append(_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text[pos : match.start()]))
         math = match.group(0)
-        out.append(math if _balanced(math) and "@" not in math else _ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], math))
+        out.append(math if _safe_math(math) else _ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], math))
         pos = match.end()
     out.append(_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text[pos:]))
     return "".join(out)
