@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_ingest import _name  # noqa: E402 - a made-up method name, unique per index
 CONTENT = ROOT / "content"
 STAGES = ("ingest", "classify", "related", "render", "write", "mkdocs")
 DEFAULT_SIZES = (1000, 10_000, 20_000)
@@ -46,7 +48,6 @@ PAPERS_PER_FILE = 500
 FIRST_MONTH = (2023, 1)
 MONTHS = 36
 MAX_RATIO = 2.1  # allowed time ratio for a doubling of the catalogue
-_SYLLABLES = ["ka", "lo", "mi", "ru", "zen", "tor", "vex", "nal", "pri", "qua", "sol", "dex", "fy", "gra", "bo", "xi"]
 _MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _PAGE_HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\nbyAK and the research community\n\n"
 
@@ -65,19 +66,6 @@ def _pools() -> tuple[list[str], list[str]]:
         {s for p in papers for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", p.abstract) if 40 <= len(s) <= 400 and "\n" not in s}
     )
     return titles, sentences
-
-
-def _name(rng: random.Random, index: int) -> str:
-    """A made-up method name, unique per index ("Kalovex"), so every generated title is distinct."""
-    parts = []
-    n = index
-    while True:
-        parts.append(_SYLLABLES[n % len(_SYLLABLES)])
-        n //= len(_SYLLABLES)
-        if n == 0:
-            break
-    parts.append(rng.choice(_SYLLABLES))
-    return "".join(parts).capitalize()
 
 
 def _description(rng: random.Random, titles: list[str]) -> str:
