@@ -219,7 +219,7 @@ def test_one_document_per_paper_boosted_above_listings(search: MaterialSearch, p
     assert len(papers) == len(paper_docs) == BUNDLED_PAPERS
     assert {d["location"] for d in paper_docs} == {f"papers/{pid}/" for pid in catalogue}
     month_and_home = {d.get("boost", 1) for d in search.docs if d["location"].split("/")[0] in ("months", "") or d["location"].startswith("#")}
-    assert {d.get("boost") for d in paper_docs} == {4} and max(month_and_home) < 4
+    assert min(d.get("boost", 1) for d in paper_docs) >= 4 and max(month_and_home) < 4
 
 
 def test_paper_documents_hold_title_and_abstract_but_not_provenance(paper_docs, catalogue):
@@ -262,10 +262,9 @@ def test_fast_scoring_matches_lunr(search: MaterialSearch, paper_docs):
 # Papers another paper outranks on their own title words. Material makes every query word a prefix
 # (``trained*``, ``learning*``) and indexes words with their punctuation (``pre-train,`` gives
 # ``train,``; ``models'`` is its own, rare, term), so a title whose words prefix rarer terms in a
-# similar title loses to it. Both are still on the first screen of results (top ten).
+# similar title loses to it. It is still second.
 PREFIX_COLLISIONS = {
     "papers/learning-task-representations-from-in-context-learning/",
-    "papers/pre-trained-models-for-natural-language-processing-a-survey/",
 }
 
 
@@ -288,7 +287,7 @@ def test_every_title_finds_its_paper_first(search: MaterialSearch, paper_docs, c
         print(f"\n[search] title without stop words ranks its paper first: {len(ranks) - len(misses)}/{len(ranks)}")
         for loc, r in sorted(misses.items()):
             print(f"[search]   rank {r}: {loc}")
-    assert all(r is not None and r < 10 for r in ranks.values()), misses  # on the first screen of results
+    assert all(r is not None and r < 3 for r in ranks.values()), misses  # at worst third
     assert not set(misses) - PREFIX_COLLISIONS, misses
 
 
@@ -297,7 +296,7 @@ def test_typed_titles_find_their_paper(search: MaterialSearch, paper_docs, capsy
 
     Material turns every typed word into a prefix (``a`` → ``a*``, ``of`` → ``of*``), so a short
     word matches many unrelated terms and a paper whose title shares most words with another can
-    be outranked by it; such a paper still comes within the first ten results (the first screen).
+    be outranked by it; such a paper still comes within the first three results.
     """
     ranks = _title_ranks(search, paper_docs, typed_query)
     first = sum(1 for r in ranks.values() if r == 0)
@@ -306,8 +305,8 @@ def test_typed_titles_find_their_paper(search: MaterialSearch, paper_docs, capsy
         for loc, r in sorted(ranks.items()):
             if r != 0:
                 print(f"[search]   rank {r}: {loc}")
-    assert all(r is not None and r < 10 for r in ranks.values()), {k: v for k, v in ranks.items() if v is None or v >= 10}
-    assert first / len(ranks) >= 0.98
+    assert all(r is not None and r < 3 for r in ranks.values()), {k: v for k, v in ranks.items() if v is None or v >= 3}
+    assert first / len(ranks) >= 0.99
 
 
 def test_a_distinctive_abstract_word_finds_each_paper(search: MaterialSearch, paper_docs, capsys):

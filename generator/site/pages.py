@@ -161,6 +161,17 @@ def month_path(month: str) -> str:
     return f"months/{month}.md"
 
 
+def _paper_boost(paper: Paper) -> float:
+    """Search boost of a paper page: above listing pages, and a little more for shorter titles.
+
+    Material makes every typed word a prefix query, so a longer title that holds the same words
+    (and more words they prefix) outscores the paper whose exact title was typed; the small
+    bonus for a short title lets the exact match win those ties.
+    """
+    words = max(1, len(paper.title.split()))
+    return round(4 + 12 / words, 2)
+
+
 def theme_text(text: str) -> str:
     """Text for a front-matter value the theme prints without escaping (``title``, ``description``).
 
@@ -218,7 +229,7 @@ class PageRenderer:
             {
                 "title": theme_text(paper.title),
                 "description": theme_text(snippet(paper.abstract, 200)),
-                "search": {"boost": 4},
+                "search": {"boost": _paper_boost(paper)},
                 "hide": ["navigation", "toc"],
                 "paper": paper.to_dict(),
             }
@@ -238,7 +249,7 @@ class PageRenderer:
             groups[paper.month or UNDATED].append(paper)
         months = sorted((m for m in groups if m != UNDATED), reverse=True) + ([UNDATED] if UNDATED in groups else [])
         # Above papers (4): typing a topic's name finds its page before papers that merely use the words.
-        meta = front_matter({"title": theme_text(topic.name), "search": {"boost": 8}, "feed": feed_path(topic.slug)})
+        meta = front_matter({"title": theme_text(topic.name), "search": {"boost": 16}, "feed": feed_path(topic.slug)})
         body = self._render("topic.md.j2", path, model, topic=topic, papers=papers, months=months, groups=groups)
         return meta + "\n" + body
 
