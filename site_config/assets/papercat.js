@@ -153,6 +153,20 @@
     });
   }
 
+  // Material hands the search box's text to Lunr, whose query syntax reads "Adapter:" as a field
+  // name: a title typed as written ("T2I-Adapter: Learning ...") then finds nothing. A colon at
+  // the end of a word carries no meaning for search, so the box drops it as the reader types,
+  // before Material reads the text (this listener runs first: capture phase, on the document).
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box || !box.matches || !box.matches("[data-md-component=search-query]")) return;
+    var cleaned = box.value.replace(/([^\s:]):+(?=\s|$)/g, "$1");
+    if (cleaned === box.value) return;
+    var caret = Math.max(0, (box.selectionStart || 0) - (box.value.length - cleaned.length));
+    box.value = cleaned;
+    box.setSelectionRange(caret, caret);
+  }, true);
+
   function init() {
     document.querySelectorAll("[data-pc-filter]").forEach(setup);
     document.querySelectorAll("[data-pc-copy]").forEach(setupCopy);

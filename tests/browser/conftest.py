@@ -80,6 +80,7 @@ class Watch:
     """What a page did that a reader would not want: errors, dialogs, requests off localhost."""
 
     console_errors: list[str] = field(default_factory=list)
+    console_warnings: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     external_requests: list[str] = field(default_factory=list)
@@ -113,7 +114,13 @@ def watched_page(browser) -> Iterator[Callable[..., tuple[object, Watch]]]:
 
         context.route("**/*", on_route)
         page = context.new_page()
-        page.on("console", lambda msg: watch.console_errors.append(msg.text) if msg.type == "error" else None)
+        def on_console(msg) -> None:
+            if msg.type == "error":
+                watch.console_errors.append(msg.text)
+            elif msg.type == "warning":
+                watch.console_warnings.append(msg.text)
+
+        page.on("console", on_console)
         page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
 
         def on_dialog(dialog) -> None:
