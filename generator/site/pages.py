@@ -182,9 +182,15 @@ def theme_text(text: str) -> str:
     return html.escape(text, quote=False).replace('"', "&quot;")
 
 
+# libyaml's emitter when PyYAML has it (the same safe subset, about ten times faster).
+_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def front_matter(data: dict[str, object]) -> str:
-    """YAML front matter that any text survives: safe_dump quotes what YAML would misread."""
-    dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False)
+    """YAML front matter that any text survives: the safe dumper quotes what YAML would misread."""
+    dumped = yaml.dump(
+        data, Dumper=_SAFE_DUMPER, sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False
+    )
     return f"---\n{dumped}---\n"
 
 
