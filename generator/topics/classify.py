@@ -7,8 +7,13 @@ and a topic's score is the sum over its matched terms of
 plus ``hint_weight`` when one of the paper's ``topic_hints`` names the topic. The best-scoring
 topic is primary; if no topic reaches ``min_score`` the paper goes to the fallback topic.
 Up to two further topics become secondary when their score is both ``>= secondary_min_score``
-and ``>= secondary_ratio * primary score``. Ties break by topic order in the config, so the
-result is deterministic and depends on nothing but the paper and the taxonomy.
+and ``>= secondary_ratio * primary score``. Ties break by topic order in the config.
+
+A paper no keyword rule decides is then placed by its neighbours: the catalogue's papers the
+rules did decide vote with their primary topic, weighted by TF-IDF cosine similarity of title
+and abstract (top ``NEIGHBOURS``, at least ``NEIGHBOUR_MIN_SIMILARITY``); the evidence names
+the nearest of them. Only papers with no convincing neighbour stay in the fallback topic.
+The result is deterministic: it depends on the papers and the taxonomy only.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from .taxonomy import Override, Taxonomy
 _TOKEN = re.compile(r"[a-z0-9]+")
 _KEEP_S = ("ss", "us", "is", "as")
 OVERRIDE_EVIDENCE = ("curator override",)
+NEIGHBOURS = 7
+NEIGHBOUR_MIN_SIMILARITY = 0.08  # a single neighbour this close is enough; weaker ones must agree
+NEIGHBOUR_MIN_VOTE = 0.12  # summed similarity the winning topic needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,4 +194,45 @@ def classify(
             continue
         title = "" if paper.title_inferred else paper.title
         result[paper.id] = scorer.assign(title, paper.abstract, paper.topic_hints)
+    _place_by_neighbours(papers, result, taxonomy.fallback)
     return result
+
+
+def _place_by_neighbours(papers: Sequence[Paper], result: dict[str, TopicAssignment], fallback: str) -> None:
+    """Give papers left in the fallback topic the topic their nearest decided papers share."""
+    papers = sorted(papers, key=lambda p: p.id)  # the same neighbours whatever order the papers come in
+    undecided = [i for i, p in enumerate(papers) if result[p.id].primary == fallback and not result[p.id].overridden]
+    decided = [i for i, p in enumerate(papers) if result[p.id].primary != fallback]
+    if not undecided or len(decided) < NEIGHBOURS:
+        return
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sparse_dot_topn import sp_matmul_topn
+
+    texts = [f"{'' if p.title_inferred else p.title} {'' if p.title_inferred else p.title} {p.abstract}" for p in papers]
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32, token_pattern=r"(?u)\b[^\W\d_][\w-]*\w\b")
+    try:
+        matrix = vectorizer.fit_transform(texts).tocsr()
+    except ValueError:  # no usable word at all
+        return
+    near = sp_matmul_topn(matrix[undecided], matrix[decided].T.tocsr(), top_n=NEIGHBOURS, threshold=0.05)
+    for row, index in enumerate(undecided):
+        lo, hi = near.indptr[row], near.indptr[row + 1]
+        pairs = sorted(zip(near.data[lo:hi].tolist(), near.indices[lo:hi].tolist()), key=lambda sc: (-round(sc[0], 5), sc[1]))
+        votes: dict[str, float] = {}
+        for similarity, column in pairs:
+            topic = result[papers[decided[column]].id].primary
+            votes[topic] = votes.get(topic, 0.0) + similarity
+        if not votes:
+            continue
+        topic, vote = min(votes.items(), key=lambda tv: (-round(tv[1], 5), tv[0]))
+        voters = [(s, c) for s, c in pairs if result[papers[decided[c]].id].primary == topic]
+        if vote < NEIGHBOUR_MIN_VOTE or voters[0][0] < NEIGHBOUR_MIN_SIMILARITY:
+            continue
+        named = "; ".join(papers[decided[c]].title[:80] for _, c in voters[:2])
+        result[papers[index].id] = TopicAssignment(
+            primary=topic,
+            evidence={topic: (f"nearest papers: {named}",)},
+            score=0.0,
+            confidence=round(vote / sum(votes.values()), 4),
+        )
