@@ -304,7 +304,7 @@ def test_with_a_third_of_the_keywords_neighbours_keep_accuracy_and_empty_other(t
 
     Papers from unseen listings use words the keyword lists never saw; this simulates that on
     the labelled papers. With neighbours the accuracy stays above the 85% target and almost
-    nothing is left in 'other'; without them a tenth of the papers would be.
+    nothing is left in 'other'; without them about one paper in thirteen would be.
     """
     import dataclasses
     import importlib
@@ -323,4 +323,4 @@ def test_with_a_third_of_the_keywords_neighbours_keep_accuracy_and_empty_other(t
     assert with_neighbours.accuracy >= 0.85, with_neighbours.format()
     assert with_neighbours.other_share <= 0.01
     assert keywords_only.other_share >= 0.05
-    assert with_neighbours.accuracy >= keywords_only.accuracy + 0.03
+    assert with_neighbours.accuracy >= keywords_only.accuracy + 0.03  # measured: 84.5% -> 87.8%, other 7.6% -> 0.2%
