@@ -6,6 +6,8 @@ Examples are few (the whole file runs in seconds); the fragments make each one c
 
 from __future__ import annotations
 
+import os
+
 import datetime as dt
 import tempfile
 import unicodedata
@@ -52,7 +54,10 @@ PROSE = st.builds(
 )
 LINE = st.one_of(HOSTILE_TEXT, PROSE, st.sampled_from(["", "", "• 4 authors", "·", "Jun 9, 2024 3", "Abstract: "]).map(str))
 LISTING = st.lists(LINE, min_size=1, max_size=30).map("\n".join)
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 40 examples a test keeps the suite fast; PAPERCAT_FUZZ_EXAMPLES=1000 runs a deeper search.
+SETTINGS = settings(
+    max_examples=int(os.environ.get("PAPERCAT_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 _TAXONOMY = load_taxonomy(CONFIG / "topics.yml")
 _RENDERER = PageRenderer(TEMPLATES)
