@@ -6,9 +6,8 @@ Examples are few (the whole file runs in seconds); the fragments make each one c
 
 from __future__ import annotations
 
-import os
-
 import datetime as dt
+import os
 import tempfile
 import unicodedata
 from html.parser import HTMLParser
