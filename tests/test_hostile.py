@@ -24,7 +24,7 @@ from generator.ingest import IngestResult, ingest_content
 from generator.model import Paper
 from generator.normalize import _INVISIBLE
 from generator.site.build import BuildReport, Project, build_site
-from generator.site.text import has_math
+from generator.site.text import has_math, plain_text
 from generator.site.writer import UnsafePath, write_docs
 from generator.slugs import MAX_SLUG, RESERVED
 from site_fixtures import CONFIG, ROOT, tree_digest
@@ -424,7 +424,8 @@ def test_front_matter_holds_only_the_keys_papercat_writes(hostile: HostileBuild)
         head, body = text[4:].split("\n---\n", 1)
         meta = yaml.safe_load(head)
         assert set(meta) == {"title", "description", "search", "hide", "paper"}
-        assert unescape(meta["title"]) == paper.title
+        # The tab title is the plain-text form of the title: its LaTeX as characters, nothing else changed.
+        assert unescape(meta["title"]) == plain_text(paper.title)
         assert meta["paper"]["title"] == paper.title and meta["paper"]["id"] == paper.id
         assert "<script" not in meta["description"] and "<script" not in meta["title"]
         # The body is raw HTML: no line of it may start Markdown block syntax outside a tag.

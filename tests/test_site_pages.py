@@ -413,3 +413,14 @@ def test_golden_every_bundled_paper_round_trips(bundled_docs):
         meta, _ = split_page(path.read_text(encoding="utf-8"))
         paper = Paper.from_dict(meta["paper"])
         assert f"{paper.id}.md" == path.name
+
+
+def test_plain_text_shows_rendered_latex_as_characters():
+    """The browser tab and search results cannot show MathML: simple LaTeX becomes characters."""
+    from generator.site.text import plain_text
+
+    assert plain_text("AstroM$^3$: a model") == "AstroM³: a model"
+    assert plain_text("P$^2$ with $x_2$ and $10^{-3}$") == "P² with x₂ and 10⁻³"
+    assert plain_text(r"$\alpha$-decay") == "α-decay"
+    assert plain_text("costs $5 and $6") == "costs $5 and $6"  # not math: left as written
+    assert plain_text("<script>$^3$") == "<script>³"  # still untrusted text: escaped where used

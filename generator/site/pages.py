@@ -27,7 +27,7 @@ from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibliography, bibtex_entry
 from .feeds import atom_feed, feed_path
 from .settings import SiteSettings
-from .text import escape, md_text, rich_text
+from .text import escape, md_text, plain_text, rich_text
 
 UNDATED = "undated"
 
@@ -233,8 +233,8 @@ class PageRenderer:
         assignment = model.assignments[paper.id]
         meta = front_matter(
             {
-                "title": theme_text(paper.title),
-                "description": theme_text(snippet(paper.abstract, 200)),
+                "title": theme_text(plain_text(paper.title)),
+                "description": theme_text(snippet(plain_text(paper.abstract), 200)),
                 "search": {"boost": _paper_boost(paper)},
                 "hide": ["navigation", "toc"],
                 "paper": paper.to_dict(),

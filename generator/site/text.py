@@ -85,6 +85,47 @@ def rich_text(text: str) -> Markup:
     return Markup("".join(parts))
 
 
+_SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_SCRIPT = re.compile(r"([\^_])(?:\{([0-9+\-=()n]{1,6})\}|([0-9n]))")
+
+
+def _math_as_text(latex: str) -> str:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        text = LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(latex)
+    except Exception:  # noqa: BLE001 - LaTeX the converter cannot read: keep it as written
+        return latex
+    script = _SCRIPT.sub(
+        lambda m: (m.group(2) or m.group(3)).translate(_SUPERSCRIPT if m.group(1) == "^" else _SUBSCRIPT)
+        if (m.group(1) == "^" or "n" not in (m.group(2) or m.group(3)))
+        else m.group(0),
+        latex,
+    )
+    if script != latex and not re.search(r"[\\{}^_]", script):
+        return script  # "^3" -> "³", "x_2" -> "x₂": closer to the page than "x^2"
+    return " ".join(text.split())
+
+
+def plain_text(text: str) -> str:
+    """``text`` with its rendered ``$…$`` LaTeX as plain characters (``AstroM$^3$`` → ``AstroM³``).
+
+    For places that cannot show MathML: the browser tab, search results, meta descriptions.
+    The result is still untrusted text and must be escaped where it is used.
+    """
+    parts: list[str] = []
+    pos = 0
+    for match in _MATH.finditer(text):
+        if latex_to_mathml(match.group(1)) is None:
+            continue
+        parts.append(text[pos : match.start()])
+        parts.append(_math_as_text(match.group(1)))
+        pos = match.end()
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def has_math(text: str) -> bool:
     return any(latex_to_mathml(m.group(1)) is not None for m in _MATH.finditer(text))
 
