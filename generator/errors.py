@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 
 class PapercatError(Exception):
     """An error with a message written for the person running papercat."""
@@ -17,3 +20,24 @@ class ConfigError(PapercatError):
         if hint:
             message += f" ({hint})"
         super().__init__(message)
+
+
+def load_config_mapping(path: Path, expected: str) -> dict[Any, Any] | None:
+    """The top-level mapping of a YAML configuration file; None when the file is missing or empty.
+
+    A file that is not UTF-8 YAML, or whose top level is not a mapping, is a ``ConfigError``
+    naming the file and ``expected`` (what the mapping should hold).
+    """
+    if not path.exists():
+        return None
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ConfigError(str(path), "(file)", "valid UTF-8 YAML", str(err).splitlines()[0]) from None
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "(top level)", expected, type(data).__name__)
+    return data

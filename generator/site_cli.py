@@ -84,15 +84,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_topics_eval(args: argparse.Namespace) -> int:
     from .ingest import ingest_content
-    from .topics import TaxonomyError, load_overrides, load_taxonomy
+    from .site.build import load_topic_config
     from .topics.evaluate import evaluate
 
     project = _project(args)
-    try:
-        taxonomy = load_taxonomy(project.config_dir / "topics.yml")
-        overrides = load_overrides(project.config_dir / "overrides.yml", taxonomy)
-    except TaxonomyError as err:
-        raise PapercatError(str(err)) from None
+    taxonomy, overrides = load_topic_config(project.config_dir)
     result = ingest_content(project.content_dir)
     report = evaluate(result.papers, taxonomy, args.labels, split=args.split, overrides=overrides)
     print(report.format(show_errors=args.errors))
@@ -101,15 +97,12 @@ def cmd_topics_eval(args: argparse.Namespace) -> int:
 
 def cmd_topics_suggest(args: argparse.Namespace) -> int:
     from .ingest import ingest_content
-    from .topics import TaxonomyError, classify, load_overrides, load_taxonomy
+    from .site.build import load_topic_config
+    from .topics import classify
     from .topics.suggest import format_suggestions, suggest_topics
 
     project = _project(args)
-    try:
-        taxonomy = load_taxonomy(project.config_dir / "topics.yml")
-        overrides = load_overrides(project.config_dir / "overrides.yml", taxonomy)
-    except TaxonomyError as err:
-        raise PapercatError(str(err)) from None
+    taxonomy, overrides = load_topic_config(project.config_dir)
     result = ingest_content(project.content_dir)
     assignments = classify(result.papers, taxonomy, overrides=overrides)
     print(format_suggestions(suggest_topics(result.papers, taxonomy, assignments)))

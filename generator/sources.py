@@ -6,9 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, load_config_mapping
 from .readers import READERS, SourceMeta
 
 SOURCES_FILE = "sources.yml"
@@ -24,17 +23,10 @@ _KEYS = {
 def load_sources(content_dir: Path) -> tuple[dict[str, SourceMeta], list[str]]:
     """Metadata per listing file name, and warnings (unknown keys, files that do not exist)."""
     path = content_dir / SOURCES_FILE
-    if not path.exists():
-        return {}, []
-    label = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ConfigError(label, "(file)", "valid UTF-8 YAML", str(err).splitlines()[0]) from None
+    data = load_config_mapping(path, "a mapping of file name to metadata")
     if data is None:
         return {}, []
-    if not isinstance(data, dict):
-        raise ConfigError(label, "(top level)", "a mapping of file name to metadata", type(data).__name__)
+    label = str(path)
     metas: dict[str, SourceMeta] = {}
     warnings: list[str] = []
     for name, entry in data.items():

@@ -23,7 +23,7 @@ from ..errors import ConfigError, PapercatError
 from ..ingest import IngestResult, ingest_content
 from ..readers import SourceMeta
 from ..sources import load_sources
-from ..topics import TaxonomyError, classify, load_overrides, load_taxonomy
+from ..topics import Override, Taxonomy, TaxonomyError, classify, load_overrides, load_taxonomy
 from .cite import citation_keys
 from .pages import PageRenderer, SiteModel
 from .related import related_papers
@@ -159,17 +159,22 @@ def _template_error(template_dir: Path, err: jinja2.TemplateError) -> ConfigErro
     )
 
 
+def load_topic_config(config_dir: Path) -> tuple[Taxonomy, dict[str, Override]]:
+    """``topics.yml`` and ``overrides.yml`` of a site configuration; a mistake is a ``PapercatError``."""
+    try:
+        taxonomy = load_taxonomy(config_dir / "topics.yml")
+        return taxonomy, load_overrides(config_dir / "overrides.yml", taxonomy)
+    except TaxonomyError as err:
+        raise PapercatError(str(err)) from None
+
+
 def generate_docs(
     project: Project, *, directory_urls: bool = True, site_name: str = "papercat", site_url: str | None = None
 ) -> tuple[IngestResult, int, dict[str, float]]:
     """Everything before MkDocs: read, classify and write the Markdown pages to ``build/docs``."""
     timings: dict[str, float] = {}
     settings = load_settings(project.config_dir)
-    try:
-        taxonomy = load_taxonomy(project.config_dir / "topics.yml")
-        overrides = load_overrides(project.config_dir / "overrides.yml", taxonomy)
-    except TaxonomyError as err:
-        raise PapercatError(str(err)) from None
+    taxonomy, overrides = load_topic_config(project.config_dir)
     template_dir = project.config_dir / "templates" / "pages"
     if not template_dir.is_dir():
         raise ConfigError(str(template_dir), "(folder)", "the page templates folder", "no such folder")

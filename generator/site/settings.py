@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from ..errors import ConfigError
+from ..errors import ConfigError, load_config_mapping
 
 SITE_FILE = "site.yml"
 
@@ -32,17 +31,10 @@ _RANGES = {"newest_papers": (1, 100), "snippet_chars": (40, 1000)}
 
 def load_settings(config_dir: Path) -> SiteSettings:
     path = config_dir / SITE_FILE
-    if not path.exists():
-        return SiteSettings()
-    label = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ConfigError(label, "(file)", "valid UTF-8 YAML", str(err).splitlines()[0]) from None
+    data = load_config_mapping(path, "a mapping of settings")
     if data is None:
         return SiteSettings()
-    if not isinstance(data, dict):
-        raise ConfigError(label, "(top level)", "a mapping of settings", type(data).__name__)
+    label = str(path)
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in _SCHEMA:
