@@ -16,13 +16,12 @@ from xml.etree.ElementTree import Element
 
 from ..dates import parse_iso_date
 from ..model import Paper, Rejected
-from .base import Detection, Document, Reader
+from .base import HTTP_URL, Detection, Document, Reader
 from .bibtex import arxiv_id_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 _ENTRY_TAG = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?entry[\s>]")
-_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
 class ArxivAtomReader(Reader):
@@ -83,7 +82,7 @@ class ArxivAtomReader(Reader):
             fields["url"] = f"https://arxiv.org/abs/{arxiv}"
         else:
             link = next((l.get("href", "") for l in entry.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"), "")
-            if _URL.match(link):
+            if HTTP_URL.match(link):
                 fields["url"] = link
         journal = text(f"{ARXIV}journal_ref")
         if journal:

@@ -27,6 +27,7 @@ PAGE_CHROME = {
     "search",
 }
 MAX_RAW = 2000  # characters of a rejected block kept in the report
+HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")  # the only links a paper may carry
 
 
 def is_chrome(line: str) -> bool:

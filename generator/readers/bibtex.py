@@ -14,14 +14,13 @@ import re
 from collections.abc import Iterator
 
 from ..model import Paper, Rejected
-from .base import Detection, Document, Reader
+from .base import HTTP_URL, Detection, Document, Reader
 
 _ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
 _SKIPPED_TYPES = {"string", "preamble", "comment"}
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v\d+)?", re.I)
 _ARXIV_ID = re.compile(r"^(?:arXiv:)?([0-9]{4}\.[0-9]{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/[0-9]{7})(?:v\d+)?$", re.I)
-_URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 
 def _to_text(value: str) -> str:
@@ -103,7 +102,7 @@ class BibtexReader(Reader):
         if venue:
             extra["venue"] = _to_text(venue).strip()
         url = fields.get("url", "").strip()
-        if _URL.match(url):
+        if HTTP_URL.match(url):
             extra["url"] = url
         archive = fields.get("archiveprefix", "") or fields.get("eprinttype", "")
         eprint = fields.get("eprint") if archive.lower() == "arxiv" or not archive else None

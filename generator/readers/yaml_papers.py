@@ -10,7 +10,7 @@ import yaml
 
 from ..dates import parse_iso_date
 from ..model import Paper, Rejected
-from .base import Detection, Document, Reader
+from .base import HTTP_URL, Detection, Document, Reader
 
 FIELDS = {
     "title": "text", "abstract": "text", "authors": "list of names", "author_count": "whole number",
@@ -123,7 +123,7 @@ class YamlPapersReader(Reader):
             fields["venue"] = _text(values["venue"], "venue")
         if values.get("url") is not None:
             url = _text(values["url"], "url")
-            if not re.match(r"^https?://[^\s<>\"']+$", url):
+            if not HTTP_URL.match(url):
                 raise ValueError(f"'url' must be an {FIELDS['url']}, found {url!r}")
             fields["url"] = url
         if values.get("arxiv_id") is not None:

@@ -1,11 +1,9 @@
 """Related papers: the nearest neighbours of each paper by the words of its title and abstract.
 
-Each paper is a TF-IDF vector (title counted twice, English stop words out, sub-linear term
-frequency, L2-normalised), so the cosine similarity of two papers is the dot product of their
-rows. The neighbours come from one sparse matrix product that keeps only the best few
-entries per row (``sparse_dot_topn``): only papers that share a term are ever scored, memory
-stays proportional to the catalogue, and there is no Python loop over pairs. Ties are broken by paper id, so the
-result is the same on every run.
+Each paper is a TF-IDF row of its title (counted twice) and abstract, and its neighbours are
+the rows with the highest cosine similarity (``generator.similarity``: one sparse top-n
+product, no loop over pairs). Ties are broken by paper id, so the result is the same on
+every run.
 """
 
 from __future__ import annotations
@@ -16,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..model import Paper
+from ..similarity import nearest_rows, tfidf_rows
 
 DEFAULT_COUNT = 5
 TIE_SLACK = 4
@@ -29,29 +28,17 @@ def _documents(papers: Sequence[Paper]) -> list[str]:
 
 def related_papers(papers: Sequence[Paper], count: int = DEFAULT_COUNT) -> dict[str, list[str]]:
     """``{paper id: ids of its ``count`` most related papers, most related first}``."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sparse_dot_topn import sp_matmul_topn
-
     ordered = sorted(papers, key=lambda p: p.id)
     result: dict[str, list[str]] = {p.id: [] for p in ordered}
     if len(ordered) < 2:
         return result
-    vectorizer = TfidfVectorizer(
-        stop_words="english",
-        sublinear_tf=True,
-        min_df=1,
-        max_df=0.5 if len(ordered) >= 20 else 1.0,
-        dtype=np.float32,
-        token_pattern=r"(?u)\b[^\W\d_][\w-]*\w\b",
-    )
-    try:
-        matrix = vectorizer.fit_transform(_documents(ordered)).tocsr()
-    except ValueError:  # no usable word in the whole catalogue
+    matrix = tfidf_rows(_documents(ordered), max_df=0.5 if len(ordered) >= 20 else 1.0)
+    if matrix is None:  # no usable word in the whole catalogue
         return result
     ids = [p.id for p in ordered]
     # The best few per row, computed without materialising the full product; a few extra so that
     # the paper itself and ties at the cut-off are decided by the exact ordering below.
-    nearest = sp_matmul_topn(matrix, matrix.T.tocsr(), top_n=count + 1 + TIE_SLACK, threshold=MIN_SIMILARITY, n_threads=THREADS)
+    nearest = nearest_rows(matrix, matrix, top_n=count + 1 + TIE_SLACK, threshold=MIN_SIMILARITY, threads=THREADS)
     for row, paper_id in enumerate(ids):
         lo, hi = nearest.indptr[row], nearest.indptr[row + 1]
         columns, scores = nearest.indices[lo:hi], nearest.data[lo:hi]

@@ -205,17 +205,12 @@ def _place_by_neighbours(papers: Sequence[Paper], result: dict[str, TopicAssignm
     decided = [i for i, p in enumerate(papers) if result[p.id].primary != fallback]
     if not undecided or len(decided) < NEIGHBOURS:
         return
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sparse_dot_topn import sp_matmul_topn
+    from generator.similarity import nearest_rows, tfidf_rows
 
-    texts = [f"{'' if p.title_inferred else p.title} {'' if p.title_inferred else p.title} {p.abstract}" for p in papers]
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32, token_pattern=r"(?u)\b[^\W\d_][\w-]*\w\b")
-    try:
-        matrix = vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # no usable word at all
+    matrix = tfidf_rows([f"{'' if p.title_inferred else p.title} {'' if p.title_inferred else p.title} {p.abstract}" for p in papers])
+    if matrix is None:  # no usable word at all
         return
-    near = sp_matmul_topn(matrix[undecided], matrix[decided].T.tocsr(), top_n=NEIGHBOURS, threshold=0.05)
+    near = nearest_rows(matrix[undecided], matrix[decided], top_n=NEIGHBOURS, threshold=0.05)
     for row, index in enumerate(undecided):
         lo, hi = near.indptr[row], near.indptr[row + 1]
         pairs = sorted(zip(near.data[lo:hi].tolist(), near.indices[lo:hi].tolist()), key=lambda sc: (-round(sc[0], 5), sc[1]))
