@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator.dates import ListingDate, parse_iso_date, parse_listing_date, resolve_yearless_date
+from generator.ingest.dates import ListingDate, parse_iso_date, parse_listing_date, resolve_yearless_date
 
 PROPERTY = settings(max_examples=200, deadline=None)
 SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -18,17 +18,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.decode import UndecodableFile, decode_listing
+from generator.ingest.decode import UndecodableFile, decode_listing
 from generator.ingest import IngestResult, ingest_content
 from generator.model import Paper, Rejected
-from generator.normalize import _INVISIBLE
+from generator.ingest.normalize import _INVISIBLE
 from generator.readers import READERS, Document, SourceMeta
 from generator.readers.yaml_papers import YamlPapersReader
 from generator.site.pages import PageRenderer, SiteModel
 from generator.site.settings import SiteSettings
 from generator.site.text import _MATHML_ATTRS, _MATHML_TAGS, has_math, rich_text
 from generator.site.writer import UnsafePath, write_docs
-from generator.slugs import MAX_SLUG, RESERVED, assign_ids
+from generator.ingest.slugs import MAX_SLUG, RESERVED, assign_ids
 from generator.topics import classify, load_taxonomy
 from site_fixtures import CONFIG, TEMPLATES
 from test_hostile import page_text, scan

@@ -22,11 +22,11 @@ import yaml
 
 from generator.ingest import IngestResult, ingest_content
 from generator.model import Paper
-from generator.normalize import _INVISIBLE
+from generator.ingest.normalize import _INVISIBLE
 from generator.site.build import BuildReport, Project, build_site
 from generator.site.text import has_math, plain_text
 from generator.site.writer import UnsafePath, write_docs
-from generator.slugs import MAX_SLUG, RESERVED
+from generator.ingest.slugs import MAX_SLUG, RESERVED
 from site_fixtures import CONFIG, ROOT, tree_digest
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -264,7 +264,7 @@ def test_invisible_characters_are_removed_and_reported(hostile: HostileBuild) ->
 
 
 def test_rejections_are_written_with_their_reasons(hostile: HostileBuild) -> None:
-    from generator.catalogue import rejections_text
+    from generator.ingest.catalogue import rejections_text
 
     lines = [json.loads(line) for line in rejections_text(hostile.result.rejected).splitlines()]
     assert [(r["file"], r["line"]) for r in lines] == sorted((f, line) for f, line, _ in EXPECTED_REJECTIONS)

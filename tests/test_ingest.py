@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.catalogue import catalogue_text, read_catalogue, rejections_text, write_catalogue, write_rejections
+from generator.ingest.catalogue import catalogue_text, read_catalogue, rejections_text, write_catalogue, write_rejections
 from generator.errors import ConfigError, PapercatError
 from generator.ingest import IngestResult, ingest_content, listing_files, summary_table
 

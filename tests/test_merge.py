@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.ingest import ingest_content
-from generator.merge import find_duplicate_groups, merge_records
+from generator.ingest.merge import find_duplicate_groups, merge_records
 from generator.model import Paper, Source
 
 ABSTRACT = (

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.normalize import (
+from generator.ingest.normalize import (
     abstract_key,
     collapse_whitespace,
     normalize_text,
@@ -168,6 +168,6 @@ def test_title_key_keeps_numbers_and_words_apart() -> None:
 
 def test_every_format_character_is_removed_and_counted():
     """Tag characters (U+E0020: text hidden from readers), invisible operators and soft hyphens are format characters."""
-    from generator.normalize import strip_invisible
+    from generator.ingest.normalize import strip_invisible
 
     assert strip_invisible("Safe\U000e0020\U000e0069 title\u2061\u00ad") == ("Safe title", 4)

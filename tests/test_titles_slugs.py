@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.ingest import ingest_content
-from generator.slugs import MAX_SLUG, RESERVED, assign_ids, base_slug, slugify
-from generator.titles import MAX_TITLE, infer_title
+from generator.ingest.slugs import MAX_SLUG, RESERVED, assign_ids, base_slug, slugify
+from generator.ingest.titles import MAX_TITLE, infer_title
 
 PROPERTY = settings(max_examples=200, deadline=None)
 FIXTURES = Path(__file__).parent / "fixtures" / "listings"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..model import Paper, Rejected
-from ..titles import infer_title
+from ..ingest.titles import infer_title
 from .base import Detection, Document, Reader, is_chrome, looks_like_abstract
 
 _ABSTRACT = re.compile(r"^\s*abstract\s*[:.\-—–]\s*", re.IGNORECASE)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
-from ..dates import parse_iso_date
+from ..ingest.dates import parse_iso_date
 from ..model import Paper, Rejected
 from .base import HTTP_URL, Detection, Document, Reader
 from .bibtex import arxiv_id_of

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import Notice, Paper, Rejected, Source
-from ..normalize import normalize_text, strip_invisible
+from ..ingest.normalize import normalize_text, strip_invisible
 
 # Lines that listing sites print around the papers. Compared case-insensitively, after trimming.
 PAGE_CHROME = {

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..dates import ListingDate, parse_listing_date
+from ..ingest.dates import ListingDate, parse_listing_date
 from ..model import Paper, Rejected
 from .base import Block, Detection, Document, Reader, is_chrome, looks_like_abstract, looks_like_title, split_blocks
 from .stream import Item, pair_records

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import Paper, Rejected
-from ..titles import infer_title
+from ..ingest.titles import infer_title
 from .base import Block, Document, Reader, looks_like_abstract
 
 Kind = Literal["text", "meta", "venue"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ..dates import parse_iso_date
+from ..ingest.dates import parse_iso_date
 from ..model import Paper, Rejected
 from .base import HTTP_URL, Detection, Document, Reader
 
@@ -139,7 +139,7 @@ class YamlPapersReader(Reader):
             fields["topic_hints"] = hints
         inferred = not title
         if inferred:
-            from ..titles import infer_title
+            from ..ingest.titles import infer_title
 
             title = infer_title(abstract)
         return self.make_paper(doc, line, title=title, abstract=abstract, raw=raw, title_inferred=inferred, **fields)

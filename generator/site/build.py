@@ -22,7 +22,7 @@ import jinja2
 from ..errors import ConfigError, PapercatError
 from ..ingest import IngestResult, ingest_content
 from ..readers import SourceMeta
-from ..sources import load_sources
+from ..ingest.sources import load_sources
 from ..topics import Override, Taxonomy, TaxonomyError, classify, load_overrides, load_taxonomy
 from .cite import citation_keys
 from .pages import PageRenderer, SiteModel

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from .model import DATE_PRECISIONS, Paper
+from ..model import DATE_PRECISIONS, Paper
 from .normalize import abstract_key, title_key
 
 FUZZY_MIN_LENGTH = 20  # shorter titles only merge on an exact match

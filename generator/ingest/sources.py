@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 
-from .errors import ConfigError, load_config_mapping
-from .readers import READERS, SourceMeta
+from ..errors import ConfigError, load_config_mapping
+from ..readers import READERS, SourceMeta
 
 SOURCES_FILE = "sources.yml"
 _KEYS = {

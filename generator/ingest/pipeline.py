@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .decode import UndecodableFile, decode_listing
-from .errors import PapercatError
+from ..errors import PapercatError
 from .merge import find_duplicate_groups, merge_records
-from .model import Notice, Paper, Rejected
+from ..model import Notice, Paper, Rejected
 from .normalize import abstract_key
-from .readers import READERS, Choice, Document, SourceMeta, choose_reader
+from ..readers import READERS, Choice, Document, SourceMeta, choose_reader
 from .slugs import assign_ids
 from .sources import SOURCES_FILE, load_sources
 

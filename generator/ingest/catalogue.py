@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .model import Paper, Rejected
+from ..model import Paper, Rejected
 
 
 def dumps_line(data: dict[str, Any]) -> str:
