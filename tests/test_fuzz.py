@@ -24,7 +24,8 @@ from generator.model import Paper, Rejected
 from generator.ingest.normalize import _INVISIBLE
 from generator.readers import READERS, Document, SourceMeta
 from generator.readers.yaml_papers import YamlPapersReader
-from generator.site.pages import PageRenderer, SiteModel
+from generator.site.pages import PageRenderer
+from generator.site.view import SiteModel
 from generator.site.settings import SiteSettings
 from generator.site.text import _MATHML_ATTRS, _MATHML_TAGS, has_math, rich_text
 from generator.site.writer import UnsafePath, write_docs

@@ -17,7 +17,9 @@ import yaml
 
 from generator.ingest import FileReport, IngestResult
 from generator.model import Paper, Source
-from generator.site.pages import Linker, PageRenderer, SiteModel, page_url
+from generator.site.pages import PageRenderer
+from generator.site.urls import Linker, page_url
+from generator.site.view import SiteModel
 from generator.site.settings import SiteSettings
 from generator.topics import Taxonomy, Topic, TopicAssignment
 from site_fixtures import ROOT, TEMPLATES

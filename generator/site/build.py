@@ -25,9 +25,10 @@ from ..readers import SourceMeta
 from ..ingest.sources import load_sources
 from ..topics import Override, Taxonomy, TaxonomyError, classify, load_overrides, load_taxonomy
 from .cite import citation_keys
-from .pages import PageRenderer, SiteModel
+from .pages import PageRenderer
 from .related import related_papers
 from .settings import load_settings
+from .view import SiteModel
 from .writer import swap_in, write_docs
 
 

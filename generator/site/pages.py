@@ -1,164 +1,34 @@
 """The catalogue's Markdown pages, rendered from ``site_config/templates/pages``.
 
-Pure: takes papers and their topics, returns ``{docs-relative path: page text}``. Text from
-listings only ever reaches a page through the template's autoescaping or ``rich_text`` (which
-escapes everything but the LaTeX it renders), and it sits inside raw HTML blocks, where
-Markdown, attribute lists and admonitions are not interpreted.
+Pure: takes the view model, returns ``{docs-relative path: page text}``. Text from listings
+only ever reaches a page through the template's autoescaping or ``rich_text`` (which escapes
+everything but the LaTeX it renders), and it sits inside raw HTML blocks, where Markdown,
+attribute lists and admonitions are not interpreted. Where pages live is ``urls``, what they
+show is ``view``, the files next to them (BibTeX, JSON, feeds) are ``exports``.
 """
 
 from __future__ import annotations
 
 import calendar
 import html
-import datetime as dt
-import posixpath
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
 import yaml
 
-from ..ingest import IngestResult
 from ..model import Paper
-from ..topics import Taxonomy, Topic, TopicAssignment
+from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
-from .cite import base_key, bibliography, bibtex_entry
-from .feeds import atom_feed, feed_path
-from .settings import SiteSettings
+from .cite import base_key, bibtex_entry
+from .exports import downloads
+from .feeds import feed_path
 from .text import escape, md_text, plain_text, rich_text
+from .urls import UNDATED, Linker, month_path, paper_path, topic_path
+from .view import SiteModel, date_label, month_label, snippet
 
-UNDATED = "undated"
-
-
-def page_url(path: str, *, directory_urls: bool = True) -> str:
-    """The URL MkDocs gives a docs-relative Markdown path (``papers/x.md`` → ``papers/x/``)."""
-    stem = path.removesuffix(".md")
-    if not directory_urls:
-        return stem + ".html"
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
-
-
-class Linker:
-    """Relative links between pages, so the site works from any sub-path and from a plain file server."""
-
-    def __init__(self, *, directory_urls: bool) -> None:
-        self.directory_urls = directory_urls
-
-    def __call__(self, from_path: str, to_path: str) -> str:
-        source = page_url(from_path, directory_urls=self.directory_urls)
-        # A Markdown page links to its URL; any other file (catalogue.bib, feeds/all.xml) to itself.
-        target = page_url(to_path, directory_urls=self.directory_urls) if to_path.endswith(".md") else to_path
-        base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
-        if not self.directory_urls:
-            base = posixpath.dirname(source) + "/" if "/" in source else ""
-        rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
-        if target.endswith("/") and not rel.endswith("/"):
-            rel += "/"
-        if target == "" and self.directory_urls:
-            rel = rel if rel.endswith("/") else rel + "/"
-        return "./" if rel in (".", "./") else rel
-
-
-def month_label(month: str) -> str:
-    year, number = month.split("-")
-    return f"{calendar.month_name[int(number)]} {year}"
-
-
-def date_label(paper: Paper) -> str:
-    if not paper.date:
-        return "undated"
-    day = dt.date.fromisoformat(paper.date)
-    if paper.date_precision == "year":
-        return str(day.year)
-    if paper.date_precision == "month":
-        return f"{calendar.month_name[day.month]} {day.year}"
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
-
-
-def snippet(text: str, limit: int) -> str:
-    """The abstract's opening, cut at a word boundary."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:") + " …"
-
-
-def _newest_first(papers: Sequence[Paper]) -> list[Paper]:
-    return sorted(papers, key=lambda p: (p.date or "", p.title.casefold(), p.id), reverse=True)
-
-
-@dataclass(slots=True)
-class SiteModel:
-    """Everything the pages show, grouped once."""
-
-    papers: list[Paper]
-    by_id: dict[str, Paper]
-    assignments: Mapping[str, TopicAssignment]
-    taxonomy: Taxonomy
-    topics_used: list[Topic]
-    by_topic: dict[str, list[Paper]]  # primary and secondary membership, newest first
-    by_month: dict[str, list[Paper]]  # "YYYY-MM" or "undated"
-    ingest: IngestResult
-    settings: SiteSettings
-    site_name: str = "papercat"
-    captured: Mapping[str, str] = field(default_factory=dict)  # listing file -> capture date
-    related: Mapping[str, list[str]] = field(default_factory=dict)  # paper id -> related paper ids
-    cite_keys: Mapping[str, str] = field(default_factory=dict)  # paper id -> BibTeX key
-    site_url: str | None = None  # the published address, for feeds and canonical links
-
-    @classmethod
-    def build(
-        cls,
-        result: IngestResult,
-        assignments: Mapping[str, TopicAssignment],
-        taxonomy: Taxonomy,
-        settings: SiteSettings,
-        *,
-        site_name: str = "papercat",
-        captured: Mapping[str, str] | None = None,
-    ) -> SiteModel:
-        papers = _newest_first(result.papers)
-        by_topic: dict[str, list[Paper]] = defaultdict(list)
-        by_month: dict[str, list[Paper]] = defaultdict(list)
-        for paper in papers:
-            assignment = assignments[paper.id]
-            for slug in (assignment.primary, *assignment.secondary):
-                by_topic[slug].append(paper)
-            by_month[paper.month or UNDATED].append(paper)
-        used = [t for t in taxonomy.topics if by_topic.get(t.slug)]
-        return cls(
-            papers, {p.id: p for p in papers}, assignments, taxonomy, used, dict(by_topic), dict(by_month), result,
-            settings, site_name, dict(captured or {}),
-        )
-
-    def topics_of(self, paper: Paper) -> list[Topic]:
-        assignment = self.assignments[paper.id]
-        return [self.taxonomy.get(slug) for slug in (assignment.primary, *assignment.secondary)]
-
-    @property
-    def months(self) -> list[str]:
-        """Dated months, newest first."""
-        return sorted((m for m in self.by_month if m != UNDATED), reverse=True)
-
-
-def paper_path(paper: Paper) -> str:
-    return f"papers/{paper.id}.md"
-
-
-def topic_path(slug: str) -> str:
-    return f"topics/{slug}.md"
-
-
-def month_path(month: str) -> str:
-    return f"months/{month}.md"
+__all__ = ["PageRenderer", "stats_charts"]
 
 
 def _paper_boost(paper: Paper) -> float:
@@ -317,36 +187,3 @@ def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str
 def _short_month(month: str) -> str:
     """``2024-07`` → ``Jul 2024``: short enough for a column label."""
     return f"{calendar.month_abbr[int(month[5:7])]} {month[:4]}"
-
-
-def downloads(model: SiteModel, link: Linker) -> dict[str, str]:
-    """The files next to the pages: the catalogue as BibTeX and JSON, and the Atom feeds."""
-    import json
-
-    ordered = sorted(model.papers, key=lambda p: p.id)
-    files: dict[str, str] = {"catalogue.bib": bibliography(ordered, dict(model.cite_keys) or None)}
-    records = []
-    for paper in ordered:
-        record = paper.to_dict()
-        assignment = model.assignments[paper.id]
-        record["topics"] = {"primary": assignment.primary, "secondary": list(assignment.secondary)}
-        record["page"] = page_url(paper_path(paper))
-        record["citation_key"] = model.cite_keys.get(paper.id) or base_key(paper)
-        record["related"] = list(model.related.get(paper.id, []))
-        records.append(record)
-    catalogue = {"site": model.site_name, "papers": len(records), "records": records}
-    files["catalogue.json"] = json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n"
-    newest = max((p.date for p in model.papers if p.date), default="2000-01-01")
-    updated = dt.datetime.combine(dt.date.fromisoformat(newest), dt.time(), tzinfo=dt.timezone.utc)
-
-    def url_of(paper: Paper) -> str:
-        return page_url(paper_path(paper))
-
-    feeds = [(None, model.site_name, model.settings.description, model.papers, "")]
-    feeds += [(t.slug, f"{model.site_name}: {t.name}", t.description, model.by_topic[t.slug], page_url(topic_path(t.slug))) for t in model.topics_used]
-    for slug, title, subtitle, papers, page in feeds:
-        files[feed_path(slug)] = atom_feed(
-            papers, slug=slug, title=title, subtitle=subtitle, site_url=model.site_url, updated=updated,
-            page_url=page, paper_url=url_of, author=model.site_name,
-        ).decode("utf-8")
-    return files

@@ -1,0 +1,100 @@
+"""The view model: the catalogue grouped once for every page (by topic, by month), and the labels
+pages print for dates and abstracts."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..ingest import IngestResult
+from ..model import Paper
+from ..topics import Taxonomy, Topic, TopicAssignment
+from .settings import SiteSettings
+from .urls import UNDATED
+
+
+def month_label(month: str) -> str:
+    year, number = month.split("-")
+    return f"{calendar.month_name[int(number)]} {year}"
+
+
+def date_label(paper: Paper) -> str:
+    if not paper.date:
+        return "undated"
+    day = dt.date.fromisoformat(paper.date)
+    if paper.date_precision == "year":
+        return str(day.year)
+    if paper.date_precision == "month":
+        return f"{calendar.month_name[day.month]} {day.year}"
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def snippet(text: str, limit: int) -> str:
+    """The abstract's opening, cut at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + " …"
+
+
+def _newest_first(papers: Sequence[Paper]) -> list[Paper]:
+    return sorted(papers, key=lambda p: (p.date or "", p.title.casefold(), p.id), reverse=True)
+
+
+@dataclass(slots=True)
+class SiteModel:
+    """Everything the pages show, grouped once."""
+
+    papers: list[Paper]
+    by_id: dict[str, Paper]
+    assignments: Mapping[str, TopicAssignment]
+    taxonomy: Taxonomy
+    topics_used: list[Topic]
+    by_topic: dict[str, list[Paper]]  # primary and secondary membership, newest first
+    by_month: dict[str, list[Paper]]  # "YYYY-MM" or "undated"
+    ingest: IngestResult
+    settings: SiteSettings
+    site_name: str = "papercat"
+    captured: Mapping[str, str] = field(default_factory=dict)  # listing file -> capture date
+    related: Mapping[str, list[str]] = field(default_factory=dict)  # paper id -> related paper ids
+    cite_keys: Mapping[str, str] = field(default_factory=dict)  # paper id -> BibTeX key
+    site_url: str | None = None  # the published address, for feeds and canonical links
+
+    @classmethod
+    def build(
+        cls,
+        result: IngestResult,
+        assignments: Mapping[str, TopicAssignment],
+        taxonomy: Taxonomy,
+        settings: SiteSettings,
+        *,
+        site_name: str = "papercat",
+        captured: Mapping[str, str] | None = None,
+    ) -> SiteModel:
+        papers = _newest_first(result.papers)
+        by_topic: dict[str, list[Paper]] = defaultdict(list)
+        by_month: dict[str, list[Paper]] = defaultdict(list)
+        for paper in papers:
+            assignment = assignments[paper.id]
+            for slug in (assignment.primary, *assignment.secondary):
+                by_topic[slug].append(paper)
+            by_month[paper.month or UNDATED].append(paper)
+        used = [t for t in taxonomy.topics if by_topic.get(t.slug)]
+        return cls(
+            papers, {p.id: p for p in papers}, assignments, taxonomy, used, dict(by_topic), dict(by_month), result,
+            settings, site_name, dict(captured or {}),
+        )
+
+    def topics_of(self, paper: Paper) -> list[Topic]:
+        assignment = self.assignments[paper.id]
+        return [self.taxonomy.get(slug) for slug in (assignment.primary, *assignment.secondary)]
+
+    @property
+    def months(self) -> list[str]:
+        """Dated months, newest first."""
+        return sorted((m for m in self.by_month if m != UNDATED), reverse=True)
