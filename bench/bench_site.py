@@ -15,7 +15,7 @@ exactly N papers, none merged or rejected.
 Each size is built in a fresh temporary project (``mkdocs.yml`` and ``site_config/`` copied from the
 repository, the content generated into it) by a child process that runs ``build_site``, so the
 peak memory (``ru_maxrss`` of the child) is that size's own. The table shows seconds per stage
-(``BuildReport.seconds``: ingest, classify, render, write, mkdocs; ``other`` = total - stages, i.e.
+(``BuildReport.seconds``: ingest, classify, related, pages, mkdocs; ``other`` = total - stages, i.e.
 config/taxonomy loading and the swap), the total wall time of ``build_site``, ms per paper and
 peak RSS. The run fails (exit 1) when time(20k)/time(10k) > 2.1, i.e. when the per-paper cost
 grows with the catalogue; with other sizes the two largest are compared, scaled the same way
@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_ingest import _name  # noqa: E402 - a made-up method name, unique per index
 CONTENT = ROOT / "content"
-STAGES = ("ingest", "classify", "related", "render", "write", "mkdocs")
+STAGES = ("ingest", "classify", "related", "pages", "mkdocs")
 DEFAULT_SIZES = (1000, 10_000, 20_000)
 PAPERS_PER_FILE = 500
 FIRST_MONTH = (2023, 1)

@@ -11,9 +11,10 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .ingest.catalogue import write_catalogue, write_rejections
+from .ingest.catalogue import ensure_build_dir, require_folder, write_catalogue, write_rejections
 from .errors import PapercatError
 from .ingest import IngestResult, ingest_content, summary_table
+from .progress import Progress
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_BUILD = Path("build")
@@ -36,9 +37,15 @@ def _print_details(result: IngestResult, *, verbose: bool) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    result = ingest_content(args.content)
-    out: Path = args.out or args.build_dir / "catalogue.jsonl"
+    if args.out is not None:
+        out: Path = args.out
+        require_folder(out.parent, "the folder of --out")
+    else:
+        out = args.build_dir / "catalogue.jsonl"
+        ensure_build_dir(args.build_dir)
     rejections: Path = out.with_name("rejected.jsonl")
+    with Progress() as progress:
+        result = ingest_content(args.content, progress=progress)
     write_catalogue(result.papers, out)
     write_rejections(result.rejected, rejections)
     _print_details(result, verbose=args.verbose)
@@ -49,7 +56,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = ingest_content(args.content)
+    with Progress() as progress:
+        result = ingest_content(args.content, progress=progress)
     _print_details(result, verbose=args.verbose)
     print(summary_table(result))
     if not result.files:
@@ -66,7 +74,7 @@ def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .site.build import Project
 
     return Project.at(
-        Path.cwd(), content=args.content, config=args.config, mkdocs_file=args.mkdocs_file,
+        Path.cwd(), content=args.content, config=args.config, mkdocs_file=getattr(args, "mkdocs_file", None),
         build_dir=args.build_dir, site_dir=getattr(args, "site_dir", None),
     )
 
@@ -75,13 +83,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site.build import build_site
 
     project = _project(args)
+    ensure_build_dir(project.build_dir)
+    require_folder(project.site_dir.parent, "the folder that should hold the site folder")
     start = time.perf_counter()
-    report = build_site(project, on_stage=lambda message: print(message) if args.verbose else None, site_url=args.site_url)
+    with Progress() as progress:
+        report = build_site(
+            project, on_stage=lambda message: print(message) if args.verbose else None, site_url=args.site_url,
+            progress=progress,
+        )
     for rejected in report.ingest.rejected:
         print(f"rejected: {rejected.file}:{rejected.line}: {rejected.reason}", file=sys.stderr)
     print(summary_table(report.ingest))
-    stages = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
-    print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s ({stages})")
+    print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s")
+    print(progress.timings())
     if not report.site_url:
         print(
             "note: no site_url set, so pages have no canonical URL and the sitemap is empty; "
@@ -159,53 +173,132 @@ def cmd_topics_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_site_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    def common(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--config", type=Path, default=None, help="site settings folder (default: site_config/)")
-        parser.add_argument("--mkdocs-file", type=Path, default=None, help="MkDocs configuration (default: mkdocs.yml)")
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options every command takes, before or after its name (``papercat --content x build`` = ``papercat build --content x``).
 
-    build = sub.add_parser("build", help="build the static site into site/")
-    common(build)
-    build.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    On the sub-commands their default is ``SUPPRESS`` so a value given before the command name is kept.
+    """
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("global options (before or after the command)")
+    group.add_argument(
+        "--content", type=Path, default=default(DEFAULT_CONTENT), metavar="DIR",
+        help="folder of listing files to read (default: content/)",
+    )
+    group.add_argument(
+        "--build-dir", type=Path, default=default(DEFAULT_BUILD), metavar="DIR",
+        help="working folder for the catalogue, the generated pages and the change report (default: build/)",
+    )
+    group.add_argument(
+        "-v", "--verbose", action="store_true", default=default(False),
+        help="say more: which reader took each file and why, and each build stage as it ends",
+    )
+
+
+def _command(sub: argparse._SubParsersAction, name: str, summary: str, description: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=summary, description=description)
+    _global_options(parser, suppress=True)
+    return parser
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", type=Path, default=None, metavar="DIR",
+        help="site settings folder: site.yml, topics.yml, overrides.yml, templates, theme, assets (default: site_config/)",
+    )
+
+
+def _mkdocs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mkdocs-file", type=Path, default=None, metavar="FILE", help="MkDocs configuration (default: mkdocs.yml)"
+    )
+
+
+def add_site_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    build = _command(
+        sub, "build", "build the static site into site/",
+        "Read the listings, assign topics and related papers, write one Markdown page per paper, topic and month "
+        "to BUILD_DIR/docs, build them with MkDocs + Material and swap the finished site into the site folder. "
+        "On any error the previous site is left as it was.",
+    )
+    _config_option(build)
+    _mkdocs_option(build)
+    build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site/)")
     build.add_argument(
-        "--site-url", default=None,
+        "--site-url", default=None, metavar="URL",
         help="published address (e.g. https://USER.github.io/REPO/): canonical links, sitemap and feeds use it "
         "(default: site_url of mkdocs.yml, or $PAPERCAT_SITE_URL)",
     )
-    build.add_argument("-v", "--verbose", action="store_true")
     build.set_defaults(func=cmd_build)
 
-    serve = sub.add_parser("serve", help="preview the site with live reload")
-    common(serve)
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    serve = _command(
+        sub, "serve", "preview the site with live reload",
+        "Generate the pages and serve them with MkDocs' development server; edits to the content and the site "
+        "settings regenerate the pages and reload the browser.",
+    )
+    _config_option(serve)
+    _mkdocs_option(serve)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on (default: 127.0.0.1:8000)")
     serve.set_defaults(func=cmd_serve)
 
-    topics = sub.add_parser("topics", help="topic tools: eval, suggest")
-    topics_sub = topics.add_subparsers(dest="topics_command", required=True)
-    ev = topics_sub.add_parser("eval", help="accuracy of topic assignment on the labelled papers")
-    common(ev)
-    ev.add_argument("--labels", type=Path, default=Path("tests/data/topic_labels.yml"))
-    ev.add_argument("--split", choices=("test", "tune", "all"), default="test")
+    topics = _command(
+        sub, "topics", "topic tools: eval, suggest",
+        "Measure and improve the topic taxonomy (topics.yml in the site settings folder).",
+    )
+    topics_sub = topics.add_subparsers(dest="topics_command", required=True, metavar="{eval,suggest}")
+    ev = _command(
+        topics_sub, "eval", "accuracy of topic assignment on the labelled papers",
+        "Classify the catalogue and compare each labelled paper's primary topic with its label; prints accuracy, "
+        "per-topic precision and recall.",
+    )
+    _config_option(ev)
+    ev.add_argument(
+        "--labels", type=Path, default=Path("tests/data/topic_labels.yml"), metavar="FILE",
+        help="YAML file of hand-labelled papers: title, topic and split (default: tests/data/topic_labels.yml)",
+    )
+    ev.add_argument(
+        "--split", choices=("test", "tune", "all"), default="test",
+        help="which labelled papers to score: the held-out test split, the tuning split or all (default: test)",
+    )
     ev.add_argument("--errors", action="store_true", help="list the papers given a wrong primary topic")
     ev.set_defaults(func=cmd_topics_eval)
-    sg = topics_sub.add_parser("suggest", help="propose new topics from papers that fit the taxonomy poorly")
-    common(sg)
+    sg = _command(
+        topics_sub, "suggest", "propose new topics from papers that fit the taxonomy poorly",
+        "Group the papers no keyword rule decides by shared terms and print candidate topics with example papers.",
+    )
+    _config_option(sg)
     sg.set_defaults(func=cmd_topics_suggest)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="papercat", description="Build a research-paper catalogue site from raw listings.")
-    parser.add_argument("--content", type=Path, default=DEFAULT_CONTENT, help="folder of listings (default: content/)")
-    parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD, help="working folder (default: build/)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="papercat",
+        description="Build a research-paper catalogue site from raw listings: daily-papers pages, search results, "
+        "topic listings, abstract lists, BibTeX, arXiv Atom and YAML files in one folder become a deduplicated "
+        "catalogue and a searchable MkDocs + Material site.",
+        epilog="Run 'papercat COMMAND --help' for the options of a command.",
+    )
+    _global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
 
-    ingest = sub.add_parser("ingest", help="read the listings and write the catalogue as JSON Lines")
-    ingest.add_argument("--out", type=Path, help="catalogue path (default: build/catalogue.jsonl)")
-    ingest.add_argument("-v", "--verbose", action="store_true", help="say which reader took each file and why")
+    ingest = _command(
+        sub, "ingest", "read the listings and write the catalogue as JSON Lines",
+        "Read every listing, merge duplicates and write the catalogue (one paper a line, sorted by id) and the "
+        "rejected records next to it; print a per-file summary that reconciles.",
+    )
+    ingest.add_argument(
+        "--out", type=Path, metavar="FILE",
+        help="catalogue path; rejected.jsonl is written beside it; its folder must exist (default: BUILD_DIR/catalogue.jsonl)",
+    )
     ingest.set_defaults(func=cmd_ingest)
 
-    check = sub.add_parser("check", help="validate the content; exit 1 when any record is rejected")
-    check.add_argument("-v", "--verbose", action="store_true")
+    check = _command(
+        sub, "check", "validate the content; exit 1 when any record is rejected",
+        "Read every listing as ingest does without writing anything; name each rejected record with its file, "
+        "line and reason, and exit 1 when any record was rejected or there are no listings (for CI on content changes).",
+    )
     check.set_defaults(func=cmd_check)
 
     add_site_commands(sub)

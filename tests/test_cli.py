@@ -65,6 +65,7 @@ def test_ingest_writes_a_sorted_catalogue_identical_across_runs(project: Path) -
 
 
 def test_ingest_verbose_names_the_reader_of_each_file(project: Path) -> None:
+    (project / "out").mkdir()
     proc = papercat("ingest", "--verbose", "--out", str(project / "out" / "papers.jsonl"), cwd=project)
     assert proc.returncode == 0, proc.stderr
     assert (project / "out" / "papers.jsonl").is_file() and (project / "out" / "rejected.jsonl").is_file()

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..errors import PapercatError
 from ..model import Paper, Rejected
 
 
@@ -16,11 +17,39 @@ def dumps_line(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def require_folder(folder: Path, what: str) -> None:
+    """A folder papercat writes into but does not create: name it when it is missing, never create it silently."""
+    if folder.is_dir():
+        return
+    state = "is a file, not a folder" if folder.exists() else "does not exist"
+    raise PapercatError(f"{what}, {folder}, {state}; create it first or choose another path")
+
+
+def ensure_build_dir(build_dir: Path) -> None:
+    """Create papercat's working folder itself, but not missing folders above it."""
+    require_folder(build_dir.absolute().parent, "the folder that should hold the build folder")
+    try:
+        build_dir.mkdir(exist_ok=True)
+    except FileExistsError:
+        raise PapercatError(f"the build folder {build_dir} is a file, not a folder; choose another --build-dir") from None
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write a file so a reader sees the old content or the new, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a file so a reader sees the old content or the new, never half of it.
+
+    The folder must exist. The file gets the permissions any new file gets (0666 less the umask),
+    not the private 0600 of a temporary file.
+    """
+    require_folder(path.parent, f"the folder of {path.name}")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .decode import UndecodableFile, decode_listing
 from ..errors import PapercatError
+from ..progress import Progress
 from .merge import find_duplicate_groups, merge_records
 from ..model import Notice, Paper, Rejected
 from .normalize import abstract_key
@@ -102,8 +103,8 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
     return report, papers, rejects, doc.notices
 
 
-def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None) -> IngestResult:
-    """Read every listing, merge duplicates, assign ids.
+def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None, progress: Progress | None = None) -> IngestResult:
+    """Read every listing, merge duplicates, assign ids; ``progress`` shows it file by file.
 
     Raises ``PapercatError`` only for a missing content folder or a broken sources.yml (``ConfigError``).
     """
@@ -116,14 +117,24 @@ def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None) ->
     records: list[Paper] = []
     rejected: list[Rejected] = []
     notices: list[Notice] = []
-    for path in files if files is not None else listing_files(content_dir):
-        name = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
-        report, papers, rejects, file_notices = read_listing(path, name, metas.get(name, SourceMeta()))
-        reports.append(report)
-        records.extend(papers)
-        rejected.extend(rejects)
-        notices.extend(file_notices)
+    paths = list(files) if files is not None else listing_files(content_dir)
+    with (progress or Progress.null()).stage("ingest", total=len(paths), unit="files") as step:
+        for path in paths:
+            name = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
+            report, papers, rejects, file_notices = read_listing(path, name, metas.get(name, SourceMeta()))
+            reports.append(report)
+            records.extend(papers)
+            rejected.extend(rejects)
+            notices.extend(file_notices)
+            step(1)
+        result = _merge(records, rejected, reports, notices, warnings)
+    return result
 
+
+def _merge(
+    records: list[Paper], rejected: list[Rejected], reports: list[FileReport], notices: list[Notice], warnings: list[str]
+) -> IngestResult:
+    """Group duplicate records into papers, count them per file and give every paper its id."""
     by_file = {r.file: r for r in reports}
     merged_papers: list[Paper] = []
     merged_from: list[list[str]] = []

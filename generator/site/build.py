@@ -10,7 +10,6 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import ConfigError, PapercatError
+from ..progress import Progress
 from ..ingest import IngestResult, ingest_content
 from ..readers import SourceMeta
 from ..ingest.sources import load_sources
@@ -84,13 +84,6 @@ class BuildReport:
 
 class BuildFailed(PapercatError):
     """MkDocs could not build the site; the previous site is left as it was."""
-
-
-@contextmanager
-def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
 
 def _source_date_epoch(metas: dict[str, SourceMeta], result: IngestResult) -> int:
@@ -170,42 +163,68 @@ def load_topic_config(config_dir: Path) -> tuple[Taxonomy, dict[str, Override]]:
 
 
 def generate_docs(
-    project: Project, *, directory_urls: bool = True, site_name: str = "papercat", site_url: str | None = None
+    project: Project, *, directory_urls: bool = True, site_name: str = "papercat", site_url: str | None = None,
+    progress: Progress | None = None,
 ) -> tuple[IngestResult, int, dict[str, float]]:
     """Everything before MkDocs: read, classify and write the Markdown pages to ``build/docs``."""
-    timings: dict[str, float] = {}
+    progress = progress or Progress.null()
     settings = load_settings(project.config_dir)
     taxonomy, overrides = load_topic_config(project.config_dir)
     template_dir = project.config_dir / "templates" / "pages"
     if not template_dir.is_dir():
         raise ConfigError(str(template_dir), "(folder)", "the page templates folder", "no such folder")
-    with _stage(timings, "ingest"):
-        result = ingest_content(project.content_dir)
+    result = ingest_content(project.content_dir, progress=progress)
     metas, _ = load_sources(project.content_dir)
-    with _stage(timings, "classify"):
-        assignments = classify(result.papers, taxonomy, overrides=overrides)
-    with _stage(timings, "render"):
-        model = SiteModel.build(
-            result, assignments, taxonomy, settings, site_name=site_name,
-            captured={name: m.captured.isoformat() for name, m in metas.items() if m.captured},
-        )
-    with _stage(timings, "related"):
-        model.related = related_papers(model.papers)
-    with _stage(timings, "render"):
+    with progress.stage("classify", total=len(result.papers), unit="papers") as step:
+        assignments = classify(result.papers, taxonomy, overrides=overrides, step=step)
+    model = SiteModel.build(
+        result, assignments, taxonomy, settings, site_name=site_name,
+        captured={name: m.captured.isoformat() for name, m in metas.items() if m.captured},
+    )
+    with progress.stage("related", total=len(model.papers), unit="papers") as step:
+        model.related = related_papers(model.papers, step=step)
+    with progress.stage("pages", unit="pages") as step:
         model.cite_keys = citation_keys(model.papers)
         model.site_url = site_url or None
         try:
             pages = PageRenderer(template_dir, directory_urls=directory_urls).pages(model)
         except jinja2.TemplateError as err:
             raise _template_error(template_dir, err) from None
-    with _stage(timings, "write"):
-        write_docs(project.docs_dir, pages, project.config_dir / "assets")
+        write_docs(project.docs_dir, pages, project.config_dir / "assets", step=step)
     os.environ["SOURCE_DATE_EPOCH"] = str(_source_date_epoch(metas, result))
-    return result, len(pages), timings
+    return result, len(pages), dict(progress.seconds)
+
+
+class _PageCounter(logging.Handler):
+    """Advances the MkDocs stage as MkDocs reads and then builds each page (its own debug log lines)."""
+
+    def __init__(self, step: Callable[[int], None]) -> None:
+        super().__init__(logging.DEBUG)
+        self.step = step
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.msg if isinstance(record.msg, str) else ""
+        if message.startswith(("Reading: ", "Building page ")):
+            self.step(1)
+
+
+@contextmanager
+def _count_mkdocs_pages(step: Callable[[int], None]) -> Iterator[None]:
+    logger = logging.getLogger("mkdocs.commands.build")
+    handler = _PageCounter(step)
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
 def build_site(
-    project: Project, *, on_stage: Callable[[str], None] | None = None, site_url: str | None = None
+    project: Project, *, on_stage: Callable[[str], None] | None = None, site_url: str | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the whole site into ``project.site_dir``; on any failure the previous site stays untouched."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -222,14 +241,17 @@ def build_site(
     try:
         site_url = site_url or os.environ.get("PAPERCAT_SITE_URL") or None
         config = _load_mkdocs_config(project, staging, site_url)
-        result, pages, timings = generate_docs(
+        progress = progress or Progress.null()
+        result, pages, _ = generate_docs(
             project, directory_urls=bool(config["use_directory_urls"]), site_name=str(config["site_name"]),
-            site_url=config["site_url"] or None,
+            site_url=config["site_url"] or None, progress=progress,
         )
+        markdown_pages = sum(1 for _ in project.docs_dir.rglob("*.md"))
         if on_stage:
             on_stage(f"wrote {pages} pages to {project.docs_dir}")
         config = _load_mkdocs_config(project, staging, site_url)  # re-read: SOURCE_DATE_EPOCH is now set
-        with _stage(timings, "mkdocs"), _capture_mkdocs_log() as log:
+        with progress.stage("mkdocs", total=2 * markdown_pages, unit="steps (read + write a page)") as step, \
+                _capture_mkdocs_log() as log, _count_mkdocs_pages(step):
             try:
                 mkdocs_build(config)
             except MkDocsException as err:
@@ -239,7 +261,7 @@ def build_site(
                     "Fix the configuration or template it names and run the build again."
                 ) from None
         swap_in(staging, project.site_dir)
-        return BuildReport(result, pages, project.site_dir, timings, config["site_url"] or None)
+        return BuildReport(result, pages, project.site_dir, dict(progress.seconds), config["site_url"] or None)
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {
             errno.ENOSPC: "free some disk space",

@@ -9,7 +9,7 @@ every run.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -26,8 +26,10 @@ def _documents(papers: Sequence[Paper]) -> list[str]:
     return [f"{p.title} {p.title} {p.abstract}" for p in papers]
 
 
-def related_papers(papers: Sequence[Paper], count: int = DEFAULT_COUNT) -> dict[str, list[str]]:
-    """``{paper id: ids of its ``count`` most related papers, most related first}``."""
+def related_papers(
+    papers: Sequence[Paper], count: int = DEFAULT_COUNT, step: Callable[[int], None] | None = None
+) -> dict[str, list[str]]:
+    """``{paper id: ids of its ``count`` most related papers, most related first}``; ``step(1)`` per paper done."""
     ordered = sorted(papers, key=lambda p: p.id)
     result: dict[str, list[str]] = {p.id: [] for p in ordered}
     if len(ordered) < 2:
@@ -46,4 +48,6 @@ def related_papers(papers: Sequence[Paper], count: int = DEFAULT_COUNT) -> dict[
         columns, scores = columns[keep], scores[keep]
         order = np.lexsort((columns, -np.round(scores, 5)))[:count]
         result[paper_id] = [ids[c] for c in columns[order]]
+        if step is not None:
+            step(1)
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
 from ..errors import PapercatError
@@ -21,7 +21,9 @@ def _safe_relative(path: str) -> PurePosixPath:
     return rel
 
 
-def write_docs(docs_dir: Path, pages: Mapping[str, str], assets_dir: Path | None = None) -> int:
+def write_docs(
+    docs_dir: Path, pages: Mapping[str, str], assets_dir: Path | None = None, step: Callable[[int], None] | None = None
+) -> int:
     """Make ``docs_dir`` hold exactly ``pages`` (and the assets); only changed files are rewritten.
 
     Returns how many files were written. Refuses two outputs that differ only in letter case,
@@ -57,6 +59,8 @@ def write_docs(docs_dir: Path, pages: Mapping[str, str], assets_dir: Path | None
             existing.rmdir()
     written = 0
     for rel, data in files.items():
+        if step is not None:
+            step(1)
         target = root.joinpath(*rel.parts)
         if not target.resolve().is_relative_to(root):
             raise UnsafePath(f"refusing to write {rel}: it resolves outside {root}")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from generator.model import Paper
 
@@ -174,12 +174,18 @@ def classify(
     papers: Sequence[Paper],
     taxonomy: Taxonomy,
     overrides: Mapping[str, Override] | None = None,
+    step: Callable[[int], None] | None = None,
 ) -> dict[str, TopicAssignment]:
-    """Assign a primary topic (and up to two secondary ones) to every paper, keyed by ``paper.id``."""
+    """Assign a primary topic (and up to two secondary ones) to every paper, keyed by ``paper.id``.
+
+    ``step(1)`` is called after each paper (progress on a long run).
+    """
     scorer = KeywordScorer(taxonomy)
     overrides = overrides or {}
     result: dict[str, TopicAssignment] = {}
     for paper in papers:
+        if step is not None:
+            step(1)
         pinned = overrides.get(paper.id)
         if pinned is not None:
             secondary = tuple(s for s in pinned.secondary if s != pinned.primary)[:2]
