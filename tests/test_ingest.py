@@ -106,7 +106,7 @@ def test_every_bundled_paper_is_valid_and_clean(bundled: IngestResult) -> None:
 
 
 def test_catalogue_is_sorted_by_id_and_identical_across_runs(tmp_path: Path, bundled: IngestResult) -> None:
-    first, second = tmp_path / "a" / "catalogue.jsonl", tmp_path / "b" / "catalogue.jsonl"
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     write_catalogue(bundled.papers, first)
     write_catalogue(ingest_content(CONTENT).papers, second)
     assert first.read_bytes() == second.read_bytes()
