@@ -25,6 +25,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".papercat-installed"
 CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_TESTS = ROOT / "tests" / "browser"
+AXE_STAMP = BROWSER_TESTS / "node_modules" / ".papercat-installed"
 
 
 def run(*cmd: str | Path, **kwargs: object) -> None:
@@ -58,6 +60,24 @@ def ensure_chromium() -> None:
     run(apt, "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-dejavu-core", env=env)
 
 
+def ensure_axe() -> None:
+    """The accessibility tests inject axe-core, pinned in tests/browser/package-lock.json; npm ci installs it."""
+    wanted = hashlib.sha256((BROWSER_TESTS / "package-lock.json").read_bytes()).hexdigest()
+    if AXE_STAMP.exists() and AXE_STAMP.read_text() == wanted:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        apt = shutil.which("apt-get")
+        if apt is None or (hasattr(os, "geteuid") and os.geteuid() != 0):
+            sys.exit("the accessibility tests need npm (Node.js) to install axe-core: install Debian's `npm` package")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        run(apt, "update", "-qq", env=env)
+        run(apt, "install", "-y", "-qq", "--no-install-recommends", "npm", env=env)
+        npm = shutil.which("npm") or "npm"
+    run(npm, "ci", "--prefix", BROWSER_TESTS, "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error")
+    AXE_STAMP.write_text(wanted)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
@@ -66,6 +86,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "test":
         ensure_chromium()
+        ensure_axe()
         return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
     return subprocess.call([str(BIN / "papercat"), command, *rest], cwd=ROOT)
 

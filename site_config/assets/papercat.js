@@ -167,7 +167,15 @@
     box.setSelectionRange(caret, caret);
   }, true);
 
+  // Material's search box is a dialog without a name; screen readers announce it as "Search".
+  function nameDialogs() {
+    document.querySelectorAll('[role="dialog"]:not([aria-label]):not([aria-labelledby])').forEach(function (dialog) {
+      dialog.setAttribute("aria-label", dialog.classList.contains("md-search") ? "Search" : "Dialog");
+    });
+  }
+
   function init() {
+    nameDialogs();
     document.querySelectorAll("[data-pc-filter]").forEach(setup);
     document.querySelectorAll("[data-pc-copy]").forEach(setupCopy);
   }
