@@ -15,6 +15,7 @@ from .ingest.catalogue import ensure_build_dir, require_folder, write_catalogue,
 from .errors import PapercatError
 from .ingest import IngestResult, ingest_content, summary_table
 from .progress import Progress
+from .site.changes import summary as changes_summary
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_BUILD = Path("build")
@@ -96,6 +97,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(summary_table(report.ingest))
     print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s")
     print(progress.timings())
+    print(changes_summary(report.changes))
+    print(f"change report: {project.build_dir / 'changes.json'} (papercat changes --markdown prints it for a CI job summary)")
     if not report.site_url:
         print(
             "note: no site_url set, so pages have no canonical URL and the sitemap is empty; "
@@ -103,6 +106,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     print(f"open it: python3 -m http.server --directory {report.site_dir} 8000  then visit http://localhost:8000/")
     print("or preview with live reload: python3 dev.py serve")
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    from .site.changes import markdown, read_report
+
+    report = read_report(args.build_dir)
+    if report is None:
+        print(f"papercat: no change report in {args.build_dir} (run papercat build first)", file=sys.stderr)
+        return 1
+    print(markdown(report) if args.markdown else changes_summary(report, limit=None), end="" if args.markdown else "\n")
     return 0
 
 
@@ -302,6 +316,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     add_site_commands(sub)
+
+    changes = _command(
+        sub, "changes", "show what the last build changed",
+        "Print the change report of the last build (BUILD_DIR/changes.json): papers added, removed and changed "
+        "(which fields), merged differently, moved topic, and rejections new since the build before. "
+        "Exit 1 when there is no report yet.",
+    )
+    changes.add_argument(
+        "--markdown", action="store_true",
+        help="print it as Markdown, e.g. for a GitHub Actions job summary (>> $GITHUB_STEP_SUMMARY)",
+    )
+    changes.set_defaults(func=cmd_changes)
     return parser
 
 

@@ -27,7 +27,8 @@ def build_bundled_site(site_dir: Path) -> Path:
     """Build the bundled catalogue with the project's own configuration into ``site_dir``."""
     from generator.site.build import Project, build_site
 
-    report = build_site(Project.at(ROOT, site_dir=site_dir))
+    # A build folder of its own: no earlier build's state (build/state.json) to compare with.
+    report = build_site(Project.at(ROOT, site_dir=site_dir, build_dir=site_dir.parent / "build"))
     assert report.site_dir == site_dir.resolve()
     return report.site_dir
 

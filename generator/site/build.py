@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -24,6 +25,7 @@ from ..ingest import IngestResult, ingest_content
 from ..readers import SourceMeta
 from ..ingest.sources import load_sources
 from ..topics import Override, Taxonomy, TaxonomyError, classify, load_overrides, load_taxonomy
+from .changes import BuildChanges, changes_since_last_build
 from .cite import citation_keys
 from .pages import PageRenderer
 from .related import related_papers
@@ -80,6 +82,7 @@ class BuildReport:
     site_dir: Path
     seconds: dict[str, float] = field(default_factory=dict)
     site_url: str | None = None
+    changes: dict[str, Any] = field(default_factory=dict)  # what changed since the last build (changes.json)
 
 
 class BuildFailed(PapercatError):
@@ -164,9 +167,13 @@ def load_topic_config(config_dir: Path) -> tuple[Taxonomy, dict[str, Override]]:
 
 def generate_docs(
     project: Project, *, directory_urls: bool = True, site_name: str = "papercat", site_url: str | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, on_changes: Callable[[BuildChanges], None] | None = None,
 ) -> tuple[IngestResult, int, dict[str, float]]:
-    """Everything before MkDocs: read, classify and write the Markdown pages to ``build/docs``."""
+    """Everything before MkDocs: read, classify and write the Markdown pages to ``build/docs``.
+
+    The home page's "What's new" compares with the last build's state in the build folder (read only
+    here); ``on_changes`` receives the comparison, which ``build_site`` saves once the site is built.
+    """
     progress = progress or Progress.null()
     settings = load_settings(project.config_dir)
     taxonomy, overrides = load_topic_config(project.config_dir)
@@ -181,6 +188,12 @@ def generate_docs(
         result, assignments, taxonomy, settings, site_name=site_name,
         captured={name: m.captured.isoformat() for name, m in metas.items() if m.captured},
     )
+    changes = changes_since_last_build(
+        project.build_dir, result.papers, {pid: (a.primary, a.secondary) for pid, a in assignments.items()}, result.rejected
+    )
+    model.whats_new = changes.whats_new
+    if on_changes is not None:
+        on_changes(changes)
     with progress.stage("related", total=len(model.papers), unit="papers") as step:
         model.related = related_papers(model.papers, step=step)
     with progress.stage("pages", unit="pages") as step:
@@ -242,9 +255,10 @@ def build_site(
         site_url = site_url or os.environ.get("PAPERCAT_SITE_URL") or None
         config = _load_mkdocs_config(project, staging, site_url)
         progress = progress or Progress.null()
+        found: list[BuildChanges] = []
         result, pages, _ = generate_docs(
             project, directory_urls=bool(config["use_directory_urls"]), site_name=str(config["site_name"]),
-            site_url=config["site_url"] or None, progress=progress,
+            site_url=config["site_url"] or None, progress=progress, on_changes=found.append,
         )
         markdown_pages = sum(1 for _ in project.docs_dir.rglob("*.md"))
         if on_stage:
@@ -261,7 +275,10 @@ def build_site(
                     "Fix the configuration or template it names and run the build again."
                 ) from None
         swap_in(staging, project.site_dir)
-        return BuildReport(result, pages, project.site_dir, dict(progress.seconds), config["site_url"] or None)
+        found[0].save(project.build_dir)
+        return BuildReport(
+            result, pages, project.site_dir, dict(progress.seconds), config["site_url"] or None, changes=found[0].report
+        )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {
             errno.ENOSPC: "free some disk space",

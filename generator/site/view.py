@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..ingest import IngestResult
 from ..model import Paper
@@ -64,6 +65,7 @@ class SiteModel:
     related: Mapping[str, list[str]] = field(default_factory=dict)  # paper id -> related paper ids
     cite_keys: Mapping[str, str] = field(default_factory=dict)  # paper id -> BibTeX key
     site_url: str | None = None  # the published address, for feeds and canonical links
+    whats_new: Mapping[str, Any] | None = None  # the latest build's changes (generator.site.changes), for the home page
 
     @classmethod
     def build(

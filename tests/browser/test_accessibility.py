@@ -213,3 +213,35 @@ def test_charts_keep_their_data_tables(watched_page, site_url: str) -> None:
     tables = page.locator("details.pc-data table")
     assert tables.count() == charts.count()
     assert all(tables.nth(i).locator("tbody tr").count() > 0 for i in range(tables.count()))
+
+
+@pytest.fixture(scope="module")
+def site_with_whats_new(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small catalogue built twice, the second time with papers added and removed: its home page has "What's new"."""
+    import shutil
+
+    from generator.site.build import Project, build_site
+    from site_fixtures import CONFIG, ROOT
+    from test_changes import PAPERS, paper, write_listing
+
+    root = tmp_path_factory.mktemp("whats-new") / "project"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(CONFIG, root / "site_config")
+    (root / "content").mkdir()
+    write_listing(root / "content" / "main.yml", PAPERS)
+    project = Project.at(root)
+    build_site(project)
+    write_listing(root / "content" / "main.yml", [*PAPERS[1:], paper("Tiny Language Models on Phones", "Small models run on phones.")])
+    write_listing(root / "content" / "bad.yml", ["not a paper"])
+    build_site(project)
+    return project.site_dir
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_violation_in_whats_new(watched_page, serve, site_with_whats_new: Path, scheme: str) -> None:
+    page, _ = watched_page(color_scheme=scheme)
+    _open(page, serve(site_with_whats_new))
+    expect(page.locator(".pc-whats-new li")).to_have_count(3)
+    violations = [v for v in run_axe(page)["violations"] if v["id"] not in LEFT_TO_MATERIAL]
+    assert not violations, violations
