@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Literal, get_args
 
-DATE_PRECISIONS = ("day", "month", "year")
+DatePrecision = Literal["day", "month", "year"]
+DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -42,7 +43,7 @@ class Paper:
     authors: list[str] = field(default_factory=list)
     author_count: int | None = None
     date: str | None = None
-    date_precision: str | None = None
+    date_precision: DatePrecision | None = None
     venue: str | None = None
     organization: str | None = None
     upvotes: int | None = None

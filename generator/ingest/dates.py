@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..model import DatePrecision
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -82,7 +84,7 @@ def resolve_yearless_date(month: int, day: int, captured: dt.date) -> dt.date | 
     return None
 
 
-def parse_iso_date(value: object) -> tuple[str, str] | None:
+def parse_iso_date(value: object) -> tuple[str, DatePrecision] | None:
     """Parse a curator's date (``2024``, ``2024-07`` or ``2024-07-13``, or a YAML date) into (iso, precision)."""
     if isinstance(value, dt.datetime):
         value = value.date()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import Paper, Rejected
 from ..ingest.titles import infer_title
+from ..model import Paper, Rejected
 from .base import Detection, Document, Reader, is_chrome, looks_like_abstract
 
 _ABSTRACT = re.compile(r"^\s*abstract\s*[:.\-—–]\s*", re.IGNORECASE)

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from ..ingest.dates import parse_iso_date
+from ..ingest.ids import find_arxiv_id
 from ..model import Paper, Rejected
-from .base import HTTP_URL, Detection, Document, Reader
-from .bibtex import arxiv_id_of
+from .base import HTTP_URL, Detection, Document, PaperFields, Reader
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -67,28 +67,25 @@ class ArxivAtomReader(Reader):
             return self.reject(doc, line, "<entry> has no <title>", raw)
         if title == "Error" and "arxiv.org/api/errors" in text(f"{ATOM}id"):
             return self.reject(doc, line, f"the arXiv API returned an error: {text(f'{ATOM}summary')}", raw)
-        fields: dict[str, object] = {}
         authors = [" ".join("".join(a.itertext()).split()) for a in entry.findall(f"{ATOM}author/{ATOM}name")]
-        if authors := [a for a in authors if a]:
-            fields["authors"] = authors
         published = text(f"{ATOM}published") or text(f"{ATOM}updated")
         parsed = parse_iso_date(published[:10]) if published else None
-        if parsed:
-            fields["date"], fields["date_precision"] = parsed
-        entry_id = text(f"{ATOM}id")
-        arxiv = arxiv_id_of(entry_id)
+        arxiv = find_arxiv_id(text(f"{ATOM}id"))
         if arxiv:
-            fields["arxiv_id"] = arxiv
-            fields["url"] = f"https://arxiv.org/abs/{arxiv}"
+            url: str | None = f"https://arxiv.org/abs/{arxiv}"
         else:
-            link = next((l.get("href", "") for l in entry.findall(f"{ATOM}link") if l.get("rel", "alternate") == "alternate"), "")
-            if HTTP_URL.match(link):
-                fields["url"] = link
-        journal = text(f"{ARXIV}journal_ref")
-        if journal:
-            fields["venue"] = journal
+            links = entry.findall(f"{ATOM}link")
+            link = next((node.get("href", "") for node in links if node.get("rel", "alternate") == "alternate"), "")
+            url = link if HTTP_URL.match(link) else None
         categories = [c.get("term", "") for c in entry.findall(f"{ATOM}category") if c.get("term")]
-        if categories:
-            fields["topic_hints"] = categories[:5]
+        found = PaperFields(
+            authors=tuple(a for a in authors if a),
+            date=parsed[0] if parsed else None,
+            date_precision=parsed[1] if parsed else None,
+            venue=text(f"{ARXIV}journal_ref") or None,
+            url=url,
+            arxiv_id=arxiv,
+            topic_hints=tuple(categories[:5]),
+        )
         abstract = text(f"{ATOM}summary") or text(f"{ATOM}content")
-        return self.make_paper(doc, line, title=title, abstract=abstract, raw=raw, **fields)
+        return self.make_paper(doc, line, title=title, abstract=abstract, raw=raw, found=found)

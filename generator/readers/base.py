@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
-from ..model import Notice, Paper, Rejected, Source
 from ..ingest.normalize import normalize_text, strip_invisible
+from ..model import DatePrecision, Notice, Paper, Rejected, Source
 
 # Lines that listing sites print around the papers. Compared case-insensitively, after trimming.
 PAGE_CHROME = {
@@ -107,6 +107,34 @@ def line_blocks(lines: list[str]) -> list[Block]:
     return [Block(number, [line]) for number, line in enumerate(lines, start=1) if line.strip()]
 
 
+@dataclass(frozen=True, slots=True)
+class PaperFields:
+    """What a reader found about a paper besides its title and abstract, as read (not yet normalized).
+
+    The one record readers hand to ``Reader.make_paper``: every field is named and typed, so a
+    reader cannot pass a field the catalogue does not know or a value of the wrong kind.
+    """
+
+    authors: tuple[str, ...] = ()
+    author_count: int | None = None
+    date: str | None = None
+    date_precision: DatePrecision | None = None
+    venue: str | None = None
+    organization: str | None = None
+    upvotes: int | None = None
+    url: str | None = None
+    arxiv_id: str | None = None
+    topic_hints: tuple[str, ...] = ()
+
+    def updated(self, other: PaperFields) -> PaperFields:
+        """These fields with every field ``other`` sets (not empty) taking its value from ``other``."""
+        changes = {f.name: getattr(other, f.name) for f in fields(other) if getattr(other, f.name) not in (None, ())}
+        return replace(self, **changes)
+
+
+NO_FIELDS = PaperFields()
+
+
 class Reader(ABC):
     """A listing format: says whether a document is its kind, and reads papers from it."""
 
@@ -135,37 +163,42 @@ class Reader(ABC):
         abstract: str,
         raw: str,
         title_inferred: bool = False,
-        **fields: object,
+        found: PaperFields = NO_FIELDS,
     ) -> Paper | Rejected:
         """Normalize the text fields, apply the file's metadata, and validate; a bad record is rejected."""
         clean_title, dropped_t = strip_invisible(title)
         clean_abstract, dropped_a = strip_invisible(abstract)
-        others = [*(fields.get("authors") or []), fields.get("venue") or "", fields.get("organization") or ""]  # type: ignore[misc]
-        dropped_o = sum(strip_invisible(str(text))[1] for text in others)
+        others = [*found.authors, found.venue or "", found.organization or ""]
+        dropped_o = sum(strip_invisible(text)[1] for text in others)
         if dropped_t or dropped_a or dropped_o:
             doc.notice(line, f"removed {dropped_t + dropped_a + dropped_o} control, zero-width or bidirectional character(s)")
-        if fields.get("organization"):
-            fields["organization"] = normalize_text(str(fields["organization"])) or None
         clean_title = normalize_text(clean_title)
         clean_abstract = normalize_text(clean_abstract)
         if not clean_title:
             return self.reject(doc, line, "title is empty after removing invisible characters", raw)
-        hints = list(fields.pop("topic_hints", None) or [])  # type: ignore[arg-type]
+        hints = list(found.topic_hints)
         if doc.meta.topic and doc.meta.topic not in hints:
             hints.append(doc.meta.topic)
-        venue = fields.pop("venue", None) or doc.meta.venue
-        authors = [normalize_text(str(a)) for a in fields.pop("authors", None) or []]  # type: ignore[union-attr]
-        fields["authors"] = [a for a in authors if a]
-        if fields["authors"] and fields.get("author_count") is None:
-            fields["author_count"] = len(fields["authors"])
+        venue = found.venue or doc.meta.venue
+        authors = [a for a in (normalize_text(a) for a in found.authors) if a]
+        author_count = found.author_count
+        if authors and author_count is None:
+            author_count = len(authors)
         paper = Paper(
             title=clean_title,
             abstract=clean_abstract,
             title_inferred=title_inferred,
-            venue=normalize_text(str(venue)) if venue else None,
+            authors=authors,
+            author_count=author_count,
+            date=found.date,
+            date_precision=found.date_precision,
+            venue=normalize_text(venue) if venue else None,
+            organization=(normalize_text(found.organization) or None) if found.organization else None,
+            upvotes=found.upvotes,
+            url=found.url,
+            arxiv_id=found.arxiv_id,
             topic_hints=[normalize_text(h) for h in hints if normalize_text(h)],
             sources=[self.source(doc, line)],
-            **fields,  # type: ignore[arg-type]
         )
         try:
             paper.validate()

@@ -5,11 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from ..ingest.dates import ListingDate, parse_listing_date
 from ..model import Paper, Rejected
-from .base import Block, Detection, Document, Reader, is_chrome, looks_like_abstract, looks_like_title, split_blocks
+from .base import (
+    Block,
+    Detection,
+    Document,
+    PaperFields,
+    Reader,
+    is_chrome,
+    looks_like_abstract,
+    looks_like_title,
+    split_blocks,
+)
 from .stream import Item, pair_records
 
 _AUTHOR_COUNT = re.compile(r"^[•·*\-]?\s*(\d{1,5})\s+authors?$", re.IGNORECASE)
@@ -58,12 +69,12 @@ def parse_meta_block(block: Block) -> list[tuple[str, Any]] | None:
         and any(p[0] == "date" for p in parsed[1:] if p)
     ):
         parsed[0] = ("organization", entries[0].strip())
-    if any(p is None for p in parsed):
+    lines = [p for p in parsed if p is not None]
+    if len(lines) < len(parsed):
         return None
-    kinds = {kind for kind, _ in parsed}  # type: ignore[misc]
-    if kinds <= {"separator", "upvotes"}:
+    if {kind for kind, _ in lines} <= {"separator", "upvotes"}:
         return None  # a lone number or dot is not enough to be an authors/date block
-    return parsed  # type: ignore[return-value]
+    return lines
 
 
 def split_title_lines(blocks: list[Block]) -> list[Block]:
@@ -131,20 +142,25 @@ class DailyPapersReader(Reader):
             if meta is None:
                 items.append(Item("text", block))
                 continue
-            fields: dict[str, Any] = {}
+            found = PaperFields()
             for kind, value in meta:
                 if kind == "date":
                     resolved = value.resolve(captured)
                     if resolved is not None:
-                        fields["date"] = resolved.isoformat()
-                        fields["date_precision"] = "day"
+                        found = replace(found, date=resolved.isoformat(), date_precision="day")
                     else:
                         doc.notice(block.line, "year-less date with no known capture year: paper left undated")
                     if value.upvotes is not None:
-                        fields["upvotes"] = value.upvotes
-                elif kind in ("author_count", "upvotes", "authors", "organization"):
-                    fields[kind] = value
-            items.append(Item("meta", block, fields))
+                        found = replace(found, upvotes=value.upvotes)
+                elif kind == "author_count":
+                    found = replace(found, author_count=value)
+                elif kind == "upvotes":
+                    found = replace(found, upvotes=value)
+                elif kind == "organization":
+                    found = replace(found, organization=value)
+                elif kind == "authors":
+                    found = replace(found, authors=tuple(value))
+            items.append(Item("meta", block, found))
         yield from pair_records(self, doc, items)
 
     def _capture_date(
@@ -158,7 +174,11 @@ class DailyPapersReader(Reader):
         if date.year is not None:
             return date.resolve(None)
         if not explicit_years:
-            doc.notice(line, "the page date has no year and no paper date gives one: year-less dates are left undated; set `captured:` in content/sources.yml")
+            doc.notice(
+                line,
+                "the page date has no year and no paper date gives one: year-less dates are left undated; "
+                "set `captured:` in content/sources.yml",
+            )
             return None
         year = max(explicit_years) + 1
         try:

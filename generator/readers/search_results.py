@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from ..model import Paper, Rejected
 from .base import Block, Detection, Document, Reader, is_chrome, line_blocks, looks_like_abstract
@@ -34,12 +35,13 @@ class SearchResultsReader(Reader):
         content = [i for i, line in enumerate(doc.lines) if line.strip()]
         blank_between = sum(1 for line in doc.lines[content[0] : content[-1]] if not line.strip())
         pairs = 0
-        for first, second in zip(lines, lines[1:]):
+        for first, second in pairwise(lines):
             if not looks_like_abstract(first) and looks_like_abstract(second):
                 pairs += 1
         share = pairs / max(1, len(lines) // 2)
         if pairs and blank_between <= max(2, len(lines) // 10) and share >= 0.6:
-            return Detection(min(0.95, 0.5 + 0.5 * share), f"{pairs} title line(s) directly followed by an abstract line, no blank lines between")
+            reason = f"{pairs} title line(s) directly followed by an abstract line, no blank lines between"
+            return Detection(min(0.95, 0.5 + 0.5 * share), reason)
         return Detection(0.0, f"title/abstract lines not adjacent ({pairs} pairs, {blank_between} blank lines)")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:

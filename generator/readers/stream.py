@@ -8,12 +8,12 @@ readers classify blocks; this module turns the classified stream into papers and
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
 
-from ..model import Paper, Rejected
 from ..ingest.titles import infer_title
-from .base import Block, Document, Reader, looks_like_abstract
+from ..model import Paper, Rejected
+from .base import NO_FIELDS, Block, Document, PaperFields, Reader, looks_like_abstract
 
 Kind = Literal["text", "meta", "venue"]
 
@@ -22,7 +22,7 @@ Kind = Literal["text", "meta", "venue"]
 class Item:
     kind: Kind
     block: Block
-    fields: dict[str, Any] = field(default_factory=dict)
+    fields: PaperFields = NO_FIELDS
 
 
 @dataclass(slots=True)
@@ -31,7 +31,7 @@ class _Pending:
     raw: list[str]
     title: str | None
     abstract: str | None = None
-    fields: dict[str, Any] = field(default_factory=dict)
+    fields: PaperFields = NO_FIELDS
     has_meta: bool = False
 
 
@@ -53,33 +53,35 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
         if inferred:
             doc.notice(record.line, "abstract with no title: title inferred from the abstract")
         yield reader.make_paper(
-            doc, record.line, title=title, abstract=record.abstract, raw=raw, title_inferred=inferred, **record.fields
+            doc, record.line, title=title, abstract=record.abstract, raw=raw, title_inferred=inferred, found=record.fields
         )
 
     for index, item in enumerate(items):
         block = item.block
         if item.kind == "text":
             text = block.text
-            if current is not None and current.abstract is None:
-                if looks_like_abstract(text) or not _next_text_is_abstract(items, index):
-                    current.abstract = text
-                    current.raw.extend(block.lines)
-                    continue
-                # The pending title never got its abstract: this block starts the next record.
+            pending_title = current is not None and current.abstract is None
+            if current is not None and pending_title and (
+                looks_like_abstract(text) or not _next_text_is_abstract(items, index)
+            ):
+                current.abstract = text
+                current.raw.extend(block.lines)
+                continue
+            # Otherwise a pending title never got its abstract: this block starts the next record.
             yield from flush()
             if looks_like_abstract(text) and not (len(text) < 250 and _next_text_is_abstract(items, index)):
                 current = _Pending(block.line, list(block.lines), title=None, abstract=text)
             else:
                 current = _Pending(block.line, list(block.lines), title=text)
         elif item.kind == "venue":
-            if current is not None and "venue" not in current.fields:
-                current.fields["venue"] = item.fields["venue"]
+            if current is not None and current.fields.venue is None:
+                current.fields = current.fields.updated(item.fields)
                 current.raw.extend(block.lines)
             else:
                 yield reader.reject(doc, block.line, "venue line with no paper", block.raw)
         else:  # meta: authors, date, upvotes
             if current is not None and current.abstract is not None and not current.has_meta:
-                current.fields.update(item.fields)
+                current.fields = current.fields.updated(item.fields)
                 current.has_meta = True
                 current.raw.extend(block.lines)
                 yield from flush()

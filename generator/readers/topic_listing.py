@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from ..model import Paper, Rejected
-from .base import Block, Detection, Document, Reader, is_chrome, looks_like_abstract, split_blocks
+from .base import Block, Detection, Document, PaperFields, Reader, is_chrome, looks_like_abstract, split_blocks
 from .stream import Item, pair_records
 
 _VENUE_WORDS = re.compile(
@@ -21,7 +21,7 @@ _VENUE_WORDS = re.compile(
 def _venue_candidates(blocks: list[Block]) -> set[str]:
     """Short one-line blocks that sit between a title and an abstract and repeat, or name a venue."""
     counts: Counter[str] = Counter()
-    for before, block, after in zip(blocks, blocks[1:], blocks[2:]):
+    for before, block, after in zip(blocks, blocks[1:], blocks[2:], strict=False):
         text = block.text.strip()
         if (
             len(block.lines) == 1
@@ -38,7 +38,7 @@ class TopicListingReader(Reader):
     label = "topic listing (topic heading; title, venue line, abstract)"
 
     def detect(self, doc: Document) -> Detection:
-        blocks = [b for b in split_blocks(doc.lines) if not all(is_chrome(l) for l in b.lines)]
+        blocks = [b for b in split_blocks(doc.lines) if not all(is_chrome(line) for line in b.lines)]
         venues = _venue_candidates(blocks)
         if not venues:
             return Detection(0.0, "no venue line between a title and an abstract")
@@ -46,7 +46,7 @@ class TopicListingReader(Reader):
         return Detection(min(0.95, 0.6 + 0.05 * count), f"{count} title/venue/abstract triple(s), venue e.g. {sorted(venues)[0]!r}")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
-        blocks = [b for b in split_blocks(doc.lines) if not all(is_chrome(l) for l in b.lines)]
+        blocks = [b for b in split_blocks(doc.lines) if not all(is_chrome(line) for line in b.lines)]
         venues = _venue_candidates(blocks)
         first_venue = next((i for i, b in enumerate(blocks) if b.text.strip() in venues), len(blocks))
         # Short blocks above the first title are the listing's heading: its topic.
@@ -63,7 +63,7 @@ class TopicListingReader(Reader):
         for block in blocks[start:]:
             text = block.text.strip()
             if text in venues:
-                items.append(Item("venue", block, {"venue": text}))
+                items.append(Item("venue", block, PaperFields(venue=text)))
             else:
                 items.append(Item("text", block))
         for record in pair_records(self, doc, items):

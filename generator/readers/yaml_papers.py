@@ -9,8 +9,9 @@ from typing import Any
 import yaml
 
 from ..ingest.dates import parse_iso_date
+from ..ingest.ids import parse_arxiv_id
 from ..model import Paper, Rejected
-from .base import HTTP_URL, Detection, Document, Reader
+from .base import HTTP_URL, Detection, Document, PaperFields, Reader
 
 FIELDS = {
     "title": "text", "abstract": "text", "authors": "list of names", "author_count": "whole number",
@@ -27,7 +28,6 @@ _FIELD_KEY = re.compile(
     r"^[ \t]*(?:-[ \t]+)?(title|abstract|authors?|author_count|date|venue|upvotes|url|arxiv(?:_id)?|topic_hints|topics?)[ \t]*:(?=\s|$)",
     re.MULTILINE,
 )
-_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$")
 
 
 class _Loader(yaml.SafeLoader):
@@ -57,9 +57,8 @@ class YamlPapersReader(Reader):
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         text, removed = _NOT_YAML.subn("", doc.text)
-        if removed:
-            first = doc.text.count("\n", 0, _NOT_YAML.search(doc.text).start()) + 1  # type: ignore[union-attr]
-            doc.notice(first, f"removed {removed} control character(s) YAML does not allow")
+        if (bad := _NOT_YAML.search(doc.text)) is not None:
+            doc.notice(doc.text.count("\n", 0, bad.start()) + 1, f"removed {removed} control character(s) YAML does not allow")
         text = text.translate(_YAML_BREAKS)
         try:
             root = yaml.compose(text, Loader=_Loader)
@@ -101,48 +100,58 @@ class YamlPapersReader(Reader):
             raise ValueError("a paper needs a 'title' and an 'abstract'")
         if not abstract:
             raise ValueError("'abstract' is missing or empty")
-        fields: dict[str, Any] = {}
+        authors: tuple[str, ...] = ()
         if "authors" in values:
-            authors = values["authors"]
-            if isinstance(authors, str):
-                authors = [a for a in re.split(r"\s*(?:;|\band\b)\s*", authors) if a]
-            if not isinstance(authors, list) or not all(isinstance(a, (str, int, float)) for a in authors):
+            names = values["authors"]
+            if isinstance(names, str):
+                names = [a for a in re.split(r"\s*(?:;|\band\b)\s*", names) if a]
+            if not isinstance(names, list) or not all(isinstance(a, (str, int, float)) for a in names):
                 raise ValueError(f"'authors' must be a {FIELDS['authors']}, found {type(values['authors']).__name__}")
-            fields["authors"] = [str(a) for a in authors]
+            authors = tuple(str(a) for a in names)
+        counts: dict[str, int | None] = {}
         for key in ("author_count", "upvotes"):
-            if key in values and values[key] is not None:
-                if not isinstance(values[key], int) or isinstance(values[key], bool) or values[key] < 0:
-                    raise ValueError(f"{key!r} must be a {FIELDS[key]}, found {values[key]!r}")
-                fields[key] = values[key]
+            value = values.get(key)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                raise ValueError(f"{key!r} must be a {FIELDS[key]}, found {value!r}")
+            counts[key] = value
+        parsed = None
         if values.get("date") is not None:
             parsed = parse_iso_date(values["date"])
             if parsed is None:
                 raise ValueError(f"'date' must be a {FIELDS['date']}, found {values['date']!r}")
-            fields["date"], fields["date_precision"] = parsed
-        if values.get("venue") is not None:
-            fields["venue"] = _text(values["venue"], "venue")
+        url = None
         if values.get("url") is not None:
             url = _text(values["url"], "url")
             if not HTTP_URL.match(url):
                 raise ValueError(f"'url' must be an {FIELDS['url']}, found {url!r}")
-            fields["url"] = url
+        arxiv = None
         if values.get("arxiv_id") is not None:
-            arxiv = _text(values["arxiv_id"], "arxiv_id").removeprefix("arXiv:")
-            if not _ARXIV_ID.match(arxiv):
-                raise ValueError(f"'arxiv_id' must be an {FIELDS['arxiv_id']}, found {arxiv!r}")
-            fields["arxiv_id"] = re.sub(r"v\d+$", "", arxiv)
+            text = _text(values["arxiv_id"], "arxiv_id")
+            arxiv = parse_arxiv_id(text)
+            if arxiv is None:
+                raise ValueError(f"'arxiv_id' must be an {FIELDS['arxiv_id']}, found {text.removeprefix('arXiv:')!r}")
         hints = values.get("topic_hints")
         if hints is not None:
             hints = [hints] if isinstance(hints, str) else hints
             if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
                 raise ValueError(f"'topic_hints' must be a {FIELDS['topic_hints']}")
-            fields["topic_hints"] = hints
+        found = PaperFields(
+            authors=authors,
+            author_count=counts["author_count"],
+            date=parsed[0] if parsed else None,
+            date_precision=parsed[1] if parsed else None,
+            venue=_text(values["venue"], "venue") if values.get("venue") is not None else None,
+            upvotes=counts["upvotes"],
+            url=url,
+            arxiv_id=arxiv,
+            topic_hints=tuple(hints or ()),
+        )
         inferred = not title
         if inferred:
             from ..ingest.titles import infer_title
 
             title = infer_title(abstract)
-        return self.make_paper(doc, line, title=title, abstract=abstract, raw=raw, title_inferred=inferred, **fields)
+        return self.make_paper(doc, line, title=title, abstract=abstract, raw=raw, title_inferred=inferred, found=found)
 
 
 def _text(value: Any, key: str) -> str:
