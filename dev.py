@@ -2,11 +2,13 @@
 """Set up papercat in a local virtual environment and run it: the README's two commands.
 
     python3 dev.py build   # build the site from content/ into site/, and say how to open it
-    python3 dev.py test    # run the whole test suite, browser tests included
+    python3 dev.py test    # lint (ruff), type-check (mypy --strict), then the whole test suite
 
 Needs only Python 3.11+ and the package registries. The environment lives in .venv/ and is
 reinstalled whenever pyproject.toml changes. Any other arguments go to ``papercat``
-(``python3 dev.py serve``, ``python3 dev.py ingest --verbose``) or, after ``test``, to pytest.
+(``python3 dev.py serve``, ``python3 dev.py ingest --verbose``) or, after ``test``, to pytest
+(``python3 dev.py test -m unit`` runs the quick tier). ``test`` always runs ``ruff check`` and
+``mypy`` (configured in pyproject.toml) first, and fails when any of the three fails.
 """
 
 from __future__ import annotations
@@ -29,14 +31,14 @@ BROWSER_TESTS = ROOT / "tests" / "browser"
 AXE_STAMP = BROWSER_TESTS / "node_modules" / ".papercat-installed"
 
 
-def run(*cmd: str | Path, **kwargs: object) -> None:
+def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
     print("+ " + " ".join(str(c) for c in cmd), flush=True)
-    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
 
 
 def ensure_env() -> None:
     """Create .venv and install papercat with its test tools, once per change of pyproject.toml."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the user has
         sys.exit(f"papercat needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
@@ -78,6 +80,26 @@ def ensure_axe() -> None:
     AXE_STAMP.write_text(wanted)
 
 
+def run_checks_and_tests(pytest_args: list[str]) -> int:
+    """ruff and mypy over the code, then pytest; the exit status is the first failure's, else 0."""
+    steps = [
+        ("lint", [PYTHON, "-m", "ruff", "check", "--quiet"]),
+        ("types", [PYTHON, "-m", "mypy"]),
+        ("tests", [PYTHON, "-m", "pytest", *pytest_args]),
+    ]
+    failed: list[str] = []
+    status = 0
+    for name, cmd in steps:
+        print(f"+ {name}: " + " ".join(str(c) for c in cmd[1:]), flush=True)
+        code = subprocess.call([str(c) for c in cmd], cwd=ROOT)
+        if code:
+            failed.append(name)
+            status = status or code
+    if failed:
+        print(f"dev.py test: failed: {', '.join(failed)}", file=sys.stderr)
+    return status
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
@@ -87,7 +109,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_chromium()
         ensure_axe()
-        return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT)
+        return run_checks_and_tests(rest)
     return subprocess.call([str(BIN / "papercat"), command, *rest], cwd=ROOT)
 
 

@@ -148,7 +148,9 @@ def main() -> int:
     # 3. 100,000 papers in one file, and the same at a quarter and half of it.
     series = []
     for papers in (25_000 // scale, 50_000 // scale, 100_000 // scale):
-        series.append(run_case(f"{papers:,} papers in one file", lambda d, n=papers: write_search_results(d / "one.txt", n, abstract_chars=400)))
+        series.append(
+            run_case(f"{papers:,} papers in one file", lambda d, n=papers: write_search_results(d / "one.txt", n, abstract_chars=400))
+        )
     results.extend(series)
 
     failures = [r["label"] for r in results if not r["reconciles"]]
@@ -157,7 +159,7 @@ def main() -> int:
     per_paper_kb = [(r["peak_kb"] - r["baseline_kb"]) / max(1, r["records"]) for r in series]
     print()
     print("records  seconds  us/record  MB over start  KB/record")
-    for r, kb in zip(series, per_paper_kb):
+    for r, kb in zip(series, per_paper_kb, strict=True):
         print(f"{r['records']:>7}  {r['seconds']:7.2f}  {1e6 * r['seconds'] / r['records']:9.1f}  "
               f"{(r['peak_kb'] - r['baseline_kb']) / 1024:13.1f}  {kb:9.2f}")
     print(f"4x papers took {time_ratio:.2f}x the time (linear: 4x; limit {args.ratio}x); "

@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_ingest import _name  # noqa: E402 - a made-up method name, unique per index
+
 CONTENT = ROOT / "content"
 STAGES = ("ingest", "classify", "related", "pages", "mkdocs")
 DEFAULT_SIZES = (1000, 10_000, 20_000)
@@ -145,7 +146,7 @@ def child_build(project_dir: Path, out: Path, profile: Path | None) -> None:
     for folder, _, names in os.walk(report.site_dir):
         for name in names:
             site_files += 1
-            site_bytes += os.path.getsize(os.path.join(folder, name))
+            site_bytes += (Path(folder) / name).stat().st_size
     result = {
         "papers": len(report.ingest.papers),
         "records": report.ingest.records,
@@ -195,11 +196,17 @@ def _table(results: list[dict]) -> str:
     cols = [*STAGES, "other", "total"]
     header = ["papers", "pages", *cols, "ms/paper", "max RSS MB"]
     rows = [
-        [f"{r['size']:,}", f"{r['pages']:,}", *(f"{r['seconds'][c]:.2f}" for c in cols), f"{r['ms_per_paper']:.2f}", f"{r['max_rss_mb']:.0f}"]
+        [
+            f"{r['size']:,}", f"{r['pages']:,}", *(f"{r['seconds'][c]:.2f}" for c in cols),
+            f"{r['ms_per_paper']:.2f}", f"{r['max_rss_mb']:.0f}",
+        ]
         for r in results
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    fmt = lambda row: "  ".join(c.rjust(w) for c, w in zip(row, widths))  # noqa: E731
+
+    def fmt(row: list[str]) -> str:
+        return "  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True))
+
     lines = [fmt(header), "  ".join("-" * w for w in widths), *(fmt(r) for r in rows)]
     per_stage = ["ms/paper by stage:"]
     for r in results:
@@ -219,15 +226,22 @@ def _scaling(results: list[dict], max_ratio: float) -> dict:
     factor = big["size"] / small["size"]
     limit = max_ratio / 2 * factor
     stages = {c: (big["seconds"][c] / small["seconds"][c] if small["seconds"][c] > 0 else None) for c in [*STAGES, "other", "total"]}
-    return {"small": small["size"], "big": big["size"], "ratio": stages["total"], "limit": limit, "stage_ratios": stages, "ok": stages["total"] <= limit}
+    return {
+        "small": small["size"], "big": big["size"], "ratio": stages["total"], "limit": limit,
+        "stage_ratios": stages, "ok": stages["total"] <= limit,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated paper counts (default: 1000,10000,20000)")
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated paper counts (default: 1000,10000,20000)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the results to this file")
     parser.add_argument("--max-ratio", type=float, default=MAX_RATIO, help="allowed time(2N)/time(N) (default: 2.1)")
-    parser.add_argument("--profile", type=Path, default=None, metavar="DIR", help="cProfile each build into DIR/build_N.prof (slows the build)")
+    parser.add_argument(
+        "--profile", type=Path, default=None, metavar="DIR", help="cProfile each build into DIR/build_N.prof (slows the build)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects (their paths go in the JSON)")
     parser.add_argument("--child-build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
@@ -241,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     if not sizes or any(s < 1 for s in sizes):
         parser.error("--sizes needs positive paper counts")
     pools = _pools()
-    print(f"pools: {len(pools[0])} bundled titles, {len(pools[1])} abstract sentences; sizes {', '.join(f'{s:,}' for s in sizes)}", flush=True)
+    counts = ", ".join(f"{s:,}" for s in sizes)
+    print(f"pools: {len(pools[0])} bundled titles, {len(pools[1])} abstract sentences; sizes {counts}", flush=True)
     results = []
     for count in sizes:
         result = run_size(count, pools, profile_dir=args.profile, keep=args.keep)

@@ -10,12 +10,16 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .ingest.catalogue import ensure_build_dir, require_folder, write_catalogue, write_rejections
 from .errors import PapercatError
 from .ingest import IngestResult, ingest_content, summary_table
+from .ingest.catalogue import ensure_build_dir, require_folder, write_catalogue, write_rejections
 from .progress import Progress
 from .site.changes import summary as changes_summary
+
+if TYPE_CHECKING:
+    from .site.build import Project
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_BUILD = Path("build")
@@ -71,7 +75,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _project(args: argparse.Namespace) -> Project:
     from .site.build import Project
 
     return Project.at(
@@ -120,7 +124,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inputs_stamp(project) -> tuple[tuple[str, float], ...]:  # type: ignore[no-untyped-def]
+def _inputs_stamp(project: Project) -> tuple[tuple[str, float], ...]:
     stamp = []
     for folder in (project.content_dir, project.config_dir):
         for path in sorted(folder.rglob("*")):
@@ -211,7 +215,9 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-def _command(sub: argparse._SubParsersAction, name: str, summary: str, description: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, description: str
+) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = sub.add_parser(name, help=summary, description=description)
     _global_options(parser, suppress=True)
     return parser
@@ -230,7 +236,7 @@ def _mkdocs_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_site_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     build = _command(
         sub, "build", "build the static site into site/",
         "Read the listings, assign topics and related papers, write one Markdown page per paper, topic and month "

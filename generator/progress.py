@@ -33,7 +33,14 @@ class Progress:
         if self.live:
             from rich.console import Console
             from rich.progress import (
-                BarColumn, MofNCompleteColumn, Progress as RichProgress, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                BarColumn,
+                MofNCompleteColumn,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+            from rich.progress import (
+                Progress as RichProgress,
             )
 
             console = Console(file=self.stream, force_terminal=True)

@@ -10,11 +10,15 @@ term are scored, memory stays proportional to the rows, and there is no loop ove
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"
 
 
-def tfidf_rows(texts: Sequence[str], *, max_df: float = 1.0):  # type: ignore[no-untyped-def]
+def tfidf_rows(texts: Sequence[str], *, max_df: float = 1.0) -> csr_matrix | None:
     """The L2-normalised TF-IDF matrix (CSR, float32) of ``texts``, or None when no text has a usable word."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -23,13 +27,17 @@ def tfidf_rows(texts: Sequence[str], *, max_df: float = 1.0):  # type: ignore[no
         stop_words="english", sublinear_tf=True, min_df=1, max_df=max_df, dtype=np.float32, token_pattern=TOKEN_PATTERN
     )
     try:
-        return vectorizer.fit_transform(texts).tocsr()
+        rows: csr_matrix = vectorizer.fit_transform(texts).tocsr()
     except ValueError:  # an empty vocabulary
         return None
+    return rows
 
 
-def nearest_rows(queries, candidates, *, top_n: int, threshold: float, threads: int = 1):  # type: ignore[no-untyped-def]
+def nearest_rows(
+    queries: csr_matrix, candidates: csr_matrix, *, top_n: int, threshold: float, threads: int = 1
+) -> csr_matrix:
     """For each row of ``queries``, its ``top_n`` most similar rows of ``candidates`` above ``threshold`` (CSR)."""
     from sparse_dot_topn import sp_matmul_topn
 
-    return sp_matmul_topn(queries, candidates.T.tocsr(), top_n=top_n, threshold=threshold, n_threads=threads)
+    nearest: csr_matrix = sp_matmul_topn(queries, candidates.T.tocsr(), top_n=top_n, threshold=threshold, n_threads=threads)
+    return nearest

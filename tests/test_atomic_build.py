@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from site_fixtures import CONFIG, CONTENT, ROOT, tree_digest
 
 from generator.errors import ConfigError, PapercatError
 from generator.site.build import BuildFailed, Project, build_site
-from site_fixtures import CONFIG, CONTENT, ROOT, tree_digest
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 PAPERCAT = Path(sys.executable).with_name("papercat")
@@ -240,8 +240,14 @@ def _run_build(root: Path) -> subprocess.CompletedProcess[str]:
     ("path", "old", "new", "expected"),
     [
         ("site_config/site.yml", "snippet_chars: 220", "snippet_chars: 5", ["site.yml", "snippet_chars", "from 40 to 1000", "found 5"]),
-        ("site_config/topics.yml", "  title_weight: 2.5", "  title_weight: heavy", ["topics.yml", "settings.title_weight", "a number", "'heavy'"]),
-        ("mkdocs.yml", "  - About: about.md", "  - About: about.md\n  - Gone: gone.md", ["MkDocs could not build the site", "gone.md", "Fix"]),
+        (
+            "site_config/topics.yml", "  title_weight: 2.5", "  title_weight: heavy",
+            ["topics.yml", "settings.title_weight", "a number", "'heavy'"],
+        ),
+        (
+            "mkdocs.yml", "  - About: about.md", "  - About: about.md\n  - Gone: gone.md",
+            ["MkDocs could not build the site", "gone.md", "Fix"],
+        ),
     ],
     ids=["site-yml", "topics-yml", "mkdocs-nav"],
 )

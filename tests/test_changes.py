@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from site_fixtures import CONFIG, ROOT, tree_digest
 
 from generator.site.build import Project, build_site
 from generator.site.changes import markdown, summary
-from site_fixtures import CONFIG, ROOT, tree_digest
 
 pytestmark = pytest.mark.slow
 PAPERCAT = Path(sys.executable).with_name("papercat")

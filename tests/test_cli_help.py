@@ -11,9 +11,9 @@ import stat
 from pathlib import Path
 
 import pytest
+from test_cli import CONTENT, papercat
 
 from generator.cli import build_parser
-from test_cli import CONTENT, papercat
 
 
 def _parsers() -> list[tuple[str, argparse.ArgumentParser]]:

@@ -103,7 +103,7 @@ def test_feed_parses_and_keeps_titles_literal(site_url):
 
     papers = _feed_papers(FEED_SIZE + 10)
     xml = atom_feed(papers, slug="vision", title="cat: Vision", subtitle="Seeing", site_url=site_url,
-                    updated=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), page_url="topics/vision/",
+                    updated=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), page_url="topics/vision/",
                     paper_url=lambda p: f"papers/{p.id}/")
     feed = feedparser.parse(xml)
     assert not feed.bozo, feed.get("bozo_exception")
@@ -114,7 +114,7 @@ def test_feed_parses_and_keeps_titles_literal(site_url):
     assert link == (f"{site_url}papers/p000/" if site_url else "papers/p000/")
     # Same inputs, same bytes: nothing comes from the clock.
     again = atom_feed(papers, slug="vision", title="cat: Vision", subtitle="Seeing", site_url=site_url,
-                      updated=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), page_url="topics/vision/",
+                      updated=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), page_url="topics/vision/",
                       paper_url=lambda p: f"papers/{p.id}/")
     assert again == xml
 

@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from site_fixtures import CONFIG, ROOT, tree_digest
 
 from generator.ingest import IngestResult, ingest_content
-from generator.model import Paper
 from generator.ingest.normalize import _INVISIBLE
+from generator.ingest.slugs import MAX_SLUG, RESERVED
+from generator.model import Paper
 from generator.site.build import BuildReport, Project, build_site
 from generator.site.text import has_math, plain_text
 from generator.site.writer import UnsafePath, write_docs
-from generator.ingest.slugs import MAX_SLUG, RESERVED
-from site_fixtures import CONFIG, ROOT, tree_digest
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 LISTINGS = ("daily_papers.txt", "search_results.txt", "topic_listing.txt", "abstracts.txt", "curated.yml")

@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.ingest.catalogue import catalogue_text, read_catalogue, rejections_text, write_catalogue, write_rejections
 from generator.errors import ConfigError, PapercatError
 from generator.ingest import IngestResult, ingest_content, listing_files, summary_table
+from generator.ingest.catalogue import (
+    catalogue_text,
+    read_catalogue,
+    rejections_text,
+    write_catalogue,
+    write_rejections,
+)
 
 ROOT = Path(__file__).parent.parent
 CONTENT = ROOT / "content"

@@ -12,9 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_atomic_build import HOSTILE, PAPERCAT, _copy_project
 
 from generator.progress import Progress
-from test_atomic_build import HOSTILE, PAPERCAT, _copy_project
 
 STAGES = ("ingest", "classify", "related", "pages", "mkdocs")
 

@@ -17,17 +17,18 @@ from generator.model import Paper
 from generator.readers import READERS, SourceMeta
 
 FIXTURES = Path(__file__).parent / "fixtures" / "listings"
+NO_META = SourceMeta()
 DEC_12 = SourceMeta(captured=dt.date(2025, 12, 12))
 NOV_13 = SourceMeta(captured=dt.date(2025, 11, 13))
 
 
-def read(path: Path, name: str | None = None, meta: SourceMeta = SourceMeta()):
+def read(path: Path, name: str | None = None, meta: SourceMeta = NO_META):
     report, papers, rejected, notices = read_listing(path, name or path.name, meta)
     assert report.records == len(papers) + len(rejected)
     return report, papers, rejected, notices
 
 
-def fixture(name: str, meta: SourceMeta = SourceMeta()):
+def fixture(name: str, meta: SourceMeta = NO_META):
     return read(FIXTURES / name, meta=meta)
 
 

@@ -136,7 +136,7 @@ def test_pages_have_canonical_url_description_and_citation_tags(published_site: 
     for page in paper_pages[:40]:
         head = _head(page)
         meta = dict(head.meta)
-        canonical = [l["href"] for l in head.links if l.get("rel") == "canonical"]
+        canonical = [link["href"] for link in head.links if link.get("rel") == "canonical"]
         assert canonical == [f"https://example.org/catalogue/papers/{page.parent.name}/"]
         assert meta["og:type"] == "article" and meta["og:url"] == canonical[0]
         assert meta["citation_title"] and meta["description"] and meta["og:title"]

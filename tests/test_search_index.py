@@ -32,12 +32,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy import sparse
-
 from lunr.builder import Builder
 from lunr.query import Query
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 from lunr.stop_word_filter import stop_word_filter
+from scipy import sparse
 from site_fixtures import BUNDLED_PAPERS
 
 from generator.site.text import plain_text
@@ -108,7 +107,7 @@ class MaterialSearch:
             ([weights[k] for k in keys], ([k[0] for k in keys], [k[1] for k in keys])), shape=(len(self.refs), columns)
         )
         hits = set()
-        for term, posting in index.inverted_index.items():
+        for posting in index.inverted_index.values():
             for field in index.fields:
                 for ref in posting[field]:
                     hits.add((row[ref], posting["_index"]))
@@ -200,8 +199,9 @@ def paper_docs(search: MaterialSearch) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def catalogue():
-    from generator.ingest import ingest_content
     from site_fixtures import CONTENT
+
+    from generator.ingest import ingest_content
 
     return {p.id: p for p in ingest_content(CONTENT).papers}
 
@@ -220,7 +220,9 @@ def test_one_document_per_paper_boosted_above_listings(search: MaterialSearch, p
     papers = [d for d in search.docs if d["location"].startswith("papers/")]
     assert len(papers) == len(paper_docs) == BUNDLED_PAPERS
     assert {d["location"] for d in paper_docs} == {f"papers/{pid}/" for pid in catalogue}
-    month_and_home = {d.get("boost", 1) for d in search.docs if d["location"].split("/")[0] in ("months", "") or d["location"].startswith("#")}
+    month_and_home = {
+        d.get("boost", 1) for d in search.docs if d["location"].split("/")[0] in ("months", "") or d["location"].startswith("#")
+    }
     assert min(d.get("boost", 1) for d in paper_docs) >= 4 and max(month_and_home) < 4
 
 
@@ -348,14 +350,18 @@ def test_a_distinctive_abstract_word_finds_each_paper(search: MaterialSearch, pa
             if best >= 5:
                 failures.append((doc["location"], word, best))
     with capsys.disabled():
-        print(f"[search] abstract word: {len(paper_docs) - len(shared)} papers have a word no other page has; {len(shared)} share all (worst rank {worst_shared})")
+        print(
+            f"[search] abstract word: {len(paper_docs) - len(shared)} papers have a word no other page has; "
+            f"{len(shared)} share all (worst rank {worst_shared})"
+        )
     assert not failures, failures[:10]
     assert len(shared) < len(paper_docs) // 10
 
 
 def _topics() -> list[tuple[str, str]]:
-    from generator.topics import load_taxonomy
     from site_fixtures import CONFIG
+
+    from generator.topics import load_taxonomy
 
     return [(t.slug, t.name) for t in load_taxonomy(CONFIG / "topics.yml").topics]
 
@@ -397,7 +403,8 @@ def test_venue_finds_its_papers(search: MaterialSearch, catalogue):
 
 def test_fact_labels_and_values_are_separate_words(paper_docs):
     """``<dt>Venue</dt> <dd>Neural …</dd>`` must not index as ``VenueNeural``: the value's first word stays findable."""
-    glued = [d["location"] for d in paper_docs if re.search(r"\b(?:Date|Authors|Venue|Topics|Organisation|Upvotes)(?=[A-Z0-9a-z])", d["text"])]
+    label = re.compile(r"\b(?:Date|Authors|Venue|Topics|Organisation|Upvotes)(?=[A-Z0-9a-z])")
+    glued = [d["location"] for d in paper_docs if label.search(d["text"])]
     assert not glued, glued[:5]
 
 

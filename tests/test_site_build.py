@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from site_fixtures import (
     BUNDLED_LISTINGS,
     BUNDLED_PAPERS,
@@ -191,7 +190,10 @@ def test_home_page_counts(built_site: Path):
 def test_every_listing_page_is_reachable_from_the_indexes(pages):
     topic_pages = {p for p in pages if re.fullmatch(r"topics/[^/]+/index\.html", p)}
     month_pages = {p for p in pages if re.fullmatch(r"months/[^/]+/index\.html", p)}
-    linked = lambda page: {f"{page.rsplit('/', 2)[0]}/{r.value.strip('/')}/index.html" for r in pages[page].refs if r.tag == "a"}
+
+    def linked(page: str) -> set[str]:
+        return {f"{page.rsplit('/', 2)[0]}/{r.value.strip('/')}/index.html" for r in pages[page].refs if r.tag == "a"}
+
     assert topic_pages <= linked("topics/index.html")
     assert month_pages <= linked("months/index.html")
 

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from site_fixtures import ROOT, TEMPLATES
 
 from generator.ingest import FileReport, IngestResult
 from generator.model import Paper, Source
 from generator.site.pages import PageRenderer
+from generator.site.settings import SiteSettings
 from generator.site.urls import Linker, page_url
 from generator.site.view import SiteModel
-from generator.site.settings import SiteSettings
 from generator.topics import Taxonomy, Topic, TopicAssignment
-from site_fixtures import ROOT, TEMPLATES
 
 NEURIPS = "Neural Information Processing Systems"
 
@@ -140,7 +140,7 @@ def sections(text: str) -> list[tuple[str, int | None, str]]:
     """
     out = []
     parts = re.split(r"^## (.*)$", body_of(text), flags=re.M)
-    for heading, content in zip(parts[1::2], parts[2::2]):
+    for heading, content in zip(parts[1::2], parts[2::2], strict=True):
         count = re.match(r'\s*<p class="pc-group-count"><span class="pc-count">(\d+)</span>', content)
         label = html.unescape(re.sub(r"<[^>]+>.*", "", heading).strip()).replace("\\", "")
         out.append((label, int(count.group(1)) if count else None, content))
@@ -389,7 +389,8 @@ def test_golden_paper_with_venue_from_listing_metadata(bundled_docs):
 
 
 def test_golden_paper_merged_from_two_listings(bundled_docs):
-    meta, body = split_page((bundled_docs / "papers/alp-data-augmentation-using-lexicalized-pcfgs-for-few-shot-text-classification.md").read_text())
+    page = bundled_docs / "papers/alp-data-augmentation-using-lexicalized-pcfgs-for-few-shot-text-classification.md"
+    meta, body = split_page(page.read_text())
     assert meta["paper"]["date"] == "2021-12-16" and meta["paper"]["author_count"] == 5
     assert fact(body, "Date") == "16 December 2021"
     assert fact(body, "Authors") == "5 authors (names not listed)"

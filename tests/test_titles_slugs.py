@@ -75,7 +75,9 @@ def test_long_first_sentence_is_cut_at_a_word_boundary() -> None:
     kept = title[:-1]
     assert abstract.startswith(kept)
     assert abstract[len(kept)] == " "  # the cut falls between two words
-    assert title == "Graph neural networks struggle with long-range dependencies because messages fade as they travel across many hops of a…"
+    assert title == (
+        "Graph neural networks struggle with long-range dependencies because messages fade as they travel across many hops of a…"
+    )
 
 
 words = st.lists(st.from_regex(r"[a-z]{1,14}", fullmatch=True), min_size=2, max_size=60)
@@ -157,7 +159,7 @@ def test_colliding_titles_get_distinct_ids_independent_of_order() -> None:
     shuffled = list(range(3))
     random.Random(4).shuffle(shuffled)
     again = assign_ids([pairs[i] for i in shuffled])
-    assert {pairs[i]: again[k] for k, i in enumerate(shuffled)} == dict(zip(pairs, ids))
+    assert {pairs[i]: again[k] for k, i in enumerate(shuffled)} == dict(zip(pairs, ids, strict=True))
 
 
 def test_identical_title_and_fingerprint_still_get_distinct_ids() -> None:
@@ -167,7 +169,8 @@ def test_identical_title_and_fingerprint_still_get_distinct_ids() -> None:
 
 
 @PROPERTY
-@given(st.lists(st.tuples(st.sampled_from(["Alpha", "alpha!", "Beta", "Gamma Ray", "gamma-ray", "", "∑"]), st.text(max_size=5)), max_size=12))
+@given(st.lists(st.tuples(st.sampled_from(["Alpha", "alpha!", "Beta", "Gamma Ray", "gamma-ray", "", "∑"]), st.text(max_size=5)),
+                max_size=12))
 def test_assigned_ids_are_unique_and_url_safe(pairs: list[tuple[str, str]]) -> None:
     ids = assign_ids(pairs)
     assert len(ids) == len(pairs)

@@ -80,7 +80,10 @@ def test_shipped_taxonomy_has_the_agreed_topics(tax):
         (MINIMAL.replace("slug: other", "slug: vision"), "topics[1].slug", "a slug not used before", "'vision'"),
         (MINIMAL.replace("slug: vision", "slug: Computer Vision"), "topics[0].slug", "a lowercase slug", "'Computer Vision'"),
         (MINIMAL.replace("    description: Seeing.\n", ""), "topics[0].description", "a non-empty string", "key missing"),
-        (MINIMAL.replace("    name: Other\n", "    name: Other\n    colour: red\n"), "topics[1].colour", "one of the keys", "unknown key 'colour'"),
+        (
+            MINIMAL.replace("    name: Other\n", "    name: Other\n    colour: red\n"),
+            "topics[1].colour", "one of the keys", "unknown key 'colour'",
+        ),
         ("topics: {}\n", "topics", "a non-empty list of topics", "dict"),
         (MINIMAL + "fallback: misc\n", "fallback", "the slug of one of the topics", "'misc'"),
         (MINIMAL + "settings: {min_score: -1}\n", "settings.min_score", "a number >= 0", "-1"),
@@ -272,8 +275,10 @@ def test_suggest_returns_deterministic_clusters(tax, papers):
 
 def test_suggest_finds_a_topic_missing_from_the_taxonomy(tax):
     mk = lambda i, t, a: paper(t, a, f"p{i}")  # noqa: E731
-    papers = [mk(i, f"Cheese ripening study {i}", f"Alpine cheese ripening in caves, cheese rind microbes and cheese aging batch {i}.") for i in range(6)]
-    papers += [mk(10 + i, f"Wine fermentation {i}", f"Grape wine fermentation in oak barrels, wine yeast and wine tannins lot {i}.") for i in range(6)]
+    cheese = "Alpine cheese ripening in caves, cheese rind microbes and cheese aging batch {}."
+    wine = "Grape wine fermentation in oak barrels, wine yeast and wine tannins lot {}."
+    papers = [mk(i, f"Cheese ripening study {i}", cheese.format(i)) for i in range(6)]
+    papers += [mk(10 + i, f"Wine fermentation {i}", wine.format(i)) for i in range(6)]
     got = classify(papers, tax)
     assert all(a.primary == "other" for a in got.values())
     suggestions = suggest_topics(papers, tax, got, k=2)

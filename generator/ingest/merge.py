@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz.distance import Indel
 
@@ -77,7 +78,7 @@ def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
         if first != index:
             uf.union(first, index)
 
-    for index, (paper, key) in enumerate(zip(papers, keys)):
+    for index, (paper, key) in enumerate(zip(papers, keys, strict=True)):
         if paper.arxiv_id:
             join_on("arxiv", paper.arxiv_id, index)
         if not paper.title_inferred and key.title:
@@ -95,7 +96,7 @@ def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
     for members in by_prefix.values():
         if len(members) > 1:
             members.sort(key=lambda i: keys[i].abstract)
-            for shorter, longer in zip(members, members[1:]):
+            for shorter, longer in pairwise(members):
                 if keys[longer].abstract.startswith(keys[shorter].abstract):
                     uf.union(shorter, longer)
 

@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .decode import UndecodableFile, decode_listing
 from ..errors import PapercatError
-from ..progress import Progress
-from .merge import find_duplicate_groups, merge_records
 from ..model import Notice, Paper, Rejected
-from .normalize import abstract_key
+from ..progress import Progress
 from ..readers import READERS, Choice, Document, SourceMeta, choose_reader
+from .decode import UndecodableFile, decode_listing
+from .merge import find_duplicate_groups, merge_records
+from .normalize import abstract_key
 from .slugs import assign_ids
 from .sources import SOURCES_FILE, load_sources
 
@@ -94,7 +94,10 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
     papers: list[Paper] = []
     rejects: list[Rejected] = []
     for record in choice.reader.parse(doc):
-        (papers if isinstance(record, Paper) else rejects).append(record)  # type: ignore[arg-type]
+        if isinstance(record, Paper):
+            papers.append(record)
+        else:
+            rejects.append(record)
     report = FileReport(
         name, choice.reader.name, choice.reason, decoded.encoding,
         records=len(papers) + len(rejects), rejected=len(rejects),
@@ -127,8 +130,7 @@ def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None, pr
             rejected.extend(rejects)
             notices.extend(file_notices)
             step(1)
-        result = _merge(records, rejected, reports, notices, warnings)
-    return result
+        return _merge(records, rejected, reports, notices, warnings)
 
 
 def _merge(
@@ -151,9 +153,9 @@ def _merge(
         merged_from.append([f"{s.file}:{s.line}" for m in members if m is not first for s in m.sources])
 
     ids = assign_ids((p.title, abstract_key(p.abstract)[:200]) for p in merged_papers)
-    for paper, paper_id in zip(merged_papers, ids):
+    for paper, paper_id in zip(merged_papers, ids, strict=True):
         paper.id = paper_id
-    merged_into = {p.id: m for p, m in zip(merged_papers, merged_from) if m}
+    merged_into = {p.id: m for p, m in zip(merged_papers, merged_from, strict=True) if m}
     merged_papers.sort(key=lambda p: p.id)
     rejected.sort(key=lambda r: (r.file, r.line))
     return IngestResult(merged_papers, rejected, reports, notices, warnings, merged_into)
@@ -173,7 +175,7 @@ def summary_table(result: IngestResult) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def fmt(row: tuple[str, ...]) -> str:
-        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+        return "  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
 
     rule = "  ".join("-" * w for w in widths)
     lines = [fmt(header), rule, *(fmt(r) for r in rows[:-1]), rule, fmt(rows[-1])]

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-
 from ..errors import ConfigError, load_config_mapping
 from ..readers import READERS, SourceMeta
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -32,6 +32,9 @@ from .related import related_papers
 from .settings import load_settings
 from .view import SiteModel
 from .writer import swap_in, write_docs
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +100,7 @@ def _source_date_epoch(metas: dict[str, SourceMeta], result: IngestResult) -> in
     return calendar.timegm(newest.timetuple())
 
 
-def _load_mkdocs_config(project: Project, site_dir: Path, site_url: str | None = None):  # type: ignore[no-untyped-def]
+def _load_mkdocs_config(project: Project, site_dir: Path, site_url: str | None = None) -> MkDocsConfig:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..model import Paper
 
@@ -121,7 +121,7 @@ def citation_keys(papers: Iterable[Paper]) -> dict[str, str]:
     return keys
 
 
-def _suffixes():
+def _suffixes() -> Iterator[str]:
     letters = "abcdefghijklmnopqrstuvwxyz"
     for first in letters:
         yield first

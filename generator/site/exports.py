@@ -33,8 +33,13 @@ def downloads(model: SiteModel, link: Linker) -> dict[str, str]:
     def url_of(paper: Paper) -> str:
         return page_url(paper_path(paper))
 
-    feeds = [(None, model.site_name, model.settings.description, model.papers, "")]
-    feeds += [(t.slug, f"{model.site_name}: {t.name}", t.description, model.by_topic[t.slug], page_url(topic_path(t.slug))) for t in model.topics_used]
+    feeds: list[tuple[str | None, str, str, list[Paper], str]] = [
+        (None, model.site_name, model.settings.description, model.papers, "")
+    ]
+    feeds += [
+        (t.slug, f"{model.site_name}: {t.name}", t.description, model.by_topic[t.slug], page_url(topic_path(t.slug)))
+        for t in model.topics_used
+    ]
     for slug, title, subtitle, papers, page in feeds:
         files[feed_path(slug)] = atom_feed(
             papers, slug=slug, title=title, subtitle=subtitle, site_url=model.site_url, updated=updated,

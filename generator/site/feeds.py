@@ -73,4 +73,5 @@ def atom_feed(
             entry.summary(paper.abstract, type="text")
         if paper.venue:
             entry.category(term=paper.venue)
-    return generator.atom_str(pretty=True)
+    feed: bytes = generator.atom_str(pretty=True)
+    return feed

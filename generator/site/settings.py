@@ -42,7 +42,7 @@ def load_settings(config_dir: Path) -> SiteSettings:
         kind, expected = _SCHEMA[key]
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ConfigError(label, key, expected, value)
-        if key in _RANGES and not _RANGES[key][0] <= value <= _RANGES[key][1]:
+        if key in _RANGES and isinstance(value, int) and not _RANGES[key][0] <= value <= _RANGES[key][1]:
             raise ConfigError(label, key, expected, value)
         values[key] = value
     return SiteSettings(**values)

@@ -94,7 +94,7 @@ class SiteModel:
 
     def topics_of(self, paper: Paper) -> list[Topic]:
         assignment = self.assignments[paper.id]
-        return [self.taxonomy.get(slug) for slug in (assignment.primary, *assignment.secondary)]
+        return [self.taxonomy.topic(slug) for slug in (assignment.primary, *assignment.secondary)]
 
     @property
     def months(self) -> list[str]:

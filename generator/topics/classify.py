@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping, Sequence
 
 from generator.model import Paper
 
@@ -145,7 +145,7 @@ class KeywordScorer:
             key=lambda i: (-scores[i], i),
         )
         if not order or scores[order[0]] < self.settings["min_score"]:
-            weak = {}
+            weak: dict[str, tuple[str, ...]] = {}
             if order:
                 weak = {fallback: ("no topic scored high enough; weak terms: " + ", ".join(_top_terms(contrib[order[0]], 3)),)}
             else:
@@ -219,7 +219,7 @@ def _place_by_neighbours(papers: Sequence[Paper], result: dict[str, TopicAssignm
     near = nearest_rows(matrix[undecided], matrix[decided], top_n=NEIGHBOURS, threshold=0.05)
     for row, index in enumerate(undecided):
         lo, hi = near.indptr[row], near.indptr[row + 1]
-        pairs = sorted(zip(near.data[lo:hi].tolist(), near.indices[lo:hi].tolist()), key=lambda sc: (-round(sc[0], 5), sc[1]))
+        pairs = sorted(zip(near.data[lo:hi].tolist(), near.indices[lo:hi].tolist(), strict=True), key=lambda sc: (-round(sc[0], 5), sc[1]))
         votes: dict[str, float] = {}
         for similarity, column in pairs:
             topic = result[papers[decided[column]].id].primary

@@ -13,9 +13,9 @@ the topic for which the topic is acceptable; ``predicted`` = how many were predi
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import yaml
 

@@ -11,8 +11,9 @@ Pure numpy, deterministic for the same input.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -70,7 +71,7 @@ def _features(papers: Sequence[Paper]) -> list[list[str]]:
     for p in papers:
         title = "" if p.title_inferred else p.title
         toks = [t for t in tokenize(f"{title} {title} {p.abstract}", cache) if len(t) > 2 and not t.isdigit() and t not in _STOP]
-        docs.append(toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])])
+        docs.append(toks + [f"{a} {b}" for a, b in pairwise(toks)])
     return docs
 
 
@@ -137,7 +138,7 @@ def suggest_topics(
     x *= np.log((1 + len(docs)) / (1 + np.array([df[t] for t in vocab]))) + 1.0
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     keep = norms[:, 0] > 0
-    x, poor = x[keep] / norms[keep], [p for p, ok in zip(poor, keep) if ok]
+    x, poor = x[keep] / norms[keep], [p for p, ok in zip(poor, keep, strict=True) if ok]
     k = max(1, min(k, len(poor) // min_size))
     labels = _kmeans(x, k, seed)
     suggestions = []

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -68,6 +69,13 @@ class Taxonomy:
             if topic.slug == slug:
                 return topic
         return default
+
+    def topic(self, slug: str) -> Topic:
+        """The topic ``slug`` names; a ``KeyError`` when the taxonomy has none."""
+        found = self.get(slug)
+        if found is None:
+            raise KeyError(slug)
+        return found
 
     def __contains__(self, slug: object) -> bool:
         return any(t.slug == slug for t in self.topics)

@@ -220,9 +220,10 @@ def site_with_whats_new(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small catalogue built twice, the second time with papers added and removed: its home page has "What's new"."""
     import shutil
 
-    from generator.site.build import Project, build_site
     from site_fixtures import CONFIG, ROOT
     from test_changes import PAPERS, paper, write_listing
+
+    from generator.site.build import Project, build_site
 
     root = tmp_path_factory.mktemp("whats-new") / "project"
     root.mkdir()

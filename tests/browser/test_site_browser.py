@@ -269,7 +269,12 @@ def test_phone_viewport_has_no_horizontal_scroll(watched_page, base_url: str, pa
 # 7. Every kind of page.
 
 
-@pytest.mark.parametrize("path", PAGE_TYPES, ids=lambda p: p.strip("/").split("/")[0] + ("/" + p.strip("/").split("/")[-1] if p.count("/") > 1 else "") or "home")
+def _page_type_id(path: str) -> str:
+    parts = path.strip("/").split("/")
+    return parts[0] + ("/" + parts[-1] if path.count("/") > 1 else "") or "home"
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES, ids=_page_type_id)
 def test_every_page_type_loads_cleanly(watched_page, base_url: str, built_site: Path, path: str) -> None:
     if not (built_site / path / "index.html").is_file():
         pytest.skip(f"this build has no {path}")
@@ -318,8 +323,9 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     That is how the Pages workflow builds it (PAPERCAT_SITE_URL): the 404 page's links and the
     sitemap that instant navigation reads both depend on it.
     """
-    from generator.site.build import Project, build_site
     from site_fixtures import ROOT
+
+    from generator.site.build import Project, build_site
 
     site = tmp_path_factory.mktemp("published") / "site"
     site.mkdir()
