@@ -22,8 +22,8 @@ import jinja2
 from ..errors import ConfigError, PapercatError
 from ..progress import Progress
 from ..ingest import IngestResult, ingest_content
-from ..readers import SourceMeta
 from ..ingest.sources import load_sources
+from ..readers import SourceMeta
 from ..topics import Override, Taxonomy, TaxonomyError, classify, load_overrides, load_taxonomy
 from .changes import BuildChanges, changes_since_last_build
 from .cite import citation_keys

@@ -60,13 +60,14 @@ def stacked_columns(
         f'viewBox="0 0 {width} {height + bottom + top_pad}" width="{width}" height="{height + bottom + top_pad}" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{_e(chart_id)}-title">{_e(title)}</title>',
-        f'<desc id="{_e(chart_id)}-desc">{_e(title)}: {len(columns)} columns, {sum(totals)} in all; the table below has the numbers.</desc>',
+        f'<desc id="{_e(chart_id)}-desc">{_e(title)}: {len(columns)} columns, {sum(totals)} in all; '
+        "the table below has the numbers.</desc>",
     ]
     for tick in _ticks(top):
         y = top_pad + height - tick * scale
         parts.append(f'<line class="pc-grid" x1="{left}" x2="{width - 6}" y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(f'<text class="pc-axis" x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{tick}</text>')
-    for index, (column, label) in enumerate(zip(columns, column_labels)):
+    for index, (column, label) in enumerate(zip(columns, column_labels, strict=True)):
         x = left + index * (bar + gap)
         y = top_pad + height
         for number, item in enumerate(series):

@@ -28,7 +28,7 @@ def downloads(model: SiteModel, link: Linker) -> dict[str, str]:
     catalogue = {"site": model.site_name, "papers": len(records), "records": records}
     files["catalogue.json"] = json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n"
     newest = max((p.date for p in model.papers if p.date), default="2000-01-01")
-    updated = dt.datetime.combine(dt.date.fromisoformat(newest), dt.time(), tzinfo=dt.timezone.utc)
+    updated = dt.datetime.combine(dt.date.fromisoformat(newest), dt.time(), tzinfo=dt.UTC)
 
     def url_of(paper: Paper) -> str:
         return page_url(paper_path(paper))

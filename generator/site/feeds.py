@@ -22,7 +22,7 @@ FEED_SIZE = 50
 def _timestamp(day: str | None, fallback: dt.datetime) -> dt.datetime:
     if not day:
         return fallback
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.timezone.utc)
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.UTC)
 
 
 def feed_path(slug: str | None) -> str:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from ..errors import ConfigError, load_config_mapping
 
 SITE_FILE = "site.yml"
