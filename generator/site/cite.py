@@ -22,7 +22,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from ..model import Paper
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_STOP_WORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards", "toward", "via", "is", "are", "do", "does", "can", "what", "how", "when", "why", "we", "your", "our"}
+_STOP_WORDS = {
+    "a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards", "toward", "via", "is", "are",
+    "do", "does", "can", "what", "how", "when", "why", "we", "your", "our",
+}
 _WORD = re.compile(r"[a-z0-9]+")
 _MATH = re.compile(r"\$[^$]+\$")
 _ESCAPES = {
