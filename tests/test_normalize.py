@@ -10,13 +10,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.ingest.normalize import (
-    abstract_key,
     collapse_whitespace,
     normalize_text,
     repair_sentence_spacing,
     strip_invisible,
-    title_key,
 )
+from generator.text import text_key
 
 PROPERTY = settings(max_examples=200, deadline=None)
 
@@ -158,12 +157,12 @@ def test_repair_never_removes_characters(text: str) -> None:
     ],
 )
 def test_title_key_ignores_case_punctuation_accents_and_space(a: str, b: str) -> None:
-    assert title_key(a) == title_key(b)
+    assert text_key(a) == text_key(b)
 
 
 def test_title_key_keeps_numbers_and_words_apart() -> None:
-    assert title_key("Learning, Part 1") != title_key("Learning, Part 2")
-    assert abstract_key("We propose A.") != abstract_key("We propose B.")
+    assert text_key("Learning, Part 1") != text_key("Learning, Part 2")
+    assert text_key("We propose A.") != text_key("We propose B.")
 
 
 def test_every_format_character_is_removed_and_counted():

@@ -16,7 +16,7 @@ from itertools import pairwise
 from rapidfuzz.distance import Indel
 
 from ..model import DATE_PRECISIONS, Paper
-from .normalize import abstract_key, title_key
+from ..text import text_key
 
 FUZZY_MIN_LENGTH = 20  # shorter titles only merge on an exact match
 FUZZY_SIMILARITY = 0.92
@@ -68,7 +68,7 @@ def _similar_titles(a: str, b: str) -> bool:
 
 def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
     """Groups of indexes of records that are one paper; each group sorted, groups in order of first member."""
-    keys = [_Keys(title_key(p.title), abstract_key(p.abstract)) for p in papers]
+    keys = [_Keys(text_key(p.title), text_key(p.abstract)) for p in papers]
     uf = _UnionFind(len(papers))
 
     exact: dict[tuple[str, str], int] = {}

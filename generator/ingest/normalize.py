@@ -1,13 +1,16 @@
 """Text normalization for scraped listing text.
 
-Every function here is idempotent: ``f(f(x)) == f(x)`` (property-tested). LaTeX
-between ``$`` signs, URLs and file names are left exactly as written.
+Every function here is idempotent: ``f(f(x)) == f(x)`` (property-tested). Math (what
+``generator.text`` decides is math, the same spans the page renders), URLs and file names are
+left exactly as written.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from ..text import math_spans
 
 # Characters that are invisible or reorder text: removed and reported.
 _INVISIBLE = {
@@ -21,8 +24,7 @@ _INVISIBLE = {
 # capitalised word. URLs, paths, e-mail addresses and dotted identifiers are protected first.
 _GLUED_SENTENCE = re.compile(r"(?<=[A-Za-z\)\]%0-9])([.!?])(?=[A-Z][a-z])")
 _PROTECTED = re.compile(
-    r"\$[^$]*\$"  # inline LaTeX
-    r"|(?:https?|ftp)://\S+"  # URLs
+    r"(?:https?|ftp)://\S+"  # URLs
     r"|www\.\S+"
     r"|\S+@\S+\.\S+"  # e-mail
     r"|\b[\w-]+(?:[./][\w-]+)*\.(?:com|org|net|io|ai|edu|gov|dev|html?|py|json|ya?ml|txt|md|csv|pdf|ipynb|cpp|sh|js|ts)\b"
@@ -34,7 +36,6 @@ _CODE_NAMESPACES = {
     "scipy", "keras", "cv2", "re", "json", "flax", "optax", "transformers", "datasets", "self", "cls", "std",
 }
 _NEXT_TOKEN = re.compile(r"[A-Za-z_]\w*")
-_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
 
 
 def _is_removable(ch: str) -> bool:
@@ -98,10 +99,7 @@ def _repair_segment(segment: str) -> str:
     return _GLUED_SENTENCE.sub(repl, segment)
 
 
-def repair_sentence_spacing(text: str) -> str:
-    """Put back the space scraping dropped after sentence punctuation, outside LaTeX, URLs and file names."""
-    if _GLUED_SENTENCE.search(text) is None:
-        return text
+def _repair_outside_names(text: str) -> str:
     out: list[str] = []
     pos = 0
     for match in _PROTECTED.finditer(text):
@@ -109,6 +107,20 @@ def repair_sentence_spacing(text: str) -> str:
         out.append(match.group(0))
         pos = match.end()
     out.append(_repair_segment(text[pos:]))
+    return "".join(out)
+
+
+def repair_sentence_spacing(text: str) -> str:
+    """Put back the space scraping dropped after sentence punctuation, outside math, URLs and file names."""
+    if _GLUED_SENTENCE.search(text) is None:
+        return text
+    out: list[str] = []
+    pos = 0
+    for match in math_spans(text):
+        out.append(_repair_outside_names(text[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_repair_outside_names(text[pos:]))
     return "".join(out)
 
 
@@ -121,14 +133,3 @@ def normalize_text(text: str) -> str:
     text = collapse_whitespace(text)
     repaired = repair_sentence_spacing(text)
     return text if repaired == text else collapse_whitespace(repaired)
-
-
-def title_key(title: str) -> str:
-    """The key two titles share when they differ only in case, punctuation, accents or white space."""
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
-    return _NOT_ALNUM.sub("", decomposed)
-
-
-def abstract_key(abstract: str) -> str:
-    """The key two abstracts share when they are the same text up to case, spacing and punctuation."""
-    return title_key(abstract)

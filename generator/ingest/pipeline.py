@@ -11,9 +11,9 @@ from ..errors import PapercatError
 from ..model import Notice, Paper, Rejected
 from ..progress import Progress
 from ..readers import READERS, Choice, Document, SourceMeta, choose_reader
+from ..text import text_key
 from .decode import UndecodableFile, decode_listing
 from .merge import find_duplicate_groups, merge_records
-from .normalize import abstract_key
 from .slugs import assign_ids
 from .sources import SOURCES_FILE, load_sources
 
@@ -152,7 +152,7 @@ def _merge(
         merged_papers.append(paper)
         merged_from.append([f"{s.file}:{s.line}" for m in members if m is not first for s in m.sources])
 
-    ids = assign_ids((p.title, abstract_key(p.abstract)[:200]) for p in merged_papers)
+    ids = assign_ids((p.title, text_key(p.abstract)[:200]) for p in merged_papers)
     for paper, paper_id in zip(merged_papers, ids, strict=True):
         paper.id = paper_id
     merged_into = {p.id: m for p, m in zip(merged_papers, merged_from, strict=True) if m}

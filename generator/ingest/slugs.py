@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+
+from ..text import cut_at_word, slugify
+
+__all__ = ["MAX_SLUG", "RESERVED", "assign_ids", "base_slug", "content_hash", "slugify"]
 
 MAX_SLUG = 80
 # Names some file systems or the site itself reserve: a paper may never be called that.
@@ -21,13 +23,6 @@ def content_hash(*parts: str, length: int = 6) -> str:
     return digest[:length]
 
 
-def slugify(text: str) -> str:
-    """``"AstroM$^3$: A Model!"`` → ``"astrom-3-a-model"``; ASCII letters, digits and single hyphens only."""
-    text = unicodedata.normalize("NFKD", text)
-    text = text.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
 def base_slug(title: str) -> str:
     """The id a title asks for before collisions are resolved: slug, shortened at a word, never reserved or empty."""
     slug = slugify(title)
@@ -35,9 +30,7 @@ def base_slug(title: str) -> str:
         return "paper-" + content_hash(title, length=8)
     if len(slug) > MAX_SLUG:
         # Two long titles may share their first 80 characters: the hash of the whole title keeps them apart.
-        cut = slug[: MAX_SLUG - 7]
-        if "-" in cut[MAX_SLUG // 2 :]:
-            cut = cut[: cut.rindex("-")]
+        cut = cut_at_word(slug, MAX_SLUG - 7, keep=MAX_SLUG // 2, boundary="-")
         slug = f"{cut.strip('-')}-{content_hash(title)}"
     if slug in RESERVED:
         slug += "-paper"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..text import cut_at_word
+
 MAX_TITLE = 120
 
 # A method name: one token with a capital or digit in it, or two such tokens ("Masked-Diffuse LM").
@@ -23,13 +25,10 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]%])[.!?](?=\s+[A-Z(]|$)")
 
 
 def _cut(text: str, limit: int = MAX_TITLE) -> str:
+    """At most ``limit`` characters, ending in "…" when cut."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-") + "…"
+    return cut_at_word(text, limit - 1, keep=limit // 2 + 1).rstrip(" ,;:-") + "…"
 
 
 def _is_method_name(name: str) -> bool:

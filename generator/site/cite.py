@@ -5,86 +5,30 @@ ASCII (``smith2024pomp``); without authors the surname is left out, without a da
 is ``nd``. Keys that would collide get ``a``, ``b``, ... in paper-id order, so a key changes
 only when a paper with the same key is added before it.
 
-Values are written so that any scraped text is a valid BibTeX value: LaTeX between ``$``
-signs is kept when its braces balance and it uses no command that reads or writes files or
-defines macros (``\\input``, ``\\def``, ...); everything else has BibTeX's special characters
-escaped, and braces become ``\\textbraceleft{}`` / ``\\textbraceright{}`` (BibTeX counts an
-escaped ``\\{`` as a delimiter, so escaping with a backslash alone is not enough).
+Values are written so that any scraped text is a valid BibTeX value (``ListingText.as_bibtex``):
+the math the page renders is kept as LaTeX when its braces balance and it uses no command that
+reads or writes files or defines macros (``\\input``, ``\\def``, ...); everything else, a ``$``
+the page shows literally included, has BibTeX's special characters escaped.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
 from ..model import Paper
+from ..text import as_bibtex, ascii_words
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _STOP_WORDS = {
     "a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards", "toward", "via", "is", "are",
     "do", "does", "can", "what", "how", "when", "why", "we", "your", "our",
 }
-_WORD = re.compile(r"[a-z0-9]+")
-_MATH = re.compile(r"\$[^$]+\$")
-_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "&": r"\&",
-    "%": r"\%",
-    "#": r"\#",
-    "_": r"\_",
-    "$": r"\$",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "@": "{@}",
-}
-_ESCAPE = re.compile("|".join(re.escape(ch) for ch in _ESCAPES))
-
-
-def _ascii_words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return _WORD.findall(folded)
-
-
-# TeX commands that read or write files, define macros or change how input is read: math that
-# holds one is escaped like any other text, so a .bib from the catalogue is safe to compile.
-_UNSAFE_COMMANDS = {
-    "input", "include", "inputiffileexists", "write", "immediate", "openin", "openout", "read", "readline",
-    "def", "edef", "gdef", "xdef", "let", "futurelet", "catcode", "csname", "endcsname", "expandafter",
-    "newcommand", "renewcommand", "providecommand", "declarerobustcommand", "usepackage", "requirepackage",
-    "documentclass", "special", "href", "url", "includegraphics", "verbatiminput", "lstinputlisting", "jobname",
-    "shipout", "output", "everypar", "everymath", "afterassignment", "aftergroup", "scantokens", "lowercase", "uppercase",
-}
-_COMMAND = re.compile(r"\\([A-Za-z@]+)")
-
-
-def _safe_math(math: str) -> bool:
-    return _balanced(math) and "@" not in math and not any(c.lower() in _UNSAFE_COMMANDS for c in _COMMAND.findall(math))
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += (ch == "{") - (ch == "}")
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def escape_value(text: str) -> str:
-    """``text`` as the inside of a braced BibTeX value: literal, with balanced LaTeX math kept."""
-    out: list[str] = []
-    pos = 0
-    for match in _MATH.finditer(text):
-        out.append(_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text[pos : match.start()]))
-        math = match.group(0)
-        out.append(math if _safe_math(math) else _ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], math))
-        pos = match.end()
-    out.append(_ESCAPE.sub(lambda m: _ESCAPES[m.group(0)], text[pos:]))
-    return "".join(out)
+    """``text`` as the inside of a braced BibTeX value: literal, with its math kept as LaTeX where safe."""
+    return as_bibtex(text)
 
 
 def surname(name: str) -> str:
@@ -97,9 +41,9 @@ def surname(name: str) -> str:
 
 
 def base_key(paper: Paper) -> str:
-    author = "".join(_ascii_words(surname(paper.authors[0])))[:20] if paper.authors else ""
+    author = "".join(ascii_words(surname(paper.authors[0])))[:20] if paper.authors else ""
     year = str(paper.year) if paper.year else "nd"
-    words = [w for w in _ascii_words(paper.title) if w not in _STOP_WORDS and not w.isdigit()]
+    words = [w for w in ascii_words(paper.title) if w not in _STOP_WORDS and not w.isdigit()]
     return f"{author}{year}{words[0][:20] if words else 'paper'}"
 
 

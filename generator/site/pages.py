@@ -10,7 +10,6 @@ show is ``view``, the files next to them (BibTeX, JSON, feeds) are ``exports``.
 from __future__ import annotations
 
 import calendar
-import html
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,14 +18,15 @@ import jinja2
 import yaml
 
 from ..model import Paper
+from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
 from .exports import downloads
 from .feeds import feed_path
-from .text import escape, md_text, plain_text, rich_text
+from .text import escape, md_text, rich_text
 from .urls import UNDATED, Linker, month_path, paper_path, topic_path
-from .view import SiteModel, date_label, month_label, snippet
+from .view import SiteModel, date_label, month_label
 
 __all__ = ["PageRenderer", "stats_charts"]
 
@@ -40,16 +40,6 @@ def _paper_boost(paper: Paper) -> float:
     """
     words = max(1, len(paper.title.split()))
     return round(4 + 12 / words, 2)
-
-
-def theme_text(text: str) -> str:
-    """Text for a front-matter value the theme prints without escaping (``title``, ``description``).
-
-    Material puts these into ``<title>``, headings and double-quoted attributes as they are, so
-    ``<``, ``>``, ``&`` and ``"`` become entities. An apostrophe stays one: no theme attribute is
-    single-quoted, and search then finds "Don't" as typed.
-    """
-    return html.escape(text, quote=False).replace('"', "&quot;")
 
 
 # libyaml's emitter when PyYAML has it (the same safe subset, about ten times faster).
@@ -103,8 +93,8 @@ class PageRenderer:
         assignment = model.assignments[paper.id]
         meta = front_matter(
             {
-                "title": theme_text(plain_text(paper.title)),
-                "description": theme_text(snippet(plain_text(paper.abstract), 200)),
+                "title": as_meta(paper.title),
+                "description": as_meta(paper.abstract, 200),
                 "search": {"boost": _paper_boost(paper)},
                 "hide": ["navigation", "toc"],
                 "paper": paper.to_dict(),

@@ -33,16 +33,6 @@ def date_label(paper: Paper) -> str:
     return f"{day.day} {calendar.month_name[day.month]} {day.year}"
 
 
-def snippet(text: str, limit: int) -> str:
-    """The abstract's opening, cut at a word boundary."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    if " " in cut[limit // 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:") + " …"
-
-
 def _newest_first(papers: Sequence[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.date or "", p.title.casefold(), p.id), reverse=True)
 

@@ -1,6 +1,7 @@
 """Measure the classifier against hand labels (``tests/data/topic_labels.yml``).
 
-Labels are matched to papers by normalised title (casefolded, alphanumerics only) or, for
+Labels are matched to papers by title key (``generator.text.text_key``: case, accents and
+punctuation folded; then by its ASCII letters and digits alone) or, for
 listings without titles, by the normalised start of the abstract (``abstract_start``).
 Labels whose paper is not found are reported in ``EvalReport.missing``, never dropped
 silently. Papers pinned by a curator override are excluded (``EvalReport.excluded``).
@@ -12,7 +13,6 @@ the topic for which the topic is acceptable; ``predicted`` = how many were predi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,19 +20,12 @@ from pathlib import Path
 import yaml
 
 from generator.model import Paper
+from generator.text import ascii_key, text_key
 
 from .classify import TopicAssignment, classify
 from .taxonomy import Override, Taxonomy, TaxonomyError
 
 SPLITS = ("tune", "test", "all")
-
-
-def normalize_key(text: str) -> str:
-    return "".join(c for c in text.casefold() if c.isalnum())
-
-
-def _ascii_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,16 +146,16 @@ def match_labels(papers: Sequence[Paper], labels: Sequence[Label]) -> tuple[list
     abstracts: list[tuple[str, Paper]] = []
     for p in papers:
         if not p.title_inferred:
-            by_title.setdefault(normalize_key(p.title), p)
-            by_ascii_title.setdefault(_ascii_key(p.title), p)
-        abstracts.append((normalize_key(p.abstract[:400]), p))
+            by_title.setdefault(text_key(p.title), p)
+            by_ascii_title.setdefault(ascii_key(p.title), p)
+        abstracts.append((text_key(p.abstract[:400]), p))
     pairs, missing = [], []
     for label in labels:
         paper = None
         if label.by == "title":
-            paper = by_title.get(normalize_key(label.key)) or by_ascii_title.get(_ascii_key(label.key))
+            paper = by_title.get(text_key(label.key)) or by_ascii_title.get(ascii_key(label.key))
         else:
-            start = normalize_key(label.key)
+            start = text_key(label.key)
             paper = next((p for key, p in abstracts if start and key.startswith(start)), None)
         if paper is None:
             missing.append(label)
