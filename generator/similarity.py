@@ -9,7 +9,7 @@ term are scored, memory stays proportional to the rows, and there is no loop ove
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,16 +21,49 @@ TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"
 def tfidf_rows(texts: Sequence[str], *, max_df: float = 1.0) -> csr_matrix | None:
     """The L2-normalised TF-IDF matrix (CSR, float32) of ``texts``, or None when no text has a usable word."""
     import numpy as np
+
+    found = _tfidf(texts, max_df=max_df, dtype=np.float32)
+    return found[0] if found else None
+
+
+def tfidf_terms(
+    documents: Sequence[Sequence[str]], *, min_df: int = 1, max_df: float = 1.0
+) -> tuple[csr_matrix, list[str]] | None:
+    """TF-IDF rows (float64) of documents given as their terms, and the terms of the columns (sorted).
+
+    The same weighting as ``tfidf_rows`` for callers that choose their own terms (word pairs,
+    a stop list of their own); None when no term is kept.
+    """
+    import numpy as np
+
+    return _tfidf(documents, min_df=min_df, max_df=max_df, dtype=np.float64, analyzer=_as_terms)
+
+
+def _as_terms(document: Sequence[str]) -> Sequence[str]:
+    return document
+
+
+def _tfidf(
+    documents: Sequence[str] | Sequence[Sequence[str]],
+    *,
+    max_df: float,
+    dtype: type,
+    min_df: int = 1,
+    analyzer: Callable[[Sequence[str]], Sequence[str]] | None = None,
+) -> tuple[csr_matrix, list[str]] | None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, min_df=1, max_df=max_df, dtype=np.float32, token_pattern=TOKEN_PATTERN
-    )
+    if analyzer is None:
+        vectorizer = TfidfVectorizer(
+            stop_words="english", sublinear_tf=True, min_df=min_df, max_df=max_df, dtype=dtype, token_pattern=TOKEN_PATTERN
+        )
+    else:
+        vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=min_df, max_df=max_df, dtype=dtype)
     try:
-        rows: csr_matrix = vectorizer.fit_transform(texts).tocsr()
-    except ValueError:  # an empty vocabulary
+        rows: csr_matrix = vectorizer.fit_transform(documents).tocsr()
+    except ValueError:  # an empty vocabulary, or every term pruned by min_df / max_df
         return None
-    return rows
+    return rows, [str(term) for term in vectorizer.get_feature_names_out()]
 
 
 def nearest_rows(

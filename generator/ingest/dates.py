@@ -8,18 +8,15 @@ from dataclasses import dataclass
 
 from ..model import DatePrecision
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+# Month names in English whatever the locale: listings print them so, and the pages show them so.
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+MONTH_ABBREVIATIONS = tuple(name[:3].lower() for name in MONTH_NAMES)  # also BibTeX's month macros
+# Every spelling a listing uses, lower-case: "jul", "july", "sept", ...
+MONTHS = {name: number for number, full in enumerate(MONTH_NAMES, start=1) for name in (full[:3].lower(), full.lower())}
+MONTHS["sept"] = 9
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 # "Jul 13, 2023", "Jul 13 2023", "May 18", each optionally followed by an upvote count.
@@ -30,6 +27,14 @@ LISTING_DATE = re.compile(
     r"(?:\s+(?P<upvotes>\d{1,7}))?$",
     re.IGNORECASE,
 )
+
+
+def month_number(text: str) -> int | None:
+    """The month a BibTeX ``month`` field names: ``jul``, ``July``, ``7`` or ``07`` → 7; None otherwise."""
+    key = text.strip().lower()[:3]
+    if re.fullmatch(r"[0-9]{1,2}", key):
+        return int(key) if 1 <= int(key) <= 12 else None
+    return MONTHS.get(key)
 
 
 @dataclass(frozen=True, slots=True)

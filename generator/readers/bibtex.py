@@ -13,13 +13,13 @@ import logging
 import re
 from collections.abc import Iterator
 
+from ..ingest.dates import month_number
 from ..ingest.ids import find_arxiv_id
 from ..model import DatePrecision, Paper, Rejected
 from .base import HTTP_URL, Detection, Document, PaperFields, Reader
 
 _ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
 _SKIPPED_TYPES = {"string", "preamble", "comment"}
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
 def _to_text(value: str) -> str:
@@ -81,8 +81,7 @@ class BibtexReader(Reader):
         precision: DatePrecision | None = None
         year = fields.get("year", "").strip()
         if re.fullmatch(r"\d{4}", year):
-            month_text = fields.get("month", "").strip().lower()[:3]
-            month = _MONTHS.get(month_text) or (int(month_text) if month_text.isdigit() and 1 <= int(month_text) <= 12 else None)
+            month = month_number(fields.get("month", ""))
             if month:
                 date, precision = f"{year}-{month:02d}-01", "month"
             else:

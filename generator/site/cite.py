@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
+from ..ingest.dates import MONTH_ABBREVIATIONS
 from ..model import Paper
 from ..text import as_bibtex, ascii_words
 
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _STOP_WORDS = {
     "a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "from", "towards", "toward", "via", "is", "are",
     "do", "does", "can", "what", "how", "when", "why", "we", "your", "our",
@@ -91,7 +91,7 @@ def entry_fields(paper: Paper) -> list[tuple[str, str]]:
     if paper.year:
         fields.append(("year", str(paper.year)))
     if paper.date and paper.date_precision in ("day", "month"):
-        fields.append(("month", MONTHS[int(paper.date[5:7]) - 1]))
+        fields.append(("month", MONTH_ABBREVIATIONS[int(paper.date[5:7]) - 1]))
     if paper.arxiv_id:
         fields += [("eprint", escape_value(paper.arxiv_id)), ("archiveprefix", "arXiv")]
     if paper.url:

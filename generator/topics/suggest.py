@@ -18,6 +18,7 @@ from itertools import pairwise
 import numpy as np
 
 from generator.model import Paper
+from generator.similarity import tfidf_terms
 
 from .classify import TopicAssignment, tokenize
 from .taxonomy import Taxonomy
@@ -123,22 +124,14 @@ def suggest_topics(
     ][:max_papers]
     if len(poor) < 2 * min_size or k < 1:
         return []
-    docs = _features(poor)
-    df = Counter(t for d in docs for t in set(d))
-    vocab = sorted(t for t, n in df.items() if n >= 2 and n <= 0.5 * len(docs))
-    if not vocab:
+    found = tfidf_terms(_features(poor), min_df=2, max_df=0.5)
+    if found is None:
         return []
+    rows_of, vocab = found
     index = {t: i for i, t in enumerate(vocab)}
-    x = np.zeros((len(docs), len(vocab)))
-    for r, d in enumerate(docs):
-        for t, n in Counter(d).items():
-            j = index.get(t)
-            if j is not None:
-                x[r, j] = 1.0 + np.log(n)
-    x *= np.log((1 + len(docs)) / (1 + np.array([df[t] for t in vocab]))) + 1.0
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    keep = norms[:, 0] > 0
-    x, poor = x[keep] / norms[keep], [p for p, ok in zip(poor, keep, strict=True) if ok]
+    x = rows_of.toarray()
+    keep = np.linalg.norm(x, axis=1) > 0
+    x, poor = x[keep], [p for p, ok in zip(poor, keep, strict=True) if ok]
     k = max(1, min(k, len(poor) // min_size))
     labels = _kmeans(x, k, seed)
     suggestions = []
