@@ -1,17 +1,27 @@
-"""Helpers shared by the site tests: building the bundled site, crawling its links, hashing it.
+"""Helpers shared by the tests (the one module tests import helpers from; no test imports another).
 
-The session fixture ``built_site`` (tests/conftest.py) builds the bundled catalogue once; the
-build tests and the browser tests both use that one build.
+Building the bundled site and the hostile corpus, crawling a site's links, hashing a tree, and
+reading a page's visible text and anything injected into it. The session fixture ``built_site``
+(tests/conftest.py) builds the bundled catalogue once, into a temporary folder; the build tests
+and the browser tests both use that one build. Nothing here writes into the checkout.
 """
 
 from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
+import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from generator.ingest import IngestResult
+from generator.model import Paper
+from generator.site.build import BuildReport, Project, build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -24,10 +34,11 @@ BUNDLED_LISTINGS = 5
 
 
 def build_bundled_site(site_dir: Path) -> Path:
-    """Build the bundled catalogue with the project's own configuration into ``site_dir``."""
-    from generator.site.build import Project, build_site
+    """Build the bundled catalogue with the project's own configuration into ``site_dir``.
 
-    # A build folder of its own: no earlier build's state (build/state.json) to compare with.
+    The generated Markdown goes to a ``build`` folder beside ``site_dir``, not into the checkout: a
+    build folder of its own, with no earlier build's state (build/state.json) to compare with.
+    """
     report = build_site(Project.at(ROOT, site_dir=site_dir, build_dir=site_dir.parent / "build"))
     assert report.site_dir == site_dir.resolve()
     return report.site_dir
@@ -124,3 +135,162 @@ def resolve_file(site: Path, page: str, url: str) -> tuple[Path | None, str, str
         path = path / "index.html"
         target = posixpath.join(target, "index.html")
     return (path if path.is_file() else None), target, fragment
+
+
+# --- the hostile corpus (tests/hostile/) ---------------------------------------------------
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+LISTINGS = ("daily_papers.txt", "search_results.txt", "topic_listing.txt", "abstracts.txt", "curated.yml")
+
+# Titles the corpus gives, exactly as a reader must see them on every page that lists the paper.
+LITERAL_TITLES = [
+    "<script>alert(1)</script> Attention Is Not All You Need",
+    "<img src=x onerror=alert(2)> Vision Transformers for Tiny Images",
+    '<iframe src="javascript:alert(3)"></iframe> Framed Learning',
+    '<a href="javascript:alert(4)">Click here</a> for Robust Agents',
+    '{: onclick="alert(7)" } Attribute Lists Considered Harmful',
+    '!!! warning "Admonition" Markers in Paper Titles',
+    "{{ 7*7 }} and {% raw %}Template{% endraw %} Syntax {# comment #}",
+    "--- & *anchor !tag |pipe \"quoted' title: hacked",
+    "Unbalanced $ dollars \\ and \\\\ backslashes $x",
+    '<div markdown="1">**bold**</div> and <!-- comment --> </article>',
+    "&lt;script&gt; Already-Escaped Entities &amp; More",
+    '<script>window.__pc_pwned = 1</script><img src="http://evil.example/t.png" onerror="window.__pc_pwned=2"> Flags',
+    "<script>alert('yaml')</script> Curated \"Quoted\" Title",
+    "--- title: injected ---",
+    "../../../etc/passwd",
+    "/absolute/path/index",
+]
+# Text from other fields that must also reach the paper page literally.
+LITERAL_FIELDS = {
+    "<script>alert(1)</script> Attention Is Not All You Need": [
+        'We show <script>alert("abstract")</script> and <img src=x onerror=alert(11)> plus "><script>alert(12)</script>',
+        "<script>alert('venue')</script> Daily & \"Papers\"",
+    ],
+    "<img src=x onerror=alert(2)> Vision Transformers for Tiny Images": [
+        '<img src="http://evil.example/pixel.png">',
+        "[link](javascript:alert(13))",
+        "![picture](javascript:alert(14))",
+        '<b onmouseover=alert(15)>Evil Org</b> & "Co"',
+    ],
+    "<script>alert('yaml')</script> Curated \"Quoted\" Title": [
+        "<iframe src='javascript:alert(28)'></iframe> and {{ 7*7 }}",
+        "<img src=x onerror=alert(29)>, O'Brien & \"Sons\", {{ author }}, $\\alpha$ Team",
+        '<a href="javascript:alert(30)">ICML</a> {: onclick=alert(31) }',
+    ],
+    "<a href=\"javascript:alert(4)\">Click here</a> for Robust Agents": [
+        '{: onclick="alert(21)" } and {: #id .class onmouseover=alert(22) }',
+    ],
+    "!!! warning \"Admonition\" Markers in Paper Titles": [
+        "{{ config.site_name }} {% if true %}yes{% endif %} {# hidden #}",
+    ],
+}
+# Markup that would run, load or navigate if content reached the page as HTML.
+INJECTED_ATTRS = re.compile(r"^on[a-z]+$")
+FLAG_SCRIPT = re.compile(r"alert\(|__pc_pwned")
+
+
+
+def make_hostile_project(root: Path, *, newest_papers: int = 100) -> Project:
+    """A project at ``root``: the repository's mkdocs.yml and site_config/, the hostile corpus as content/.
+
+    ``newest_papers`` is raised so that every paper is listed on the home page too.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(CONFIG, root / "site_config", dirs_exist_ok=True)
+    settings = yaml.safe_load((root / "site_config" / "site.yml").read_text(encoding="utf-8")) or {}
+    settings["newest_papers"] = newest_papers
+    (root / "site_config" / "site.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    content = root / "content"
+    content.mkdir(exist_ok=True)
+    for name in (*LISTINGS, "sources.yml"):
+        shutil.copy(HOSTILE / name, content / name)
+    return Project.at(root)
+
+
+@dataclass(frozen=True)
+class HostileBuild:
+    project: Project
+    report: BuildReport
+
+    @property
+    def result(self) -> IngestResult:
+        return self.report.ingest
+
+    @property
+    def site(self) -> Path:
+        return self.project.site_dir
+
+    def paper(self, title: str) -> Paper:
+        return next(p for p in self.result.papers if p.title == title)
+
+    def html(self, rel: str) -> str:
+        return (self.site / rel).read_text(encoding="utf-8")
+
+    def paper_html(self, title: str) -> str:
+        return self.html(f"papers/{self.paper(title).id}/index.html")
+
+
+def build_hostile(root: Path) -> HostileBuild:
+    project = make_hostile_project(root)
+    return HostileBuild(project, build_site(project))
+
+
+# --- HTML inspection ------------------------------------------------------------------------
+
+
+class PageScan(HTMLParser):
+    """The visible text of a page's body, and every element or attribute content could have injected."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.injected: list[str] = []
+        self._skip: list[str] = []
+        self._tag = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag = tag
+        values = {k: v or "" for k, v in attrs}
+        for key, value in values.items():
+            if INJECTED_ATTRS.match(key):
+                self.injected.append(f"<{tag} {key}={value!r}>")
+            if key in ("href", "src", "action", "formaction", "srcdoc", "data", "poster") and (
+                value.strip().lower().startswith(("javascript:", "vbscript:", "data:text")) or "evil.example" in value
+            ):
+                self.injected.append(f"<{tag} {key}={value!r}>")
+        if tag in ("iframe", "object", "embed", "frame", "b", "foreignobject"):
+            self.injected.append(f"<{tag}>")
+        if tag == "img" and values.get("src") in ("x", ""):
+            self.injected.append("<img src=x>")
+        if tag == "svg" and "xmlns" not in values:  # the theme's icons declare their namespace
+            self.injected.append("<svg> without xmlns")
+        if tag in ("head", "script", "style", "title", "annotation"):
+            self._skip.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if self._skip and self._skip[-1] == tag:
+            self._skip.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip and self._skip[-1] == tag:
+            self._skip.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._tag == "script" and self._skip and self._skip[-1] == "script" and FLAG_SCRIPT.search(data):
+            self.injected.append(f"<script>{data[:60]}")
+        if not self._skip:
+            self.text.append(data)
+
+
+def scan(html: str) -> PageScan:
+    parser = PageScan()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def page_text(html: str) -> str:
+    return " ".join("".join(scan(html).text).split())

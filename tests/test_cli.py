@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.site  # runs the papercat command
+
 ROOT = Path(__file__).parent.parent
 CONTENT = ROOT / "content"
 FIXTURES = Path(__file__).parent / "fixtures" / "listings"

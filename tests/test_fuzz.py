@@ -18,8 +18,7 @@ import markdown
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from site_fixtures import CONFIG, TEMPLATES
-from test_hostile import page_text, scan
+from site_fixtures import CONFIG, TEMPLATES, page_text, scan
 
 from generator.ingest import IngestResult, ingest_content
 from generator.ingest.decode import UndecodableFile, decode_listing
@@ -31,9 +30,10 @@ from generator.readers.base import PaperFields
 from generator.readers.yaml_papers import YamlPapersReader
 from generator.site.pages import PageRenderer
 from generator.site.settings import SiteSettings
-from generator.site.text import _MATHML_ATTRS, _MATHML_TAGS, has_math, rich_text
+from generator.site.text import has_math, rich_text
 from generator.site.view import SiteModel
 from generator.site.writer import UnsafePath, write_docs
+from generator.text import _MATHML_ATTRS, _MATHML_TAGS
 from generator.topics import classify, load_taxonomy
 
 FRAGMENTS = [

@@ -12,69 +12,31 @@ import json
 import re
 import shutil
 import unicodedata
-from dataclasses import dataclass
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import CONFIG, ROOT, tree_digest
+from site_fixtures import (
+    HOSTILE,
+    LISTINGS,
+    LITERAL_FIELDS,
+    LITERAL_TITLES,
+    HostileBuild,
+    build_hostile,
+    make_hostile_project,
+    page_text,
+    scan,
+    tree_digest,
+)
 
-from generator.ingest import IngestResult, ingest_content
+from generator.ingest import ingest_content
 from generator.ingest.normalize import _INVISIBLE
 from generator.ingest.slugs import MAX_SLUG, RESERVED
-from generator.model import Paper
-from generator.site.build import BuildReport, Project, build_site
+from generator.site.build import build_site
 from generator.site.text import has_math, plain_text
 from generator.site.writer import UnsafePath, write_docs
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
-LISTINGS = ("daily_papers.txt", "search_results.txt", "topic_listing.txt", "abstracts.txt", "curated.yml")
-
-# Titles the corpus gives, exactly as a reader must see them on every page that lists the paper.
-LITERAL_TITLES = [
-    "<script>alert(1)</script> Attention Is Not All You Need",
-    "<img src=x onerror=alert(2)> Vision Transformers for Tiny Images",
-    '<iframe src="javascript:alert(3)"></iframe> Framed Learning',
-    '<a href="javascript:alert(4)">Click here</a> for Robust Agents',
-    '{: onclick="alert(7)" } Attribute Lists Considered Harmful',
-    '!!! warning "Admonition" Markers in Paper Titles',
-    "{{ 7*7 }} and {% raw %}Template{% endraw %} Syntax {# comment #}",
-    "--- & *anchor !tag |pipe \"quoted' title: hacked",
-    "Unbalanced $ dollars \\ and \\\\ backslashes $x",
-    '<div markdown="1">**bold**</div> and <!-- comment --> </article>',
-    "&lt;script&gt; Already-Escaped Entities &amp; More",
-    '<script>window.__pc_pwned = 1</script><img src="http://evil.example/t.png" onerror="window.__pc_pwned=2"> Flags',
-    "<script>alert('yaml')</script> Curated \"Quoted\" Title",
-    "--- title: injected ---",
-    "../../../etc/passwd",
-    "/absolute/path/index",
-]
-# Text from other fields that must also reach the paper page literally.
-LITERAL_FIELDS = {
-    "<script>alert(1)</script> Attention Is Not All You Need": [
-        'We show <script>alert("abstract")</script> and <img src=x onerror=alert(11)> plus "><script>alert(12)</script>',
-        "<script>alert('venue')</script> Daily & \"Papers\"",
-    ],
-    "<img src=x onerror=alert(2)> Vision Transformers for Tiny Images": [
-        '<img src="http://evil.example/pixel.png">',
-        "[link](javascript:alert(13))",
-        "![picture](javascript:alert(14))",
-        '<b onmouseover=alert(15)>Evil Org</b> & "Co"',
-    ],
-    "<script>alert('yaml')</script> Curated \"Quoted\" Title": [
-        "<iframe src='javascript:alert(28)'></iframe> and {{ 7*7 }}",
-        "<img src=x onerror=alert(29)>, O'Brien & \"Sons\", {{ author }}, $\\alpha$ Team",
-        '<a href="javascript:alert(30)">ICML</a> {: onclick=alert(31) }',
-    ],
-    "<a href=\"javascript:alert(4)\">Click here</a> for Robust Agents": [
-        '{: onclick="alert(21)" } and {: #id .class onmouseover=alert(22) }',
-    ],
-    "!!! warning \"Admonition\" Markers in Paper Titles": [
-        "{{ config.site_name }} {% if true %}yes{% endif %} {# hidden #}",
-    ],
-}
 # (file, line, part of the reason) of every record the corpus must have rejected.
 EXPECTED_REJECTIONS = {
     ("abstracts.txt", 9, "'Abstract:' with no text"),
@@ -96,58 +58,7 @@ EXPECTED_NOTICES = {
     ("daily_papers.txt", 33, "control, zero-width or bidirectional"),
 }
 
-# Markup that would run, load or navigate if content reached the page as HTML.
-INJECTED_ATTRS = re.compile(r"^on[a-z]+$")
-FLAG_SCRIPT = re.compile(r"alert\(|__pc_pwned")
-
-
 # --- building the corpus -------------------------------------------------------------------
-
-
-def make_hostile_project(root: Path, *, newest_papers: int = 100) -> Project:
-    """A project at ``root``: the repository's mkdocs.yml and site_config/, the hostile corpus as content/.
-
-    ``newest_papers`` is raised so that every paper is listed on the home page too.
-    """
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(CONFIG, root / "site_config", dirs_exist_ok=True)
-    settings = yaml.safe_load((root / "site_config" / "site.yml").read_text(encoding="utf-8")) or {}
-    settings["newest_papers"] = newest_papers
-    (root / "site_config" / "site.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
-    content = root / "content"
-    content.mkdir(exist_ok=True)
-    for name in (*LISTINGS, "sources.yml"):
-        shutil.copy(HOSTILE / name, content / name)
-    return Project.at(root)
-
-
-@dataclass(frozen=True)
-class HostileBuild:
-    project: Project
-    report: BuildReport
-
-    @property
-    def result(self) -> IngestResult:
-        return self.report.ingest
-
-    @property
-    def site(self) -> Path:
-        return self.project.site_dir
-
-    def paper(self, title: str) -> Paper:
-        return next(p for p in self.result.papers if p.title == title)
-
-    def html(self, rel: str) -> str:
-        return (self.site / rel).read_text(encoding="utf-8")
-
-    def paper_html(self, title: str) -> str:
-        return self.html(f"papers/{self.paper(title).id}/index.html")
-
-
-def build_hostile(root: Path) -> HostileBuild:
-    project = make_hostile_project(root)
-    return HostileBuild(project, build_site(project))
 
 
 @pytest.fixture(scope="module")
@@ -156,62 +67,6 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
 
 
 # --- HTML inspection ------------------------------------------------------------------------
-
-
-class PageScan(HTMLParser):
-    """The visible text of a page's body, and every element or attribute content could have injected."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.injected: list[str] = []
-        self._skip: list[str] = []
-        self._tag = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._tag = tag
-        values = {k: v or "" for k, v in attrs}
-        for key, value in values.items():
-            if INJECTED_ATTRS.match(key):
-                self.injected.append(f"<{tag} {key}={value!r}>")
-            if key in ("href", "src", "action", "formaction", "srcdoc", "data", "poster") and (
-                value.strip().lower().startswith(("javascript:", "vbscript:", "data:text")) or "evil.example" in value
-            ):
-                self.injected.append(f"<{tag} {key}={value!r}>")
-        if tag in ("iframe", "object", "embed", "frame", "b", "foreignobject"):
-            self.injected.append(f"<{tag}>")
-        if tag == "img" and values.get("src") in ("x", ""):
-            self.injected.append("<img src=x>")
-        if tag == "svg" and "xmlns" not in values:  # the theme's icons declare their namespace
-            self.injected.append("<svg> without xmlns")
-        if tag in ("head", "script", "style", "title", "annotation"):
-            self._skip.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if self._skip and self._skip[-1] == tag:
-            self._skip.pop()
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip and self._skip[-1] == tag:
-            self._skip.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self._tag == "script" and self._skip and self._skip[-1] == "script" and FLAG_SCRIPT.search(data):
-            self.injected.append(f"<script>{data[:60]}")
-        if not self._skip:
-            self.text.append(data)
-
-
-def scan(html: str) -> PageScan:
-    parser = PageScan()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
-def page_text(html: str) -> str:
-    return " ".join("".join(scan(html).text).split())
 
 
 def html_file(rel_md: str) -> str:
@@ -346,6 +201,7 @@ def test_writer_does_not_follow_a_symlink_out_of_the_folder(tmp_path: Path) -> N
     assert not (docs / "index.md").is_symlink() and (docs / "index.md").read_text() == "home"
 
 
+@pytest.mark.site
 def test_hostile_file_names_stay_literal(tmp_path: Path) -> None:
     """A listing's own file name is shown on pages: markup and newlines in it stay text."""
     name = 'evil <img src=x onerror=alert(1)>\n\n# Heading [x](javascript:alert(2))\n\n{{ 7*7 }} &amp; "q\'.txt'

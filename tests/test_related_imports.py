@@ -125,7 +125,7 @@ def published_site(tmp_path_factory) -> Path:
     return site
 
 
-@pytest.mark.slow
+@pytest.mark.site
 def test_pages_have_canonical_url_description_and_citation_tags(published_site: Path):
     paper_pages = sorted((published_site / "papers").glob("*/index.html"))
     sitemap = (published_site / "sitemap.xml").read_text(encoding="utf-8")

@@ -255,7 +255,7 @@ def second_build(tmp_path_factory):
     return project, report.site_dir, inputs, mkdocs_yml
 
 
-@pytest.mark.slow
+@pytest.mark.site
 def test_two_builds_are_byte_identical(built_site: Path, second_build):
     _, site, _, _ = second_build
     first, second = tree_digest(built_site), tree_digest(site)
@@ -265,7 +265,7 @@ def test_two_builds_are_byte_identical(built_site: Path, second_build):
     assert not differing, differing[:20]
 
 
-@pytest.mark.slow
+@pytest.mark.site
 def test_generated_markdown_goes_to_the_build_folder(second_build):
     project, site, inputs, mkdocs_yml = second_build
     root = project.root
@@ -279,7 +279,7 @@ def test_generated_markdown_goes_to_the_build_folder(second_build):
     assert sorted(p.name for p in root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "site_config"]
 
 
-@pytest.mark.slow
+@pytest.mark.site
 def test_mkdocs_strict_build_has_no_warnings(second_build, tmp_path: Path):
     """The documented MkDocs command, run on the generated pages, builds without one warning."""
     project, _, _, _ = second_build

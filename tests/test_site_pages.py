@@ -336,10 +336,15 @@ def test_topic_without_papers_has_no_page(model, pages):
 def test_every_paper_has_a_page_and_every_link_targets_a_page(model, pages):
     assert {p for p in pages if p.startswith("papers/")} == {f"papers/{p.id}.md" for p in model.papers}
     urls = {page_url(p) for p in pages if p.endswith(".md")}
+    files = {p for p in pages if not p.endswith(".md")}  # exports and feeds written beside the pages
+    checked = set()
     for path, text in pages.items():
         if path.endswith(".md"):
             for url in linked_pages(path, text):
-                assert url in urls or not url.endswith("/") or url == "", (path, url)
+                assert url in (urls if url.endswith("/") or url == "" else files), (path, url)
+                checked.add(url)
+    assert {"catalogue.bib", "catalogue.json", "feed-vision.xml"} <= checked  # file links are checked too
+    assert len(checked & urls) > len(model.papers)
 
 
 # ---------------------------------------------------------------- navigation

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.ingest import ingest_content
 from generator.model import Paper
 from generator.topics import TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
 from generator.topics.evaluate import evaluate, load_labels
@@ -27,10 +28,6 @@ def tax():
 
 @pytest.fixture(scope="module")
 def papers():
-    try:
-        from generator.ingest import ingest_content
-    except ImportError as exc:  # ingestion (or one of its dependencies) not installed
-        pytest.skip(f"generator.ingest unavailable: {exc}")
     return ingest_content(CONTENT).papers
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
-from test_hostile import LITERAL_FIELDS, LITERAL_TITLES, HostileBuild, build_hostile
+from site_fixtures import LITERAL_FIELDS, LITERAL_TITLES, HostileBuild, build_hostile
 
 pytestmark = pytest.mark.browser
 

@@ -331,7 +331,7 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site.mkdir()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(site)))
     url = f"http://127.0.0.1:{server.server_address[1]}/{PREFIX}/"
-    build_site(Project.at(ROOT, site_dir=site), site_url=url)
+    build_site(Project.at(ROOT, site_dir=site, build_dir=site.parent / "build"), site_url=url)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield url
     server.shutdown()
