@@ -23,6 +23,7 @@ SITE_FIXTURES = {
 }
 # Tool caches the test run may keep in the checkout (all ignored by git); anything else is a leak.
 _CACHES = {".git", ".venv", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "__pycache__"}
+_OUTPUTS = ("build/", "site/")
 _BEFORE = pytest.StashKey[dict[str, tuple[int, int]]]()
 
 
@@ -73,11 +74,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if before is None or session.config.option.collectonly:
         return
     after = _checkout_files()
-    changed = sorted(path for path in after.keys() | before.keys() if after.get(path) != before.get(path))
+    # A new file anywhere, or any change to the build and site folders a build would write. (Edits
+    # to existing source files are left out: someone may be editing while the tests run.)
+    changed = sorted(
+        path
+        for path in after.keys() | before.keys()
+        if after.get(path) != before.get(path) and (path not in before or path.startswith(_OUTPUTS))
+    )
     if changed:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         message = f"tests wrote into the checkout ({len(changed)} file(s)): " + ", ".join(changed[:10])
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_line(message, red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

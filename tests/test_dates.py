@@ -8,7 +8,16 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator.ingest.dates import ListingDate, parse_iso_date, parse_listing_date, resolve_yearless_date
+from generator.ingest.dates import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    ListingDate,
+    month_number,
+    parse_iso_date,
+    parse_listing_date,
+    resolve_yearless_date,
+)
+from generator.site.urls import UNDATED, newest_months_first
 
 PROPERTY = settings(max_examples=200, deadline=None)
 SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -152,3 +161,21 @@ def test_yearless_date_without_a_capture_date_stays_unknown() -> None:
 )
 def test_curator_dates(value, expected) -> None:
     assert parse_iso_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [("jul", 7), ("July", 7), (" SEPT ", 9), ("7", 7), ("07", 7), ("12", 12), ("13", None), ("0", None), ("²", None), ("", None)],
+)
+def test_bibtex_month_field(text: str, month: int | None) -> None:
+    assert month_number(text) == month
+
+
+def test_one_list_of_month_names_for_listings_pages_and_bibtex() -> None:
+    assert MONTH_NAMES[8] == "September" and MONTH_ABBREVIATIONS[8] == "sep"
+    assert parse_listing_date("Sept 3, 2024") == parse_listing_date("September 3, 2024") == parse_listing_date("sep 3 2024")
+
+
+def test_months_newest_first_and_undated_last() -> None:
+    assert newest_months_first(["2023-11", UNDATED, "2024-02", "2023-01"]) == ["2024-02", "2023-11", "2023-01", UNDATED]
+    assert newest_months_first({"2024-01": 1}) == ["2024-01"]

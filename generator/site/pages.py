@@ -9,7 +9,6 @@ show is ``view``, the files next to them (BibTeX, JSON, feeds) are ``exports``.
 
 from __future__ import annotations
 
-import calendar
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from ..ingest.dates import MONTH_NAMES
 from ..model import Paper
 from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
@@ -25,7 +25,7 @@ from .cite import base_key, bibtex_entry
 from .exports import downloads
 from .feeds import feed_path
 from .text import escape, md_text, rich_text
-from .urls import UNDATED, Linker, month_path, paper_path, topic_path
+from .urls import UNDATED, Linker, month_path, newest_months_first, paper_path, topic_path
 from .view import SiteModel, date_label, month_label
 
 __all__ = ["PageRenderer", "stats_charts"]
@@ -113,7 +113,7 @@ class PageRenderer:
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
             groups[paper.month or UNDATED].append(paper)
-        months = sorted((m for m in groups if m != UNDATED), reverse=True) + ([UNDATED] if UNDATED in groups else [])
+        months = newest_months_first(groups)
         # Above papers (4): typing a topic's name finds its page before papers that merely use the words.
         meta = front_matter({"title": theme_text(topic.name), "search": {"boost": 16}, "feed": feed_path(topic.slug)})
         body = self._render("topic.md.j2", path, model, topic=topic, papers=papers, months=months, groups=groups)
@@ -146,7 +146,7 @@ class PageRenderer:
         pages["months/index.md"] = self._render("months.md.j2", "months/index.md", model, **common)
         for topic in model.topics_used:
             pages[topic_path(topic.slug)] = self.topic_page(model, topic)
-        for month in [*model.months, *([UNDATED] if UNDATED in model.by_month else [])]:
+        for month in newest_months_first(model.by_month):
             pages[month_path(month)] = self.month_page(model, month)
         for paper in model.papers:
             pages[paper_path(paper)] = self.paper_page(model, paper)
@@ -176,4 +176,4 @@ def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str
 
 def _short_month(month: str) -> str:
     """``2024-07`` → ``Jul 2024``: short enough for a column label."""
-    return f"{calendar.month_abbr[int(month[5:7])]} {month[:4]}"
+    return f"{MONTH_NAMES[int(month[5:7]) - 1][:3]} {month[:4]}"

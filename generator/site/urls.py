@@ -4,10 +4,17 @@ and relative links between them."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 
 from ..model import Paper
 
 UNDATED = "undated"
+
+
+def newest_months_first(months: Iterable[str]) -> list[str]:
+    """``YYYY-MM`` months, newest first, then ``UNDATED`` when it is among them: the order of every month list."""
+    present = set(months)
+    return sorted(present - {UNDATED}, reverse=True) + ([UNDATED] if UNDATED in present else [])
 
 
 def paper_path(paper: Paper) -> str:

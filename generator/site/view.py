@@ -3,7 +3,6 @@ pages print for dates and abstracts."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -11,15 +10,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..ingest import IngestResult
+from ..ingest.dates import MONTH_NAMES
 from ..model import Paper
 from ..topics import Taxonomy, Topic, TopicAssignment
 from .settings import SiteSettings
-from .urls import UNDATED
+from .urls import UNDATED, newest_months_first
 
 
 def month_label(month: str) -> str:
     year, number = month.split("-")
-    return f"{calendar.month_name[int(number)]} {year}"
+    return f"{MONTH_NAMES[int(number) - 1]} {year}"
 
 
 def date_label(paper: Paper) -> str:
@@ -29,8 +29,8 @@ def date_label(paper: Paper) -> str:
     if paper.date_precision == "year":
         return str(day.year)
     if paper.date_precision == "month":
-        return f"{calendar.month_name[day.month]} {day.year}"
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+        return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _newest_first(papers: Sequence[Paper]) -> list[Paper]:
@@ -89,4 +89,4 @@ class SiteModel:
     @property
     def months(self) -> list[str]:
         """Dated months, newest first."""
-        return sorted((m for m in self.by_month if m != UNDATED), reverse=True)
+        return [m for m in newest_months_first(self.by_month) if m != UNDATED]
