@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +99,7 @@ def child(content: str) -> None:
     }))
 
 
-def run_case(label: str, write) -> dict:  # type: ignore[no-untyped-def]
+def run_case(label: str, write: Callable[[Path], int]) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="papercat-limits-") as folder:
         content = Path(folder) / "content"
         content.mkdir()

@@ -294,3 +294,24 @@ def scan(html: str) -> PageScan:
 
 def page_text(html: str) -> str:
     return " ".join("".join(scan(html).text).split())
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+@dataclass
+class Watch:
+    """What a page did that a reader would not want: errors, dialogs, requests off localhost."""
+
+    console_errors: list[str] = field(default_factory=list)
+    console_warnings: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert not self.page_errors, f"JavaScript errors: {self.page_errors}"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+        assert not self.dialogs, f"dialogs opened: {self.dialogs}"
+        assert not self.external_requests, f"requests left localhost: {self.external_requests}"

@@ -264,11 +264,15 @@ def test_latex_renders_only_from_titles_and_abstracts(hostile: HostileBuild) -> 
     assert not re.search(r"<[^>]+\shref=[\"']?javascript", smuggled)
     unbalanced = hostile.paper("Unbalanced $ dollars \\ and \\\\ backslashes $x")
     page = hostile.html(f"papers/{unbalanced.id}/index.html")
-    title_html = re.search(r'<h1 class="pc-title">(.*?)</h1>', page).group(1)  # type: ignore[union-attr]
+    title_match = re.search(r'<h1 class="pc-title">(.*?)</h1>', page)
+    assert title_match is not None
+    title_html = title_match.group(1)
     assert "<math" not in title_html
     curated = hostile.paper("<script>alert('yaml')</script> Curated \"Quoted\" Title")
     page = hostile.html(f"papers/{curated.id}/index.html")
-    authors = re.search(r"<dt>Authors</dt>\s*<dd>(.*?)</dd>", page, re.S).group(1)  # type: ignore[union-attr]
+    authors_match = re.search(r"<dt>Authors</dt>\s*<dd>(.*?)</dd>", page, re.S)
+    assert authors_match is not None
+    authors = authors_match.group(1)
     assert "<math" not in authors and "$\\alpha$ Team" in unescape(authors)
 
 

@@ -15,11 +15,11 @@ import functools
 import http.server
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from site_fixtures import Watch
 
 CHROMIUM = "/usr/bin/chromium"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -73,24 +73,6 @@ def browser():
         )
         yield browser
         browser.close()
-
-
-@dataclass
-class Watch:
-    """What a page did that a reader would not want: errors, dialogs, requests off localhost."""
-
-    console_errors: list[str] = field(default_factory=list)
-    console_warnings: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-    external_requests: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def assert_clean(self) -> None:
-        assert not self.page_errors, f"JavaScript errors: {self.page_errors}"
-        assert not self.console_errors, f"console errors: {self.console_errors}"
-        assert not self.dialogs, f"dialogs opened: {self.dialogs}"
-        assert not self.external_requests, f"requests left localhost: {self.external_requests}"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
-from site_fixtures import LITERAL_FIELDS, LITERAL_TITLES, HostileBuild, build_hostile
+from site_fixtures import LITERAL_FIELDS, LITERAL_TITLES, HostileBuild, Watch, build_hostile
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,7 @@ def _go(page: Page, url: str) -> None:
     page.goto(url, wait_until="load")
 
 
-def _assert_nothing_ran(page: Page, watch) -> None:  # type: ignore[no-untyped-def]
+def _assert_nothing_ran(page: Page, watch: Watch) -> None:
     watch.assert_clean()
     assert page.evaluate("() => window.__pc_pwned === undefined"), "a script from a listing set window.__pc_pwned"
     injected = page.evaluate(_FIND_INJECTED)
