@@ -22,7 +22,7 @@ SITE_FIXTURES = {
     "built_site", "built_once", "cli_project", "hostile", "published_site", "second_build", "bundled_docs",
 }
 # Tool caches the test run may keep in the checkout (all ignored by git); anything else is a leak.
-_CACHES = {".git", ".venv", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "__pycache__"}
+_CACHES = {".git", ".venv", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "__pycache__", "node_modules"}
 _OUTPUTS = ("build/", "site/")
 _BEFORE = pytest.StashKey[dict[str, tuple[int, int]]]()
 

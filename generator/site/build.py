@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ..errors import ConfigError, PapercatError
-from ..progress import Progress
 from ..ingest import IngestResult, ingest_content
 from ..ingest.sources import load_sources
+from ..progress import Progress
 from ..readers import SourceMeta
 from ..topics import Override, Taxonomy, TaxonomyError, classify, load_overrides, load_taxonomy
 from .changes import BuildChanges, changes_since_last_build
