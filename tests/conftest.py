@@ -44,7 +44,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marks = {mark.name for mark in item.iter_markers()}
         if item.path.is_relative_to(BROWSER_DIR):
             item.add_marker(pytest.mark.browser)
-        elif "site" in marks or SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        elif marks & {"site", "slow"} or SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.site)
         elif not marks & set(TIERS):
             item.add_marker(pytest.mark.unit)

@@ -9,9 +9,12 @@ and the browser tests both use that one build. Nothing here writes into the chec
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 CONFIG = ROOT / "site_config"
 TEMPLATES = CONFIG / "templates" / "pages"
+FIXTURES = ROOT / "tests" / "fixtures" / "listings"
 
 # Counts of the bundled content (content/*.txt): what the home page must say.
 BUNDLED_PAPERS = 484
@@ -315,3 +319,22 @@ class Watch:
         assert not self.console_errors, f"console errors: {self.console_errors}"
         assert not self.dialogs, f"dialogs opened: {self.dialogs}"
         assert not self.external_requests, f"requests left localhost: {self.external_requests}"
+
+
+# --- the papercat command ---------------------------------------------------------------
+
+PAPERCAT = Path(sys.executable).parent / "papercat"
+if not PAPERCAT.exists():
+    PAPERCAT = ROOT / ".venv" / "bin" / "papercat"
+
+
+def papercat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
+    environment.update(env or {})
+    proc = subprocess.run(
+        [str(PAPERCAT), *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=120
+    )
+    for stream in (proc.stdout, proc.stderr):
+        assert "Traceback" not in stream
+        assert "internal error" not in stream
+    return proc

@@ -15,10 +15,11 @@ import pytest
 import yaml
 from site_fixtures import CONFIG, ROOT, tree_digest
 
+from generator.errors import ConfigError
 from generator.site.build import Project, build_site
 from generator.site.changes import markdown, summary
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.site  # builds sites and runs the papercat command
 PAPERCAT = Path(sys.executable).with_name("papercat")
 FILLER = ("This work studies the problem in depth with careful experiments on several benchmarks and reports "
           "consistent gains while releasing code and data for everyone to use.")
@@ -112,7 +113,10 @@ def test_changes_across_builds(project: Project) -> None:
     ]
     assert [(r["file"], r["reason"]) for r in report["new_rejections"]] == [("more.yml", report["new_rejections"][0]["reason"])]
     # The printed summary names each kind of change.
-    assert "changes since the last build: 1 added, 1 removed, 1 changed, 1 merged differently, 1 moved topic, 1 new rejections" in proc.stdout
+    assert (
+        "changes since the last build: 1 added, 1 removed, 1 changed, 1 merged differently, 1 moved topic, 1 new rejections"
+        in proc.stdout
+    )
     assert f"  removed: {REMOVED}" in proc.stdout and f"  changed: {EDITED} (abstract)" in proc.stdout
     # The home page says what is new, with links to the papers that exist.
     home = _home(project)
@@ -123,7 +127,9 @@ def test_changes_across_builds(project: Project) -> None:
     # The Markdown summary for a CI job summary.
     text = markdown(report)
     assert text.startswith("### Catalogue changes") and "| added | 1 |" in text and f"- {REMOVED}" in text
-    proc = subprocess.run([str(PAPERCAT), "changes", "--markdown"], cwd=project.root, capture_output=True, text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [str(PAPERCAT), "changes", "--markdown"], cwd=project.root, capture_output=True, text=True, timeout=60, check=False
+    )
     assert proc.returncode == 0 and proc.stdout == text
     changed_site = tree_digest(project.site_dir)
     changes_bytes = (project.build_dir / "changes.json").read_bytes()
@@ -145,7 +151,7 @@ def test_a_failed_build_keeps_the_previous_state(project: Project) -> None:
     state = (project.build_dir / "state.json").read_bytes()
     (project.root / "mkdocs.yml").write_text((project.root / "mkdocs.yml").read_text() + "\nnot: [valid\n", encoding="utf-8")
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(ConfigError):
             build_site(project)
     finally:
         (project.root / "mkdocs.yml").write_text(

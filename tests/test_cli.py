@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from site_fixtures import CONTENT, FIXTURES, papercat
 
 pytestmark = pytest.mark.site  # runs the papercat command
 
-ROOT = Path(__file__).parent.parent
-CONTENT = ROOT / "content"
-FIXTURES = Path(__file__).parent / "fixtures" / "listings"
-PAPERCAT = Path(sys.executable).parent / "papercat"
-if not PAPERCAT.exists():
-    PAPERCAT = ROOT / ".venv" / "bin" / "papercat"
-
-
-def papercat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
-    environment.update(env or {})
-    proc = subprocess.run(
-        [str(PAPERCAT), *args], cwd=cwd, env=environment, capture_output=True, text=True, timeout=120
-    )
-    for stream in (proc.stdout, proc.stderr):
-        assert "Traceback" not in stream
-        assert "internal error" not in stream
-    return proc
 
 
 @pytest.fixture()

@@ -11,9 +11,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_cli import CONTENT, papercat
+from site_fixtures import CONTENT, papercat
 
 from generator.cli import build_parser
+
+pytestmark = pytest.mark.site  # builds sites or runs the papercat command
 
 
 def _parsers() -> list[tuple[str, argparse.ArgumentParser]]:

@@ -16,6 +16,8 @@ from test_atomic_build import HOSTILE, PAPERCAT, _copy_project
 
 from generator.progress import Progress
 
+pytestmark = pytest.mark.site  # builds sites or runs the papercat command
+
 STAGES = ("ingest", "classify", "related", "pages", "mkdocs")
 
 

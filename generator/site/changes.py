@@ -203,6 +203,7 @@ def changes_since_last_build(
 
 def read_report(build_dir: Path) -> dict[str, Any] | None:
     try:
-        return json.loads((build_dir / CHANGES_FILE).read_text(encoding="utf-8"))
+        report = json.loads((build_dir / CHANGES_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return report if isinstance(report, dict) else None
