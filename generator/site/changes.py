@@ -1,7 +1,7 @@
 """What a build changed: papers added, removed and changed, merged differently, moved topic, new rejections.
 
 Each successful build leaves its state in ``BUILD_DIR/state.json``: per paper a fingerprint of
-every field (short hashes, so the file stays small for 100,000 papers), its title, topics and the
+every field (short hashes: about 300 bytes a paper), its title, topics and the
 listings it was merged from, and every rejection's file, reason and text hash. The next build
 compares its own state with that one and writes the difference to ``BUILD_DIR/changes.json``
 (sorted, no timestamps: identical for identical inputs and state).
@@ -26,23 +26,25 @@ from ..model import Paper, Rejected
 
 STATE_FILE = "state.json"
 CHANGES_FILE = "changes.json"
-STATE_VERSION = 1
+STATE_VERSION = 2
 # The fields a reader sees; ``sources`` (file and line) is compared as the set of listings merged.
 COMPARED = ("title", "abstract", "authors", "author_count", "date", "date_precision", "venue", "organization",
             "upvotes", "url", "arxiv_id")
 SHOWN = 8  # entries per kind in the printed summary and on the home page
 
 
+DIGEST = 10  # hex characters per field: a chance collision between two versions of a field is negligible
+
+
 def _digest(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=DIGEST // 2).hexdigest()
 
 
 def paper_state(paper: Paper, primary: str, secondary: tuple[str, ...]) -> dict[str, Any]:
-    data = paper.to_dict()
     return {
         "title": paper.title,
-        "fields": {name: _digest(data[name]) for name in COMPARED},
+        "fields": "".join(_digest(getattr(paper, name)) for name in COMPARED),  # one digest per field, in COMPARED order
         "topics": [primary, *secondary],
         "listings": sorted({s.file for s in paper.sources}),
         "records": len(paper.sources),
@@ -86,7 +88,8 @@ def compare(previous: dict[str, Any] | None, current: dict[str, Any], rejected: 
     changed, merged, moved = [], [], []
     for pid in sorted(set(old) & set(new)):
         before, after = old[pid], new[pid]
-        fields = sorted(k for k in COMPARED if before["fields"].get(k) != after["fields"].get(k))
+        fields = sorted(name for i, name in enumerate(COMPARED)
+                        if before["fields"][i * DIGEST:(i + 1) * DIGEST] != after["fields"][i * DIGEST:(i + 1) * DIGEST])
         if fields:
             changed.append({"id": pid, "title": after["title"], "fields": fields})
         if before["listings"] != after["listings"] or before["records"] != after["records"]:
