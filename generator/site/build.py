@@ -29,6 +29,7 @@ from .changes import BuildChanges, changes_since_last_build
 from .cite import citation_keys
 from .pages import PageRenderer
 from .related import related_papers
+from .search import BUNDLE_DIR, SEARCH_DIR, index_search, search_records
 from .settings import load_settings
 from .view import SiteModel
 from .writer import swap_in, write_docs
@@ -207,6 +208,10 @@ def generate_docs(
         except jinja2.TemplateError as err:
             raise _template_error(template_dir, err) from None
         write_docs(project.docs_dir, pages, project.config_dir / "assets", step=step)
+    with progress.stage("search", total=len(model.papers), unit="papers") as step:
+        records = project.build_dir / SEARCH_DIR
+        write_docs(records, dict(search_records(model, directory_urls=directory_urls)), step=step)
+        index_search(records, project.docs_dir / BUNDLE_DIR)
     os.environ["SOURCE_DATE_EPOCH"] = str(_source_date_epoch(metas, result))
     return result, len(pages), dict(progress.seconds)
 

@@ -9,6 +9,7 @@ show is ``view``, the files next to them (BibTeX, JSON, feeds) are ``exports``.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -31,15 +32,6 @@ from .view import SiteModel, date_label, month_label
 __all__ = ["PageRenderer", "stats_charts"]
 
 
-def _paper_boost(paper: Paper) -> float:
-    """Search boost of a paper page: above listing pages, and a little more for shorter titles.
-
-    Material makes every typed word a prefix query, so a longer title that holds the same words
-    (and more words they prefix) outscores the paper whose exact title was typed; the small
-    bonus for a short title lets the exact match win those ties.
-    """
-    words = max(1, len(paper.title.split()))
-    return round(4 + 12 / words, 2)
 
 
 # libyaml's emitter when PyYAML has it (the same safe subset, about ten times faster).
@@ -95,7 +87,6 @@ class PageRenderer:
             {
                 "title": as_meta(paper.title),
                 "description": as_meta(paper.abstract, 200),
-                "search": {"boost": _paper_boost(paper)},
                 "hide": ["navigation", "toc"],
                 "paper": paper.to_dict(),
             }
@@ -114,8 +105,7 @@ class PageRenderer:
         for paper in papers:
             groups[paper.month or UNDATED].append(paper)
         months = newest_months_first(groups)
-        # Above papers (4): typing a topic's name finds its page before papers that merely use the words.
-        meta = front_matter({"title": theme_text(topic.name), "search": {"boost": 16}, "feed": feed_path(topic.slug)})
+        meta = front_matter({"title": theme_text(topic.name), "feed": feed_path(topic.slug)})
         body = self._render("topic.md.j2", path, model, topic=topic, papers=papers, months=months, groups=groups)
         return meta + "\n" + body
 
@@ -127,7 +117,7 @@ class PageRenderer:
             groups[model.assignments[paper.id].primary].append(paper)
         topics = [t for t in model.taxonomy.topics if t.slug in groups]
         title = "Undated papers" if month == UNDATED else month_label(month)
-        meta = front_matter({"title": title, "search": {"boost": 0.5}})
+        meta = front_matter({"title": title})
         body = self._render("month.md.j2", path, model, month=month, title=title, papers=papers, topics=topics, groups=groups)
         return meta + "\n" + body
 
@@ -144,6 +134,12 @@ class PageRenderer:
         pages["about.md"] = self._render("about.md.j2", "about.md", model, **common)
         pages["topics/index.md"] = self._render("topics.md.j2", "topics/index.md", model, **common)
         pages["months/index.md"] = self._render("months.md.j2", "months/index.md", model, **common)
+        topic_list = [
+            [t.slug, t.name, self.link("search.md", topic_path(t.slug)), len(model.by_topic[t.slug])] for t in model.topics_used
+        ]
+        pages["search.md"] = self._render(
+            "search.md.j2", "search.md", model, topic_list=json.dumps(topic_list, ensure_ascii=False), **common
+        )
         for topic in model.topics_used:
             pages[topic_path(topic.slug)] = self.topic_page(model, topic)
         for month in newest_months_first(model.by_month):

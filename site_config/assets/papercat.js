@@ -1,5 +1,5 @@
 /* papercat: the copy button of citation blocks, and an instant filter of listing rows by year,
- * topic and text, kept in the URL (?text=&year=&topic=; "q" is the search box's).
+ * topic and text, kept in the URL (?text=&year=&topic=).
  *
  * A copy button is <button data-pc-copy="SELECTOR"> and copies the text of the element the CSS
  * selector names (Material rewrites the ids of <pre> blocks, so a class is used, not an id).
@@ -153,21 +153,7 @@
     });
   }
 
-  // Material hands the search box's text to Lunr, whose query syntax reads "Adapter:" as a field
-  // name: a title typed as written ("T2I-Adapter: Learning ...") then finds nothing. A colon at
-  // the end of a word carries no meaning for search, so the box drops it as the reader types,
-  // before Material reads the text (this listener runs first: capture phase, on the document).
-  document.addEventListener("input", function (event) {
-    var box = event.target;
-    if (!box || !box.matches || !box.matches("[data-md-component=search-query]")) return;
-    var cleaned = box.value.replace(/([^\s:]):+(?=\s|$)/g, "$1");
-    if (cleaned === box.value) return;
-    var caret = Math.max(0, (box.selectionStart || 0) - (box.value.length - cleaned.length));
-    box.value = cleaned;
-    box.setSelectionRange(caret, caret);
-  }, true);
-
-  // Material's search box is a dialog without a name; screen readers announce it as "Search".
+  // A dialog without a name is announced as "Dialog" by screen readers: give each one a name.
   function nameDialogs() {
     document.querySelectorAll('[role="dialog"]:not([aria-label]):not([aria-labelledby])').forEach(function (dialog) {
       dialog.setAttribute("aria-label", dialog.classList.contains("md-search") ? "Search" : "Dialog");

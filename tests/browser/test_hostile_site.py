@@ -5,7 +5,7 @@ The site is built from tests/hostile/ (with the repository's mkdocs.yml and site
 served under a sub-path. Every page is checked after load: no dialog, no page error, no request
 off localhost, no element or attribute a listing could have injected, no flag set by an
 injected script; then the titles are looked for in the rendered text, and the same titles are
-searched for with Material's search.
+searched for on the Search page (Pagefind).
 """
 
 from __future__ import annotations
@@ -123,13 +123,13 @@ SEARCHES = [
     ("Template Syntax", "{{ 7*7 }} and {% raw %}Template{% endraw %} Syntax {# comment #}"),
     ("Already-Escaped Entities", "&lt;script&gt; Already-Escaped Entities &amp; More"),
 ]
-_RESULT_TITLES = """() => [...document.querySelectorAll(".md-search-result__item h1")]
+_RESULT_TITLES = """() => [...document.querySelectorAll(".pc-results .pc-result-title")]
   .map((h) => h.innerText.split(/\\s+/).join(" ").trim())"""
 
 
 def test_search_results_show_hostile_titles_as_text(watched_page, base_url: str) -> None:
-    page, watch = _visit(watched_page, base_url)
-    box = page.locator("[data-md-component=search-query]")
+    page, watch = _visit(watched_page, base_url + "search/")
+    box = page.locator(".pc-search-query")
     for query, title in SEARCHES:
         box.click()
         box.fill("")
@@ -138,5 +138,9 @@ def test_search_results_show_hostile_titles_as_text(watched_page, base_url: str)
             f"(title) => ({_RESULT_TITLES})().includes(title)", arg=title, timeout=TIMEOUT
         )
         _assert_nothing_ran(page, watch)
+        # The snippet shows the listing's text as text, with only the matched words marked.
+        snippets = page.locator(".pc-results .pc-snippet")
+        assert snippets.first.locator("mark").count() >= 1
+        assert snippets.first.locator("*:not(mark)").count() == 0
     page.wait_for_load_state("networkidle")
     _assert_nothing_ran(page, watch)

@@ -1,0 +1,187 @@
+"""Search on the bundled catalogue, in headless Chromium: the Pagefind index the build writes,
+queried by the Search page the way a reader uses it.
+
+Ranking is checked with Pagefind's own JavaScript API in the browser (the engine the Search page
+calls), over a large fixed sample of the bundled titles and every title with LaTeX or a colon;
+the page itself is checked for what a reader sees: results with title, date, topic chips and a
+marked snippet, topic/year/venue filters with counts, a shareable URL, and nothing of the index
+downloaded by a reader who does not search.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from generator.site.text import plain_text
+
+pytestmark = pytest.mark.browser
+
+PREFIX = "papercat"
+TIMEOUT = 15_000
+NEURIPS = "Neural Information Processing Systems"
+
+# Every query goes through Pagefind's API as the Search page calls it: the first result's URL.
+_FIRST_URLS = """async ([root, queries]) => {
+  const pagefind = await import(root + "pagefind/pagefind.js");
+  await pagefind.options({ baseUrl: new URL(root).pathname });
+  const out = [];
+  for (const query of queries) {
+    const search = await pagefind.search(query);
+    const urls = [];
+    for (const result of search.results.slice(0, 12)) urls.push((await result.data()).url);
+    out.push(urls);
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def base_url(serve, built_site: Path) -> str:
+    return serve(built_site, prefix=PREFIX)
+
+
+@pytest.fixture(scope="module")
+def records(built_site: Path) -> list[dict]:
+    return json.loads((built_site / "catalogue.json").read_text(encoding="utf-8"))["records"]
+
+
+def _open(watched_page, url: str, **options) -> tuple[Page, object]:
+    page, watch = watched_page(**options)
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url, wait_until="load")
+    return page, watch
+
+
+def _results(page: Page):
+    return page.locator(".pc-results > li.pc-result:not(.pc-result--loading)")
+
+
+def _pagefind_requests(watch) -> list[str]:
+    return [url for url in watch.requests if "/pagefind/" in url]
+
+
+def test_an_exact_typed_title_finds_its_paper_first(watched_page, base_url: str, records: list[dict]) -> None:
+    """At least 99% of a fixed sample of a third of the titles, and every LaTeX or colon title."""
+    sample = [r for i, r in enumerate(records) if i % 3 == 0 or "$" in r["title"] or ":" in r["title"]]
+    queries, targets = [], []
+    for record in sample:
+        for typed in dict.fromkeys((plain_text(record["title"]), record["title"])):  # "AstroM³" and "AstroM$^3$"
+            queries.append(typed)
+            targets.append(urlsplit(base_url).path + record["page"])
+    page, watch = _open(watched_page, base_url + "search/")
+    firsts = page.evaluate(_FIRST_URLS, [base_url, queries])
+    misses = [(q, t, urls[:2]) for q, t, urls in zip(queries, targets, firsts, strict=True) if not urls or urls[0] != t]
+    share = 1 - len(misses) / len(queries)
+    print(f"[search] exact typed title first: {len(queries) - len(misses)}/{len(queries)} ({share:.1%})")
+    assert len(queries) > 250
+    assert share >= 0.99, misses
+    latex = [(q, t) for q, t in zip(queries, targets, strict=True) if "$" in q]
+    assert latex and not [m for m in misses if "$" in m[0] or "³" in m[0]], misses
+    # Every title found at all, as typed: colons, LaTeX, hyphens and all.
+    assert all(t in urls for q, t, urls in zip(queries, targets, firsts, strict=True) if ":" in q)
+    watch.assert_clean()
+
+
+def test_the_venue_finds_its_papers(watched_page, base_url: str, records: list[dict]) -> None:
+    venue_pages = {urlsplit(base_url).path + r["page"] for r in records if r.get("venue") == NEURIPS}
+    assert len(venue_pages) == 10
+    page, watch = _open(watched_page, base_url + "search/")
+    (urls,) = page.evaluate(_FIRST_URLS, [base_url, [NEURIPS]])
+    assert venue_pages <= set(urls), sorted(venue_pages - set(urls))
+    watch.assert_clean()
+
+
+def test_results_show_title_date_chips_and_a_marked_snippet(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/")
+    box = page.locator(".pc-search-query")
+    box.fill("photometry")  # only in the abstract of AstroM³
+    first = _results(page).first
+    expect(first.locator("a.pc-result-title")).to_have_attribute("href", re.compile(r"/papers/astrom-3-a-self-supervised"))
+    expect(first.locator("a.pc-result-title")).to_have_text("AstroM³: A self-supervised multimodal model for astronomy")
+    expect(first.locator(".pc-date")).not_to_be_empty()
+    expect(first.locator("a.pc-chip", has_text="AI for Science & Health")).to_have_attribute("href", re.compile(r"/topics/science/$"))
+    expect(first.locator(".pc-snippet mark").first).to_have_text(re.compile("photometr", re.I))
+    expect(page.locator(".pc-search-status")).to_have_text(re.compile(r"^1 result$"))
+    first.locator("a.pc-result-title").click()
+    expect(page.locator("h1.pc-title")).to_be_visible()
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize(("query", "slug"), [("Graph Learning", "graphs"), ("computer vision", "vision"), ("Speech & Audio", "audio")])
+def test_a_topic_name_finds_its_topic_page_first(watched_page, base_url: str, query: str, slug: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/")
+    page.locator(".pc-search-query").fill(query)
+    first = _results(page).first
+    expect(first.locator("a.pc-result-title")).to_have_attribute("href", re.compile(rf"/{PREFIX}/topics/{slug}/$"))
+    expect(_results(page).nth(1)).to_be_visible()  # papers follow the topic
+    first.locator("a.pc-result-title").click()
+    expect(page).to_have_url(re.compile(rf"/{PREFIX}/topics/{slug}/$"))
+    watch.assert_clean()
+
+
+def test_facets_filter_with_counts_and_stay_in_the_url(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/")
+    page.locator(".pc-search-query").fill("diffusion")
+    expect(_results(page).first).to_be_visible()
+    total = int(re.match(r"(\d+)", page.locator(".pc-search-status").inner_text()).group(1))
+    topic = page.locator("select[data-pc-facet=topic]")
+    option = topic.locator("option", has_text="Generative Models")
+    label = option.inner_text()
+    count = int(re.search(r"\((\d+)\)$", label).group(1))
+    assert 0 < count < total
+    topic.select_option(label=label)
+    expect(page.locator(".pc-search-status")).to_have_text(f"{count} result{'s' if count != 1 else ''}")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"q": ["diffusion"], "topic": ["Generative Models"]}
+    shown = _results(page)
+    expect(shown.first).to_be_visible()
+    for i in range(min(shown.count(), 10)):
+        expect(shown.nth(i).locator("a.pc-chip", has_text="Generative Models")).to_be_visible()
+    year = page.locator("select[data-pc-facet=year]")
+    year_options = [o for o in year.locator("option").all_inner_texts() if "(" in o]
+    assert year_options and all(int(re.search(r"\((\d+)\)$", o).group(1)) <= count for o in year_options)
+    watch.assert_clean()
+
+
+def test_a_shared_search_url_opens_the_same_search(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/?q=diffusion&topic=Generative+Models&year=2024")
+    expect(page.locator(".pc-search-query")).to_have_value("diffusion")
+    expect(_results(page).first).to_be_visible()
+    expect(page.locator("select[data-pc-facet=topic]")).to_have_value("Generative Models")
+    expect(page.locator("select[data-pc-facet=year]")).to_have_value("2024")
+    status = page.locator(".pc-search-status").inner_text()
+    assert re.match(r"^\d+ results?$", status), status
+    for i in range(min(_results(page).count(), 10)):
+        expect(_results(page).nth(i).locator(".pc-date")).to_contain_text("2024")
+    watch.assert_clean()
+
+
+def test_the_header_box_opens_the_search_page(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "topics/", viewport={"width": 390, "height": 844})
+    box = page.locator(".pc-header-query")
+    expect(box).to_be_visible()
+    box.fill("i-RevNet: Deep Invertible Networks")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/{PREFIX}/search/\?q=i-RevNet"))
+    expect(_results(page).first.locator("a.pc-result-title")).to_have_attribute("href", re.compile(r"/papers/i-revnet-deep-invertible-networks/$"))
+    watch.assert_clean()
+
+
+def test_a_reader_who_does_not_search_downloads_no_index(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url)
+    for path in ("topics/science/", "papers/astrom-3-a-self-supervised-multimodal-model-for-astronomy/", "search/"):
+        page.goto(base_url + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+    assert not _pagefind_requests(watch), _pagefind_requests(watch)
+    assert not any("search_index.json" in url for url in watch.requests)
+    # Typing starts the download, and only then.
+    page.locator(".pc-search-query").fill("transformer")
+    expect(_results(page).first).to_be_visible()
+    assert any(url.endswith("pagefind.js") for url in _pagefind_requests(watch))
+    watch.assert_clean()
