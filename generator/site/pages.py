@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -25,8 +26,8 @@ from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
 from .exports import downloads
 from .feeds import feed_path
-from .text import escape, md_text, rich_text
-from .urls import UNDATED, Linker, month_path, newest_months_first, paper_path, topic_path
+from .text import escape, md_text, plain_text, rich_text
+from .urls import UNDATED, Linker, month_path, newest_months_first, page_url, paper_path, rows_path, topic_path
 from .view import SiteModel, date_label, month_label
 
 __all__ = ["PageRenderer", "stats_charts"]
@@ -98,28 +99,83 @@ class PageRenderer:
         )
         return meta + "\n" + body
 
-    def topic_page(self, model: SiteModel, topic: Topic) -> str:
-        path = topic_path(topic.slug)
+    def _listing(
+        self,
+        model: SiteModel,
+        template: str,
+        path_of: Callable[[int], str],
+        listing_title: str,
+        ordered: list[Paper],
+        key: Callable[[Paper], str],
+        meta: dict[str, object],
+        **context: object,
+    ) -> dict[str, str]:
+        """A listing split into pages of ``papers_per_page``, grouped by ``key`` on every page.
+
+        ``ordered`` holds the papers group by group; each page shows its slice under the headings
+        of the groups it holds (a group cut by a page break is marked as continued). A listing of
+        more than one page also gets ``rows.json``: one compact row per paper, which the filter
+        loads to search the whole listing rather than the page shown.
+        """
+        size = model.settings.papers_per_page
+        count = max(1, -(-len(ordered) // size))
+        files: dict[str, str] = {}
+        first = path_of(1)
+        rows = rows_path(first) if count > 1 else None
+        seen: set[str] = set()
+        topic_names = json.dumps([[t.slug, t.name] for t in model.topics_used], ensure_ascii=False)
+        for number in range(1, count + 1):
+            path = path_of(number)
+            chunk = ordered[(number - 1) * size : number * size]
+            groups: dict[str, list[Paper]] = {}
+            for paper in chunk:
+                groups.setdefault(key(paper), []).append(paper)
+            continued = {g for g in groups if g in seen}
+            seen.update(groups)
+            pager = Pager.of(number, count, path_of)
+            page_title = listing_title if number == 1 else f"{listing_title}, page {number} of {count}"
+            head = front_matter({**meta, "title": theme_text(page_title)})
+            body = self._render(
+                template, path, model, papers=ordered, order=list(groups), groups=groups, continued=continued,
+                pager=pager, rows_file=rows, topic_names=topic_names, first_shown=(number - 1) * size + 1, last_shown=(number - 1) * size + len(chunk),
+                **context,
+            )
+            files[path] = head + "\n" + body
+        if rows is not None:
+            files[rows] = listing_rows(model, ordered, rows, directory_urls=self.link.directory_urls)
+        return files
+
+    def topic_pages(self, model: SiteModel, topic: Topic) -> dict[str, str]:
         papers = model.by_topic[topic.slug]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
             groups[paper.month or UNDATED].append(paper)
         months = newest_months_first(groups)
-        meta = front_matter({"title": theme_text(topic.name), "feed": feed_path(topic.slug)})
-        body = self._render("topic.md.j2", path, model, topic=topic, papers=papers, months=months, groups=groups)
-        return meta + "\n" + body
+        ordered = [paper for month in months for paper in groups[month]]
+        return self._listing(
+            model, "topic.md.j2", lambda n: topic_path(topic.slug, n), topic.name, ordered,
+            lambda p: p.month or UNDATED, {"feed": feed_path(topic.slug)}, topic=topic,
+        )
 
-    def month_page(self, model: SiteModel, month: str) -> str:
-        path = month_path(month)
+    def month_pages(self, model: SiteModel, month: str) -> dict[str, str]:
         papers = model.by_month[month]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
             groups[model.assignments[paper.id].primary].append(paper)
-        topics = [t for t in model.taxonomy.topics if t.slug in groups]
+        ordered = [paper for t in model.taxonomy.topics for paper in groups.get(t.slug, [])]
         title = "Undated papers" if month == UNDATED else month_label(month)
-        meta = front_matter({"title": title})
-        body = self._render("month.md.j2", path, model, month=month, title=title, papers=papers, topics=topics, groups=groups)
-        return meta + "\n" + body
+        return self._listing(
+            model, "month.md.j2", lambda n: month_path(month, n), title, ordered,
+            lambda p: model.assignments[p.id].primary, {}, month=month, title=title,
+        )
+
+    def topic_page(self, model: SiteModel, topic: Topic) -> str:
+        """The first page of a topic."""
+        return self.topic_pages(model, topic)[topic_path(topic.slug)]
+
+    def month_page(self, model: SiteModel, month: str) -> str:
+        """The first page of a month."""
+        return self.month_pages(model, month)[month_path(month)]
 
     def pages(self, model: SiteModel) -> dict[str, str]:
         """Every page of the site, keyed by docs-relative path."""
@@ -141,14 +197,56 @@ class PageRenderer:
             "search.md.j2", "search.md", model, topic_list=json.dumps(topic_list, ensure_ascii=False), **common
         )
         for topic in model.topics_used:
-            pages[topic_path(topic.slug)] = self.topic_page(model, topic)
+            pages.update(self.topic_pages(model, topic))
         for month in newest_months_first(model.by_month):
-            pages[month_path(month)] = self.month_page(model, month)
+            pages.update(self.month_pages(model, month))
         for paper in model.papers:
             pages[paper_path(paper)] = self.paper_page(model, paper)
         pages["stats.md"] = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
         pages.update(downloads(model, self.link))
         return pages
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Links between the pages of one listing: previous, next, and page numbers around the current one."""
+
+    number: int
+    count: int
+    prev: str | None
+    next: str | None
+    items: list[tuple[int, str] | None]  # (page number, path); None is a gap
+
+    @classmethod
+    def of(cls, number: int, count: int, path_of: Callable[[int], str]) -> Pager:
+        shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+        items: list[tuple[int, str] | None] = []
+        for n in shown:
+            if items and items[-1] is not None and n - items[-1][0] > 1:
+                items.append(None)
+            items.append((n, path_of(n)))
+        return cls(
+            number, count, path_of(number - 1) if number > 1 else None, path_of(number + 1) if number < count else None, items
+        )
+
+
+def listing_rows(model: SiteModel, papers: list[Paper], rows_file: str, *, directory_urls: bool) -> str:
+    """The compact rows of a whole listing for its filter: page URL, title, date, year, topics."""
+    depth = rows_file.count("/")
+    topics = {t.slug: t.name for t in model.topics_used}
+    data = {
+        "root": "../" * depth,
+        "topics": topics,
+        "fields": ["url", "title", "date", "year", "topics"],
+        "rows": [
+            [
+                page_url(paper_path(p), directory_urls=directory_urls), plain_text(p.title), date_label(p),
+                p.year or "", " ".join(t.slug for t in model.topics_of(p)),
+            ]
+            for p in papers
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str]:

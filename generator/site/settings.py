@@ -16,6 +16,7 @@ class SiteSettings:
     description: str = "A catalogue of research papers, grouped by topic and by month."
     newest_papers: int = 12
     snippet_chars: int = 220
+    papers_per_page: int = 100
     about: str = ""
 
 
@@ -23,9 +24,10 @@ _SCHEMA: dict[str, tuple[type, str]] = {
     "description": (str, "text: one sentence shown on the home page"),
     "newest_papers": (int, "a whole number from 1 to 100 (papers in 'Newest papers' on the home page)"),
     "snippet_chars": (int, "a whole number from 40 to 1000 (characters of abstract shown in listing rows)"),
+    "papers_per_page": (int, "a whole number from 5 to 1000 (papers on one page of a topic, a month or the undated papers)"),
     "about": (str, "Markdown text for the About page"),
 }
-_RANGES = {"newest_papers": (1, 100), "snippet_chars": (40, 1000)}
+_RANGES = {"newest_papers": (1, 100), "snippet_chars": (40, 1000), "papers_per_page": (5, 1000)}
 
 
 def load_settings(config_dir: Path) -> SiteSettings:

@@ -21,12 +21,19 @@ def paper_path(paper: Paper) -> str:
     return f"papers/{paper.id}.md"
 
 
-def topic_path(slug: str) -> str:
-    return f"topics/{slug}.md"
+def topic_path(slug: str, page: int = 1) -> str:
+    """A topic's page; its later pages are ``topics/<slug>/page/<n>/``."""
+    return f"topics/{slug}.md" if page <= 1 else f"topics/{slug}/page/{page}.md"
 
 
-def month_path(month: str) -> str:
-    return f"months/{month}.md"
+def month_path(month: str, page: int = 1) -> str:
+    """A month's page (or ``undated``); its later pages are ``months/<month>/page/<n>/``."""
+    return f"months/{month}.md" if page <= 1 else f"months/{month}/page/{page}.md"
+
+
+def rows_path(listing_path: str) -> str:
+    """The compact data file of a paginated listing, next to its first page (``topics/llm/rows.json``)."""
+    return listing_path.removesuffix(".md") + "/rows.json"
 
 
 def page_url(path: str, *, directory_urls: bool = True) -> str:

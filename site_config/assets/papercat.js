@@ -5,7 +5,10 @@
  * selector names (Material rewrites the ids of <pre> blocks, so a class is used, not an id).
  * A listing page marks the place for the filter with <div class="pc-filter" data-pc-filter hidden>;
  * rows are .pc-row elements carrying data-year and data-topics. Without JavaScript the page is the
- * full listing, so the filter stays hidden until this script builds it. Material's instant
+ * full listing, so the filter stays hidden until this script builds it. On a listing of several
+ * pages the filter carries data-pc-rows, the URL of a compact file of the whole listing's rows
+ * (page URL, title, date, year, topics); filtering fetches it once and shows the matching rows
+ * of every page, and clearing the filter brings the page back. Material's instant
  * navigation swaps pages without reloading, so the filter is set up on every page change.
  */
 (function () {
@@ -46,6 +49,13 @@
         if (slug) topics[slug] = chip.textContent;
       });
     });
+    // A listing of several pages names the data file of all its papers: the filter searches those.
+    var whole = root.dataset.pcRows ? new URL(root.dataset.pcRows, window.location.href) : null;
+    var wholeTotal = whole ? Number(root.dataset.pcTotal) || 0 : 0;
+    if (whole) {
+      (root.dataset.pcYears || "").split(" ").filter(Boolean).forEach(function (y) { years[y] = true; });
+      try { JSON.parse(root.dataset.pcTopicNames || "[]").forEach(function (pair) { topics[pair[0]] = pair[1]; }); } catch (error) { /* page topics only */ }
+    }
 
     var text = document.createElement("input");
     text.type = "search";
@@ -77,8 +87,114 @@
     if (params.get("year") && year.querySelector('option[value="' + CSS.escape(params.get("year")) + '"]')) year.value = params.get("year");
     if (params.get("topic") && topic.querySelector('option[value="' + CSS.escape(params.get("topic")) + '"]')) topic.value = params.get("topic");
 
+    var results = null, loading = null, generation = 0;
+
+    function loadWhole() {
+      if (!loading) {
+        loading = fetch(whole.href).then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        });
+        loading.catch(function () { loading = null; });
+      }
+      return loading;
+    }
+
+    function wholeRow(data, row) {
+      var element = document.createElement("div");
+      element.className = "pc-row";
+      element.dataset.year = String(row[3]);
+      var link = document.createElement("a");
+      link.className = "pc-row-title";
+      link.href = new URL(data.root + row[0], whole.href).href;
+      link.textContent = row[1];
+      element.appendChild(link);
+      var meta = document.createElement("div");
+      meta.className = "pc-row-meta";
+      var date = document.createElement("span");
+      date.className = "pc-date";
+      date.textContent = row[2];
+      meta.appendChild(date);
+      String(row[4]).split(" ").filter(Boolean).forEach(function (slug) {
+        if (!/^[\w-]+$/.test(slug)) return;
+        meta.appendChild(document.createTextNode(" "));
+        var chip = document.createElement("a");
+        chip.className = "pc-chip pc-chip--" + slug;
+        chip.href = new URL(data.root + "topics/" + slug + "/", whole.href).href;
+        chip.textContent = data.topics[slug] || slug;
+        meta.appendChild(chip);
+      });
+      element.appendChild(meta);
+      return element;
+    }
+
+    /* Filtering a listing of several pages: the page's own rows and page links give way to the
+     * matching rows of the whole listing, from its data file (fetched once, when first needed). */
+    function applyWhole(words, filtered, updateUrl) {
+      var mine = ++generation;
+      document.querySelectorAll(".pc-pager").forEach(function (nav) { nav.hidden = filtered; });
+      if (!results) {
+        results = document.createElement("div");
+        results.className = "pc-filter-results";
+        root.parentNode.insertBefore(results, root.nextSibling);
+      }
+      results.hidden = !filtered;
+      if (!filtered) {
+        rows.forEach(function (row) { row.hidden = false; });
+        showGroups();
+        status.textContent = wholeTotal + " papers";
+        return;
+      }
+      rows.forEach(function (row) { row.hidden = true; });
+      showGroups();
+      status.textContent = "Filtering all " + wholeTotal + " papers…";
+      loadWhole().then(function (data) {
+        if (mine !== generation) return;
+        var found = data.rows.filter(function (row) {
+          var rowYear = String(row[3]);
+          var haystack = norm(row[1] + " " + row[2] + " " + String(row[4]).split(" ").map(function (slug) { return data.topics[slug] || slug; }).join(" "));
+          return (!year.value || (year.value === "undated" ? !rowYear : rowYear === year.value)) &&
+            (!topic.value || (" " + row[4] + " ").indexOf(" " + topic.value + " ") >= 0) &&
+            words.every(function (word) { return haystack.indexOf(word) >= 0; });
+        });
+        results.textContent = "";
+        var shown = 0;
+        var more = document.createElement("button");
+        more.type = "button";
+        more.className = "md-button pc-filter-more";
+        more.textContent = "Show more";
+        function showMore() {
+          found.slice(shown, shown + 200).forEach(function (row) { results.insertBefore(wholeRow(data, row), more); });
+          shown = Math.min(found.length, shown + 200);
+          more.hidden = shown >= found.length;
+        }
+        results.appendChild(more);
+        more.addEventListener("click", showMore);
+        showMore();
+        status.textContent = found.length + " of " + data.rows.length + " papers";
+      }, function () {
+        if (mine === generation) status.textContent = "The list of all papers could not be loaded";
+      });
+    }
+
+    function showGroups() {
+      document.querySelectorAll(".pc-list").forEach(function (list) {
+        var visible = list.querySelectorAll(".pc-row:not([hidden])").length;
+        list.hidden = visible === 0;
+        var line = list.previousElementSibling;
+        var heading = line && line.classList.contains("pc-group-count") ? line.previousElementSibling : line;
+        if (line && line !== heading) line.hidden = visible === 0;
+        if (heading && /^H[23]$/.test(heading.tagName)) heading.hidden = visible === 0;
+      });
+    }
+
     function apply(updateUrl) {
       var words = norm(text.value).split(/\s+/).filter(Boolean);
+      if (whole) {
+        applyWhole(words, Boolean(words.length || year.value || topic.value), updateUrl);
+        if (updateUrl) keepInUrl();
+        return;
+      }
       var shown = 0;
       rows.forEach(function (row, index) {
         var ok = (!year.value || (year.value === "undated" ? !row.dataset.year : row.dataset.year === year.value)) &&
@@ -102,14 +218,16 @@
       });
       var filtered = Boolean(words.length || year.value || topic.value);
       status.textContent = filtered ? shown + " of " + rows.length + " papers" : rows.length + " papers";
-      if (updateUrl) {
-        var query = new URLSearchParams();
-        if (text.value.trim()) query.set("text", text.value.trim());
-        if (year.value) query.set("year", year.value);
-        if (topic.value) query.set("topic", topic.value);
-        var search = query.toString();
-        history.replaceState(history.state, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
-      }
+      if (updateUrl) keepInUrl();
+    }
+
+    function keepInUrl() {
+      var query = new URLSearchParams();
+      if (text.value.trim()) query.set("text", text.value.trim());
+      if (year.value) query.set("year", year.value);
+      if (topic.value) query.set("topic", topic.value);
+      var search = query.toString();
+      history.replaceState(history.state, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
     }
 
     text.addEventListener("input", function () { apply(true); });

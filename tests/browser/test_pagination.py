@@ -1,0 +1,141 @@
+"""A generated catalogue long enough to paginate, in headless Chromium: page links, stable page
+URLs, grouping across pages, the filter over the whole listing, and search on the same site.
+
+The catalogue is 32 segmentation papers over three months, written as one YAML listing into a
+fresh project with the repository's configuration and ``papers_per_page: 5``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Page, expect
+
+from site_fixtures import CONFIG, ROOT
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT = 15_000
+COUNT = 32
+# The one paper with this word in its title; it is among the oldest, on the topic's last page.
+RARE = "Zebrafish"
+
+
+def _papers() -> list[dict]:
+    papers = []
+    for i in range(COUNT):
+        month = 3 - (i * 3) // COUNT
+        subject = RARE if i == COUNT - 2 else f"Scenes {i:02d}"
+        papers.append({
+            "title": f"Semantic Segmentation of {subject} with Image Transformers",
+            "abstract": f"We study semantic segmentation and image segmentation of {subject.lower()} images, number {i}.",
+            "date": f"2024-{month:02d}-{27 - (i % 9):02d}",
+            "authors": [f"Author {i}"],
+        })
+    return papers
+
+
+@pytest.fixture(scope="module")
+def long_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from generator.site.build import Project, build_site
+
+    root = tmp_path_factory.mktemp("long")
+    (root / "content").mkdir()
+    (root / "content" / "papers.yml").write_text(yaml.safe_dump({"papers": _papers()}, sort_keys=False), encoding="utf-8")
+    shutil.copytree(CONFIG, root / "site_config")
+    settings = root / "site_config" / "site.yml"
+    settings.write_text(re.sub(r"(?m)^papers_per_page:.*$", "papers_per_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    report = build_site(Project.at(root))
+    assert len(report.ingest.papers) == COUNT
+    return report.site_dir
+
+
+@pytest.fixture(scope="module")
+def base_url(serve, long_site: Path) -> str:
+    return serve(long_site, prefix="long")
+
+
+def _open(watched_page, url: str, **options) -> tuple[Page, object]:
+    page, watch = watched_page(**options)
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url, wait_until="load")
+    return page, watch
+
+
+def _visible_rows(page: Page):
+    return page.locator(".pc-row:visible")
+
+
+def test_a_long_topic_pages_through_with_stable_urls(watched_page, base_url: str, long_site: Path) -> None:
+    assert (long_site / "topics/vision/page/7/index.html").is_file()
+    assert not (long_site / "topics/vision/page/8").exists()
+    page, watch = _open(watched_page, base_url + "topics/vision/")
+    expect(page.locator(".pc-count-line")).to_contain_text(f"{COUNT} papers, newest first; page 1 of 7 shows 1–5")
+    expect(page.locator(".pc-row")).to_have_count(5)
+    nav = page.locator("nav.pc-pager").first
+    nav.get_by_role("link", name="Next").click()
+    expect(page).to_have_url(re.compile(r"/long/topics/vision/page/2/$"))
+    expect(page.locator(".pc-row")).to_have_count(5)
+    expect(page.locator("nav.pc-pager").first.locator("[aria-current=page]")).to_have_text("2")
+    page.locator("nav.pc-pager").first.get_by_role("link", name="Page 7").click()
+    expect(page).to_have_url(re.compile(r"/long/topics/vision/page/7/$"))
+    expect(page.locator(".pc-row")).to_have_count(2)  # 32 = 6 x 5 + 2
+    # The month grouping goes on across pages: the last page's papers are January's.
+    expect(page.locator("article h2").first).to_contain_text("January 2024")
+    page.locator("nav.pc-pager").first.get_by_role("link", name="Previous").click()
+    expect(page).to_have_url(re.compile(r"/long/topics/vision/page/6/$"))
+    watch.assert_clean()
+
+
+def test_the_filter_searches_every_page_of_the_listing(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "topics/vision/page/2/")
+    text = page.locator(".pc-filter-text")
+    expect(text).to_be_visible()
+    assert not page.locator(f".pc-row:has-text('{RARE}')").count()  # not on this page
+    text.fill(RARE.lower())
+    expect(page.locator(".pc-filter-status")).to_have_text(f"1 of {COUNT} papers")
+    expect(_visible_rows(page)).to_have_count(1)
+    row = _visible_rows(page).first
+    expect(row.locator(".pc-row-title")).to_contain_text(RARE)
+    expect(row.locator(".pc-date")).to_contain_text("January 2024")
+    expect(row.locator("a.pc-chip").first).to_be_visible()
+    expect(page.locator("nav.pc-pager").first).to_be_hidden()
+    assert f"text={RARE.lower()}" in page.url
+    # Clearing the filter brings the page back, with its page links.
+    text.fill("")
+    expect(page.locator(".pc-filter-status")).to_have_text(f"{COUNT} papers")
+    expect(_visible_rows(page)).to_have_count(5)
+    expect(page.locator("nav.pc-pager").first).to_be_visible()
+    # A year filter over the whole listing: every paper is from 2024.
+    page.locator(".pc-filter-year").select_option("2024")
+    expect(page.locator(".pc-filter-status")).to_have_text(f"{COUNT} of {COUNT} papers")
+    expect(page.locator(".pc-filter-more")).to_be_hidden()
+    page.locator(".pc-filter-year").select_option("")
+    watch.assert_clean()
+
+
+def test_a_filtered_listing_url_can_be_shared(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + f"months/2024-03/?text={RARE.lower()}")
+    expect(page.locator(".pc-filter-status")).to_have_text(re.compile(r"^0 of \d+ papers$"))  # it is January's
+    page.goto(base_url + f"months/2024-01/?text={RARE.lower()}", wait_until="load")
+    expect(page.locator(".pc-filter-text")).to_have_value(RARE.lower())
+    expect(_visible_rows(page)).to_have_count(1)
+    _visible_rows(page).first.locator(".pc-row-title").click()
+    expect(page.locator("h1.pc-title")).to_contain_text(RARE)
+    watch.assert_clean()
+
+
+def test_search_on_the_long_catalogue(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/")
+    page.locator(".pc-search-query").fill(f"Semantic Segmentation of {RARE} with Image Transformers")
+    first = page.locator(".pc-results > li.pc-result:not(.pc-result--loading):not(.pc-result--topic)").first
+    expect(first.locator("a.pc-result-title")).to_contain_text(RARE)
+    expect(first.locator(".pc-snippet mark").first).to_be_visible()
+    page.locator("select[data-pc-facet=year]").select_option("2024")
+    assert "year=2024" in page.url
+    watch.assert_clean()

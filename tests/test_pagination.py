@@ -1,0 +1,110 @@
+"""Long listings split into pages: stable page URLs, links between pages, groups kept across page
+breaks, and the compact data file the filter reads to search a whole listing.
+
+Checked on generated Markdown (no MkDocs run); the browser side is tests/browser/test_pagination.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ConfigError
+from generator.model import Paper
+from generator.site.pages import PageRenderer
+from generator.site.settings import load_settings
+from generator.topics import TopicAssignment
+from site_fixtures import TEMPLATES
+from test_site_pages import _paper, make_model, split_page
+
+PER_PAGE = 5
+
+
+def long_catalogue(count: int = 23) -> tuple[list[Paper], dict[str, TopicAssignment]]:
+    """``count`` vision papers over three months (newest first: March, February, January 2024)."""
+    papers, assignments = [], {}
+    for i in range(count):
+        month = 3 - (i * 3) // count
+        pid = f"paper-{i:02d}"
+        papers.append(_paper(pid, f"Vision Study Number {i:02d}", date=f"2024-{month:02d}-{28 - i % 20:02d}", date_precision="day"))
+        secondary = ("generative",) if i % 4 == 0 else ()
+        assignments[pid] = TopicAssignment("vision", secondary, {"vision": ("vision",)})
+    return papers, assignments
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return PageRenderer(TEMPLATES).pages(make_model(*long_catalogue(), papers_per_page=PER_PAGE))
+
+
+def _titles(page: str) -> list[str]:
+    return re.findall(r'class="pc-row-title" href="[^"]*">([^<]*)</a>', page)
+
+
+def test_a_long_topic_is_split_into_pages_with_stable_urls(pages: dict[str, str]) -> None:
+    paths = sorted(p for p in pages if p.startswith("topics/vision"))
+    assert paths == ["topics/vision.md", "topics/vision/page/2.md", "topics/vision/page/3.md",
+                     "topics/vision/page/4.md", "topics/vision/page/5.md", "topics/vision/rows.json"]
+    shown = [t for p in ["topics/vision.md", *(f"topics/vision/page/{n}.md" for n in range(2, 6))] for t in _titles(pages[p])]
+    assert len(shown) == len(set(shown)) == 23  # every paper once, none twice
+    assert all(len(_titles(pages[p])) <= PER_PAGE for p in paths if p.endswith(".md"))
+    assert shown[0] == "Vision Study Number 00"  # newest first
+    meta, _ = split_page(pages["topics/vision/page/2.md"])
+    assert meta["title"] == "Computer Vision, page 2 of 5"
+
+
+def test_pages_link_previous_next_and_numbers(pages: dict[str, str]) -> None:
+    body = pages["topics/vision/page/3.md"]
+    nav = re.search(r'<nav class="pc-pager"[^>]*>(.*?)</nav>', body, re.S).group(1)
+    assert 'href="../2/" rel="prev"' in nav and 'href="../4/" rel="next"' in nav
+    assert 'href="../../" aria-label="Page 1"' in nav and 'href="../5/" aria-label="Page 5"' in nav
+    assert '<span class="pc-pager-current" aria-current="page">3</span>' in nav
+    first = pages["topics/vision.md"]
+    assert 'href="page/2/" rel="next"' in first and 'aria-disabled="true">Previous' in first
+    assert "page 1 of 5 shows 1–5" in first
+
+
+def test_month_grouping_is_kept_across_pages(pages: dict[str, str]) -> None:
+    headings = {p: re.findall(r"^## (.+)$", pages[p], re.M) for p in pages if p.startswith("topics/vision") and p.endswith(".md")}
+    assert headings["topics/vision.md"] == ["March 2024"]
+    # March holds 8 papers: it carries on onto page 2, marked as continued, and February starts there.
+    assert headings["topics/vision/page/2.md"] == ["March 2024 (continued)", "February 2024"]
+    assert headings["topics/vision/page/5.md"][-1].startswith("January 2024")
+
+
+def test_the_rows_file_holds_the_whole_listing(pages: dict[str, str]) -> None:
+    data = json.loads(pages["topics/vision/rows.json"])
+    assert data["root"] == "../../" and data["fields"] == ["url", "title", "date", "year", "topics"]
+    assert len(data["rows"]) == 23
+    assert data["rows"][0] == ["papers/paper-00/", "Vision Study Number 00", "28 March 2024", 2024, "vision generative"]
+    assert data["topics"]["generative"] == "Generative Models"
+    assert 'data-pc-rows="rows.json"' in pages["topics/vision.md"]
+    assert 'data-pc-rows="../../rows.json"' in pages["topics/vision/page/2.md"]
+    assert 'data-pc-total="23"' in pages["topics/vision/page/4.md"]
+
+
+def test_month_pages_paginate_by_primary_topic(pages: dict[str, str]) -> None:
+    march = sorted(p for p in pages if p.startswith("months/2024-03"))
+    assert march == ["months/2024-03.md", "months/2024-03/page/2.md", "months/2024-03/rows.json"]
+    assert re.findall(r"^## (.+)$", pages["months/2024-03/page/2.md"], re.M) == ["Computer Vision (continued)"]
+
+
+def test_a_short_listing_has_one_page_and_no_rows_file() -> None:
+    pages = PageRenderer(TEMPLATES).pages(make_model(*long_catalogue(4), papers_per_page=PER_PAGE))
+    assert not [p for p in pages if "/page/" in p or p.endswith("rows.json")]
+    assert "pc-pager" not in pages["topics/vision.md"] and "data-pc-rows" not in pages["topics/vision.md"]
+
+
+@pytest.mark.parametrize("value", [0, 4, 1001, "ten", True])
+def test_papers_per_page_is_validated(tmp_path: Path, value: object) -> None:
+    (tmp_path / "site.yml").write_text(f"papers_per_page: {json.dumps(value)}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="papers_per_page"):
+        load_settings(tmp_path)
+
+
+def test_papers_per_page_defaults_to_100(tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text("description: x\n", encoding="utf-8")
+    assert load_settings(tmp_path).papers_per_page == 100
