@@ -103,6 +103,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(progress.timings())
     print(changes_summary(report.changes))
     print(f"change report: {project.build_dir / 'changes.json'} (papercat changes --markdown prints it for a CI job summary)")
+    print(f"site size: {report.site_bytes / 1e6:.1f} MB in {report.site_files} files (GitHub Pages publishes at most 1 GB)")
+    if report.size_warning:
+        print(report.size_warning, file=sys.stderr)
     if not report.site_url:
         print(
             "note: no site_url set, so pages have no canonical URL and the sitemap is empty; "

@@ -338,3 +338,9 @@ def papercat(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpro
         assert "Traceback" not in stream
         assert "internal error" not in stream
     return proc
+def catalogue_json(site: Path) -> dict:
+    """The whole catalogue as the site offers it for download (``downloads/catalogue.json.gz``)."""
+    import gzip
+    import json
+
+    return json.loads(gzip.decompress((site / "downloads" / "catalogue.json.gz").read_bytes()).decode("utf-8"))

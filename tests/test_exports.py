@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 from pathlib import Path
 
 import bibtexparser
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 from generator.model import Paper, Source
 from generator.site.cite import bibliography, bibtex_entry, citation_keys, entry_fields, escape_value
 from generator.site.feeds import FEED_SIZE, atom_feed
+from site_fixtures import catalogue_json
 
 HOSTILE = [
     "AstroM$^3$: {broken $x{$ } @misc{evil, title={x}} 50% #1 a_b ~ ^ \\ end",
@@ -120,16 +123,38 @@ def test_feed_parses_and_keeps_titles_literal(site_url):
 
 
 def test_built_site_offers_bibtex_json_and_feeds(built_site: Path):
-    library = bibtexparser.parse_string((built_site / "catalogue.bib").read_text(encoding="utf-8"))
+    downloads = built_site / "downloads"
+    whole_bib = gzip.decompress((downloads / "catalogue.bib.gz").read_bytes()).decode("utf-8")
+    library = bibtexparser.parse_string(whole_bib)
     assert not library.failed_blocks
     assert len(library.entries) == 484
-    catalogue = json.loads((built_site / "catalogue.json").read_text(encoding="utf-8"))
+    assert all("abstract" in e.fields_dict for e in library.entries[:20] if e.key)  # the files keep abstracts
+    catalogue = catalogue_json(built_site)
     assert catalogue["papers"] == 484 == len(catalogue["records"])
+    # Split per year: every paper in exactly one year file, BibTeX and JSON alike.
+    years = sorted(downloads.glob("catalogue-*.json"))
+    assert len(years) >= 3 and (downloads / "catalogue-undated.json").is_file()
+    per_year = [r for path in years for r in json.loads(path.read_text(encoding="utf-8"))["records"]]
+    assert sorted(r["id"] for r in per_year) == sorted(r["id"] for r in catalogue["records"])
+    year_keys = [e.key for path in sorted(downloads.glob("catalogue-*.bib"))
+                 for e in bibtexparser.parse_string(path.read_text(encoding="utf-8")).entries]
+    assert sorted(year_keys) == sorted(e.key for e in library.entries)
+    # Per topic, and the Export page lists every file with its size.
+    topic_bibs = sorted(downloads.glob("topic-*.bib"))
+    assert topic_bibs and "topic-llm.bib" in [p.name for p in topic_bibs]
+    export = (built_site / "export" / "index.html").read_text(encoding="utf-8")
+    for path in [*years, *topic_bibs, downloads / "catalogue.bib.gz", downloads / "catalogue.json.gz"]:
+        assert f'href="../downloads/{path.name}"' in export, path.name
+    assert re.search(r"<td>\d+\.\d (kB|MB)</td>", export)
+    assert "downloads/topic-llm.bib" in (built_site / "topics" / "llm" / "index.html").read_text(encoding="utf-8")
     keys = {e.key for e in library.entries}
     assert {r["citation_key"] for r in catalogue["records"]} == keys
     for record in catalogue["records"][:50]:
-        page = built_site / record["page"] / "index.html"
-        assert record["citation_key"] in page.read_text(encoding="utf-8")
+        page = (built_site / record["page"] / "index.html").read_text(encoding="utf-8")
+        assert record["citation_key"] in page
+        # The page shows the abstract once, in its body: its BibTeX entry leaves it out.
+        bibtex = re.search(r'<pre class="pc-bibtex">(.*?)</pre>', page, re.S).group(1)
+        assert "abstract = {" not in bibtex
     feed = feedparser.parse((built_site / "feed.xml").read_bytes())
     assert not feed.bozo and len(feed.entries) == FEED_SIZE
     home = (built_site / "index.html").read_text(encoding="utf-8")
@@ -146,3 +171,33 @@ def test_math_that_reads_files_or_defines_macros_is_written_as_text(math):
     assert "\\input{" not in value and "\\def" not in value and "\\write" not in value and "\\url{" not in value
     assert value.count("\\textbackslash{}") >= 1
     assert escape_value(r"keeps $\frac{a}{b}$") == r"keeps $\frac{a}{b}$"
+
+
+def test_a_site_over_a_gigabyte_is_warned_about_naming_the_limit():
+    from generator.ingest import IngestResult
+    from generator.site.build import BuildReport
+
+    def report(size: int) -> BuildReport:
+        return BuildReport(IngestResult(papers=[], rejected=[], files=[]), 1, Path("site"), site_bytes=size, site_files=3)
+
+    warning = report(1_200_000_000).size_warning
+    assert warning and "1.20 GB" in warning and "1 GB" in warning and "GitHub Pages" in warning
+    assert report(999_999_999).size_warning is None
+
+
+def test_gzip_downloads_are_byte_identical_from_build_to_build():
+    from generator.site.exports import catalogue_files
+    from test_site_pages import make_model, small_catalogue
+
+    first, listed = catalogue_files(make_model(*small_catalogue()))
+    second, _ = catalogue_files(make_model(*small_catalogue()))
+    assert first == second
+    whole = first["downloads/catalogue.json.gz"]
+    assert isinstance(whole, bytes) and whole[4:8] == b"\0\0\0\0"  # gzip header: no timestamp
+    assert json.loads(gzip.decompress(whole))["papers"] == 6
+    assert {d.path for d in listed} == set(first)
+    assert {p for p in first if p.startswith("downloads/catalogue-")} == {
+        "downloads/catalogue-2022.bib", "downloads/catalogue-2022.json", "downloads/catalogue-2023.bib",
+        "downloads/catalogue-2023.json", "downloads/catalogue-2024.bib", "downloads/catalogue-2024.json",
+        "downloads/catalogue-undated.bib", "downloads/catalogue-undated.json",
+    }

@@ -8,6 +8,7 @@ venues, organisations and topic hints. It is built into a whole site once per mo
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -335,7 +336,7 @@ def test_feeds_and_downloads_hold_the_titles_as_text(hostile: HostileBuild) -> N
     if feed.is_file():
         titles = {" ".join((e.text or "").split()) for e in ET.parse(feed).iter() if e.tag.endswith("}title") or e.tag == "title"}
         assert set(LITERAL_TITLES) <= titles, set(LITERAL_TITLES) - titles
-    catalogue = hostile.site / "catalogue.json"
+    catalogue = hostile.site / "downloads" / "catalogue.json.gz"
     if catalogue.is_file():
-        records = json.loads(catalogue.read_text(encoding="utf-8"))["records"]
+        records = json.loads(gzip.decompress(catalogue.read_bytes()).decode("utf-8"))["records"]
         assert {r["title"] for r in records} == {p.title for p in hostile.result.papers}

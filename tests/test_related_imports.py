@@ -36,9 +36,9 @@ def test_related_papers_share_words_never_include_the_paper_and_are_deterministi
 
 
 def test_bundled_papers_each_get_five_related_papers(built_site: Path):
-    import json
+    from site_fixtures import catalogue_json
 
-    records = json.loads((built_site / "catalogue.json").read_text(encoding="utf-8"))["records"]
+    records = catalogue_json(built_site)["records"]
     ids = {r["id"] for r in records}
     assert sum(len(r["related"]) == 5 for r in records) >= 0.95 * len(records)
     for record in records:

@@ -87,6 +87,32 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     site_url: str | None = None
     changes: dict[str, Any] = field(default_factory=dict)  # what changed since the last build (changes.json)
+    site_bytes: int = 0
+    site_files: int = 0
+
+    @property
+    def size_warning(self) -> str | None:
+        """A warning when the site is larger than GitHub Pages publishes."""
+        if self.site_bytes <= PAGES_LIMIT:
+            return None
+        return (
+            f"warning: the site is {self.site_bytes / 1e9:.2f} GB, more than the 1 GB GitHub Pages publishes; "
+            "deploy it to a static host without that limit (object storage such as S3 or Google Cloud Storage "
+            "behind a CDN, or your own nginx); see README, Deploying"
+        )
+
+
+PAGES_LIMIT = 1_000_000_000  # bytes: GitHub Pages' limit on a published site
+
+
+def site_size(site_dir: Path) -> tuple[int, int]:
+    """``(bytes, files)`` of a built site."""
+    total = files = 0
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            total += os.path.getsize(os.path.join(folder, name))
+            files += 1
+    return total, files
 
 
 class BuildFailed(PapercatError):
@@ -282,10 +308,12 @@ def build_site(
                     f"MkDocs could not build the site, so {project.site_dir} was left as it was.\n{details}\n"
                     "Fix the configuration or template it names and run the build again."
                 ) from None
+        size, files = site_size(staging)
         swap_in(staging, project.site_dir)
         found[0].save(project.build_dir)
         return BuildReport(
-            result, pages, project.site_dir, dict(progress.seconds), config["site_url"] or None, changes=found[0].report
+            result, pages, project.site_dir, dict(progress.seconds), config["site_url"] or None,
+            changes=found[0].report, site_bytes=size, site_files=files,
         )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {

@@ -81,8 +81,11 @@ def _suffixes() -> Iterator[str]:
         yield f"x{count}"
 
 
-def entry_fields(paper: Paper) -> list[tuple[str, str]]:
-    """The entry's fields in writing order: ``(name, value as written between the braces)``."""
+def entry_fields(paper: Paper, *, abstract: bool = True) -> list[tuple[str, str]]:
+    """The entry's fields in writing order: ``(name, value as written between the braces)``.
+
+    ``abstract=False`` leaves the abstract out: a paper page shows it once, above the entry.
+    """
     fields: list[tuple[str, str]] = [("title", escape_value(paper.title))]
     if paper.authors:
         fields.append(("author", " and ".join(escape_value(name) for name in paper.authors)))
@@ -98,7 +101,7 @@ def entry_fields(paper: Paper) -> list[tuple[str, str]]:
         fields.append(("url", escape_value(paper.url)))
     if paper.title_inferred:
         fields.append(("note", "Title inferred from the abstract"))
-    if paper.abstract:
+    if paper.abstract and abstract:
         fields.append(("abstract", escape_value(paper.abstract)))
     return fields
 
@@ -107,9 +110,9 @@ def entry_type(paper: Paper) -> str:
     return "inproceedings" if paper.venue else "misc"
 
 
-def bibtex_entry(paper: Paper, key: str) -> str:
+def bibtex_entry(paper: Paper, key: str, *, abstract: bool = True) -> str:
     lines = [f"@{entry_type(paper)}{{{key},"]
-    for name, value in entry_fields(paper):
+    for name, value in entry_fields(paper, abstract=abstract):
         lines.append(f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}},")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -24,7 +24,7 @@ from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
-from .exports import downloads
+from .exports import catalogue_files, feeds, topic_bib_path
 from .feeds import feed_path
 from .text import escape, md_text, plain_text, rich_text
 from .urls import UNDATED, Linker, month_path, newest_months_first, page_url, paper_path, rows_path, topic_path
@@ -75,6 +75,7 @@ class PageRenderer:
             paper_path=paper_path,
             topic_path=topic_path,
             month_path=month_path,
+            topic_bib_path=topic_bib_path,
             feed_path=feed_path,
             snippet=lambda p: snippet(p.abstract, model.settings.snippet_chars),
             topics_of=model.topics_of,
@@ -95,7 +96,7 @@ class PageRenderer:
         related = [model.by_id[i] for i in model.related.get(paper.id, []) if i in model.by_id]
         key = model.cite_keys.get(paper.id) or base_key(paper)
         body = self._render(
-            "paper.md.j2", path, model, paper=paper, assignment=assignment, related=related, bibtex=bibtex_entry(paper, key)
+            "paper.md.j2", path, model, paper=paper, assignment=assignment, related=related, bibtex=bibtex_entry(paper, key, abstract=False)
         )
         return meta + "\n" + body
 
@@ -177,9 +178,9 @@ class PageRenderer:
         """The first page of a month."""
         return self.month_pages(model, month)[month_path(month)]
 
-    def pages(self, model: SiteModel) -> dict[str, str]:
-        """Every page of the site, keyed by docs-relative path."""
-        pages: dict[str, str] = {}
+    def pages(self, model: SiteModel) -> dict[str, str | bytes]:
+        """Every page of the site and the files next to them, keyed by docs-relative path."""
+        pages: dict[str, str | bytes] = {}
         years: dict[str, list[str]] = defaultdict(list)
         for month in model.months:
             years[month[:4]].append(month)
@@ -203,7 +204,10 @@ class PageRenderer:
         for paper in model.papers:
             pages[paper_path(paper)] = self.paper_page(model, paper)
         pages["stats.md"] = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
-        pages.update(downloads(model, self.link))
+        files, listed = catalogue_files(model)
+        pages["export.md"] = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)
+        pages.update(files)
+        pages.update(feeds(model))
         return pages
 
 
@@ -228,6 +232,17 @@ class Pager:
         return cls(
             number, count, path_of(number - 1) if number > 1 else None, path_of(number + 1) if number < count else None, items
         )
+
+
+def size_label(size: int) -> str:
+    """``1234567`` → ``1.2 MB``: a file size as the Export page shows it."""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit in ("kB", "MB", "GB"):
+        size /= 1000  # type: ignore[assignment]
+        if size < 1000:
+            return f"{size:.1f} {unit}"
+    return f"{size:.1f} TB"
 
 
 def listing_rows(model: SiteModel, papers: list[Paper], rows_file: str, *, directory_urls: bool) -> str:

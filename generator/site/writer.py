@@ -22,7 +22,8 @@ def _safe_relative(path: str) -> PurePosixPath:
 
 
 def write_docs(
-    docs_dir: Path, pages: Mapping[str, str], assets_dir: Path | None = None, step: Callable[[int], None] | None = None
+    docs_dir: Path, pages: Mapping[str, str | bytes], assets_dir: Path | None = None,
+    step: Callable[[int], None] | None = None,
 ) -> int:
     """Make ``docs_dir`` hold exactly ``pages`` (and the assets); only changed files are rewritten.
 
@@ -37,7 +38,7 @@ def write_docs(
         if key in folded:
             raise UnsafePath(f"two pages would be written to the same file: {folded[key]!r} and {path!r}")
         folded[key] = path
-        files[rel] = text.encode("utf-8")
+        files[rel] = text.encode("utf-8") if isinstance(text, str) else text
     if assets_dir is not None and assets_dir.is_dir():
         for asset in sorted(assets_dir.rglob("*")):
             if asset.is_file():

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from site_fixtures import catalogue_json
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ def base(built_site: Path, serve) -> str:
 
 
 def _records(site: Path) -> list[dict]:
-    return json.loads((site / "catalogue.json").read_text(encoding="utf-8"))["records"]
+    return catalogue_json(site)["records"]
 
 
 def test_copy_button_puts_the_bibtex_entry_on_the_clipboard(built_site, base, watched_page):

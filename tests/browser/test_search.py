@@ -10,7 +10,6 @@ downloaded by a reader who does not search.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator.site.text import plain_text
+from site_fixtures import catalogue_json
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def base_url(serve, built_site: Path) -> str:
 
 @pytest.fixture(scope="module")
 def records(built_site: Path) -> list[dict]:
-    return json.loads((built_site / "catalogue.json").read_text(encoding="utf-8"))["records"]
+    return catalogue_json(built_site)["records"]
 
 
 def _open(watched_page, url: str, **options) -> tuple[Page, object]:
