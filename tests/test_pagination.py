@@ -58,7 +58,8 @@ def test_a_long_topic_is_split_into_pages_with_stable_urls(pages: dict[str, str]
 
 def test_pages_link_previous_next_and_numbers(pages: dict[str, str]) -> None:
     body = pages["topics/vision/page/3.md"]
-    nav = re.search(r'<nav class="pc-pager"[^>]*>(.*?)</nav>', body, re.S).group(1)
+    nav = re.search(r'<nav class="pc-pager" aria-label="Pages of this list \(top\)">(.*?)</nav>', body, re.S).group(1)
+    assert 'aria-label="Pages of this list (bottom)"' in body
     assert 'href="../2/" rel="prev"' in nav and 'href="../4/" rel="next"' in nav
     assert 'href="../../" aria-label="Page 1"' in nav and 'href="../5/" aria-label="Page 5"' in nav
     assert '<span class="pc-pager-current" aria-current="page">3</span>' in nav

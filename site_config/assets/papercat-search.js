@@ -242,6 +242,7 @@
     if (!header || header.querySelector(".pc-header-search")) return;
     var form = element("form", "pc-header-search");
     form.setAttribute("role", "search");
+    form.setAttribute("aria-label", "Site search");
     form.action = SEARCH_PAGE.href;
     form.method = "get";
     var box = element("input", "pc-header-query");
