@@ -1,7 +1,7 @@
 """Long listings split into pages: stable page URLs, links between pages, groups kept across page
 breaks, and the compact data file the filter reads to search a whole listing.
 
-Checked on generated Markdown (no MkDocs run); the browser side is tests/browser/test_pagination.py.
+Checked on generated Markdown (no MkDocs run); the browser side is tests/browser/test_listing_pages.py.
 """
 
 from __future__ import annotations

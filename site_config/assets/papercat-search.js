@@ -22,6 +22,17 @@
   var ROOT = new URL(base.replace(/\/?$/, "/"), window.location.href);
   var SEARCH_PAGE = new URL("search/", ROOT);
   var engine = null;
+  // Words in nearly every paper: their index chunks are the largest and they tell no paper apart,
+  // so a query leaves them out (unless it has no other word). "Learning to see" searches "learning see".
+  var STOP_WORDS = ("a an and are as at be by for from in into is it its of on or our that the their this " +
+    "to via we with").split(" ").reduce(function (set, word) { set[word] = true; return set; }, {});
+
+  function searchTerms(query) {
+    var all = query.trim().split(/\s+/).filter(Boolean);
+    var kept = all.filter(function (word) { return !STOP_WORDS[word.toLocaleLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")]; });
+    return (kept.length ? kept : all).join(" ");
+  }
+  window.papercatSearchTerms = searchTerms;  // the query as the engine receives it (for tests and tools)
 
   function loadEngine() {
     if (!engine) {
@@ -198,7 +209,7 @@
       found.forEach(function (topic) { list.appendChild(topicItem(topic)); });
       topicCount = found.length;
       loadEngine().then(function (pagefind) {
-        return pagefind.search(query || null, { filters: filters });
+        return pagefind.search(query ? searchTerms(query) : null, { filters: filters });
       }).then(function (search) {
         if (mine !== generation || !search) return;
         results = search.results;
@@ -209,7 +220,7 @@
         showMore();
         // Filter counts come after the first results: their data is fetched once, on first use.
         return loadFilters().then(function (pagefind) {
-          return mine === generation ? pagefind.search(query || null, { filters: filters }) : null;
+          return mine === generation ? pagefind.search(query ? searchTerms(query) : null, { filters: filters }) : null;
         }).then(function (counted) {
           if (mine !== generation || !counted) return;
           FACETS.forEach(function (name) { fillFacet(name, (counted.filters || {})[name]); });

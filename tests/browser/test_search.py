@@ -26,13 +26,14 @@ PREFIX = "papercat"
 TIMEOUT = 15_000
 NEURIPS = "Neural Information Processing Systems"
 
-# Every query goes through Pagefind's API as the Search page calls it: the first result's URL.
+# Every query goes through Pagefind's API as the Search page calls it (stop words left out by the
+# page's own papercatSearchTerms): the first results' URLs.
 _FIRST_URLS = """async ([root, queries]) => {
   const pagefind = await import(root + "pagefind/pagefind.js");
   await pagefind.options({ baseUrl: new URL(root).pathname });
   const out = [];
   for (const query of queries) {
-    const search = await pagefind.search(query);
+    const search = await pagefind.search(window.papercatSearchTerms(query));
     const urls = [];
     for (const result of search.results.slice(0, 12)) urls.push((await result.data()).url);
     out.push(urls);
