@@ -22,10 +22,10 @@ size and its largest HTML page.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import json
-import os
 import resource
 import shutil
 import statistics
@@ -53,13 +53,13 @@ BUDGETS = {10_000: (300_000, 1.0), 100_000: (600_000, 1.5)}  # bytes, seconds be
 def _site_facts(site: Path) -> dict:
     total = 0
     largest = (0, "")
-    for folder, _, names in os.walk(site):
-        for name in names:
-            path = os.path.join(folder, name)
-            size = os.path.getsize(path)
-            total += size
-            if name.endswith(".html") and size > largest[0]:
-                largest = (size, os.path.relpath(path, site))
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        total += size
+        if path.suffix == ".html" and size > largest[0]:
+            largest = (size, path.relative_to(site).as_posix())
     bundle = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
     return {"site_mb": total / 1e6, "largest_page_kb": largest[0] / 1e3, "largest_page": largest[1], "bundle_mb": bundle / 1e6}
 
@@ -131,10 +131,8 @@ def measure_queries(site: Path, queries: list[str]) -> list[dict]:
             pass
 
         def handle(self) -> None:
-            try:
+            with contextlib.suppress(ConnectionError):  # the browser closed a request it no longer needed
                 super().handle()
-            except ConnectionError:  # the browser closed a request it no longer needed
-                pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

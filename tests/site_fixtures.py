@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -344,3 +345,25 @@ def catalogue_json(site: Path) -> dict:
     import json
 
     return json.loads(gzip.decompress((site / "downloads" / "catalogue.json.gz").read_bytes()).decode("utf-8"))
+
+
+def listing_model(papers: list[Any], assignments: dict[str, Any], **settings: Any) -> Any:
+    """A small catalogue's view model (papers with their topic assignments), as the build makes it."""
+    from generator.ingest import FileReport, IngestResult
+    from generator.site.settings import SiteSettings
+    from generator.site.view import SiteModel
+    from generator.topics import Taxonomy, Topic
+
+    topics = [
+        Topic("vision", "Computer Vision", "Seeing machines."),
+        Topic("generative", "Generative Models", "Models that synthesise data."),
+        Topic("other", "Other", "The rest."),
+    ]
+    files = sorted({s.file for p in papers for s in p.sources})
+    result = IngestResult(
+        papers=papers, rejected=[], files=[FileReport(f, "daily-papers", "test", records=1, papers=1) for f in files]
+    )
+    return SiteModel.build(
+        result, assignments, Taxonomy(topics=topics, fallback="other", settings={}), SiteSettings(**settings),
+        site_name="test catalogue",
+    )

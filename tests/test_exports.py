@@ -12,11 +12,11 @@ import feedparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from site_fixtures import catalogue_json
 
 from generator.model import Paper, Source
 from generator.site.cite import bibliography, bibtex_entry, citation_keys, entry_fields, escape_value
 from generator.site.feeds import FEED_SIZE, atom_feed
-from site_fixtures import catalogue_json
 
 HOSTILE = [
     "AstroM$^3$: {broken $x{$ } @misc{evil, title={x}} 50% #1 a_b ~ ^ \\ end",
@@ -186,8 +186,9 @@ def test_a_site_over_a_gigabyte_is_warned_about_naming_the_limit():
 
 
 def test_gzip_downloads_are_byte_identical_from_build_to_build():
-    from generator.site.exports import catalogue_files
     from test_site_pages import make_model, small_catalogue
+
+    from generator.site.exports import catalogue_files
 
     first, listed = catalogue_files(make_model(*small_catalogue()))
     second, _ = catalogue_files(make_model(*small_catalogue()))

@@ -11,16 +11,25 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
+from site_fixtures import TEMPLATES, listing_model
 
 from generator.errors import ConfigError
-from generator.model import Paper
+from generator.model import Paper, Source
 from generator.site.pages import PageRenderer
 from generator.site.settings import load_settings
 from generator.topics import TopicAssignment
-from site_fixtures import TEMPLATES
-from test_site_pages import _paper, make_model, split_page
 
 PER_PAGE = 5
+
+
+def _paper(pid: str, title: str, **kw: object) -> Paper:
+    return Paper(title=title, abstract=f"The abstract of {title}.", id=pid, sources=[Source("a.txt", 1, "daily-papers")], **kw)
+
+
+def split_page(text: str) -> tuple[dict, str]:
+    head, body = text.removeprefix("---\n").split("\n---\n", 1)
+    return yaml.safe_load(head), body
 
 
 def long_catalogue(count: int = 23) -> tuple[list[Paper], dict[str, TopicAssignment]]:
@@ -37,7 +46,7 @@ def long_catalogue(count: int = 23) -> tuple[list[Paper], dict[str, TopicAssignm
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
-    return PageRenderer(TEMPLATES).pages(make_model(*long_catalogue(), papers_per_page=PER_PAGE))
+    return PageRenderer(TEMPLATES).pages(listing_model(*long_catalogue(), papers_per_page=PER_PAGE))
 
 
 def _titles(page: str) -> list[str]:
@@ -94,7 +103,7 @@ def test_month_pages_paginate_by_primary_topic(pages: dict[str, str]) -> None:
 
 
 def test_a_short_listing_has_one_page_and_no_rows_file() -> None:
-    pages = PageRenderer(TEMPLATES).pages(make_model(*long_catalogue(4), papers_per_page=PER_PAGE))
+    pages = PageRenderer(TEMPLATES).pages(listing_model(*long_catalogue(4), papers_per_page=PER_PAGE))
     assert not [p for p in pages if "/page/" in p or p.endswith("rows.json")]
     assert "pc-pager" not in pages["topics/vision.md"] and "data-pc-rows" not in pages["topics/vision.md"]
 

@@ -107,12 +107,8 @@ PAGES_LIMIT = 1_000_000_000  # bytes: GitHub Pages' limit on a published site
 
 def site_size(site_dir: Path) -> tuple[int, int]:
     """``(bytes, files)`` of a built site."""
-    total = files = 0
-    for folder, _, names in os.walk(site_dir):
-        for name in names:
-            total += os.path.getsize(os.path.join(folder, name))
-            files += 1
-    return total, files
+    sizes = [path.stat().st_size for path in site_dir.rglob("*") if path.is_file()]
+    return sum(sizes), len(sizes)
 
 
 class BuildFailed(PapercatError):

@@ -138,7 +138,8 @@ class PageRenderer:
             head = front_matter({**meta, "title": theme_text(page_title)})
             body = self._render(
                 template, path, model, papers=ordered, order=list(groups), groups=groups, continued=continued,
-                pager=pager, rows_file=rows, topic_names=topic_names, first_shown=(number - 1) * size + 1, last_shown=(number - 1) * size + len(chunk),
+                pager=pager, rows_file=rows, topic_names=topic_names,
+                first_shown=(number - 1) * size + 1, last_shown=(number - 1) * size + len(chunk),
                 **context,
             )
             files[path] = head + "\n" + body
@@ -238,11 +239,12 @@ def size_label(size: int) -> str:
     """``1234567`` → ``1.2 MB``: a file size as the Export page shows it."""
     if size < 1000:
         return f"{size} bytes"
+    value = float(size)
     for unit in ("kB", "MB", "GB"):
-        size /= 1000  # type: ignore[assignment]
-        if size < 1000:
-            return f"{size:.1f} {unit}"
-    return f"{size:.1f} TB"
+        value /= 1000
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+    return f"{value:.1f} TB"
 
 
 def listing_rows(model: SiteModel, papers: list[Paper], rows_file: str, *, directory_urls: bool) -> str:

@@ -5,8 +5,9 @@ into a Lunr index on every fresh visit (18.5 MB and 5 s at 10,000 papers). Pagef
 index into small compressed chunks and fetches only those a query needs, so a search transfers a
 few hundred kilobytes at any catalogue size, and a reader who never searches transfers nothing.
 
-papercat does not let Pagefind parse the built pages: it writes one small HTML record per paper
-(title, abstract, venue, authors; date and topics as metadata; topic, year and venue as filters) into ``build/search/`` and runs the Pagefind binary (PyPI ``pagefind[bin]``) over that
+papercat does not let Pagefind parse the built pages: it writes one small HTML record per
+paper (title, abstract, venue, authors; date and topics as metadata; topic, year and venue as
+filters) into ``build/search/`` and runs the Pagefind binary (PyPI ``pagefind[bin]``) over that
 folder. Indexing memory then grows with the text that is searched, not with the pages' HTML.
 Every value is HTML-escaped; Pagefind reads it back as text.
 """

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 from playwright.sync_api import Page, expect
-
 from site_fixtures import CONFIG, ROOT
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
 from site_fixtures import catalogue_json
 
 pytestmark = pytest.mark.browser

@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+from site_fixtures import catalogue_json
 
 from generator.site.text import plain_text
-from site_fixtures import catalogue_json
 
 pytestmark = pytest.mark.browser
 
@@ -170,7 +170,8 @@ def test_the_header_box_opens_the_search_page(watched_page, base_url: str) -> No
     box.fill("i-RevNet: Deep Invertible Networks")
     box.press("Enter")
     expect(page).to_have_url(re.compile(rf"/{PREFIX}/search/\?q=i-RevNet"))
-    expect(_results(page).first.locator("a.pc-result-title")).to_have_attribute("href", re.compile(r"/papers/i-revnet-deep-invertible-networks/$"))
+    first = _results(page).first.locator("a.pc-result-title")
+    expect(first).to_have_attribute("href", re.compile(r"/papers/i-revnet-deep-invertible-networks/$"))
     watch.assert_clean()
 
 
