@@ -18,7 +18,7 @@ from generator.progress import Progress
 
 pytestmark = pytest.mark.site  # builds sites or runs the papercat command
 
-STAGES = ("ingest", "classify", "related", "pages", "mkdocs")
+STAGES = ("ingest", "classify", "related", "pages", "search", "mkdocs")
 
 
 @pytest.fixture(scope="module")
@@ -39,15 +39,16 @@ def test_in_a_pipe_each_stage_is_one_plain_line(small_project: Path) -> None:
         [str(PAPERCAT), "build"], cwd=small_project, env=_env(), capture_output=True, text=True, timeout=300, check=False
     )
     assert proc.returncode == 0, proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if re.match(r"^(ingest|classify|related|pages|mkdocs):", line)]
+    lines = [line for line in proc.stderr.splitlines() if re.match(r"^(ingest|classify|related|pages|search|mkdocs):", line)]
     assert [line.split(":")[0] for line in lines] == list(STAGES)
     assert re.fullmatch(rf"ingest: {files} files in \d+\.\ds", lines[0])
     pages = int(re.search(r"built (\d+) pages", proc.stdout).group(1))  # type: ignore[union-attr]
     assert re.fullmatch(r"pages: \d+ pages in \d+\.\ds", lines[3]) and int(lines[3].split()[1]) >= pages
     markdown = sum(1 for _ in (small_project / "build" / "docs").rglob("*.md"))
-    assert re.fullmatch(rf"mkdocs: {2 * markdown} steps \(read \+ write a page\) in \d+\.\ds", lines[4])
+    assert re.fullmatch(r"search: \d+ papers in \d+\.\ds", lines[4])
+    assert re.fullmatch(rf"mkdocs: {2 * markdown} steps \(read \+ write a page\) in \d+\.\ds", lines[5])
     assert "\x1b[" not in proc.stderr + proc.stdout  # no terminal codes in a CI log
-    assert re.search(r"^timings: ingest \d+\.\ds, classify \d+\.\ds, related \d+\.\ds, pages \d+\.\ds, mkdocs \d+\.\ds "
+    assert re.search(r"^timings: ingest \d+\.\ds, classify \d+\.\ds, related \d+\.\ds, pages \d+\.\ds, search \d+\.\ds, mkdocs \d+\.\ds "
                      r"\(total \d+\.\ds\)$", proc.stdout, re.M)
 
 
