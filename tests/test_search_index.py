@@ -356,11 +356,11 @@ def test_a_distinctive_abstract_word_finds_each_paper(search: MaterialSearch, pa
 
 
 def _topics() -> list[tuple[str, str]]:
-    from site_fixtures import CONFIG
+    from site_fixtures import TOPICS
 
     from generator.topics import load_taxonomy
 
-    return [(t.slug, t.name) for t in load_taxonomy(CONFIG / "topics.yml").topics]
+    return [(t.slug, t.name) for t in load_taxonomy(TOPICS).topics]
 
 
 @pytest.mark.parametrize(

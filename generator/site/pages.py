@@ -10,7 +10,7 @@ show is ``view``, the files next to them (BibTeX, JSON, feeds) are ``exports``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -22,7 +22,6 @@ from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
-from .exports import downloads
 from .feeds import feed_path
 from .text import escape, md_text, rich_text
 from .urls import UNDATED, Linker, month_path, newest_months_first, paper_path, topic_path
@@ -57,9 +56,11 @@ def front_matter(data: dict[str, object]) -> str:
 class PageRenderer:
     """Renders every page of the catalogue from the Jinja templates in ``site_config/templates/pages``."""
 
-    def __init__(self, template_dir: Path, *, directory_urls: bool = True) -> None:
+    def __init__(self, template_dirs: Path | Sequence[Path], *, directory_urls: bool = True) -> None:
+        """``template_dirs``: where templates are looked up, in order (a project's own folder first)."""
+        dirs = [template_dirs] if isinstance(template_dirs, Path) else list(template_dirs)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(template_dir)),
+            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -151,7 +152,6 @@ class PageRenderer:
         for paper in model.papers:
             pages[paper_path(paper)] = self.paper_page(model, paper)
         pages["stats.md"] = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
-        pages.update(downloads(model, self.link))
         return pages
 
 
