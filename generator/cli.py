@@ -246,15 +246,15 @@ def _mkdocs_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-f", "--config-file", type=Path, default=None, metavar="FILE", help="MkDocs configuration (default: mkdocs.yml)"
     )
-    parser.add_argument("--mkdocs-file", dest="config_file", type=Path, help=argparse.SUPPRESS)
 
 
 def add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     build = _command(
         sub, "build", "build the static site (into site_dir of mkdocs.yml, site/)",
-        "Run MkDocs + Material with the papercat plugin, which reads the listings, assigns topics and related "
-        "papers and generates one page per paper, topic and month; the site is built in a staging folder and "
-        "swapped into the site folder when it succeeded. On any error the previous site is left as it was.",
+        "Build the site with MkDocs and swap the finished site into the site folder: "
+        "MkDocs + Material run with the papercat plugin, which reads the listings, assigns topics and related "
+        "papers and generates one page per paper, topic and month, and build into a staging folder that replaces "
+        "the site folder only when the build succeeded. On any error the previous site is left as it was.",
     )
     _config_option(build)
     _mkdocs_option(build)
