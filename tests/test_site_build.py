@@ -267,7 +267,7 @@ def test_two_builds_are_byte_identical(built_site: Path, second_build):
 
 @pytest.mark.site
 def test_a_build_writes_only_the_site(second_build):
-    """The pages are generated inside MkDocs: the inputs stay as they were and only site/ appears."""
+    """The pages are generated inside MkDocs: the inputs stay as they were; only site/ and the build state appear."""
     project, site, inputs, mkdocs_yml = second_build
     root = project.root
     assert {name: tree_digest(root / name) for name in ("content", "site_config")} == inputs
@@ -275,7 +275,8 @@ def test_a_build_writes_only_the_site(second_build):
     assert len(list((site / "papers").glob("*/index.html"))) == BUNDLED_PAPERS
     assert not list((root / "content").rglob("*.md")) and not list((root / "site_config").rglob("*.md"))
     assert site == (root / "site").resolve() and (site / "index.html").is_file()
-    assert sorted(p.name for p in root.iterdir()) == ["content", "mkdocs.yml", "site", "site_config"]
+    assert sorted(p.name for p in root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "site_config"]
+    assert sorted(p.name for p in (root / "build").iterdir()) == ["changes.json", "state.json"]
 
 
 @pytest.mark.site

@@ -99,9 +99,9 @@ def test_new_catalogue_builds_with_papercat_and_with_plain_mkdocs(installed: Pat
     assert "WARNING" not in log and "not included in the" not in log, log
     # The same site, byte for byte: the plugin does the same work inside `mkdocs build`.
     assert tree_digest(tmp_path / "mkdocs-site") == tree_digest(site)
-    # Only the site was written into the project.
+    # Only the site and the build state were written into the project.
     assert sorted(p.name for p in project.iterdir()) == sorted(
-        [".github", ".gitignore", "README.md", "content", "mkdocs.yml", "requirements.txt", "site", "site_config"]
+        [".github", ".gitignore", "README.md", "build", "content", "mkdocs.yml", "requirements.txt", "site", "site_config"]
     )
 
     again = _run(installed / "papercat", "new", "catalogue", cwd=work, check=False)
