@@ -23,7 +23,7 @@ import html
 import logging
 import os
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
@@ -63,7 +63,7 @@ class PapercatConfig(base.Config):
 def _walk_key(path: str) -> tuple[tuple[int, bool, str], ...]:
     """The order MkDocs lists files of a docs folder in (folders depth first, ``index`` first in each)."""
     *folders, name = path.split("/")
-    return (*((1, False, part) for part in folders), (0, os.path.splitext(name)[0] not in ("index", "README"), name))
+    return (*((1, False, part) for part in folders), (0, PurePosixPath(name).stem not in ("index", "README"), name))
 
 
 class PapercatPlugin(BasePlugin[PapercatConfig]):

@@ -23,7 +23,7 @@ import pytest
 
 from generator.new import create_project
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.site
 
 PAPERCAT = Path(sys.executable).with_name("papercat")
 WAIT = 240.0  # a deadline for the server to react, not a measured time
@@ -92,8 +92,8 @@ def test_serve_shows_errors_and_recovers(served: tuple[Path, str, Path]) -> None
     (project / "site_config" / "topics.yml").unlink()
     _until(url, lambda t: "Attention Is All You Need" in t and "could not be built" not in t, log)
 
-    with open(os.fsencode(project / "content") + b"/bad\xff\xfename.txt", "wb") as handle:
-        handle.write((project / "content" / "example.yml").read_bytes())
+    bad_name = os.fsdecode(b"bad\xff\xfename.txt")  # not UTF-8: a surrogate-escaped str
+    (project / "content" / bad_name).write_bytes((project / "content" / "example.yml").read_bytes())
     (project / "content" / "more.yml").write_text(
         "papers:\n  - title: A Paper Added While Serving\n    abstract: Served after the bad file name.\n", encoding="utf-8"
     )

@@ -20,10 +20,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from site_fixtures import ROOT, tree_digest
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.site
 
 LISTING = ROOT / "tests" / "fixtures" / "listings" / "daily_invented.txt"
 

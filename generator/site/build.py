@@ -128,7 +128,7 @@ class Prepared:
 
     @property
     def build_date(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.timestamp, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(self.timestamp, dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
