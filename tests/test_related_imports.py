@@ -121,7 +121,7 @@ def published_site(tmp_path_factory) -> Path:
 
     root = Path(__file__).resolve().parents[1]
     site = tmp_path_factory.mktemp("published") / "site"
-    build_site(Project.at(root, site_dir=site), site_url="https://example.org/catalogue/")
+    build_site(Project.at(root, site_dir=site, build_dir=site.parent / "build"), site_url="https://example.org/catalogue/")
     return site
 
 
