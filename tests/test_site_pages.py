@@ -18,6 +18,7 @@ from site_fixtures import ROOT, TEMPLATES
 
 from generator.ingest import FileReport, IngestResult
 from generator.model import Paper, Source
+from generator.site.exports import downloads
 from generator.site.pages import PageRenderer
 from generator.site.settings import SiteSettings
 from generator.site.urls import Linker, page_url
@@ -91,7 +92,8 @@ def model() -> SiteModel:
 
 @pytest.fixture(scope="module")
 def pages(model: SiteModel) -> dict[str, str]:
-    return PageRenderer(TEMPLATES).pages(model)
+    """The Markdown pages and, beside them, the downloads and feeds: every file the site gets from papercat."""
+    return {**PageRenderer(TEMPLATES).pages(model), **downloads(model, Linker(directory_urls=True))}
 
 
 # ---------------------------------------------------------------- helpers
