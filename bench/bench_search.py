@@ -86,23 +86,21 @@ def child_full(project_dir: Path, out: Path) -> None:
 def child_index(project_dir: Path, shell: Path, out: Path) -> None:
     """Read, classify, write the search records and index them; the site is ``shell`` with this bundle."""
     from generator.ingest import ingest_content
-    from generator.site.build import Project, load_topic_config
+    from generator.site.build import SiteConfig
     from generator.site.search import index_search, search_records
-    from generator.site.settings import load_settings
     from generator.site.view import SiteModel
     from generator.site.writer import write_docs
     from generator.topics import classify
 
-    project = Project.at(project_dir)
     start = time.perf_counter()
-    settings = load_settings(project.config_dir)
-    taxonomy, overrides = load_topic_config(project.config_dir)
-    result = ingest_content(project.content_dir)
-    model = SiteModel.build(result, classify(result.papers, taxonomy, overrides=overrides), taxonomy, settings)
-    records = project.build_dir / "search"
+    config = SiteConfig.load(project_dir / "site_config")
+    result = ingest_content(project_dir / "content")
+    assignments = classify(result.papers, config.taxonomy, overrides=dict(config.overrides))
+    model = SiteModel.build(result, assignments, config.taxonomy, config.settings)
+    records = project_dir / "build" / "search"
     write_docs(records, dict(search_records(model)))
     prepared = time.perf_counter() - start
-    site = project.site_dir
+    site = project_dir / "site"
     shutil.copytree(shell, site, ignore=shutil.ignore_patterns("pagefind"))
     # The indexer inherits this cap, so a run past it fails here instead of exhausting a shared machine.
     cap = int(MEMORY_CAP_GB * 2**30)

@@ -153,7 +153,7 @@ def child_build(project_dir: Path, out: Path, profile: Path | None) -> None:
         "merged": report.ingest.merged,
         "rejected": len(report.ingest.rejected),
         "pages": report.pages,
-        "months": sum(1 for p in (project.docs_dir / "months").glob("*.md") if p.name != "index.md"),
+        "months": sum(1 for p in report.prepared.pages if p.startswith("months/") and p != "months/index.md"),
         "site_files": site_files,
         "site_mb": site_bytes / 1e6,
         "seconds": {**{k: report.seconds.get(k, 0.0) for k in STAGES}, "total": total},

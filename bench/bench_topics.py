@@ -39,7 +39,7 @@ def synthetic_papers(n: int, seed: int = 0) -> list[Paper]:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    tax = load_taxonomy(ROOT / "site_config" / "topics.yml")
+    tax = load_taxonomy(ROOT / "generator" / "defaults" / "config" / "topics.yml")
     t0 = time.perf_counter()
     papers = synthetic_papers(n)
     t1 = time.perf_counter()

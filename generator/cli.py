@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import PapercatError
-from .ingest import IngestResult, ingest_content, summary_table
+from .ingest import IngestResult, ingest_content, ingest_messages, summary_table
 from .ingest.catalogue import ensure_build_dir, require_folder, write_catalogue, write_rejections
 from .progress import Progress
 from .site.changes import summary as changes_summary
@@ -26,8 +25,7 @@ DEFAULT_BUILD = Path("build")
 
 
 def _print_details(result: IngestResult, *, verbose: bool) -> None:
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    """What every command says about an ingest: readers (verbose), sources.yml warnings, rejected records."""
     if verbose:
         print("readers:")
         for report in result.files:
@@ -37,8 +35,8 @@ def _print_details(result: IngestResult, *, verbose: bool) -> None:
                     print(f"      tried {tried}")
         for notice in result.notices:
             print(f"  note: {notice}")
-    for rejected in result.rejected:
-        print(f"rejected: {rejected.file}:{rejected.line}: {rejected.reason}", file=sys.stderr)
+    for line in ingest_messages(result):
+        print(line, file=sys.stderr)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -78,9 +76,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _project(args: argparse.Namespace) -> Project:
     from .site.build import Project
 
+    content = args.content if getattr(args, "content_given", False) else None
+    build_dir = args.build_dir if getattr(args, "build_dir_given", False) else None
     return Project.at(
-        Path.cwd(), content=args.content, config=args.config, mkdocs_file=getattr(args, "mkdocs_file", None),
-        build_dir=args.build_dir, site_dir=getattr(args, "site_dir", None),
+        Path.cwd(), content=content, config=getattr(args, "config", None), mkdocs_file=getattr(args, "config_file", None),
+        site_dir=getattr(args, "site_dir", None), build_dir=build_dir,
     )
 
 
@@ -88,21 +88,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site.build import build_site
 
     project = _project(args)
-    ensure_build_dir(project.build_dir)
-    require_folder(project.site_dir.parent, "the folder that should hold the site folder")
     start = time.perf_counter()
     with Progress() as progress:
         report = build_site(
-            project, on_stage=lambda message: print(message) if args.verbose else None, site_url=args.site_url,
-            progress=progress,
+            project, site_url=args.site_url, strict=True if args.strict else None,
+            on_stage=lambda message: print(message) if args.verbose else None, progress=progress,
         )
-    for rejected in report.ingest.rejected:
-        print(f"rejected: {rejected.file}:{rejected.line}: {rejected.reason}", file=sys.stderr)
+    _print_details(report.ingest, verbose=args.verbose)
     print(summary_table(report.ingest))
     print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s")
     print(progress.timings())
     print(changes_summary(report.changes))
-    print(f"change report: {project.build_dir / 'changes.json'} (papercat changes --markdown prints it for a CI job summary)")
+    if report.build_dir is not None:
+        print(f"change report: {report.build_dir / 'changes.json'} (papercat changes --markdown prints it for a CI job summary)")
     print(f"site size: {report.site_bytes / 1e6:.1f} MB in {report.site_files} files (GitHub Pages publishes at most 1 GB)")
     if report.size_warning:
         print(report.size_warning, file=sys.stderr)
@@ -112,7 +110,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             "pass --site-url https://USER.github.io/REPO/ (or set site_url in mkdocs.yml) when publishing"
         )
     print(f"open it: python3 -m http.server --directory {report.site_dir} 8000  then visit http://localhost:8000/")
-    print("or preview with live reload: python3 dev.py serve")
+    print("or preview with live reload: papercat serve  (or: mkdocs serve)")
     return 0
 
 
@@ -127,42 +125,50 @@ def cmd_changes(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inputs_stamp(project: Project) -> tuple[tuple[str, float], ...]:
-    stamp = []
-    for folder in (project.content_dir, project.config_dir):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                stamp.append((str(path), path.stat().st_mtime))
-    return tuple(stamp)
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
-    from mkdocs.commands.serve import serve
+    """``mkdocs serve`` with the papercat plugin: a mistake in the inputs is shown, never fatal."""
+    import logging
 
-    from .site.build import generate_docs
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from .site.build import load_mkdocs_config
 
     project = _project(args)
-    generate_docs(project)
-    stamp = _inputs_stamp(project)
+    load_mkdocs_config(project)  # a missing mkdocs.yml or papercat plugin: a clear error before serving
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    loggers = [logging.getLogger("mkdocs"), logging.getLogger("papercat")]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    print(f"papercat: serving on http://{args.dev_addr}/ (Ctrl+C to stop); edits to the listings and site settings reload the page")
+    overrides: dict[str, object] = {"dev_addr": args.dev_addr}
+    if project.content_dir is not None:
+        overrides["docs_dir"] = str(project.content_dir)
+    try:
+        serve(config_file=str(project.mkdocs_file), livereload=True, **overrides)  # type: ignore[arg-type]
+    except (ConfigurationError, Abort) as err:
+        raise PapercatError(f"{project.mkdocs_file}: {err}") from None
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    return 0
 
-    def regenerate() -> None:
-        nonlocal stamp
-        while True:
-            time.sleep(1.0)
-            current = _inputs_stamp(project)
-            if current != stamp:
-                stamp = current
-                try:
-                    generate_docs(project)
-                    print("papercat: content changed, pages regenerated")
-                except PapercatError as err:
-                    print(f"papercat: error: {err}", file=sys.stderr)
 
-    threading.Thread(target=regenerate, daemon=True).start()
-    print(f"papercat: serving on http://{args.dev_addr}/ (Ctrl+C to stop); edits to content/ and site_config/ reload the page")
-    serve(
-        config_file=str(project.mkdocs_file), docs_dir=str(project.docs_dir), dev_addr=args.dev_addr,
-        livereload=True, watch=[str(project.config_dir / "theme")],
+def cmd_new(args: argparse.Namespace) -> int:
+    from .defaults import BUNDLED_CONFIG
+    from .new import create_project
+
+    target: Path = args.directory
+    created = create_project(target)
+    print(f"created a catalogue in {target}:")
+    for path in created:
+        print(f"  {path}")
+    print(
+        f"next: cd {target} && papercat build   (or: mkdocs serve for a live preview)\n"
+        "put your listings into content/; to change a bundled file (topics.yml, a page template, the CSS), "
+        f"copy it from {BUNDLED_CONFIG} into site_config/ and edit it there"
     )
     return 0
 
@@ -172,9 +178,15 @@ def cmd_topics_eval(args: argparse.Namespace) -> int:
     from .site.build import load_topic_config
     from .topics.evaluate import evaluate
 
-    project = _project(args)
-    taxonomy, overrides = load_topic_config(project.config_dir)
-    result = ingest_content(project.content_dir)
+    if args.labels is None:
+        raise PapercatError(
+            "topics eval needs a labels file: papercat topics eval --labels LABELS.yml "
+            "(papers with their correct topics, e.g. tests/data/topic_labels.yml in papercat's repository)"
+        )
+    if not args.labels.is_file():
+        raise PapercatError(f"labels file {args.labels} does not exist")
+    taxonomy, overrides = load_topic_config(args.config or Path("site_config"))
+    result = ingest_content(args.content)
     report = evaluate(result.papers, taxonomy, args.labels, split=args.split, overrides=overrides)
     print(report.format(show_errors=args.errors))
     return 0
@@ -186,9 +198,8 @@ def cmd_topics_suggest(args: argparse.Namespace) -> int:
     from .topics import classify
     from .topics.suggest import format_suggestions, suggest_topics
 
-    project = _project(args)
-    taxonomy, overrides = load_topic_config(project.config_dir)
-    result = ingest_content(project.content_dir)
+    taxonomy, overrides = load_topic_config(args.config or Path("site_config"))
+    result = ingest_content(args.content)
     assignments = classify(result.papers, taxonomy, overrides=overrides)
     print(format_suggestions(suggest_topics(result.papers, taxonomy, assignments)))
     return 0
@@ -205,12 +216,12 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
     group = parser.add_argument_group("global options (before or after the command)")
     group.add_argument(
-        "--content", type=Path, default=default(DEFAULT_CONTENT), metavar="DIR",
-        help="folder of listing files to read (default: content/)",
+        "--content", type=Path, default=default(DEFAULT_CONTENT), metavar="DIR", action=_Given,
+        help="folder of listing files to read (default: content/; for build and serve: docs_dir of mkdocs.yml)",
     )
     group.add_argument(
-        "--build-dir", type=Path, default=default(DEFAULT_BUILD), metavar="DIR",
-        help="working folder for the catalogue, the generated pages and the change report (default: build/)",
+        "--build-dir", type=Path, default=default(DEFAULT_BUILD), metavar="DIR", action=_Given,
+        help="working folder for the catalogue and the rejected records of ingest (default: build/)",
     )
     group.add_argument(
         "-v", "--verbose", action="store_true", default=default(False),
@@ -229,26 +240,31 @@ def _command(
 def _config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, default=None, metavar="DIR",
-        help="site settings folder: site.yml, topics.yml, overrides.yml, templates, theme, assets (default: site_config/)",
+        help="site settings folder: site.yml, topics.yml, overrides.yml, templates, theme, assets; each file it has "
+        "replaces papercat's bundled one (default: config_dir of the papercat plugin in mkdocs.yml, site_config/)",
     )
 
 
 def _mkdocs_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--mkdocs-file", type=Path, default=None, metavar="FILE", help="MkDocs configuration (default: mkdocs.yml)"
+        "-f", "--config-file", type=Path, default=None, metavar="FILE", help="MkDocs configuration (default: mkdocs.yml)"
     )
 
 
 def add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     build = _command(
-        sub, "build", "build the static site into site/",
-        "Read the listings, assign topics and related papers, write one Markdown page per paper, topic and month "
-        "to BUILD_DIR/docs, build them with MkDocs + Material and swap the finished site into the site folder. "
-        "On any error the previous site is left as it was.",
+        sub, "build", "build the static site (into site_dir of mkdocs.yml, site/)",
+        "Build the site with MkDocs and swap the finished site into the site folder: "
+        "MkDocs + Material run with the papercat plugin, which reads the listings, assigns topics and related "
+        "papers and generates one page per paper, topic and month, and build into a staging folder that replaces "
+        "the site folder only when the build succeeded. On any error the previous site is left as it was.",
     )
     _config_option(build)
     _mkdocs_option(build)
-    build.add_argument("--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site/)")
+    build.add_argument(
+        "-d", "--site-dir", type=Path, default=None, metavar="DIR", help="output folder (default: site_dir of mkdocs.yml, site/)"
+    )
+    build.add_argument("-s", "--strict", action="store_true", help="stop on MkDocs warnings (also: strict: true in mkdocs.yml)")
     build.add_argument(
         "--site-url", default=None, metavar="URL",
         help="published address (e.g. https://USER.github.io/REPO/): canonical links, sitemap and feeds use it "
@@ -257,14 +273,23 @@ def add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     build.set_defaults(func=cmd_build)
 
     serve = _command(
-        sub, "serve", "preview the site with live reload",
-        "Generate the pages and serve them with MkDocs' development server; edits to the content and the site "
-        "settings regenerate the pages and reload the browser.",
+        sub, "serve", "preview the site with live reload (mkdocs serve with the papercat plugin)",
+        "Serve the site with MkDocs' development server; edits to the listings, mkdocs.yml and the site settings "
+        "rebuild it and reload the browser. A mistake in them is shown in the browser until it is fixed.",
     )
-    _config_option(serve)
     _mkdocs_option(serve)
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on (default: 127.0.0.1:8000)")
+    serve.add_argument(
+        "-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="address to serve on (default: 127.0.0.1:8000)"
+    )
     serve.set_defaults(func=cmd_serve)
+
+    new = _command(
+        sub, "new", "create a new catalogue in a new or empty folder",
+        "Create a working catalogue: content/ with an example listing, mkdocs.yml, site_config/site.yml, the GitHub "
+        "Pages workflow, requirements.txt and a README. It builds at once with papercat build or mkdocs build.",
+    )
+    new.add_argument("directory", type=Path, metavar="DIR", help="folder to create (it must be new or empty)")
+    new.set_defaults(func=cmd_new)
 
     topics = _command(
         sub, "topics", "topic tools: eval, suggest",
@@ -278,8 +303,9 @@ def add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     _config_option(ev)
     ev.add_argument(
-        "--labels", type=Path, default=Path("tests/data/topic_labels.yml"), metavar="FILE",
-        help="YAML file of hand-labelled papers: title, topic and split (default: tests/data/topic_labels.yml)",
+        "--labels", type=Path, default=None, metavar="FILE",
+        help="YAML file of hand-labelled papers: title, topic and split (required; papercat's own repository has "
+        "tests/data/topic_labels.yml)",
     )
     ev.add_argument(
         "--split", choices=("test", "tune", "all"), default="test",
@@ -303,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
         "catalogue and a searchable MkDocs + Material site.",
         epilog="Run 'papercat COMMAND --help' for the options of a command.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     _global_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
 
@@ -338,6 +365,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     changes.set_defaults(func=cmd_changes)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("papercat")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+class _Given(argparse.Action):
+    """An option that remembers it was given: build and serve then use it instead of mkdocs.yml's setting."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        setattr(namespace, f"{self.dest}_given", True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

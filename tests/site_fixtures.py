@@ -29,8 +29,10 @@ from generator.site.build import BuildReport, Project, build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
-CONFIG = ROOT / "site_config"
-TEMPLATES = CONFIG / "templates" / "pages"
+CONFIG = ROOT / "site_config"  # what this repository's catalogue changes
+BUNDLED = ROOT / "generator" / "defaults" / "config"  # everything else: the configuration papercat ships
+TEMPLATES = BUNDLED / "templates" / "pages"
+TOPICS = BUNDLED / "topics.yml"
 FIXTURES = ROOT / "tests" / "fixtures" / "listings"
 
 # Counts of the bundled content (content/*.txt): what the home page must say.
@@ -47,6 +49,15 @@ def build_bundled_site(site_dir: Path) -> Path:
     report = build_site(Project.at(ROOT, site_dir=site_dir, build_dir=site_dir.parent / "build"))
     assert report.site_dir == site_dir.resolve()
     return report.site_dir
+
+
+def own_copy(config_dir: Path, rel: str) -> Path:
+    """A project's own copy of a bundled configuration file (copied in when missing), to edit."""
+    target = config_dir / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(BUNDLED / rel, target)
+    return target
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -211,7 +222,7 @@ def make_hostile_project(root: Path, *, newest_papers: int = 100) -> Project:
     content.mkdir(exist_ok=True)
     for name in (*LISTINGS, "sources.yml"):
         shutil.copy(HOSTILE / name, content / name)
-    return Project.at(root)
+    return Project.at(root, content=content, config=root / "site_config", site_dir=root / "site")
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     shutil.copytree(CONFIG, root / "site_config")
     (root / "content").mkdir()
     write_listing(root / "content" / "main.yml", PAPERS)
-    return Project.at(root)
+    return Project.at(
+        root, content=root / "content", config=root / "site_config", site_dir=root / "site", build_dir=root / "build"
+    )
 
 
 def _report(project: Project) -> dict:

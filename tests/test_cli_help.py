@@ -31,7 +31,7 @@ def test_every_command_and_option_is_described() -> None:
     parsers = _parsers()
     names = {name for name, _ in parsers}
     assert {"papercat ingest", "papercat check", "papercat build", "papercat serve", "papercat topics eval",
-            "papercat topics suggest"} <= names
+            "papercat topics suggest", "papercat new"} <= names
     for name, parser in parsers:
         assert parser.description and len(parser.description) > 30, f"{name} has no description"
         for action in parser._actions:

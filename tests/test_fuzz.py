@@ -18,7 +18,7 @@ import markdown
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from site_fixtures import CONFIG, TEMPLATES, page_text, scan
+from site_fixtures import TEMPLATES, TOPICS, page_text, scan
 
 from generator.ingest import IngestResult, ingest_content
 from generator.ingest.decode import UndecodableFile, decode_listing
@@ -61,7 +61,7 @@ SETTINGS = settings(
     max_examples=int(os.environ.get("PAPERCAT_FUZZ_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
-_TAXONOMY = load_taxonomy(CONFIG / "topics.yml")
+_TAXONOMY = load_taxonomy(TOPICS)
 _RENDERER = PageRenderer(TEMPLATES)
 _MARKDOWN_EXTENSIONS = ["toc", "tables"]
 _MEANINGFUL = ("Cc", "Cf", "Cs", "Co")

@@ -44,11 +44,11 @@ def test_in_a_pipe_each_stage_is_one_plain_line(small_project: Path) -> None:
     assert re.fullmatch(rf"ingest: {files} files in \d+\.\ds", lines[0])
     pages = int(re.search(r"built (\d+) pages", proc.stdout).group(1))  # type: ignore[union-attr]
     assert re.fullmatch(r"pages: \d+ pages in \d+\.\ds", lines[3]) and int(lines[3].split()[1]) >= pages
-    markdown = sum(1 for _ in (small_project / "build" / "docs").rglob("*.md"))
-    assert re.fullmatch(r"search: \d+ papers in \d+\.\ds", lines[4])
-    assert re.fullmatch(rf"mkdocs: {2 * markdown} steps \(read \+ write a page\) in \d+\.\ds", lines[5])
+    markdown = sum(1 for _ in (small_project / "site").rglob("index.html"))  # one per Markdown page
+    assert re.fullmatch(rf"mkdocs: {2 * markdown} steps \(read \+ write a page\) in \d+\.\ds", lines[4])
+    assert re.fullmatch(r"search: \d+ papers in \d+\.\ds", lines[5])
     assert "\x1b[" not in proc.stderr + proc.stdout  # no terminal codes in a CI log
-    assert re.search(r"^timings: ingest \d+\.\ds, classify \d+\.\ds, related \d+\.\ds, pages \d+\.\ds, search \d+\.\ds, mkdocs \d+\.\ds "
+    assert re.search(r"^timings: ingest \d+\.\ds, classify \d+\.\ds, related \d+\.\ds, pages \d+\.\ds, mkdocs \d+\.\ds, search \d+\.\ds "
                      r"\(total \d+\.\ds\)$", proc.stdout, re.M)
 
 
@@ -83,7 +83,7 @@ def test_on_a_terminal_each_stage_has_a_progress_bar(small_project: Path) -> Non
     assert "━" in plain  # the bar itself
     for stage in STAGES:
         assert re.search(rf"✓ {stage}\s+━+\s+\d+/\d+", plain), f"no finished bar for {stage}"
-    markdown = sum(1 for _ in (small_project / "build" / "docs").rglob("*.md"))
+    markdown = sum(1 for _ in (small_project / "site").rglob("index.html"))  # one per Markdown page
     assert f"{2 * markdown}/{2 * markdown} steps (read + write a page)" in plain
     assert not re.search(r"^ingest: \d+ files in", plain, re.M)  # bars instead of the plain lines
     assert re.search(r"timings: ingest \d+\.\ds, classify", plain)

@@ -91,6 +91,7 @@ def model() -> SiteModel:
 
 @pytest.fixture(scope="module")
 def pages(model: SiteModel) -> dict[str, str]:
+    """The Markdown pages and, beside them, the downloads and feeds: every file the site gets from papercat."""
     return PageRenderer(TEMPLATES).pages(model)
 
 
@@ -370,11 +371,12 @@ def test_nav_has_the_four_sections_and_no_paper_pages():
 @pytest.fixture(scope="module")
 def bundled_docs(tmp_path_factory) -> Path:
     """The Markdown pages generated for the bundled catalogue (no MkDocs run)."""
-    from generator.site.build import Project, generate_docs
+    from generator.site.build import Project, prepare_project
+    from generator.site.writer import write_docs
 
-    project = Project.at(ROOT, build_dir=tmp_path_factory.mktemp("generated"))
-    generate_docs(project)
-    return project.docs_dir
+    docs = tmp_path_factory.mktemp("generated") / "docs"
+    write_docs(docs, prepare_project(Project.at(ROOT)).pages)
+    return docs
 
 
 def test_golden_paper_with_venue_from_listing_metadata(bundled_docs):

@@ -15,8 +15,8 @@ from generator.topics.evaluate import evaluate, load_labels
 from generator.topics.suggest import format_suggestions, suggest_topics
 
 ROOT = Path(__file__).resolve().parents[1]
-TOPICS = ROOT / "site_config" / "topics.yml"
-OVERRIDES = ROOT / "site_config" / "overrides.yml"
+TOPICS = ROOT / "generator" / "defaults" / "config" / "topics.yml"
+OVERRIDES = ROOT / "generator" / "defaults" / "config" / "overrides.yml"
 LABELS = ROOT / "tests" / "data" / "topic_labels.yml"
 CONTENT = ROOT / "content"
 

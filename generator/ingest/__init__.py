@@ -3,6 +3,16 @@
 ``ingest_content`` runs the whole stage over a content folder and returns one ``IngestResult``.
 """
 
-from .pipeline import FileReport, IngestResult, ingest_content, listing_files, read_listing, summary_table
+from .pipeline import (
+    FileReport,
+    IngestResult,
+    ingest_content,
+    ingest_messages,
+    listing_files,
+    read_listing,
+    summary_table,
+)
 
-__all__ = ["FileReport", "IngestResult", "ingest_content", "listing_files", "read_listing", "summary_table"]
+__all__ = [
+    "FileReport", "IngestResult", "ingest_content", "ingest_messages", "listing_files", "read_listing", "summary_table",
+]

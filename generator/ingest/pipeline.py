@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,14 +37,17 @@ class FileReport:
     tried: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class IngestResult:
+    """What ingestion made of the content folder; the one report ``ingest``, ``check``, ``build`` and ``serve`` print."""
+
     papers: list[Paper]
     rejected: list[Rejected]
     files: list[FileReport]
     notices: list[Notice] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # sources.yml: unknown keys, files that do not exist
     merged_into: dict[str, list[str]] = field(default_factory=dict)  # paper id -> "file:line" of merged records
+    sources: Mapping[str, SourceMeta] = field(default_factory=dict)  # sources.yml, read once: file -> metadata
 
     @property
     def records(self) -> int:
@@ -67,6 +71,14 @@ def listing_files(content_dir: Path) -> list[Path]:
         and path.name.lower() not in _SKIPPED_NAMES
     ]
     return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+
+
+def _encodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, list[Paper], list[Rejected], list[Notice]]:
@@ -124,17 +136,25 @@ def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None, pr
     with (progress or Progress.null()).stage("ingest", total=len(paths), unit="files") as step:
         for path in paths:
             name = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
+            if not _encodable(name):  # bytes that are not UTF-8: no page, feed or log line could name the file
+                shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                reason = "the file name is not valid UTF-8; rename the file"
+                reports.append(FileReport(shown, None, reason, records=1, rejected=1))
+                rejected.append(Rejected(file=shown, line=1, reason=reason, raw=""))
+                step(1)
+                continue
             report, papers, rejects, file_notices = read_listing(path, name, metas.get(name, SourceMeta()))
             reports.append(report)
             records.extend(papers)
             rejected.extend(rejects)
             notices.extend(file_notices)
             step(1)
-        return _merge(records, rejected, reports, notices, warnings)
+        return _merge(records, rejected, reports, notices, warnings, metas)
 
 
 def _merge(
-    records: list[Paper], rejected: list[Rejected], reports: list[FileReport], notices: list[Notice], warnings: list[str]
+    records: list[Paper], rejected: list[Rejected], reports: list[FileReport], notices: list[Notice], warnings: list[str],
+    metas: Mapping[str, SourceMeta],
 ) -> IngestResult:
     """Group duplicate records into papers, count them per file and give every paper its id."""
     by_file = {r.file: r for r in reports}
@@ -153,12 +173,18 @@ def _merge(
         merged_from.append([f"{s.file}:{s.line}" for m in members if m is not first for s in m.sources])
 
     ids = assign_ids((p.title, text_key(p.abstract)[:200]) for p in merged_papers)
-    for paper, paper_id in zip(merged_papers, ids, strict=True):
-        paper.id = paper_id
+    merged_papers = [dataclasses.replace(paper, id=paper_id) for paper, paper_id in zip(merged_papers, ids, strict=True)]
     merged_into = {p.id: m for p, m in zip(merged_papers, merged_from, strict=True) if m}
     merged_papers.sort(key=lambda p: p.id)
     rejected.sort(key=lambda r: (r.file, r.line))
-    return IngestResult(merged_papers, rejected, reports, notices, warnings, merged_into)
+    return IngestResult(merged_papers, rejected, reports, notices, warnings, merged_into, metas)
+
+
+def ingest_messages(result: IngestResult) -> list[str]:
+    """The lines ``ingest``, ``check``, ``build`` and ``serve`` all print: sources.yml warnings, rejected records."""
+    lines = [f"warning: {warning}" for warning in result.warnings]
+    lines += [f"rejected: {r.file}:{r.line}: {r.reason}" for r in result.rejected]
+    return lines
 
 
 def reader_names() -> list[str]:

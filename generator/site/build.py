@@ -1,4 +1,13 @@
-"""``papercat build``: ingest → classify → write Markdown pages → MkDocs build → swap in the new site."""
+"""The site pipeline: ingest → classify → related → site model → pages → exports, then MkDocs.
+
+``prepare`` runs every stage before MkDocs and returns one immutable ``Prepared`` result; each
+stage gets the complete result of the one before and is never patched afterwards. The MkDocs
+plugin (``generator.plugin``) calls ``prepare`` inside MkDocs' events, so ``mkdocs build``,
+``mkdocs serve`` and ``mkdocs gh-deploy`` build the same site. ``build_site`` is what
+``papercat build`` adds around MkDocs: the build goes to a staging folder next to the site
+folder and is swapped in only when it succeeded, so a failed build leaves the previous site
+as it was.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,7 @@ import os
 import shutil
 import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,35 +28,42 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from ..defaults import ConfigFolders
 from ..errors import ConfigError, PapercatError
 from ..ingest import IngestResult, ingest_content
-from ..ingest.sources import load_sources
+from ..ingest.catalogue import ensure_build_dir, require_folder
 from ..progress import Progress
-from ..readers import SourceMeta
-from ..topics import Override, Taxonomy, TaxonomyError, classify, load_overrides, load_taxonomy
+from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
 from .changes import BuildChanges, changes_since_last_build
 from .cite import citation_keys
 from .pages import PageRenderer
 from .related import related_papers
-from .search import BUNDLE_DIR, SEARCH_DIR, index_search, search_records
-from .settings import load_settings
+from .settings import SiteSettings, load_settings
 from .view import SiteModel
-from .writer import swap_in, write_docs
+from .writer import check_site_paths, swap_in
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
+    from ..plugin import PapercatPlugin
+
+PLUGIN_NAME = "papercat"
+
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    """Where a catalogue's inputs and outputs live."""
+    """Where a catalogue's inputs and outputs live.
+
+    ``content_dir``, ``config_dir``, ``build_dir`` and ``site_dir`` are overrides: when None, the
+    MkDocs configuration decides (``docs_dir``, the plugin's ``config_dir`` and ``build_dir``, ``site_dir``).
+    """
 
     root: Path
-    content_dir: Path
-    config_dir: Path
     mkdocs_file: Path
-    build_dir: Path
-    site_dir: Path
+    content_dir: Path | None = None
+    config_dir: Path | None = None
+    site_dir: Path | None = None
+    build_dir: Path | None = None
 
     @classmethod
     def at(
@@ -57,38 +73,84 @@ class Project:
         content: Path | None = None,
         config: Path | None = None,
         mkdocs_file: Path | None = None,
-        build_dir: Path | None = None,
         site_dir: Path | None = None,
+        build_dir: Path | None = None,
     ) -> Project:
         root = root.resolve()
 
-        def under(path: Path | None, default: str) -> Path:
-            return (root / (path if path is not None else default)).resolve()
+        def under(path: Path | None) -> Path | None:
+            return None if path is None else (root / path).resolve()
 
         return cls(
-            root,
-            under(content, "content"),
-            under(config, "site_config"),
-            under(mkdocs_file, "mkdocs.yml"),
-            under(build_dir, "build"),
-            under(site_dir, "site"),
+            root, (root / (mkdocs_file or "mkdocs.yml")).resolve(), under(content), under(config), under(site_dir),
+            under(build_dir),
         )
 
-    @property
-    def docs_dir(self) -> Path:
-        return self.build_dir / "docs"
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Every configuration file the pages depend on, read and validated once."""
+
+    folders: ConfigFolders
+    settings: SiteSettings
+    taxonomy: Taxonomy
+    overrides: Mapping[str, Override]
+
+    @classmethod
+    def load(cls, config_dir: Path) -> SiteConfig:
+        """A project's ``site_config/`` over the bundled defaults; a mistake is a ``PapercatError``."""
+        folders = ConfigFolders(config_dir)
+        if config_dir.exists() and not config_dir.is_dir():
+            raise ConfigError(str(config_dir), "(folder)", "a folder of site settings", "a file")
+        settings = load_settings(folders.file("site.yml"))
+        taxonomy, overrides = load_topic_config(folders)
+        if not folders.template_dirs():
+            raise ConfigError(str(folders.file("templates/pages")), "(folder)", "the page templates folder", "no such folder")
+        return cls(folders, settings, taxonomy, overrides)
 
 
-@dataclass(slots=True)
-class BuildReport:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything before MkDocs, one complete result per stage."""
+
     ingest: IngestResult
-    pages: int
+    assignments: Mapping[str, TopicAssignment]
+    related: Mapping[str, list[str]]
+    model: SiteModel
+    pages: Mapping[str, str]  # docs-relative Markdown path -> page text
+    exports: Mapping[str, str | bytes]  # downloads/ (BibTeX, JSON, gzip), feeds, rows of the listing filters
+    assets: Mapping[str, Path]  # site path -> file (the project's own, else the bundled one)
+    timestamp: int  # seconds since the epoch, from the inputs: the build date MkDocs is given
+    seconds: Mapping[str, float] = field(default_factory=dict)
+    changes: BuildChanges | None = None  # against the last build's state, when there is a build folder
+
+    @property
+    def build_date(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.timestamp, dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    prepared: Prepared
     site_dir: Path
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: Mapping[str, float]
     site_url: str | None = None
-    changes: dict[str, Any] = field(default_factory=dict)  # what changed since the last build (changes.json)
+    build_dir: Path | None = None  # where the build's state and change report are kept
     site_bytes: int = 0
     site_files: int = 0
+
+    @property
+    def ingest(self) -> IngestResult:
+        return self.prepared.ingest
+
+    @property
+    def pages(self) -> int:
+        return len(self.prepared.pages) + len(self.prepared.exports)
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """What changed since the last build (``changes.json``)."""
+        return self.prepared.changes.report if self.prepared.changes else {}
 
     @property
     def size_warning(self) -> str | None:
@@ -115,30 +177,102 @@ class BuildFailed(PapercatError):
     """MkDocs could not build the site; the previous site is left as it was."""
 
 
-def _source_date_epoch(metas: dict[str, SourceMeta], result: IngestResult) -> int:
+def source_date_epoch(result: IngestResult) -> int:
     """A build timestamp that depends only on the inputs, so two builds are byte-identical."""
-    dates = [m.captured for m in metas.values() if m.captured]
+    dates = [m.captured for m in result.sources.values() if m.captured]
     dates += [dt.date.fromisoformat(p.date) for p in result.papers if p.date]
     newest = max(dates, default=dt.date(2000, 1, 1))
     return calendar.timegm(newest.timetuple())
 
 
-def _load_mkdocs_config(project: Project, site_dir: Path, site_url: str | None = None) -> MkDocsConfig:
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
+def _template_error(template_dirs: list[Path], err: jinja2.TemplateError) -> ConfigError:
+    """A broken page template, named with its line where Jinja knows it."""
+    name = getattr(err, "filename", None) or getattr(err, "name", None)
+    line = getattr(err, "lineno", None)
+    if line is None:  # a render error: Jinja maps its frames to template lines; the innermost one names the spot
+        for frame, frame_line in traceback.walk_tb(err.__traceback__):
+            if any(frame.f_code.co_filename.startswith(str(d)) for d in template_dirs):
+                name, line = frame.f_code.co_filename, frame_line
+    return ConfigError(
+        str(name if name and Path(str(name)).is_absolute() else template_dirs[0] / str(name or "")),
+        f"line {line}" if line else "(template)",
+        "a valid Jinja template",
+        f"{type(err).__name__}: {err.message or err}",
+        hint="fix the template, or delete your copy to use the one bundled with papercat",
+    )
 
-    if not project.mkdocs_file.is_file():
-        raise ConfigError(str(project.mkdocs_file), "(file)", "an mkdocs.yml", "no such file")
-    project.docs_dir.mkdir(parents=True, exist_ok=True)
+
+def load_topic_config(config: Path | ConfigFolders) -> tuple[Taxonomy, dict[str, Override]]:
+    """``topics.yml`` and ``overrides.yml`` of a site configuration; a mistake is a ``PapercatError``."""
+    folders = config if isinstance(config, ConfigFolders) else ConfigFolders(config)
     try:
-        with _capture_mkdocs_log() as log:
-            config = load_config(
-                config_file=str(project.mkdocs_file), docs_dir=str(project.docs_dir), site_dir=str(site_dir), strict=True,
-                **({"site_url": site_url} if site_url else {}),
-            )
-    except (ConfigurationError, Abort) as err:
-        raise ConfigError(str(project.mkdocs_file), "(config)", "a valid MkDocs configuration", _first_line(err, log)) from None
-    return config
+        taxonomy = load_taxonomy(folders.file("topics.yml"))
+        return taxonomy, load_overrides(folders.file("overrides.yml"), taxonomy)
+    except TaxonomyError as err:
+        raise PapercatError(str(err)) from None
+
+
+def prepare(
+    content_dir: Path,
+    config: SiteConfig,
+    *,
+    site_name: str = "papercat",
+    site_url: str | None = None,
+    directory_urls: bool = True,
+    progress: Progress | None = None,
+    build_dir: Path | None = None,
+) -> Prepared:
+    """Every stage before MkDocs, in memory: nothing is written. ``progress`` reports and times the stages.
+
+    With a ``build_dir``, the home page's "What's new" compares with the last build's state kept
+    there (read only here; ``Prepared.changes.save`` keeps this build's state once the site is built).
+    """
+    progress = progress or Progress.null()
+    before = dict(progress.seconds)
+    result = ingest_content(content_dir, progress=progress)
+    with progress.stage("classify", total=len(result.papers), unit="papers") as step:
+        assignments = classify(result.papers, config.taxonomy, overrides=dict(config.overrides), step=step)
+    changes = None
+    if build_dir is not None:
+        changes = changes_since_last_build(
+            build_dir, result.papers, {pid: (a.primary, a.secondary) for pid, a in assignments.items()}, result.rejected
+        )
+    with progress.stage("related", total=len(result.papers), unit="papers") as step:
+        related = related_papers(result.papers, step=step)
+    with progress.stage("pages", unit="pages") as step:
+        model = SiteModel.build(
+            result, assignments, config.taxonomy, config.settings, site_name=site_name,
+            captured={name: m.captured.isoformat() for name, m in result.sources.items() if m.captured},
+            related=related, cite_keys=citation_keys(result.papers), site_url=site_url,
+            whats_new=changes.whats_new if changes else None,
+        )
+        template_dirs = config.folders.template_dirs()
+        renderer = PageRenderer(template_dirs, directory_urls=directory_urls)
+        try:
+            rendered = renderer.pages(model)
+        except jinja2.TemplateError as err:
+            raise _template_error(template_dirs, err) from None
+        # The Markdown pages go through MkDocs; the files beside them (downloads, feeds, the rows
+        # of the listing filters) are copied as they are.
+        pages = {path: text for path, text in rendered.items() if path.endswith(".md") and isinstance(text, str)}
+        exports = {path: data for path, data in rendered.items() if path not in pages}
+        assets = config.folders.assets()
+        check_site_paths([*pages, *exports, *assets])
+        step(len(pages) + len(exports))
+    seconds = {name: value - before.get(name, 0.0) for name, value in progress.seconds.items() if value != before.get(name)}
+    return Prepared(
+        result, assignments, related, model, pages, exports, assets, source_date_epoch(result), seconds, changes
+    )
+
+
+def prepare_project(project: Project) -> Prepared:
+    """``prepare`` for a project laid out the usual way, without MkDocs (tests and tools)."""
+    config = load_mkdocs_config(project)
+    plugin = _plugin(config, project)
+    return prepare(
+        plugin.content_dir, SiteConfig.load(plugin.config_dir), site_name=str(config.site_name),
+        site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), build_dir=project.build_dir,
+    )
 
 
 def _first_line(err: BaseException, log: io.StringIO) -> str:
@@ -147,14 +281,14 @@ def _first_line(err: BaseException, log: io.StringIO) -> str:
 
 
 @contextmanager
-def _capture_mkdocs_log() -> Iterator[io.StringIO]:
+def capture_mkdocs_log() -> Iterator[io.StringIO]:
     """Collect MkDocs' warnings to report them; keep its INFO chatter off the terminal."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
     logger = logging.getLogger("mkdocs")
-    previous = logger.level
+    previous, propagate = logger.level, logger.propagate
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
     logger.propagate = False
@@ -163,153 +297,103 @@ def _capture_mkdocs_log() -> Iterator[io.StringIO]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(previous)
+        logger.propagate = propagate
 
 
-def _template_error(template_dir: Path, err: jinja2.TemplateError) -> ConfigError:
-    """A broken page template, named with its line where Jinja knows it."""
-    name = getattr(err, "filename", None) or getattr(err, "name", None)
-    line = getattr(err, "lineno", None)
-    if line is None:  # a render error: Jinja maps its frames to template lines; the innermost one names the spot
-        for frame, frame_line in traceback.walk_tb(err.__traceback__):
-            if frame.f_code.co_filename.startswith(str(template_dir)):
-                name, line = frame.f_code.co_filename, frame_line
-    return ConfigError(
-        str(name if name and Path(str(name)).is_absolute() else template_dir / str(name or "")),
-        f"line {line}" if line else "(template)",
-        "a valid Jinja template",
-        f"{type(err).__name__}: {err.message or err}",
-        hint="fix the template, or restore it from site_config/templates/pages in papercat",
-    )
+def load_mkdocs_config(
+    project: Project, *, site_url: str | None = None, strict: bool | None = None, **overrides: Any
+) -> MkDocsConfig:
+    """``mkdocs.yml`` read once, with the command line's overrides; a mistake is a ``ConfigError``."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
 
-
-def load_topic_config(config_dir: Path) -> tuple[Taxonomy, dict[str, Override]]:
-    """``topics.yml`` and ``overrides.yml`` of a site configuration; a mistake is a ``PapercatError``."""
+    if not project.mkdocs_file.is_file():
+        raise ConfigError(
+            str(project.mkdocs_file), "(file)", "an mkdocs.yml", "no such file",
+            hint="run papercat in a catalogue folder, or create one with `papercat new FOLDER`",
+        )
+    if project.content_dir is not None:
+        overrides["docs_dir"] = str(project.content_dir)
+    if project.site_dir is not None:
+        overrides["site_dir"] = str(project.site_dir)
+    if site_url:
+        overrides["site_url"] = site_url
+    if strict is not None:
+        overrides["strict"] = strict
     try:
-        taxonomy = load_taxonomy(config_dir / "topics.yml")
-        return taxonomy, load_overrides(config_dir / "overrides.yml", taxonomy)
-    except TaxonomyError as err:
-        raise PapercatError(str(err)) from None
+        with capture_mkdocs_log() as log:
+            config = load_config(config_file=str(project.mkdocs_file), **overrides)
+    except (ConfigurationError, Abort) as err:
+        raise ConfigError(str(project.mkdocs_file), "(config)", "a valid MkDocs configuration", _first_line(err, log)) from None
+    _plugin(config, project)
+    return config
 
 
-def generate_docs(
-    project: Project, *, directory_urls: bool = True, site_name: str = "papercat", site_url: str | None = None,
-    progress: Progress | None = None, on_changes: Callable[[BuildChanges], None] | None = None,
-) -> tuple[IngestResult, int, dict[str, float]]:
-    """Everything before MkDocs: read, classify and write the Markdown pages to ``build/docs``.
+def _plugin(config: MkDocsConfig, project: Project, *, progress: Progress | None = None) -> PapercatPlugin:
+    """The papercat plugin of a loaded MkDocs configuration, pointed at the project's overrides."""
+    from ..plugin import PapercatPlugin
 
-    The home page's "What's new" compares with the last build's state in the build folder (read only
-    here); ``on_changes`` receives the comparison, which ``build_site`` saves once the site is built.
-    """
-    progress = progress or Progress.null()
-    settings = load_settings(project.config_dir)
-    taxonomy, overrides = load_topic_config(project.config_dir)
-    template_dir = project.config_dir / "templates" / "pages"
-    if not template_dir.is_dir():
-        raise ConfigError(str(template_dir), "(folder)", "the page templates folder", "no such folder")
-    result = ingest_content(project.content_dir, progress=progress)
-    metas, _ = load_sources(project.content_dir)
-    with progress.stage("classify", total=len(result.papers), unit="papers") as step:
-        assignments = classify(result.papers, taxonomy, overrides=overrides, step=step)
-    model = SiteModel.build(
-        result, assignments, taxonomy, settings, site_name=site_name,
-        captured={name: m.captured.isoformat() for name, m in metas.items() if m.captured},
-    )
-    changes = changes_since_last_build(
-        project.build_dir, result.papers, {pid: (a.primary, a.secondary) for pid, a in assignments.items()}, result.rejected
-    )
-    model.whats_new = changes.whats_new
-    if on_changes is not None:
-        on_changes(changes)
-    with progress.stage("related", total=len(model.papers), unit="papers") as step:
-        model.related = related_papers(model.papers, step=step)
-    with progress.stage("pages", unit="pages") as step:
-        model.cite_keys = citation_keys(model.papers)
-        model.site_url = site_url or None
-        try:
-            pages = PageRenderer(template_dir, directory_urls=directory_urls).pages(model)
-        except jinja2.TemplateError as err:
-            raise _template_error(template_dir, err) from None
-        write_docs(project.docs_dir, pages, project.config_dir / "assets", step=step)
-    with progress.stage("search", total=len(model.papers), unit="papers") as step:
-        records = project.build_dir / SEARCH_DIR
-        write_docs(records, dict(search_records(model, directory_urls=directory_urls)), step=step)
-        index_search(records, project.docs_dir / BUNDLE_DIR)
-    os.environ["SOURCE_DATE_EPOCH"] = str(_source_date_epoch(metas, result))
-    return result, len(pages), dict(progress.seconds)
-
-
-class _PageCounter(logging.Handler):
-    """Advances the MkDocs stage as MkDocs reads and then builds each page (its own debug log lines)."""
-
-    def __init__(self, step: Callable[[int], None]) -> None:
-        super().__init__(logging.DEBUG)
-        self.step = step
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.msg if isinstance(record.msg, str) else ""
-        if message.startswith(("Reading: ", "Building page ")):
-            self.step(1)
-
-
-@contextmanager
-def _count_mkdocs_pages(step: Callable[[int], None]) -> Iterator[None]:
-    logger = logging.getLogger("mkdocs.commands.build")
-    handler = _PageCounter(step)
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if not isinstance(plugin, PapercatPlugin):
+        raise ConfigError(
+            str(project.mkdocs_file), "plugins", "a list that names the papercat plugin", list(config.plugins),
+            hint="add `- papercat` under `plugins:`",
+        )
+    plugin.configure(config, config_dir=project.config_dir, build_dir=project.build_dir, progress=progress)
+    return plugin
 
 
 def build_site(
-    project: Project, *, on_stage: Callable[[str], None] | None = None, site_url: str | None = None,
+    project: Project,
+    *,
+    site_url: str | None = None,
+    strict: bool | None = None,
+    on_stage: Callable[[str], None] | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build the whole site into ``project.site_dir``; on any failure the previous site stays untouched."""
+    """Build the whole site with MkDocs into its site folder; on any failure the previous site stays untouched."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
+    config = load_mkdocs_config(project, site_url=site_url or os.environ.get("PAPERCAT_SITE_URL") or None, strict=strict)
+    progress = progress or Progress.null()
+    plugin = _plugin(config, project, progress=progress)
+    site_dir = Path(config.site_dir).resolve()
+    require_folder(site_dir.parent, "the folder that should hold the site folder")
     try:
-        project.site_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{project.site_dir.name}.building-", dir=project.site_dir.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     except OSError as err:
         raise PapercatError(
-            f"cannot create the output folder next to {project.site_dir} ({err.strerror}); "
+            f"cannot create the output folder next to {site_dir} ({err.strerror}); "
             "choose a --site-dir in a folder you can write to"
         ) from None
     try:
-        site_url = site_url or os.environ.get("PAPERCAT_SITE_URL") or None
-        config = _load_mkdocs_config(project, staging, site_url)
-        progress = progress or Progress.null()
-        found: list[BuildChanges] = []
-        result, pages, _ = generate_docs(
-            project, directory_urls=bool(config["use_directory_urls"]), site_name=str(config["site_name"]),
-            site_url=config["site_url"] or None, progress=progress, on_changes=found.append,
-        )
-        markdown_pages = sum(1 for _ in project.docs_dir.rglob("*.md"))
-        if on_stage:
-            on_stage(f"wrote {pages} pages to {project.docs_dir}")
-        config = _load_mkdocs_config(project, staging, site_url)  # re-read: SOURCE_DATE_EPOCH is now set
-        with progress.stage("mkdocs", total=2 * markdown_pages, unit="steps (read + write a page)") as step, \
-                _capture_mkdocs_log() as log, _count_mkdocs_pages(step):
+        config.site_dir = str(staging)
+        with capture_mkdocs_log() as log:
             try:
                 mkdocs_build(config)
             except MkDocsException as err:
+                if plugin.error is not None:
+                    raise plugin.error from None
                 details = log.getvalue().strip() or str(err)
                 raise BuildFailed(
-                    f"MkDocs could not build the site, so {project.site_dir} was left as it was.\n{details}\n"
+                    f"MkDocs could not build the site, so {site_dir} was left as it was.\n{details}\n"
                     "Fix the configuration or template it names and run the build again."
                 ) from None
+            except PapercatError:
+                raise
+        prepared = plugin.prepared
+        assert prepared is not None
+        seconds = dict(progress.seconds)
+        if on_stage:
+            on_stage(f"prepared {len(prepared.pages)} pages and {len(prepared.exports)} downloads")
         size, files = site_size(staging)
-        swap_in(staging, project.site_dir)
-        found[0].save(project.build_dir)
+        swap_in(staging, site_dir)
+        if prepared.changes is not None and plugin.build_dir is not None:
+            ensure_build_dir(plugin.build_dir)
+            prepared.changes.save(plugin.build_dir)
         return BuildReport(
-            result, pages, project.site_dir, dict(progress.seconds), config["site_url"] or None,
-            changes=found[0].report, site_bytes=size, site_files=files,
+            prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files
         )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {
@@ -321,7 +405,7 @@ def build_site(
         }.get(err.errno or 0, "check the file or folder it names")
         where = f" ({err.filename})" if err.filename else ""
         raise BuildFailed(
-            f"the build stopped: {err.strerror or err}{where}, so {project.site_dir} was left as it was.\n"
+            f"the build stopped: {err.strerror or err}{where}, so {site_dir} was left as it was.\n"
             f"To fix it, {fix} and run the build again."
         ) from None
     finally:

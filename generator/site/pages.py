@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +50,11 @@ def front_matter(data: dict[str, object]) -> str:
 class PageRenderer:
     """Renders every page of the catalogue from the Jinja templates in ``site_config/templates/pages``."""
 
-    def __init__(self, template_dir: Path, *, directory_urls: bool = True) -> None:
+    def __init__(self, template_dirs: Path | Sequence[Path], *, directory_urls: bool = True) -> None:
+        """``template_dirs``: where templates are looked up, in order (a project's own folder first)."""
+        dirs = [template_dirs] if isinstance(template_dirs, Path) else list(template_dirs)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(template_dir)),
+            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

@@ -1,4 +1,4 @@
-"""``site_config/site.yml``: settings of the catalogue pages, validated once at load."""
+"""``site.yml``: settings of the catalogue pages, validated once at load."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ _SCHEMA: dict[str, tuple[type, str]] = {
 _RANGES = {"newest_papers": (1, 100), "snippet_chars": (40, 1000), "papers_per_page": (5, 1000)}
 
 
-def load_settings(config_dir: Path) -> SiteSettings:
-    path = config_dir / SITE_FILE
+def load_settings(path: Path) -> SiteSettings:
+    """The settings of ``path`` (a ``site.yml``); a missing or empty file gives the defaults."""
     data = load_config_mapping(path, "a mapping of settings")
     if data is None:
         return SiteSettings()

@@ -37,9 +37,9 @@ def _newest_first(papers: Sequence[Paper]) -> list[Paper]:
     return sorted(papers, key=lambda p: (p.date or "", p.title.casefold(), p.id), reverse=True)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SiteModel:
-    """Everything the pages show, grouped once."""
+    """Everything the pages show, grouped once; complete when built, never changed afterwards."""
 
     papers: list[Paper]
     by_id: dict[str, Paper]
@@ -67,6 +67,10 @@ class SiteModel:
         *,
         site_name: str = "papercat",
         captured: Mapping[str, str] | None = None,
+        related: Mapping[str, list[str]] | None = None,
+        cite_keys: Mapping[str, str] | None = None,
+        site_url: str | None = None,
+        whats_new: Mapping[str, Any] | None = None,
     ) -> SiteModel:
         papers = _newest_first(result.papers)
         by_topic: dict[str, list[Paper]] = defaultdict(list)
@@ -79,7 +83,8 @@ class SiteModel:
         used = [t for t in taxonomy.topics if by_topic.get(t.slug)]
         return cls(
             papers, {p.id: p for p in papers}, assignments, taxonomy, used, dict(by_topic), dict(by_month), result,
-            settings, site_name, dict(captured or {}),
+            settings, site_name, dict(captured or {}), dict(related or {}), dict(cite_keys or {}), site_url or None,
+            whats_new,
         )
 
     def topics_of(self, paper: Paper) -> list[Topic]:

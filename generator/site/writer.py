@@ -1,10 +1,10 @@
-"""The only code that writes the generated docs folder and swaps in the built site."""
+"""Where generated files may go: path checks, writing a docs folder, and swapping in the built site."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from ..errors import PapercatError
@@ -19,6 +19,21 @@ def _safe_relative(path: str) -> PurePosixPath:
     if rel.is_absolute() or ".." in rel.parts or not rel.parts or any(p in ("", ".") for p in rel.parts):
         raise UnsafePath(f"refusing to write {path!r}: not a plain relative path inside the docs folder")
     return rel
+
+
+def check_site_paths(paths: Iterable[str]) -> None:
+    """Refuse any generated path that is not plain and relative, or that collides with another one.
+
+    Two paths that differ only in letter case would overwrite each other on case-insensitive file
+    systems; the plugin hands MkDocs only paths that passed this check.
+    """
+    folded: dict[str, str] = {}
+    for path in paths:
+        rel = _safe_relative(path)
+        key = str(rel).casefold()
+        if key in folded:
+            raise UnsafePath(f"two files would be written to the same place: {folded[key]!r} and {path!r}")
+        folded[key] = path
 
 
 def write_docs(

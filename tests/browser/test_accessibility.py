@@ -242,8 +242,7 @@ def site_with_whats_new(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_site(project)
     write_listing(root / "content" / "main.yml", [*PAPERS[1:], paper("Tiny Language Models on Phones", "Small models run on phones.")])
     write_listing(root / "content" / "bad.yml", ["not a paper"])
-    build_site(project)
-    return project.site_dir
+    return build_site(project).site_dir
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

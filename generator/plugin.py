@@ -1,0 +1,298 @@
+"""The papercat MkDocs plugin: the catalogue's pages generated inside MkDocs' own events.
+
+Declared in ``mkdocs.yml``::
+
+    docs_dir: content          # the listings; papercat turns them into the site's pages
+    plugins:
+      - papercat               # options: config_dir (default site_config), content (default docs_dir)
+
+so ``mkdocs build``, ``mkdocs serve`` and ``mkdocs gh-deploy`` build the same site as
+``papercat build``. As Material's blog plugin does, the pages are virtual files
+(``File.generated``) added in ``on_files``: nothing is written outside the site folder, and the
+listing files themselves never become pages. The paper, topic and month pages are
+``not_in_nav`` (reachable through the listing pages, not the navigation). The build date
+MkDocs shows (page dates, the sitemap) comes from the inputs, so two builds of the same inputs
+are byte-identical. In ``on_post_build`` the search index (Pagefind) is written into the built
+site, so every way of building has search. Under ``mkdocs serve`` a mistake in the content or configuration does not
+stop the server: the error is logged and shown in the browser until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .defaults import ConfigFolders
+from .errors import PapercatError
+from .ingest import ingest_messages
+from .progress import Progress, Step
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from .site.build import Prepared
+
+log = logging.getLogger("mkdocs.plugins.papercat")
+# Errors shown while serving go to a logger outside MkDocs' own, which counts them in strict mode
+# and would abort the build that puts the error page in front of the reader.
+serve_log = logging.getLogger("papercat")
+
+# Pages the navigation links to; every other generated page is reached from these.
+_NAV_PAGES = {"index.md", "about.md", "stats.md", "search.md", "export.md", "topics/index.md", "months/index.md"}
+
+
+class PapercatConfig(base.Config):
+    config_dir = c.Type(str, default="site_config")
+    content = c.Optional(c.Type(str))
+    build_dir = c.Type(str, default="build")  # the last build's state, for the home page's "What's new"
+
+
+def _walk_key(path: str) -> tuple[tuple[int, bool, str], ...]:
+    """The order MkDocs lists files of a docs folder in (folders depth first, ``index`` first in each)."""
+    *folders, name = path.split("/")
+    return (*((1, False, part) for part in folders), (0, PurePosixPath(name).stem not in ("index", "README"), name))
+
+
+class PapercatPlugin(BasePlugin[PapercatConfig]):
+    """Runs papercat's pipeline in ``on_files`` and hands MkDocs the generated pages."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.prepared: Prepared | None = None
+        self.error: PapercatError | None = None
+        self.content_dir = Path("content")
+        self.config_dir = Path("site_config")
+        self.build_dir: Path | None = None
+        self._config_dir_override: Path | None = None
+        self._build_dir_override: Path | None = None
+        self._managed = False  # papercat build keeps the state itself, after swapping the site in
+        self.progress = Progress.null()  # papercat build sets its own: a bar per stage, and their timings
+        self._mkdocs_stage: Any = None
+        self._step: Step | None = None
+
+    def configure(
+        self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        """Called by ``papercat build`` before a build: the command line's ``--config`` folder and the progress display.
+
+        MkDocs keeps one instance of a plugin that has ``on_startup`` for the whole process, so every
+        setting of an earlier build is replaced here, never inherited.
+        """
+        self._config_dir_override, self._build_dir_override = config_dir, build_dir
+        self._managed = True
+        self.progress = progress or Progress.null()
+        self.serving = False
+        self._resolve(config)
+
+    def _resolve(self, config: MkDocsConfig) -> None:
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.config_dir = self._config_dir_override or (root / self.config.config_dir).resolve()
+        self.build_dir = self._build_dir_override or (root / self.config.build_dir).resolve()
+        content = self.config.content
+        self.content_dir = (root / content).resolve() if content else Path(config.docs_dir).resolve()
+
+    # --- MkDocs events -----------------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this instance across the rebuilds of `mkdocs serve`.
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._resolve(config)
+        # The project's theme overrides, then the bundled ones, go before the theme's own folders
+        # (after a custom_dir named in mkdocs.yml, which stays first).
+        dirs = config.theme.dirs
+        at = 1 if config.theme.custom_dir else 0
+        present = {os.path.realpath(d) for d in dirs}
+        for folder in reversed(ConfigFolders(self.config_dir).theme_dirs()):
+            if os.path.realpath(folder) not in present:
+                dirs.insert(at, str(folder))
+        return config
+
+    @event_priority(50)  # before other plugins, so they see the generated pages
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        from .site.build import SiteConfig, prepare
+
+        self.prepared, self.error = None, None
+        try:
+            prepared = prepare(
+                self.content_dir, SiteConfig.load(self.config_dir), site_name=str(config.site_name),
+                site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), progress=self.progress,
+                build_dir=self.build_dir,
+            )
+        except PapercatError as err:
+            self.error = err
+            if not self.serving:
+                raise PluginError(f"papercat: {err}") from err
+            serve_log.error(f"papercat: error: {err}")
+            serve_log.error("papercat: the browser shows this error until the file is fixed; watching for changes")
+            return self._error_files(files, config, err)
+        for line in ingest_messages(prepared.ingest):
+            log.info(f"papercat: {line}")
+        result = prepared.ingest
+        log.info(
+            f"papercat: {len(result.papers)} papers from {len(result.files)} listing files "
+            f"({result.merged} merged duplicates, {len(result.rejected)} rejected)"
+        )
+        self.prepared = prepared
+        # MkDocs' own stage: every page is read (Markdown → HTML) and then written with the theme.
+        self._mkdocs_stage = self.progress.stage("mkdocs", total=2 * len(prepared.pages), unit="steps (read + write a page)")
+        self._step = self._mkdocs_stage.__enter__()
+        return self._site_files(files, config, prepared)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self._step is not None:
+            self._step(1)
+        return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self._step is not None:
+            self._step(1)
+        return output
+
+    def _end_mkdocs_stage(self) -> None:
+        stage, self._mkdocs_stage, self._step = self._mkdocs_stage, None, None
+        if stage is not None:
+            stage.__exit__(None, None, None)
+
+    def _end_build(self) -> None:
+        self._end_mkdocs_stage()
+        # What `papercat build` set applies to its one build, not to a later `mkdocs build` in this process.
+        self._config_dir_override, self._build_dir_override, self.progress = None, None, Progress.null()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._managed = False
+        self._end_build()
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self.prepared is not None:
+            page.update_date = self.prepared.build_date.strftime("%Y-%m-%d")
+        return page
+
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        if self.prepared is not None:
+            context["build_date_utc"] = self.prepared.build_date
+        return context
+
+    def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
+        if self.prepared is not None:
+            context["build_date_utc"] = self.prepared.build_date
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        managed, self._managed = self._managed, False
+        self._end_mkdocs_stage()
+        prepared = self.prepared
+        try:
+            if prepared is not None and self.error is None:
+                self._index_search(prepared, config)
+        finally:
+            self._end_build()
+        if not managed and not self.serving and prepared is not None and prepared.changes and self.build_dir:
+            from .ingest.catalogue import ensure_build_dir
+
+            try:  # `mkdocs build` keeps the state for the next build too
+                ensure_build_dir(self.build_dir)
+                prepared.changes.save(self.build_dir)
+            except (PapercatError, OSError) as err:
+                log.info(f"papercat: the build state was not kept: {err}")
+        if self.error is not None:  # every address of the preview shows the error, not a 404
+            index = Path(config.site_dir) / "index.html"
+            if index.is_file():
+                shutil.copyfile(index, Path(config.site_dir) / "404.html")
+
+    def _index_search(self, prepared: Prepared, config: MkDocsConfig) -> None:
+        """Write the Pagefind index of the papers into the built site (``pagefind/``)."""
+        from .site.search import BUNDLE_DIR, SearchIndexFailed, index_search, search_records
+        from .site.writer import write_docs
+
+        directory_urls = bool(config.use_directory_urls)
+        with (
+            self.progress.stage("search", total=len(prepared.model.papers), unit="papers") as step,
+            tempfile.TemporaryDirectory(prefix="papercat-search-") as records,
+        ):
+            # One small record per paper, outside the site: Pagefind indexes them into the site's pagefind/.
+            write_docs(Path(records), dict(search_records(prepared.model, directory_urls=directory_urls)), step=step)
+            try:
+                index_search(Path(records), Path(config.site_dir) / BUNDLE_DIR)
+            except SearchIndexFailed as err:
+                if self.serving:  # the preview goes on without search; the next save tries again
+                    serve_log.error(f"papercat: error: {err}")
+                    return
+                self.error = err
+                raise PluginError(f"papercat: {err}") from err
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        watched = {os.path.realpath(config.docs_dir)}
+        for folder in (self.content_dir, *ConfigFolders(self.config_dir).watched()):
+            if folder.exists() and os.path.realpath(folder) not in watched:
+                watched.add(os.path.realpath(folder))
+                server.watch(str(folder))
+        return server
+
+    # --- files ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _without_docs(files: Files, config: MkDocsConfig) -> list[File]:
+        """The files MkDocs found, minus the listings of the docs folder (they are input, not pages)."""
+        return [f for f in files if f.src_dir != config.docs_dir or f.generated_by]
+
+    def _site_files(self, files: Files, config: MkDocsConfig, prepared: Prepared) -> Files:
+        generated: dict[str, File] = {}
+        for path, text in prepared.pages.items():
+            inclusion = InclusionLevel.UNDEFINED if path in _NAV_PAGES else InclusionLevel.NOT_IN_NAV
+            generated[path] = File.generated(config, path, content=text, inclusion=inclusion)
+        for path, data in prepared.exports.items():
+            generated[path] = File.generated(config, path, content=data)
+        for path, source in prepared.assets.items():
+            generated[path] = File.generated(config, path, abs_src_path=str(source))
+        ordered = [generated[path] for path in sorted(generated, key=_walk_key)]
+        return Files([*ordered, *(f for f in self._without_docs(files, config) if f.src_uri not in generated)])
+
+    def _error_files(self, files: Files, config: MkDocsConfig, err: PapercatError) -> Files:
+        """A site of one message: every page the navigation names says what failed."""
+        message = "\n".join(line for line in html.escape(str(err)).splitlines() if line.strip())
+        text = (
+            "---\ntitle: The catalogue could not be built\nsearch:\n  exclude: true\n---\n\n"
+            "# The catalogue could not be built\n\n"
+            f'<pre class="papercat-build-error">{message}</pre>\n\n'
+            "Fix the file it names and save it: this page reloads by itself.\n"
+        )
+        paths = {"index.md", *_NAV_PAGES, *_nav_files(config.nav)}
+        generated = {p: File.generated(config, p, content=text) for p in paths}
+        for path, source in ConfigFolders(self.config_dir).assets().items():
+            generated[path] = File.generated(config, path, abs_src_path=str(source))
+        ordered = [generated[path] for path in sorted(generated, key=_walk_key)]
+        return Files([*ordered, *(f for f in self._without_docs(files, config) if f.src_uri not in generated)])
+
+
+def _nav_files(nav: Any) -> list[str]:
+    """The Markdown files named in an ``nav`` setting."""
+    found: list[str] = []
+    if isinstance(nav, str):
+        if nav.endswith(".md") and "://" not in nav:
+            found.append(nav)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            found += _nav_files(value)
+    elif isinstance(nav, list):
+        for item in nav:
+            found += _nav_files(item)
+    return found
