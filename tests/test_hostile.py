@@ -304,10 +304,12 @@ def test_no_template_syntax_is_evaluated(hostile: HostileBuild) -> None:
 
 def test_search_records_hold_titles_as_text(hostile: HostileBuild) -> None:
     """The records Pagefind indexes hold every hostile title as escaped text, never as markup."""
-    records = hostile.project.build_dir / "search"
+    from generator.site.search import search_records
+
+    records = dict(search_records(hostile.report.prepared.model))
     for title in LITERAL_TITLES:
         paper = hostile.paper(title)
-        record = (records / "papers" / paper.id / "index.html").read_text(encoding="utf-8")
+        record = records[f"papers/{paper.id}/index.html"]
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", record, re.S).group(1)
         assert unescape(heading) == title
         assert "<script" not in heading and "<img" not in heading and "<iframe" not in heading

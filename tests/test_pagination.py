@@ -112,9 +112,9 @@ def test_a_short_listing_has_one_page_and_no_rows_file() -> None:
 def test_papers_per_page_is_validated(tmp_path: Path, value: object) -> None:
     (tmp_path / "site.yml").write_text(f"papers_per_page: {json.dumps(value)}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="papers_per_page"):
-        load_settings(tmp_path)
+        load_settings(tmp_path / "site.yml")
 
 
 def test_papers_per_page_defaults_to_100(tmp_path: Path) -> None:
     (tmp_path / "site.yml").write_text("description: x\n", encoding="utf-8")
-    assert load_settings(tmp_path).papers_per_page == 100
+    assert load_settings(tmp_path / "site.yml").papers_per_page == 100

@@ -18,7 +18,7 @@ from generator.progress import Progress
 
 pytestmark = pytest.mark.site  # builds sites or runs the papercat command
 
-STAGES = ("ingest", "classify", "related", "pages", "search", "mkdocs")
+STAGES = ("ingest", "classify", "related", "pages", "mkdocs", "search")
 
 
 @pytest.fixture(scope="module")
