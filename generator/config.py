@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -83,7 +83,13 @@ class _BadValue(yaml.MarkedYAMLError):
     pass
 
 
-class _Strict:
+if TYPE_CHECKING:
+    _Constructor = yaml.SafeLoader
+else:
+    _Constructor = object
+
+
+class _Strict(_Constructor):
     """Constructors of a safe YAML loader that refuses duplicate keys and impossible dates and keeps key lines."""
 
     def construct_strict_map(self, node: yaml.MappingNode) -> Any:
@@ -123,9 +129,10 @@ class StrictPyLoader(_Strict, yaml.SafeLoader):
     """The same, on PyYAML's own parser: listing files, whose rejection messages quote its wording."""
 
 
-for _loader in (StrictLoader, StrictPyLoader):
-    _loader.add_constructor("tag:yaml.org,2002:map", _Strict.construct_strict_map)
-    _loader.add_constructor("tag:yaml.org,2002:timestamp", _Strict.construct_strict_timestamp)
+StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_strict_map)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_strict_timestamp)
+StrictPyLoader.add_constructor("tag:yaml.org,2002:map", StrictPyLoader.construct_strict_map)
+StrictPyLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictPyLoader.construct_strict_timestamp)
 
 
 def yaml_problem(err: yaml.YAMLError) -> tuple[str, int | None, int | None]:
