@@ -166,7 +166,7 @@ def test_sources_yml_capture_date_venue_and_topic(tmp_path: Path) -> None:
         ("daily.txt:\n  captured: next week\n", "daily.txt.captured"),
         ("daily.txt:\n  format: pdf\n", "daily.txt.format"),
         ("- a\n- b\n", "(top level)"),
-        ("daily.txt: [unclosed\n", "(file)"),
+        ("daily.txt: [unclosed\n", "line 2, column 1: expected valid UTF-8 YAML"),
     ],
 )
 def test_broken_sources_yml_is_a_config_error_naming_the_key(tmp_path: Path, text: str, key: str) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
-from ..errors import ConfigError, load_config_mapping
+from ..config import ConfigError, ConfigMap, as_date, load_mapping
 from ..readers import READERS, SourceMeta
 
 SOURCES_FILE = "sources.yml"
@@ -22,7 +21,7 @@ _KEYS = {
 def load_sources(content_dir: Path) -> tuple[dict[str, SourceMeta], list[str]]:
     """Metadata per listing file name, and warnings (unknown keys, files that do not exist)."""
     path = content_dir / SOURCES_FILE
-    data = load_config_mapping(path, "a mapping of file name to metadata")
+    data = load_mapping(path, "a mapping of file name to metadata")
     if data is None:
         return {}, []
     label = str(path)
@@ -30,36 +29,33 @@ def load_sources(content_dir: Path) -> tuple[dict[str, SourceMeta], list[str]]:
     warnings: list[str] = []
     for name, entry in data.items():
         key = str(name)
+        line = data.line(name)
         if entry is None:
-            entry = {}
-        if not isinstance(entry, dict):
-            raise ConfigError(label, key, "a mapping with keys " + ", ".join(_KEYS), type(entry).__name__)
+            entry = ConfigMap()
+        if not isinstance(entry, ConfigMap):
+            raise ConfigError(label, key, "a mapping with keys " + ", ".join(_KEYS), found_text=type(entry).__name__, line=line)
         metas[key] = _meta(label, key, entry, warnings)
-        if not (content_dir / key).is_file():
-            warnings.append(f"{label}: {key}: no such file in {content_dir}")
+        listing = content_dir / key
+        if listing.is_symlink() or not listing.is_file():
+            warnings.append(f"{label}:{line}: {key}: no such file in {content_dir}")
     return metas, warnings
 
 
-def _meta(label: str, name: str, entry: dict[str, Any], warnings: list[str]) -> SourceMeta:
+def _meta(label: str, name: str, entry: ConfigMap, warnings: list[str]) -> SourceMeta:
     for key in entry:
         if key not in _KEYS:
-            warnings.append(f"{label}: {name}.{key}: unknown key (known: {', '.join(_KEYS)})")
-    captured = entry.get("captured")
-    if captured is not None:
-        if isinstance(captured, dt.datetime):
-            captured = captured.date()
-        elif isinstance(captured, str):
-            try:
-                captured = dt.date.fromisoformat(captured)
-            except ValueError:
-                raise ConfigError(label, f"{name}.captured", _KEYS["captured"], captured) from None
-        if not isinstance(captured, dt.date):
-            raise ConfigError(label, f"{name}.captured", _KEYS["captured"], captured)
+            warnings.append(f"{label}:{entry.line(key)}: {name}.{key}: unknown key (known: {', '.join(_KEYS)})")
+    raw_captured = entry.get("captured")
+    captured: dt.date | None = None
+    if raw_captured is not None:
+        captured = as_date(raw_captured)
+        if captured is None:
+            raise ConfigError(label, f"{name}.captured", _KEYS["captured"], raw_captured, line=entry.line("captured"))
     for key in ("venue", "url", "topic", "format"):
         value = entry.get(key)
         if value is not None and not isinstance(value, str):
-            raise ConfigError(label, f"{name}.{key}", _KEYS[key], value)
+            raise ConfigError(label, f"{name}.{key}", _KEYS[key], value, line=entry.line(key))
     fmt = entry.get("format")
     if fmt is not None and fmt not in {r.name for r in READERS}:
-        raise ConfigError(label, f"{name}.format", _KEYS["format"], fmt)
+        raise ConfigError(label, f"{name}.format", _KEYS["format"], fmt, line=entry.line("format"))
     return SourceMeta(captured=captured, venue=entry.get("venue"), url=entry.get("url"), topic=entry.get("topic"), format=fmt)

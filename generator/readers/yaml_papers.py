@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from ..config import StrictPyLoader
 from ..ingest.dates import parse_iso_date
 from ..ingest.ids import parse_arxiv_id
 from ..model import Paper, Rejected
@@ -30,8 +31,9 @@ _FIELD_KEY = re.compile(
 )
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loading (no Python objects) that keeps every value a plain scalar, list or mapping."""
+class _Loader(StrictPyLoader):
+    """Safe loading (no Python objects) that keeps every value a plain scalar, list or mapping, and
+    refuses a key given twice (the configuration files' loader, on PyYAML's own parser)."""
 
 
 class YamlPapersReader(Reader):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, load_config_mapping
+from ..config import ConfigError, load_mapping
 
 SITE_FILE = "site.yml"
 
@@ -32,18 +32,18 @@ _RANGES = {"newest_papers": (1, 100), "snippet_chars": (40, 1000), "papers_per_p
 
 def load_settings(path: Path) -> SiteSettings:
     """The settings of ``path`` (a ``site.yml``); a missing or empty file gives the defaults."""
-    data = load_config_mapping(path, "a mapping of settings")
+    data = load_mapping(path, "a mapping of settings")
     if data is None:
         return SiteSettings()
     label = str(path)
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in _SCHEMA:
-            raise ConfigError(label, str(key), "one of " + ", ".join(_SCHEMA), key, hint="unknown setting")
+            raise ConfigError(label, str(key), "one of " + ", ".join(_SCHEMA), key, hint="unknown setting", line=data.line(key))
         kind, expected = _SCHEMA[key]
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise ConfigError(label, key, expected, value)
+            raise ConfigError(label, key, expected, value, line=data.line(key))
         if key in _RANGES and isinstance(value, int) and not _RANGES[key][0] <= value <= _RANGES[key][1]:
-            raise ConfigError(label, key, expected, value)
+            raise ConfigError(label, key, expected, value, line=data.line(key))
         values[key] = value
     return SiteSettings(**values)

@@ -17,8 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from generator.config import ConfigError, ConfigMap, load_yaml
 from generator.model import Paper
 from generator.text import ascii_key, text_key
 
@@ -109,32 +108,36 @@ class EvalReport:
 
 
 def load_labels(path: Path | str, taxonomy: Taxonomy | None = None) -> list[Label]:
+    """The hand labels of ``path`` (read with the strict configuration loader); a mistake is a ``TaxonomyError``."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise TaxonomyError(f"{path}: cannot read labels: {exc}") from None
+        data = load_yaml(path, what="a topic labels file")
+    except ConfigError as err:
+        raise TaxonomyError(err.file, err.key, err.expected, found_text=err.found_text, line=err.line) from None
     if not isinstance(data, list):
-        raise TaxonomyError(f"{path}: (top level): expected a list of labels, found {type(data).__name__}")
+        raise TaxonomyError(path, "(top level)", "a list of labels", found_text=type(data).__name__)
     labels = []
     for i, raw in enumerate(data):
-        where = f"{path}: [{i}]"
+        where = f"[{i}]"
         if not isinstance(raw, dict):
-            raise TaxonomyError(f"{where}: expected a mapping, found {type(raw).__name__}")
+            raise TaxonomyError(path, where, "a mapping", found_text=type(raw).__name__)
+        line = raw.line("primary") if isinstance(raw, ConfigMap) else None
         by = "title" if "title" in raw else "abstract_start" if "abstract_start" in raw else None
         if by is None or not isinstance(raw[by], str):
-            raise TaxonomyError(f"{where}: expected a 'title' or 'abstract_start' string")
+            raise TaxonomyError(path, where, "a 'title' or 'abstract_start' string", found_text="neither", line=line)
         primary = raw.get("primary")
         acceptable = raw.get("acceptable") or [primary]
         split = raw.get("split")
         if split not in ("tune", "test"):
-            raise TaxonomyError(f"{where}.split: expected 'tune' or 'test', found {split!r}")
+            raise TaxonomyError(path, f"{where}.split", "'tune' or 'test'", split, line=line)
         if not isinstance(primary, str) or not isinstance(acceptable, list) or primary not in acceptable:
-            raise TaxonomyError(f"{where}: expected 'primary' to be one of 'acceptable', found {primary!r} / {acceptable!r}")
+            raise TaxonomyError(
+                path, where, "'primary' to be one of 'acceptable'", found_text=f"{primary!r} / {acceptable!r}", line=line
+            )
         if taxonomy is not None:
             for slug in acceptable:
                 if slug not in taxonomy:
-                    raise TaxonomyError(f"{where}.acceptable: expected topic slugs of the taxonomy, found {slug!r}")
+                    raise TaxonomyError(path, f"{where}.acceptable", "topic slugs of the taxonomy", slug, line=line)
         labels.append(Label(key=raw[by], by=by, primary=primary, acceptable=tuple(acceptable), split=split))
     return labels
 

@@ -1,19 +1,20 @@
 """Loading and validating the topic taxonomy (``site_config/topics.yml``) and curator overrides.
 
-Every mistake in either file raises ``TaxonomyError`` whose message names the file, the key
-(``topics[3].keywords``), what was expected and what was found.
+Every mistake in either file raises ``TaxonomyError`` (a ``ConfigError``) whose message names the
+file, the key (``topics[3].keywords``), what was expected and what was found. Both files are read
+with the strict loader of ``generator.config``.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..config import ConfigError, ConfigMap, load_yaml
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 
@@ -28,7 +29,14 @@ DEFAULT_SETTINGS: dict[str, float] = {
 }
 
 
-class TaxonomyError(ValueError):
+#: Topic slugs the site's own pages use: ``topics/<slug>/`` must not be ``topics/index`` and so on.
+RESERVED_SLUGS = frozenset({
+    "index", "topics", "months", "papers", "stats", "about", "assets", "search", "feed", "sitemap",
+    "catalogue", "404", "page", "tags",
+})
+
+
+class TaxonomyError(ConfigError):
     """A taxonomy or override file that cannot be used; the message says where and why."""
 
 
@@ -36,12 +44,22 @@ def _found(value: Any) -> str:
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
+    kind = "dict" if isinstance(value, dict) else type(value).__name__
+    if isinstance(value, dict):
+        text = repr(dict(value))
+        if len(text) > 60:
+            text = text[:57] + "..."
+    return f"{kind} {text}"
 
 
-def _err(path: Path, key: str, expected: str, value: Any = None, *, found: str | None = None) -> TaxonomyError:
-    found_text = found if found is not None else _found(value)
-    return TaxonomyError(f"{path}: {key}: expected {expected}, found {found_text}")
+def _err(
+    path: Path, key: str, expected: str, value: Any = None, *, found: str | None = None, line: int | None = None
+) -> TaxonomyError:
+    return TaxonomyError(path, key, expected, found_text=found if found is not None else _found(value), line=line)
+
+
+def _line(data: Any, key: Any) -> int | None:
+    return data.line(key) if isinstance(data, ConfigMap) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,20 +103,13 @@ class Taxonomy:
         return [t.slug for t in self.topics]
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path, what: str) -> Any:
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TaxonomyError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TaxonomyError(f"{path}: cannot read file: {exc}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise TaxonomyError(f"{path}: invalid YAML{where}: {problem}") from None
+        return load_yaml(path, what=what)
+    except TaxonomyError:
+        raise
+    except ConfigError as err:
+        raise TaxonomyError(err.file, err.key, err.expected, found_text=err.found_text, line=err.line) from None
 
 
 def _is_number(value: Any) -> bool:
@@ -127,7 +138,12 @@ def _topic(path: Path, i: int, raw: Any) -> Topic:
             raise _err(path, f"{key}.{required}", "a non-empty string", found="nothing (key missing)")
     slug = _string(path, f"{key}.slug", raw["slug"])
     if not _SLUG.match(slug):
-        raise _err(path, f"{key}.slug", "a lowercase slug like 'llm' or 'ai-for-science'", slug)
+        raise _err(path, f"{key}.slug", "a lowercase slug like 'llm' or 'ai-for-science'", slug, line=_line(raw, "slug"))
+    if slug in RESERVED_SLUGS:
+        raise _err(
+            path, f"{key}.slug", f"a slug that is not the name of one of the site's own pages ({', '.join(sorted(RESERVED_SLUGS))})",
+            slug, line=_line(raw, "slug"),
+        )
     name = _string(path, f"{key}.name", raw["name"])
     description = _string(path, f"{key}.description", raw["description"])
     keywords_raw = raw.get("keywords", {})
@@ -156,7 +172,7 @@ def _topic(path: Path, i: int, raw: Any) -> Topic:
 def load_taxonomy(path: Path | str) -> Taxonomy:
     """Read and validate ``topics.yml``; raise ``TaxonomyError`` on any mistake."""
     path = Path(path)
-    data = _read_yaml(path)
+    data = _read_yaml(path, "the topic taxonomy (topics.yml)")
     if not isinstance(data, dict):
         raise _err(path, "(top level)", "a mapping with a 'topics' list", data)
     unknown = sorted(str(k) for k in data if k not in {"topics", "fallback", "settings", "version"})
@@ -194,10 +210,11 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
 
 @dataclass(frozen=True, slots=True)
 class Override:
-    """A curator's pinned topics for one paper."""
+    """A curator's pinned topics for one paper (``line``: where the file gives it)."""
 
     primary: str
     secondary: tuple[str, ...] = ()
+    line: int | None = field(default=None, compare=False)
 
 
 def load_overrides(path: Path | str, taxonomy: Taxonomy) -> dict[str, Override]:
@@ -208,7 +225,7 @@ def load_overrides(path: Path | str, taxonomy: Taxonomy) -> dict[str, Override]:
     path = Path(path)
     if not path.exists():
         return {}
-    data = _read_yaml(path)
+    data = _read_yaml(path, "curator overrides (overrides.yml)")
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -222,10 +239,11 @@ def load_overrides(path: Path | str, taxonomy: Taxonomy) -> dict[str, Override]:
         return slug
 
     for paper_id, value in data.items():
+        line = _line(data, paper_id)
         if not isinstance(paper_id, str) or not paper_id:
-            raise _err(path, repr(paper_id), "paper ids (strings) as keys", paper_id)
+            raise _err(path, repr(paper_id), "paper ids (strings) as keys", paper_id, line=line)
         if isinstance(value, str):
-            result[paper_id] = Override(primary=check(paper_id, value))
+            result[paper_id] = Override(primary=check(paper_id, value), line=line)
             continue
         if not isinstance(value, dict) or "primary" not in value:
             raise _err(path, paper_id, "a topic slug or a mapping {primary: slug, secondary: [slugs]}", value)
@@ -244,5 +262,22 @@ def load_overrides(path: Path | str, taxonomy: Taxonomy) -> dict[str, Override]:
         secondary = tuple(
             dict.fromkeys(check(f"{paper_id}.secondary[{j}]", s) for j, s in enumerate(secondary_raw) if s != primary)
         )
-        result[paper_id] = Override(primary=primary, secondary=secondary)
+        result[paper_id] = Override(primary=primary, secondary=secondary, line=line)
     return result
+
+
+def unknown_override_ids(path: Path, overrides: Mapping[str, Override], paper_ids: Iterable[str]) -> list[str]:
+    """One message per override whose paper id no paper has: the file, its line and the closest ids."""
+    import difflib
+
+    known = sorted(paper_ids)
+    known_set = set(known)
+    messages = []
+    for paper_id, override in sorted(overrides.items(), key=lambda item: (item[1].line or 0, item[0])):
+        if paper_id in known_set:
+            continue
+        close = difflib.get_close_matches(paper_id, known, n=3, cutoff=0.6)
+        where = f"{path}:{override.line}" if override.line else str(path)
+        hint = f"; closest ids: {', '.join(close)}" if close else "; no paper has a similar id"
+        messages.append(f"{where}: {paper_id}: override for a paper id that does not exist{hint}")
+    return messages
