@@ -36,16 +36,40 @@ def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
 
 
+def venv_works(venv_dir: Path) -> bool:
+    """The environment's Python starts and has pip (an interrupted creation leaves one without it)."""
+    python = venv_dir / BIN.name / PYTHON.name
+    if not python.exists():
+        return False
+    try:
+        check = subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return check.returncode == 0
+
+
+def ensure_venv(venv_dir: Path) -> None:
+    """Create the virtual environment, or create it again when a previous creation was interrupted."""
+    if venv_works(venv_dir):
+        return
+    if venv_dir.exists():
+        print(f"{venv_dir} is incomplete (no working Python with pip): creating it again", flush=True)
+    else:
+        print(f"creating a virtual environment in {venv_dir}", flush=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(venv_dir)
+    if not venv_works(venv_dir):
+        sys.exit(f"could not create a working virtual environment in {venv_dir}; delete it and try again")
+
+
 def ensure_env() -> None:
     """Create .venv and install papercat with its test tools, once per change of pyproject.toml."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the user has
         sys.exit(f"papercat needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted and (BIN / "papercat").exists():
         return
-    if not PYTHON.exists():
-        print(f"creating a virtual environment in {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    ensure_venv(VENV)
+    STAMP.unlink(missing_ok=True)  # written again only once the install below has finished
     run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]")
     STAMP.write_text(wanted)
 
