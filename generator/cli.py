@@ -37,6 +37,8 @@ def _print_details(result: IngestResult, *, verbose: bool) -> None:
             print(f"  note: {notice}")
     for line in ingest_messages(result):
         print(line, file=sys.stderr)
+    for first, second, why in result.possible_duplicates:
+        print(f"possible duplicate: {first} and {second} have the same title but were kept apart ({why})")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -58,16 +60,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str]:
+    """Mistakes ``check`` finds in the site configuration against the content: overrides of unknown papers."""
+    from .defaults import ConfigFolders
+    from .site.build import load_topic_config, override_warnings
+
+    folders = ConfigFolders(Path(getattr(args, "config", None) or "site_config").resolve())
+    _, overrides = load_topic_config(folders)
+    return override_warnings(folders, overrides, result)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     with Progress() as progress:
         result = ingest_content(args.content, progress=progress)
     _print_details(result, verbose=args.verbose)
     print(summary_table(result))
+    problems = _config_problems(args, result)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
     if not result.files:
         print(f"check failed: no listing files in {args.content}", file=sys.stderr)
         return 1
     if result.rejected or not result.reconciles():
         print(f"check failed: {len(result.rejected)} record(s) rejected", file=sys.stderr)
+        return 1
+    if problems:
+        print(f"check failed: {len(problems)} mistake(s) in the site configuration", file=sys.stderr)
         return 1
     print("check passed: every record is a paper or a merged duplicate")
     return 0
@@ -345,10 +363,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(func=cmd_ingest)
 
     check = _command(
-        sub, "check", "validate the content; exit 1 when any record is rejected",
+        sub, "check", "validate the content and the overrides; exit 1 when any record is rejected",
         "Read every listing as ingest does without writing anything; name each rejected record with its file, "
-        "line and reason, and exit 1 when any record was rejected or there are no listings (for CI on content changes).",
+        "line and reason, list possible duplicates (same title, kept apart), and exit 1 when any record was rejected, "
+        "there are no listings or overrides.yml names a paper id that does not exist (for CI on content changes).",
     )
+    _config_option(check)
     check.set_defaults(func=cmd_check)
 
     add_site_commands(sub)

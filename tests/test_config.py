@@ -1,7 +1,8 @@
 """Every configuration mistake is a named error (file, key, expected, found, line), never silence or a crash.
 
 All configuration files go through one loader (generator/config.py): a key given twice, a YAML
-syntax error, a date that does not exist, a topic slug the site's own pages use, and a topic slug the site's own pages use.
+syntax error, a date that does not exist, a topic slug the site's own pages use, an override for a
+paper that does not exist.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from generator.config import ConfigError, load_yaml
 from generator.ingest import ingest_content
 from generator.readers.base import Document, SourceMeta
 from generator.readers.yaml_papers import YamlPapersReader
+from generator.site.build import Project, build_site
 from generator.site.settings import load_settings
-from generator.topics import TaxonomyError, load_taxonomy
+from generator.topics import TaxonomyError, load_overrides, load_taxonomy
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -131,3 +133,31 @@ def test_a_broken_labels_file_is_a_named_error(tmp_path: Path) -> None:
     path.write_text("- title: A\n  primary: llm\n  split: tune\n  split: test\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match=r"labels\.yml: line 4, column 3: expected each key once"):
         load_labels(path)
+
+
+# --- overrides for papers that do not exist --------------------------------------------------
+
+
+def _override_typo(project: Path) -> tuple[Path, str]:
+    """An override whose id misses the last letter of a real paper id, on line 3 of overrides.yml."""
+    papers = ingest_content(project / "content").papers
+    real = sorted(p.id for p in papers)[0]
+    path = project / "site_config" / "overrides.yml"
+    path.write_text(f"# pinned topics\n{papers[1].id}: vision\n{real[:-1]}: llm\n", encoding="utf-8")
+    return path, real
+
+
+def test_an_override_for_an_unknown_paper_fails_check(project: Path) -> None:
+    path, real = _override_typo(project)
+    run = _papercat(project, "check")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"error: {path}:3: {real[:-1]}: override for a paper id that does not exist; closest ids: {real}" in run.stderr
+
+
+def test_an_override_for_an_unknown_paper_is_a_build_warning(project: Path) -> None:
+    path, real = _override_typo(project)
+    report = build_site(Project.at(project))
+    assert [w for w in report.ingest.warnings if "override for a paper id" in w] == [
+        f"{path}:3: {real[:-1]}: override for a paper id that does not exist; closest ids: {real}"
+    ]
+    assert load_overrides(path, load_taxonomy(ROOT / "generator" / "defaults" / "config" / "topics.yml"))[real[:-1]].line == 3

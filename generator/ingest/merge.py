@@ -60,14 +60,51 @@ def _abstracts_compatible(a: str, b: str) -> bool:
     return len(wa & wb) / max(1, min(len(wa), len(wb))) >= 0.5
 
 
+def _surnames(paper: Paper) -> set[str]:
+    return {text_key(name.split()[-1]) for name in paper.authors if name.split()}
+
+
+def _differences(a: Paper, b: Paper) -> list[str]:
+    """What makes two records with the same title two papers: nothing when one side lacks a field."""
+    found = []
+    if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
+        found.append(f"arXiv ids {a.arxiv_id} and {b.arxiv_id}")
+    words_a, words_b = (" ".join(p.abstract.casefold().split()) for p in (a, b))
+    if not _abstracts_compatible(words_a, words_b):
+        found.append("different abstracts")
+    surnames_a, surnames_b = _surnames(a), _surnames(b)
+    if surnames_a and surnames_b and not surnames_a & surnames_b:
+        found.append("no author in common")
+    return found
+
+
 def _similar_titles(a: str, b: str) -> bool:
     if min(len(a), len(b)) < FUZZY_MIN_LENGTH:
         return False
     return Indel.normalized_similarity(a, b, score_cutoff=FUZZY_SIMILARITY) >= FUZZY_SIMILARITY
 
 
+@dataclass(frozen=True, slots=True)
+class PossibleDuplicate:
+    """Two records with the same title kept as two papers, for a curator to look at."""
+
+    first: int
+    second: int
+    reason: str
+
+
 def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
     """Groups of indexes of records that are one paper; each group sorted, groups in order of first member."""
+    return find_duplicates(papers)[0]
+
+
+def find_duplicates(papers: Sequence[Paper]) -> tuple[list[list[int]], list[PossibleDuplicate]]:
+    """``find_duplicate_groups``, and the pairs of records with equal titles that stayed apart.
+
+    Equal titles (after Unicode normalization and case folding) make one paper only when the rest
+    agrees: no two different arXiv ids, abstracts that could be one text (or one missing), an author
+    in common (or one side without authors). Otherwise both are kept, and the pair is reported.
+    """
     keys = [_Keys(text_key(p.title), text_key(p.abstract)) for p in papers]
     uf = _UnionFind(len(papers))
 
@@ -78,13 +115,29 @@ def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
         if first != index:
             uf.union(first, index)
 
+    by_title: dict[str, list[int]] = defaultdict(list)
     for index, (paper, key) in enumerate(zip(papers, keys, strict=True)):
         if paper.arxiv_id:
             join_on("arxiv", paper.arxiv_id, index)
         if not paper.title_inferred and key.title:
-            join_on("title", key.title, index)
+            by_title[key.title].append(index)
         if len(key.abstract) >= 50:
             join_on("abstract", key.abstract, index)
+
+    # Equal titles: each record joins the first cluster of that title it agrees with entirely.
+    apart: list[tuple[int, int, str]] = []
+    for members in by_title.values():
+        clusters: list[list[int]] = []
+        for index in members:
+            for cluster in clusters:
+                if not any(_differences(papers[index], papers[other]) for other in cluster):
+                    cluster.append(index)
+                    uf.union(cluster[0], index)
+                    break
+            else:
+                for cluster in clusters:
+                    apart.append((cluster[0], index, "; ".join(_differences(papers[cluster[0]], papers[index])) or "differ"))
+                clusters.append([index])
 
     # A truncated copy of an abstract: same first 100 characters, and one is a prefix of the other.
     # In sorted order a prefix comes right before the keys that extend it, so comparing each key
@@ -104,26 +157,24 @@ def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
     titled = [i for i, p in enumerate(papers) if not p.title_inferred and len(keys[i].title) >= FUZZY_MIN_LENGTH]
     numbers = {i: _NUMBER.findall(keys[i].title) for i in titled}  # "Part 1" and "Part 2" are two papers
 
-    def words(i: int) -> str:
-        return " ".join(papers[i].abstract.casefold().split())
-
     for order_key in (lambda i: keys[i].title, lambda i: keys[i].title[::-1]):
         ordered = sorted(titled, key=order_key)
         for position, index in enumerate(ordered):
             for other in ordered[position + 1 : position + 1 + NEIGHBOURS]:
-                if uf.find(index) == uf.find(other):
+                if uf.find(index) == uf.find(other) or keys[index].title == keys[other].title:
                     continue
                 if (
                     numbers[index] == numbers[other]
                     and _similar_titles(keys[index].title, keys[other].title)
-                    and _abstracts_compatible(words(index), words(other))
+                    and not _differences(papers[index], papers[other])
                 ):
                     uf.union(index, other)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for index in range(len(papers)):
         groups[uf.find(index)].append(index)
-    return sorted(groups.values(), key=lambda members: members[0])
+    possible = [PossibleDuplicate(a, b, why) for a, b, why in apart if uf.find(a) != uf.find(b)]
+    return sorted(groups.values(), key=lambda members: members[0]), possible
 
 
 def merge_records(records: Sequence[Paper]) -> Paper:

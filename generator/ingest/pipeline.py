@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,14 +14,13 @@ from ..errors import PapercatError
 from ..model import Notice, Paper, Rejected
 from ..progress import Progress
 from ..readers import READERS, Choice, Document, SourceMeta, choose_reader
-from ..text import text_key
 from .decode import UndecodableFile, decode_listing
-from .merge import find_duplicate_groups, merge_records
-from .slugs import assign_ids
+from .merge import find_duplicates, merge_records
+from .paper_ids import IDS_FILE, Fingerprint, assign_stable_ids, load_ids
 from .sources import SOURCES_FILE, load_sources
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-_SKIPPED_NAMES = {SOURCES_FILE, "readme.md", "readme.txt", "readme"}
+_SKIPPED_NAMES = {SOURCES_FILE, IDS_FILE, "readme.md", "readme.txt", "readme"}
 
 
 @dataclass(slots=True)
@@ -48,6 +49,8 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)  # sources.yml: unknown keys, files that do not exist
     merged_into: dict[str, list[str]] = field(default_factory=dict)  # paper id -> "file:line" of merged records
     sources: Mapping[str, SourceMeta] = field(default_factory=dict)  # sources.yml, read once: file -> metadata
+    possible_duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (id, id, why kept apart)
+    ids: dict[str, Fingerprint] = field(default_factory=dict)  # what content/papercat-ids.yml should hold
 
     @property
     def records(self) -> int:
@@ -61,16 +64,86 @@ class IngestResult:
         return self.records == len(self.papers) + self.merged + len(self.rejected)
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedEntry:
+    """An entry of the content folder that is not read, and why (counted as a rejected record)."""
+
+    name: str
+    reason: str
+
+
+def display_name(relative: str) -> str:
+    """A path as text that can be printed and written to JSON: bytes that are not UTF-8 shown as ``\\xff``."""
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def scan_content(content_dir: Path) -> tuple[list[Path], list[SkippedEntry]]:
+    """The listing files under the content folder, in a stable order, and the entries that are not read.
+
+    Only regular files inside the folder are read: symbolic links are never followed (a link could
+    publish any file of the machine), and named pipes, sockets, devices, folders that cannot be
+    read and names that are not UTF-8 are reported with their reason. Hidden entries, README and
+    the configuration files (sources.yml, papercat-ids.yml) are passed over silently.
+    """
+    root = content_dir.resolve()
+    files: list[Path] = []
+    skipped: list[SkippedEntry] = []
+
+    def walk(folder: Path, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
+        except OSError as err:
+            reason = f"cannot read the folder ({err.strerror}); its files are not read"
+            skipped.append(SkippedEntry(display_name(prefix.rstrip("/") or "."), reason))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            relative = prefix + entry.name
+            name = display_name(relative)
+            path = folder / entry.name
+            try:
+                entry.name.encode("utf-8")
+            except UnicodeEncodeError:
+                what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
+                skipped.append(SkippedEntry(name, f"{what} name is not valid UTF-8: not read (rename it)"))
+                continue
+            try:
+                if entry.is_symlink():
+                    target = path.resolve()
+                    where = "inside" if target.is_relative_to(root) else "outside"
+                    skipped.append(SkippedEntry(
+                        name, f"symbolic link to {display_name(str(target))} ({where} the content folder): not followed; "
+                        "copy the file into the content folder instead",
+                    ))
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(path, relative + "/")
+                elif entry.is_file(follow_symlinks=False):
+                    if entry.name.lower() not in _SKIPPED_NAMES:
+                        files.append(path)
+                else:
+                    kind = _kind(entry.stat(follow_symlinks=False).st_mode)
+                    skipped.append(SkippedEntry(name, f"{kind}, not a regular file: not read"))
+            except OSError as err:
+                skipped.append(SkippedEntry(name, f"cannot read it ({err.strerror})"))
+
+    walk(content_dir, "")
+    return sorted(files, key=lambda p: p.relative_to(content_dir).as_posix()), skipped
+
+
 def listing_files(content_dir: Path) -> list[Path]:
-    """Every listing under the content folder, in a stable order (hidden files, README and sources.yml skipped)."""
-    found = [
-        path
-        for path in content_dir.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(content_dir).parts)
-        and path.name.lower() not in _SKIPPED_NAMES
-    ]
-    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+    """Every listing under the content folder, in a stable order (see ``scan_content``)."""
+    return scan_content(content_dir)[0]
 
 
 def _encodable(name: str) -> bool:
@@ -132,7 +205,13 @@ def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None, pr
     records: list[Paper] = []
     rejected: list[Rejected] = []
     notices: list[Notice] = []
-    paths = list(files) if files is not None else listing_files(content_dir)
+    if files is None:
+        paths, skipped = scan_content(content_dir)
+        for entry in skipped:  # each counts as one rejected record, so the totals still reconcile
+            reports.append(FileReport(entry.name, None, entry.reason, records=1, rejected=1))
+            rejected.append(Rejected(file=entry.name, line=1, reason=entry.reason, raw=""))
+    else:
+        paths = list(files)
     with (progress or Progress.null()).stage("ingest", total=len(paths), unit="files") as step:
         for path in paths:
             name = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
@@ -149,10 +228,11 @@ def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None, pr
             rejected.extend(rejects)
             notices.extend(file_notices)
             step(1)
-        return _merge(records, rejected, reports, notices, warnings, metas)
+        return _merge(content_dir, records, rejected, reports, notices, warnings, metas)
 
 
 def _merge(
+    content_dir: Path,
     records: list[Paper], rejected: list[Rejected], reports: list[FileReport], notices: list[Notice], warnings: list[str],
     metas: Mapping[str, SourceMeta],
 ) -> IngestResult:
@@ -160,7 +240,9 @@ def _merge(
     by_file = {r.file: r for r in reports}
     merged_papers: list[Paper] = []
     merged_from: list[list[str]] = []
-    for group in find_duplicate_groups(records):
+    groups, possible = find_duplicates(records)
+    paper_of: dict[int, int] = {}
+    for group in groups:
         members = [records[i] for i in group]
         paper = merge_records(members) if len(members) > 1 else members[0]
         # The record whose source comes first is the paper; the others count as merged duplicates.
@@ -169,15 +251,22 @@ def _merge(
         for other in members:
             if other is not first:
                 by_file[min(other.sources).file].merged += 1
+        for index in group:
+            paper_of[index] = len(merged_papers)
         merged_papers.append(paper)
         merged_from.append([f"{s.file}:{s.line}" for m in members if m is not first for s in m.sources])
 
-    ids = assign_ids((p.title, text_key(p.abstract)[:200]) for p in merged_papers)
+    ids, record = assign_stable_ids(merged_papers, load_ids(content_dir) if content_dir.is_dir() else {})
     merged_papers = [dataclasses.replace(paper, id=paper_id) for paper, paper_id in zip(merged_papers, ids, strict=True)]
+    pairs = {
+        tuple(sorted((merged_papers[paper_of[d.first]].id, merged_papers[paper_of[d.second]].id))): d.reason
+        for d in possible
+    }
+    possible_duplicates = [(a, b, why) for (a, b), why in sorted(pairs.items())]
     merged_into = {p.id: m for p, m in zip(merged_papers, merged_from, strict=True) if m}
     merged_papers.sort(key=lambda p: p.id)
     rejected.sort(key=lambda r: (r.file, r.line))
-    return IngestResult(merged_papers, rejected, reports, notices, warnings, merged_into, metas)
+    return IngestResult(merged_papers, rejected, reports, notices, warnings, merged_into, metas, possible_duplicates, record)
 
 
 def ingest_messages(result: IngestResult) -> list[str]:

@@ -32,8 +32,10 @@ from ..defaults import ConfigFolders
 from ..errors import ConfigError, PapercatError
 from ..ingest import IngestResult, ingest_content
 from ..ingest.catalogue import ensure_build_dir, require_folder
+from ..ingest.paper_ids import IDS_FILE, write_ids
 from ..progress import Progress
 from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
+from ..topics.taxonomy import unknown_override_ids
 from .changes import BuildChanges, changes_since_last_build
 from .cite import citation_keys
 from .pages import PageRenderer
@@ -212,6 +214,11 @@ def load_topic_config(config: Path | ConfigFolders) -> tuple[Taxonomy, dict[str,
         raise PapercatError(str(err)) from None
 
 
+def override_warnings(folders: ConfigFolders, overrides: Mapping[str, Override], result: IngestResult) -> list[str]:
+    """Overrides for paper ids no paper has (a warning in ``build``, an error in ``check``)."""
+    return unknown_override_ids(folders.file("overrides.yml"), overrides, (p.id for p in result.papers))
+
+
 def prepare(
     content_dir: Path,
     config: SiteConfig,
@@ -230,6 +237,7 @@ def prepare(
     progress = progress or Progress.null()
     before = dict(progress.seconds)
     result = ingest_content(content_dir, progress=progress)
+    result.warnings.extend(override_warnings(config.folders, config.overrides, result))
     with progress.stage("classify", total=len(result.papers), unit="papers") as step:
         assignments = classify(result.papers, config.taxonomy, overrides=dict(config.overrides), step=step)
     changes = None
@@ -343,6 +351,21 @@ def _plugin(config: MkDocsConfig, project: Project, *, progress: Progress | None
     return plugin
 
 
+def _record_ids(content_dir: Path, result: IngestResult) -> None:
+    """Keep the ids this build published in ``content/papercat-ids.yml`` (see generator/ingest/paper_ids.py)."""
+    try:
+        if write_ids(content_dir, result.ids):
+            result.warnings.append(
+                f"recorded {len(result.ids)} paper ids in {content_dir / IDS_FILE}: commit it with the content, "
+                "so every paper keeps its URL"
+            )
+    except OSError as err:
+        result.warnings.append(
+            f"could not record the paper ids in {content_dir / IDS_FILE} ({err.strerror}); "
+            "the site is built, but a paper's URL may change when papers with the same title arrive"
+        )
+
+
 def build_site(
     project: Project,
     *,
@@ -389,6 +412,7 @@ def build_site(
             on_stage(f"prepared {len(prepared.pages)} pages and {len(prepared.exports)} downloads")
         size, files = site_size(staging)
         swap_in(staging, site_dir)
+        _record_ids(plugin.content_dir, prepared.ingest)
         if prepared.changes is not None and plugin.build_dir is not None:
             ensure_build_dir(plugin.build_dir)
             prepared.changes.save(plugin.build_dir)
