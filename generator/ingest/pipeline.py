@@ -116,7 +116,7 @@ def scan_content(content_dir: Path) -> tuple[list[Path], list[SkippedEntry]]:
                 entry.name.encode("utf-8")
             except UnicodeEncodeError:
                 what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
-                skipped.append(SkippedEntry(name, f"{what} name is not valid UTF-8: not read (rename it)"))
+                skipped.append(SkippedEntry(name, f"the {what} name is not valid UTF-8; rename the {what}"))
                 continue
             try:
                 if entry.is_symlink():
