@@ -9,6 +9,7 @@ otherwise.
 
 from __future__ import annotations
 
+import ast
 import os
 from pathlib import Path
 
@@ -39,7 +40,28 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_bundled_site(tmp_path_factory.mktemp("built") / "site")
 
 
+def _imported_test_modules(path: Path) -> list[str]:
+    """The test modules (``test_*``) that the file at ``path`` imports."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        found += [name for name in names if name.split(".")[0].startswith("test_")]
+    return found
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Helpers shared between tests live in tests/site_fixtures.py, never in a test module.
+    for path in sorted({item.path for item in items}):
+        if imported := _imported_test_modules(path):
+            raise pytest.UsageError(
+                f"{path.name} imports from the test module(s) {', '.join(imported)}: move the shared helpers "
+                "to tests/site_fixtures.py"
+            )
     for item in items:
         marks = {mark.name for mark in item.iter_markers()}
         if item.path.is_relative_to(BROWSER_DIR):

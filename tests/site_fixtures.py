@@ -23,9 +23,12 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from generator.ingest import IngestResult
-from generator.model import Paper
+from generator.ingest import FileReport, IngestResult
+from generator.model import Paper, Source
 from generator.site.build import BuildReport, Project, build_site
+from generator.site.settings import SiteSettings
+from generator.site.view import SiteModel
+from generator.topics import Taxonomy, Topic, TopicAssignment
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -377,4 +380,97 @@ def listing_model(papers: list[Any], assignments: dict[str, Any], **settings: An
     return SiteModel.build(
         result, assignments, Taxonomy(topics=topics, fallback="other", settings={}), SiteSettings(**settings),
         site_name="test catalogue",
+    )
+
+
+def copy_project(root: Path, content: Path) -> None:
+    """A project at ``root``: the repository's mkdocs.yml and site_config/, and ``content`` as its content/."""
+    root.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(CONFIG, root / "site_config")
+    shutil.copytree(content, root / "content")
+
+
+# --- a small curated catalogue (YAML listings) --------------------------------------------
+
+FILLER = ("This work studies the problem in depth with careful experiments on several benchmarks and reports "
+          "consistent gains while releasing code and data for everyone to use.")
+
+
+def listing_paper(title: str, words: str, date: str = "2024-05-02", **extra: object) -> dict[str, object]:
+    """A curated-YAML paper record with a long enough abstract."""
+    return {"title": title, "abstract": f"{words} {FILLER}", "date": date, "authors": ["Ada Lovelace"], **extra}
+
+
+LISTING_PAPERS = [
+    listing_paper("Sparse Attention for Long Documents", "We make transformer language models read long documents."),
+    listing_paper("Robot Grasping from Pixels", "A robot arm learns grasping with reinforcement learning from camera pixels."),
+    listing_paper("Graph Networks for Molecules", "Graph neural networks predict molecular properties for chemistry."),
+    listing_paper("Speech Recognition in Noise", "An acoustic model for automatic speech recognition in noisy rooms.", "2024-06-10"),
+    listing_paper("Diffusion Models for Images", "Denoising diffusion models generate images from text prompts.", "2024-06-11"),
+]
+
+
+def write_listing(path: Path, papers: list[object]) -> None:
+    """A curated-YAML listing of ``papers`` at ``path``."""
+    path.write_text(yaml.safe_dump({"papers": papers}, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+# --- a small in-memory catalogue (papers and topic assignments, no listing files) -------------
+
+NEURIPS = "Neural Information Processing Systems"
+
+CATALOGUE_TOPICS = [
+    Topic("vision", "Computer Vision", "Seeing machines."),
+    Topic("generative", "Generative Models", "Models that synthesise data."),
+    Topic("science", "AI for Science & Health", "Models for the sciences."),
+    Topic("robotics", "Robotics & Embodied AI", "Robots."),  # no paper: no page
+    Topic("other", "Other", "The rest."),
+]
+
+
+def catalogue_paper(pid: str, title: str, **kw) -> Paper:
+    kw.setdefault("sources", [Source("a.txt", 1, "daily-papers")])
+    return Paper(title=title, abstract=kw.pop("abstract", f"The abstract of {title}. It has words."), id=pid, **kw)
+
+
+def small_catalogue() -> tuple[list[Paper], dict[str, TopicAssignment]]:
+    papers = [
+        catalogue_paper(
+            "diffusion-nets", "Diffusion Nets for Images", date="2024-03-05", date_precision="day",
+            authors=["Ada Lovelace", "Alan Turing"], venue=NEURIPS, upvotes=12, organization="Analytical Engines Ltd",
+            sources=[Source("a.txt", 3, "daily-papers"), Source("b.txt", 17, "search-results")],
+        ),
+        catalogue_paper(
+            "astrom-3", "AstroM$^3$: A self-supervised multimodal model for astronomy", date="2024-03-01",
+            date_precision="month", author_count=7, sources=[Source("b.txt", 9, "search-results")],
+        ),
+        catalogue_paper("seeing-far", "Seeing Far", date="2023-11-20", date_precision="day", author_count=1),
+        catalogue_paper(
+            "inferred-one", "Deep networks are vulnerable to backdoor attacks that…", title_inferred=True,
+            sources=[Source("c.txt", 5, "abstracts")],
+        ),
+        catalogue_paper("old-vision", "Old Vision Paper", date="2022-01-01", date_precision="year"),
+        catalogue_paper("tricky", "<b>Bold</b> & \"quoted\" ideas", date="2023-11-02", date_precision="day"),
+    ]
+    assignments = {
+        "diffusion-nets": TopicAssignment("generative", ("vision",), {"generative": ("diffusion",), "vision": ("image",)}),
+        "astrom-3": TopicAssignment("science", ("vision",), {"science": ("astronomy",)}),
+        "seeing-far": TopicAssignment("vision", (), {"vision": ("seeing",)}),
+        "inferred-one": TopicAssignment("vision", ("generative",), {"vision": ("network",)}),
+        "old-vision": TopicAssignment("vision", (), {"vision": ("vision",)}),
+        "tricky": TopicAssignment("other", (), {}),
+    }
+    return papers, assignments
+
+
+def make_model(papers: list[Paper], assignments: dict[str, TopicAssignment], **settings) -> SiteModel:
+    files = sorted({s.file for p in papers for s in p.sources})
+    result = IngestResult(
+        papers=papers, rejected=[], files=[FileReport(f, "daily-papers", "test", records=1, papers=1) for f in files]
+    )
+    taxonomy = Taxonomy(topics=CATALOGUE_TOPICS, fallback="other", settings={})
+    return SiteModel.build(
+        result, assignments, taxonomy, SiteSettings(**settings), site_name="test catalogue",
+        captured={"a.txt": "2024-03-06", "b.txt": "2024-04-01"},
     )

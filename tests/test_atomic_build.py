@@ -11,33 +11,22 @@ import errno
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import CONFIG, CONTENT, ROOT, own_copy, tree_digest
+from site_fixtures import CONTENT, HOSTILE, PAPERCAT, copy_project, own_copy, tree_digest
 
 from generator.errors import ConfigError, PapercatError
 from generator.site.build import BuildFailed, Project, build_site
-
-HOSTILE = Path(__file__).resolve().parent / "hostile"
-PAPERCAT = Path(sys.executable).with_name("papercat")
-
-
-def _copy_project(root: Path, content: Path) -> None:
-    root.mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(CONFIG, root / "site_config")
-    shutil.copytree(content, root / "content")
 
 
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small project (the hostile corpus as content) with its site built once."""
     root = tmp_path_factory.mktemp("atomic") / "project"
-    _copy_project(root, HOSTILE)
+    copy_project(root, HOSTILE)
     build_site(_project_at(root))
     return root
 
@@ -214,7 +203,7 @@ def test_a_good_build_after_failures_replaces_the_site(project: Project) -> None
 def cli_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project (mkdocs.yml, site_config/, content/) with a previous site in site/."""
     root = tmp_path_factory.mktemp("cli") / "project"
-    _copy_project(root, CONTENT)
+    copy_project(root, CONTENT)
     site = root / "site"
     (site / "papers").mkdir(parents=True)
     (site / "index.html").write_text("<p>the previous site</p>\n", encoding="utf-8")

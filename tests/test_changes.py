@@ -8,40 +8,21 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from site_fixtures import CONFIG, ROOT, tree_digest
+from site_fixtures import CONFIG, LISTING_PAPERS, PAPERCAT, ROOT, listing_paper, tree_digest, write_listing
 
 from generator.errors import ConfigError
 from generator.site.build import Project, build_site
 from generator.site.changes import markdown, summary
 
 pytestmark = pytest.mark.site  # builds sites and runs the papercat command
-PAPERCAT = Path(sys.executable).with_name("papercat")
-FILLER = ("This work studies the problem in depth with careful experiments on several benchmarks and reports "
-          "consistent gains while releasing code and data for everyone to use.")
-
-
-def paper(title: str, words: str, date: str = "2024-05-02", **extra: object) -> dict[str, object]:
-    return {"title": title, "abstract": f"{words} {FILLER}", "date": date, "authors": ["Ada Lovelace"], **extra}
-
-
-PAPERS = [
-    paper("Sparse Attention for Long Documents", "We make transformer language models read long documents."),
-    paper("Robot Grasping from Pixels", "A robot arm learns grasping with reinforcement learning from camera pixels."),
-    paper("Graph Networks for Molecules", "Graph neural networks predict molecular properties for chemistry."),
-    paper("Speech Recognition in Noise", "An acoustic model for automatic speech recognition in noisy rooms.", "2024-06-10"),
-    paper("Diffusion Models for Images", "Denoising diffusion models generate images from text prompts.", "2024-06-11"),
-]
+paper = listing_paper
+PAPERS = LISTING_PAPERS
 REMOVED, EDITED, DUPLICATED, MOVED = "Speech Recognition in Noise", "Graph Networks for Molecules", \
     "Robot Grasping from Pixels", "Diffusion Models for Images"
 
-
-def write_listing(path: Path, papers: list[object]) -> None:
-    path.write_text(yaml.safe_dump({"papers": papers}, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

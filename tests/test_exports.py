@@ -186,7 +186,7 @@ def test_a_site_over_a_gigabyte_is_warned_about_naming_the_limit():
 
 
 def test_gzip_downloads_are_byte_identical_from_build_to_build():
-    from test_site_pages import make_model, small_catalogue
+    from site_fixtures import make_model, small_catalogue
 
     from generator.site.exports import catalogue_files
 

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_atomic_build import HOSTILE, PAPERCAT, _copy_project
+from site_fixtures import HOSTILE, PAPERCAT, copy_project
 
 from generator.progress import Progress
 
@@ -24,7 +24,7 @@ STAGES = ("ingest", "classify", "related", "pages", "mkdocs", "search")
 @pytest.fixture(scope="module")
 def small_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("progress") / "project"
-    _copy_project(root, HOSTILE)
+    copy_project(root, HOSTILE)
     return root
 
 

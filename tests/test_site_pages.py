@@ -14,74 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import ROOT, TEMPLATES
+from site_fixtures import NEURIPS, ROOT, TEMPLATES, make_model, small_catalogue
 
-from generator.ingest import FileReport, IngestResult
-from generator.model import Paper, Source
+from generator.model import Paper
 from generator.site.pages import PageRenderer
-from generator.site.settings import SiteSettings
 from generator.site.urls import Linker, page_url
 from generator.site.view import SiteModel
-from generator.topics import Taxonomy, Topic, TopicAssignment
-
-NEURIPS = "Neural Information Processing Systems"
-
-# ---------------------------------------------------------------- a small catalogue
-
-TOPICS = [
-    Topic("vision", "Computer Vision", "Seeing machines."),
-    Topic("generative", "Generative Models", "Models that synthesise data."),
-    Topic("science", "AI for Science & Health", "Models for the sciences."),
-    Topic("robotics", "Robotics & Embodied AI", "Robots."),  # no paper: no page
-    Topic("other", "Other", "The rest."),
-]
-
-
-def _paper(pid: str, title: str, **kw) -> Paper:
-    kw.setdefault("sources", [Source("a.txt", 1, "daily-papers")])
-    return Paper(title=title, abstract=kw.pop("abstract", f"The abstract of {title}. It has words."), id=pid, **kw)
-
-
-def small_catalogue() -> tuple[list[Paper], dict[str, TopicAssignment]]:
-    papers = [
-        _paper(
-            "diffusion-nets", "Diffusion Nets for Images", date="2024-03-05", date_precision="day",
-            authors=["Ada Lovelace", "Alan Turing"], venue=NEURIPS, upvotes=12, organization="Analytical Engines Ltd",
-            sources=[Source("a.txt", 3, "daily-papers"), Source("b.txt", 17, "search-results")],
-        ),
-        _paper(
-            "astrom-3", "AstroM$^3$: A self-supervised multimodal model for astronomy", date="2024-03-01",
-            date_precision="month", author_count=7, sources=[Source("b.txt", 9, "search-results")],
-        ),
-        _paper("seeing-far", "Seeing Far", date="2023-11-20", date_precision="day", author_count=1),
-        _paper(
-            "inferred-one", "Deep networks are vulnerable to backdoor attacks that…", title_inferred=True,
-            sources=[Source("c.txt", 5, "abstracts")],
-        ),
-        _paper("old-vision", "Old Vision Paper", date="2022-01-01", date_precision="year"),
-        _paper("tricky", "<b>Bold</b> & \"quoted\" ideas", date="2023-11-02", date_precision="day"),
-    ]
-    assignments = {
-        "diffusion-nets": TopicAssignment("generative", ("vision",), {"generative": ("diffusion",), "vision": ("image",)}),
-        "astrom-3": TopicAssignment("science", ("vision",), {"science": ("astronomy",)}),
-        "seeing-far": TopicAssignment("vision", (), {"vision": ("seeing",)}),
-        "inferred-one": TopicAssignment("vision", ("generative",), {"vision": ("network",)}),
-        "old-vision": TopicAssignment("vision", (), {"vision": ("vision",)}),
-        "tricky": TopicAssignment("other", (), {}),
-    }
-    return papers, assignments
-
-
-def make_model(papers: list[Paper], assignments: dict[str, TopicAssignment], **settings) -> SiteModel:
-    files = sorted({s.file for p in papers for s in p.sources})
-    result = IngestResult(
-        papers=papers, rejected=[], files=[FileReport(f, "daily-papers", "test", records=1, papers=1) for f in files]
-    )
-    taxonomy = Taxonomy(topics=TOPICS, fallback="other", settings={})
-    return SiteModel.build(
-        result, assignments, taxonomy, SiteSettings(**settings), site_name="test catalogue",
-        captured={"a.txt": "2024-03-06", "b.txt": "2024-04-01"},
-    )
 
 
 @pytest.fixture(scope="module")

@@ -227,8 +227,9 @@ def site_with_whats_new(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small catalogue built twice, the second time with papers added and removed: its home page has "What's new"."""
     import shutil
 
-    from site_fixtures import CONFIG, ROOT
-    from test_changes import PAPERS, paper, write_listing
+    from site_fixtures import CONFIG, ROOT, write_listing
+    from site_fixtures import LISTING_PAPERS as PAPERS
+    from site_fixtures import listing_paper as paper
 
     from generator.site.build import Project, build_site
 
