@@ -116,6 +116,20 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._resolve(config)
+        if not self._managed and not self.serving:
+            # `mkdocs build` empties the site folder next: refuse one that is not papercat's first.
+            from .site.output import OutputFolders, UnsafeOutput, check_output_folders
+
+            root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+            folders = OutputFolders(
+                root=root, mkdocs_file=Path(config.config_file_path or "mkdocs.yml").resolve(),
+                content_dir=self.content_dir, config_dir=self.config_dir, site_dir=Path(config.site_dir).resolve(),
+                build_dir=self.build_dir,
+            )
+            try:
+                check_output_folders(folders, site_option="--site-dir (or site_dir in mkdocs.yml)")
+            except UnsafeOutput as err:
+                raise PluginError(f"papercat: {err}") from None
         # The project's theme overrides, then the bundled ones, go before the theme's own folders
         # (after a custom_dir named in mkdocs.yml, which stays first).
         dirs = config.theme.dirs
@@ -137,7 +151,12 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), progress=self.progress,
                 build_dir=self.build_dir,
             )
-        except PapercatError as err:
+        except Exception as err:
+            if not isinstance(err, PapercatError):
+                if not self.serving:
+                    raise
+                # The preview survives anything: say what broke and keep watching.
+                err = PapercatError(f"internal error while reading the catalogue: {type(err).__name__}: {err}")
             self.error = err
             if not self.serving:
                 raise PluginError(f"papercat: {err}") from err
@@ -197,7 +216,10 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        from .site.output import mark_owned
+
         managed, self._managed = self._managed, False
+        mark_owned(Path(config.site_dir))  # the next build may replace this folder: it is papercat's
         self._end_mkdocs_stage()
         prepared = self.prepared
         try:
@@ -206,10 +228,10 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         finally:
             self._end_build()
         if not managed and not self.serving and prepared is not None and prepared.changes and self.build_dir:
-            from .ingest.catalogue import ensure_build_dir
+            from .site.output import own_build_folder
 
             try:  # `mkdocs build` keeps the state for the next build too
-                ensure_build_dir(self.build_dir)
+                own_build_folder(self.build_dir)
                 prepared.changes.save(self.build_dir)
             except (PapercatError, OSError) as err:
                 log.info(f"papercat: the build state was not kept: {err}")

@@ -9,6 +9,7 @@ relative path, and every file it does not have comes from here. ``project/`` is 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -21,16 +22,40 @@ THEME = "theme"
 ASSETS = "assets"
 
 
-def _visible_files(folder: Path) -> dict[str, Path]:
-    """``{posix path relative to folder: path}`` of the files under ``folder``, hidden ones skipped."""
+def _escapes(path: Path, folder: Path) -> bool:
+    """``path`` is a symbolic link whose target lies outside ``folder`` (or nowhere)."""
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve(strict=True).is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a dangling link or a loop
+        return True
+
+
+def outside_links(folder: Path) -> list[Path]:
+    """The symbolic links under ``folder`` that lead out of it (never followed: not walked into)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    found: list[Path] = []
+    for current, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(current)
+        found += [base / name for name in sorted(dirs + names) if _escapes(base / name, folder)]
+    return sorted(found)
+
+
+def _visible_files(folder: Path, root: Path) -> dict[str, Path]:
+    """``{posix path relative to folder: path}`` of the files under ``folder``: hidden ones and links out of ``root`` skipped."""
     if not folder.is_dir():
         return {}
     found: dict[str, Path] = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-            found[rel.as_posix()] = path
-    return found
+    for current, dirs, names in os.walk(folder, followlinks=False):
+        base = Path(current)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not _escapes(base / d, root)]
+        for name in names:
+            path = base / name
+            if not name.startswith(".") and path.is_file() and not _escapes(path, root):
+                found[path.relative_to(folder).as_posix()] = path
+    return dict(sorted(found.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +87,7 @@ class ConfigFolders:
         """``{site path: file}`` of the assets (``assets/papercat.css``, ...); the project's copy wins."""
         merged: dict[str, Path] = {}
         for layer in reversed(self.layers):
-            for rel, path in _visible_files(layer / ASSETS).items():
+            for rel, path in _visible_files(layer / ASSETS, layer).items():
                 merged[str(PurePosixPath(ASSETS) / rel)] = path
         return dict(sorted(merged.items()))
 

@@ -18,7 +18,7 @@ import io
 import logging
 import os
 import shutil
-import tempfile
+import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from ..defaults import ConfigFolders
+from ..defaults import ConfigFolders, outside_links
 from ..errors import ConfigError, PapercatError
 from ..ingest import IngestResult, ingest_content
 from ..ingest.catalogue import ensure_build_dir, require_folder
@@ -38,11 +38,21 @@ from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classif
 from ..topics.taxonomy import unknown_override_ids
 from .changes import BuildChanges, changes_since_last_build
 from .cite import citation_keys
+from .output import (
+    OutputFolders,
+    build_lock,
+    check_output_folders,
+    fault_point,
+    new_staging,
+    own_build_folder,
+    recover,
+    swap_in,
+)
 from .pages import PageRenderer
 from .related import related_papers
 from .settings import SiteSettings, load_settings
 from .view import SiteModel
-from .writer import check_site_paths, swap_in
+from .writer import check_site_paths
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -104,6 +114,12 @@ class SiteConfig:
         folders = ConfigFolders(config_dir)
         if config_dir.exists() and not config_dir.is_dir():
             raise ConfigError(str(config_dir), "(folder)", "a folder of site settings", "a file")
+        if links := outside_links(config_dir):  # never followed: it could publish any file of the machine
+            link = links[0]
+            raise ConfigError(
+                str(link), "(symbolic link)", f"a file or folder inside {config_dir}", f"a link to {link.readlink()}",
+                hint="copy the file into the configuration folder instead of linking to it",
+            )
         settings = load_settings(folders.file("site.yml"))
         taxonomy, overrides = load_topic_config(folders)
         if not folders.template_dirs():
@@ -322,8 +338,6 @@ def load_mkdocs_config(
         )
     if project.content_dir is not None:
         overrides["docs_dir"] = str(project.content_dir)
-    if project.site_dir is not None:
-        overrides["site_dir"] = str(project.site_dir)
     if site_url:
         overrides["site_url"] = site_url
     if strict is not None:
@@ -333,6 +347,8 @@ def load_mkdocs_config(
             config = load_config(config_file=str(project.mkdocs_file), **overrides)
     except (ConfigurationError, Abort) as err:
         raise ConfigError(str(project.mkdocs_file), "(config)", "a valid MkDocs configuration", _first_line(err, log)) from None
+    if project.site_dir is not None:  # checked by papercat's own rule (check_output_folders), with its advice
+        config.site_dir = str(project.site_dir)
     _plugin(config, project)
     return config
 
@@ -374,22 +390,48 @@ def build_site(
     on_stage: Callable[[str], None] | None = None,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build the whole site with MkDocs into its site folder; on any failure the previous site stays untouched."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
+    """Build the whole site with MkDocs into its site folder; on any failure the previous site stays untouched.
 
+    Refuses output folders that are not papercat's (``check_output_folders``) before writing anything,
+    then holds the build lock while it builds into a staging folder and swaps it in.
+    """
     config = load_mkdocs_config(project, site_url=site_url or os.environ.get("PAPERCAT_SITE_URL") or None, strict=strict)
     progress = progress or Progress.null()
     plugin = _plugin(config, project, progress=progress)
     site_dir = Path(config.site_dir).resolve()
+    folders = output_folders(project, config, plugin)
+    check_output_folders(folders)  # before anything is written
     require_folder(site_dir.parent, "the folder that should hold the site folder")
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
-    except OSError as err:
-        raise PapercatError(
-            f"cannot create the output folder next to {site_dir} ({err.strerror}); "
-            "choose a --site-dir in a folder you can write to"
-        ) from None
+    if plugin.build_dir is not None:
+        own_build_folder(plugin.build_dir)
+    with build_lock(folders):
+        for message in recover(site_dir):
+            print(f"papercat: {message}", file=sys.stderr)
+        try:
+            staging = new_staging(site_dir)
+        except OSError as err:
+            raise PapercatError(
+                f"cannot create the output folder next to {site_dir} ({err.strerror}); "
+                "choose a --site-dir in a folder you can write to"
+            ) from None
+        return _build_into(staging, config, plugin, project, site_dir, progress, on_stage)
+
+
+def output_folders(project: Project, config: MkDocsConfig, plugin: PapercatPlugin) -> OutputFolders:
+    """The folders a build of ``project`` reads and writes, once MkDocs' configuration is applied."""
+    return OutputFolders(
+        root=project.root, mkdocs_file=project.mkdocs_file, content_dir=plugin.content_dir, config_dir=plugin.config_dir,
+        site_dir=Path(config.site_dir).resolve(), build_dir=plugin.build_dir,
+    )
+
+
+def _build_into(
+    staging: Path, config: MkDocsConfig, plugin: PapercatPlugin, project: Project, site_dir: Path, progress: Progress,
+    on_stage: Callable[[str], None] | None,
+) -> BuildReport:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
     try:
         config.site_dir = str(staging)
         with capture_mkdocs_log() as log:
@@ -411,6 +453,7 @@ def build_site(
         if on_stage:
             on_stage(f"prepared {len(prepared.pages)} pages and {len(prepared.exports)} downloads")
         size, files = site_size(staging)
+        fault_point("built")
         swap_in(staging, site_dir)
         _record_ids(plugin.content_dir, prepared.ingest)
         if prepared.changes is not None and plugin.build_dir is not None:

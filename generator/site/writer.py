@@ -1,9 +1,7 @@
-"""Where generated files may go: path checks, writing a docs folder, and swapping in the built site."""
+"""Where generated files may go: path checks and writing a docs folder."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -86,20 +84,3 @@ def write_docs(
         target.write_bytes(data)
         written += 1
     return written
-
-
-def swap_in(new_site: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` by the finished build in ``new_site`` with two renames, never a half-written site."""
-    old = site_dir.with_name(f".{site_dir.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if site_dir.exists():
-        os.replace(site_dir, old)  # noqa: PTH105 - the atomic rename the swap is built on
-    try:
-        os.replace(new_site, site_dir)  # noqa: PTH105 - the atomic rename the swap is built on
-    except BaseException:
-        if old.exists() and not site_dir.exists():
-            os.replace(old, site_dir)  # noqa: PTH105 - the atomic rename the swap is built on
-        raise
-    if old.exists():
-        shutil.rmtree(old)

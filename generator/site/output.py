@@ -1,0 +1,280 @@
+"""The folders a build writes: which ones papercat may use, one build at a time, and leftovers of a killed build.
+
+papercat writes two folders: the site (``site/``, replaced by every build) and the working
+folder (``build/``: the state of the last build, the change report, the catalogue). So papercat
+only ever writes into a folder it created itself: every folder it creates holds an ownership
+marker, ``.papercat-owned`` (as Sphinx marks its output with ``.buildinfo``). A folder without the
+marker that holds anything is refused before a single file is written, as is a folder that is,
+holds or lies inside the content folder or the configuration folder, or that is or holds the
+project root, the MkDocs configuration file or an existing file.
+
+While ``papercat build`` runs it holds an advisory lock (``flock``) on the project root, the
+working folder and the folder that holds the site, so a second build waits for it or stops with
+a message. The new site is built next to the old one in ``.site.building-*`` and swapped in with
+two renames; the previous site stays in ``.site.old`` between them. A build killed at any point
+leaves at most those folders behind: the next build puts ``.site.old`` back when ``site/`` is
+missing and removes the rest before it starts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PapercatError
+
+OWNER_MARKER = ".papercat-owned"
+MARKER_TEXT = (
+    "This folder was created by papercat, which replaces or deletes everything in it on the next build.\n"
+    "Keep nothing of your own here.\n"
+)
+#: Seconds a build waits for another build of the same project or output folder (``PAPERCAT_LOCK_WAIT``).
+LOCK_WAIT = 30.0
+
+# A site or working folder written by a papercat that did not mark its folders yet is taken over
+# (and marked) instead of refused when it looks like one; anything else in it makes it someone else's.
+_LEGACY_SITE = {"index.html", "sitemap.xml", "papers"}  # all of these, in a site MkDocs built with papercat
+_LEGACY_BUILD = {"docs", "catalogue.jsonl", "rejected.jsonl", "state.json", "changes.json"}  # only these
+
+
+class UnsafeOutput(PapercatError):
+    """An output folder papercat must not write: it would replace or delete files that are not its own."""
+
+
+class BuildLocked(PapercatError):
+    """Another build holds the project or the output folder."""
+
+
+def _names(folder: Path) -> set[str]:
+    return {entry.name for entry in folder.iterdir()}
+
+
+def _legacy_site(folder: Path) -> bool:
+    return _names(folder) >= _LEGACY_SITE
+
+
+def _legacy_build(folder: Path) -> bool:
+    if not _names(folder) - {OWNER_MARKER} <= _LEGACY_BUILD:
+        return False
+    docs = folder / "docs"  # the generated Markdown an older papercat kept there
+    return not docs.exists() or (docs.is_dir() and not docs.is_symlink() and {"index.md", "papers"} <= _names(docs))
+
+
+def is_owned(folder: Path) -> bool:
+    """``folder`` holds the ownership marker papercat writes into every folder it creates."""
+    marker = folder / OWNER_MARKER
+    return marker.is_file() and not marker.is_symlink()
+
+
+def mark_owned(folder: Path) -> None:
+    marker = folder / OWNER_MARKER
+    if not is_owned(folder):
+        marker.write_text(MARKER_TEXT, encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFolders:
+    """Where one build reads and writes, every path resolved (MkDocs' configuration already applied)."""
+
+    root: Path
+    mkdocs_file: Path
+    content_dir: Path
+    config_dir: Path
+    site_dir: Path
+    build_dir: Path | None  # None: the build keeps no state (a plain ``mkdocs build`` may)
+
+    def outputs(self) -> list[tuple[Path, str, str, Callable[[Path], bool]]]:
+        found: list[tuple[Path, str, str, Callable[[Path], bool]]] = [(self.site_dir, "--site-dir", "the site folder", _legacy_site)]
+        if self.build_dir is not None:
+            found.append((self.build_dir, "--build-dir", "the working folder", _legacy_build))
+        return found
+
+
+def check_output_folders(folders: OutputFolders, *, site_option: str = "--site-dir") -> None:
+    """Refuse, before anything is written, output folders that would replace or delete what is not papercat's.
+
+    Every entry point that writes a site or a working folder calls this first.
+    """
+    inputs = ((folders.content_dir, "the content folder"), (folders.config_dir, "the configuration folder"))
+    protected = (*inputs, (folders.root, "the project root"), (folders.mkdocs_file, "the MkDocs configuration file"))
+    for folder, option, what, legacy in folders.outputs():
+        if option == "--site-dir":
+            option = site_option
+
+        def refuse(why: str, option: str = option, what: str = what, folder: Path = folder) -> UnsafeOutput:
+            return UnsafeOutput(
+                f"refusing to use {folder} as {what}: it {why}. papercat replaces everything in {what}, "
+                f"so choose another folder with {option} (for example a new, empty folder)"
+            )
+
+        for path, name in protected:
+            if folder == path:
+                raise refuse(f"is {name}")
+        for path, name in protected:
+            if path.is_relative_to(folder):
+                raise refuse(f"contains {name} ({path})")
+        for path, name in inputs:
+            if folder.is_relative_to(path):
+                raise refuse(f"lies inside {name} ({path})")
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise refuse("is an existing file, not a folder papercat created")
+        if folder.is_dir() and any(folder.iterdir()) and not is_owned(folder) and not legacy(folder):
+            raise refuse(
+                f"holds files papercat did not write (folders papercat creates hold a {OWNER_MARKER} file; "
+                "if this is the output of an older papercat, delete the folder and build again)"
+            )
+    site, build = folders.site_dir, folders.build_dir
+    if build is not None and (site == build or site.is_relative_to(build) or build.is_relative_to(site)):
+        raise UnsafeOutput(
+            f"refusing to build: the site folder {site} and the working folder {build} overlap; "
+            "choose separate folders with --site-dir and --build-dir"
+        )
+
+
+def own_build_folder(build_dir: Path) -> None:
+    """Create (or take over) the working folder and mark it, after ``check_output_folders``."""
+    from ..ingest.catalogue import ensure_build_dir
+
+    ensure_build_dir(build_dir)
+    mark_owned(build_dir)
+
+
+# --- one build at a time ------------------------------------------------------------------------
+
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("PAPERCAT_LOCK_WAIT", LOCK_WAIT)))
+    except ValueError:
+        return LOCK_WAIT
+
+
+@contextmanager
+def _flock(folder: Path, wait: float) -> Iterator[None]:
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildLocked(
+                        f"another papercat build is using {folder}; wait for it to finish and run the build again "
+                        "(or build into other folders with --site-dir and --build-dir)"
+                    ) from None
+                if not told:
+                    print(f"papercat: waiting up to {wait:.0f}s for another build using {folder} to finish", file=sys.stderr)
+                    told = True
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock, also when the process is killed
+
+
+@contextmanager
+def build_lock(folders: OutputFolders) -> Iterator[None]:
+    """Hold the project root, the working folder and the site's folder for the length of a build."""
+    if os.name != "posix":  # flock is POSIX; elsewhere builds are not serialized
+        yield
+        return
+    held: dict[tuple[int, int], Path] = {}
+    for folder in (folders.root, folders.build_dir, folders.site_dir.parent):
+        if folder is None or not folder.is_dir():
+            continue
+        st = folder.stat()
+        held.setdefault((st.st_dev, st.st_ino), folder)
+    wait = _lock_wait()
+    with ExitStack() as stack:
+        for _, folder in sorted(held.items()):  # one order for every process: no deadlock
+            stack.enter_context(_flock(folder, wait))
+        yield
+
+
+# --- the swap and what a killed build leaves --------------------------------------------------
+
+
+def _staging_prefix(site_dir: Path) -> str:
+    return f".{site_dir.name}.building-"
+
+
+def old_site(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}.old")
+
+
+def new_staging(site_dir: Path) -> Path:
+    """An empty folder next to ``site_dir`` to build into, with the umask's permissions and the marker."""
+    staging = site_dir.with_name(f"{_staging_prefix(site_dir)}{os.getpid()}-{secrets.token_hex(4)}")
+    staging.mkdir()  # unlike mkdtemp (0700), follows the umask like the site MkDocs writes
+    mark_owned(staging)
+    return staging
+
+
+def recover(site_dir: Path) -> list[str]:
+    """Undo what a killed build left next to ``site_dir`` (call with the build lock held); say what was done."""
+    done: list[str] = []
+    old = old_site(site_dir)
+    if old.is_dir() and not old.is_symlink() and (is_owned(old) or _legacy_site(old)):
+        if not site_dir.exists() and not site_dir.is_symlink():
+            os.replace(old, site_dir)  # noqa: PTH105 - the atomic rename the swap is built on
+            done.append(f"restored the previous site from {old} (a build was stopped while swapping it)")
+        else:
+            shutil.rmtree(old)
+            done.append(f"removed {old} left by an interrupted build")
+    parent = site_dir.parent
+    if parent.is_dir():
+        for entry in sorted(parent.iterdir()):
+            ours = entry.name.startswith(_staging_prefix(site_dir)) and entry.is_dir() and not entry.is_symlink()
+            if ours and (is_owned(entry) or not any(entry.iterdir())):  # never a look-alike of someone else
+                shutil.rmtree(entry)
+                done.append(f"removed {entry} left by an interrupted build")
+    return done
+
+
+def fault_point(name: str) -> None:
+    """A place where the tests stop a build as a crash would, or hold it there.
+
+    ``PAPERCAT_FAULT=<name>`` ends the process at once (no cleanup, as a kill would);
+    ``PAPERCAT_PAUSE=<name>:<file>`` creates ``<file>`` and waits there until it is deleted.
+    """
+    if os.environ.get("PAPERCAT_FAULT") == name:
+        os._exit(70)
+    point, _, flag = os.environ.get("PAPERCAT_PAUSE", "").partition(":")
+    if point == name and flag:
+        Path(flag).touch()
+        while Path(flag).exists():
+            time.sleep(0.05)
+
+
+def swap_in(new_site: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` by the finished build in ``new_site``: the site is never half-written, and
+    a process killed between the two renames leaves the previous site in ``.site.old``, which the
+    next build puts back (``recover``)."""
+    old = old_site(site_dir)
+    if old.exists():
+        if not is_owned(old):
+            raise UnsafeOutput(f"refusing to replace {old}: papercat did not write it; move it away and build again")
+        shutil.rmtree(old)
+    if site_dir.exists():
+        mark_owned(site_dir)  # a site of an older papercat: marked, so a crash below leaves a .site.old papercat may restore
+        os.replace(site_dir, old)  # noqa: PTH105 - the atomic rename the swap is built on
+    fault_point("swap")
+    try:
+        os.replace(new_site, site_dir)  # noqa: PTH105 - the atomic rename the swap is built on
+    except BaseException:
+        if old.exists() and not site_dir.exists():
+            os.replace(old, site_dir)  # noqa: PTH105 - the atomic rename the swap is built on
+        raise
+    if old.exists():
+        shutil.rmtree(old)
