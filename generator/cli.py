@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .errors import PapercatError
 from .ingest import IngestResult, ingest_content, ingest_messages, summary_table
-from .ingest.catalogue import ensure_build_dir, require_folder, write_catalogue, write_rejections
+from .ingest.catalogue import require_folder, write_catalogue, write_rejections
 from .progress import Progress
 from .site.changes import summary as changes_summary
 
@@ -41,13 +41,26 @@ def _print_details(result: IngestResult, *, verbose: bool) -> None:
         print(f"possible duplicate: {first} and {second} have the same title but were kept apart ({why})")
 
 
+def _own_working_folder(args: argparse.Namespace) -> None:
+    """The working folder ``ingest`` writes into, refused when it is not papercat's (see site/output.py)."""
+    from .site.output import OutputFolders, check_output_folders, own_build_folder
+
+    root = Path.cwd().resolve()
+    check_output_folders(OutputFolders(
+        root=root, mkdocs_file=root / "mkdocs.yml", content_dir=Path(args.content).resolve(),
+        config_dir=Path(getattr(args, "config", None) or "site_config").resolve(), site_dir=None,
+        build_dir=Path(args.build_dir).resolve(),
+    ))
+    own_build_folder(Path(args.build_dir))
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     if args.out is not None:
         out: Path = args.out
         require_folder(out.parent, "the folder of --out")
     else:
         out = args.build_dir / "catalogue.jsonl"
-        ensure_build_dir(args.build_dir)
+        _own_working_folder(args)
     rejections: Path = out.with_name("rejected.jsonl")
     with Progress() as progress:
         result = ingest_content(args.content, progress=progress)

@@ -20,6 +20,7 @@ from site_fixtures import CONTENT, HOSTILE, PAPERCAT, copy_project, own_copy, tr
 
 from generator.errors import ConfigError, PapercatError
 from generator.site.build import BuildFailed, Project, build_site
+from generator.site.output import OWNER_MARKER
 
 
 @pytest.fixture(scope="module")
@@ -173,7 +174,7 @@ def test_disk_full_while_mkdocs_writes_the_site(project: Project, monkeypatch: p
 
 
 def test_failure_while_swapping_in_the_new_site(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.site.writer as writer
+    import generator.site.output as output
 
     real = os.replace
 
@@ -182,7 +183,7 @@ def test_failure_while_swapping_in_the_new_site(project: Project, monkeypatch: p
             raise _no_space(dst)
         real(src, dst)
 
-    monkeypatch.setattr(writer.os, "replace", replace)
+    monkeypatch.setattr(output.os, "replace", replace)
     message = _fails_cleanly(project, BuildFailed)
     assert "was left as it was" in message
 
@@ -208,6 +209,7 @@ def cli_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (site / "papers").mkdir(parents=True)
     (site / "index.html").write_text("<p>the previous site</p>\n", encoding="utf-8")
     (site / "papers" / "kept.html").write_bytes(b"\x00previous bytes\xff")
+    (site / OWNER_MARKER).write_text("written by papercat\n", encoding="utf-8")  # a site papercat wrote
     return root
 
 

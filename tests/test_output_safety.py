@@ -263,3 +263,19 @@ def test_a_link_out_of_the_configuration_folder_is_refused_not_published(root: P
     assert "leak.txt" in run.stderr and "symbolic link" in run.stderr and str(secret) in run.stderr, run.stderr
     assert tree_digest(root / "site") == site_before
     assert not any("private key" in p.read_text(errors="replace") for p in (root / "site").rglob("*.txt"))
+
+
+def test_ingest_refuses_a_working_folder_that_is_not_papercats(root: Path) -> None:
+    before = _project_files(root)
+    run = _papercat(root, "--build-dir", "content", "ingest")
+    assert run.returncode == 2 and "is the content folder" in run.stderr and "--build-dir" in run.stderr, run.stderr
+    notes = root / "notes"
+    notes.mkdir()
+    (notes / "state.json").write_text('{"mine": true}\n', encoding="utf-8")
+    run = _papercat(root, "--build-dir", "notes", "ingest")
+    assert run.returncode == 2 and "holds files papercat did not write" in run.stderr, run.stderr
+    assert (notes / "state.json").read_text(encoding="utf-8") == '{"mine": true}\n'
+    assert _project_files(root) == before | {"notes/state.json": _project_files(root)["notes/state.json"]}
+    run = _papercat(root, "ingest")  # its own working folder, marked by the build
+    assert run.returncode == 0, run.stderr
+    assert (root / "build" / "catalogue.jsonl").is_file()

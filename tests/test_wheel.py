@@ -113,3 +113,38 @@ def test_installed_commands_outside_a_checkout(installed: Path, tmp_path: Path) 
     assert nothing.returncode == 2 and "mkdocs.yml" in nothing.stderr and "papercat new" in nothing.stderr
     labels = _run(installed / "papercat", "topics", "eval", cwd=tmp_path, check=False)
     assert labels.returncode == 2 and "--labels" in labels.stderr and "Traceback" not in labels.stderr
+
+
+def test_mkdocs_gh_deploy_publishes_the_catalogue(installed: Path, tmp_path: Path) -> None:
+    """``mkdocs gh-deploy`` builds with the plugin and pushes the whole catalogue to the gh-pages branch."""
+    if shutil.which("git") is None:
+        pytest.fail("git is needed to check gh-deploy")
+    work = tmp_path / "work"
+    work.mkdir()
+    _run(installed / "papercat", "new", "catalogue", cwd=work)
+    project = work / "catalogue"
+    shutil.copy(LISTING, project / "content" / "daily.txt")
+    remote = tmp_path / "remote.git"
+    git_env = {"GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "A",
+               "GIT_COMMITTER_EMAIL": "a@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+    def git(*args: str | Path, cwd: Path = project) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *map(str, args)], cwd=cwd, env={**os.environ, **git_env}, capture_output=True,
+                              text=True, timeout=120, check=True)
+
+    git("init", "--bare", "--quiet", remote, cwd=tmp_path)
+    git("init", "--quiet", "--initial-branch", "main")
+    git("add", "-A")
+    git("commit", "--quiet", "-m", "catalogue")
+    git("remote", "add", "origin", remote)
+    deploy = subprocess.run(
+        [str(installed / "python"), "-m", "mkdocs", "gh-deploy", "--force", "--no-history"], cwd=project,
+        env={**os.environ, **git_env}, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    assert "Traceback" not in deploy.stderr
+    published = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).stdout.split()
+    assert "index.html" in published and "assets/papercat.css" in published and ".nojekyll" in published
+    assert len([p for p in published if p.startswith("papers/") and p.endswith("/index.html")]) == 7
+    home = git("show", "gh-pages:index.html", cwd=remote).stdout
+    assert "Attention Is All You Need" in home

@@ -31,7 +31,7 @@ import jinja2
 from ..defaults import ConfigFolders, outside_links
 from ..errors import ConfigError, PapercatError
 from ..ingest import IngestResult, ingest_content
-from ..ingest.catalogue import ensure_build_dir, require_folder
+from ..ingest.catalogue import require_folder
 from ..ingest.paper_ids import IDS_FILE, write_ids
 from ..progress import Progress
 from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
@@ -402,8 +402,6 @@ def build_site(
     folders = output_folders(project, config, plugin)
     check_output_folders(folders)  # before anything is written
     require_folder(site_dir.parent, "the folder that should hold the site folder")
-    if plugin.build_dir is not None:
-        own_build_folder(plugin.build_dir)
     with build_lock(folders):
         for message in recover(site_dir):
             print(f"papercat: {message}", file=sys.stderr)
@@ -457,7 +455,7 @@ def _build_into(
         swap_in(staging, site_dir)
         _record_ids(plugin.content_dir, prepared.ingest)
         if prepared.changes is not None and plugin.build_dir is not None:
-            ensure_build_dir(plugin.build_dir)
+            own_build_folder(plugin.build_dir)  # created once a build succeeded, marked as papercat's
             prepared.changes.save(plugin.build_dir)
         return BuildReport(
             prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files

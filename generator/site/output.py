@@ -64,7 +64,9 @@ def _legacy_build(folder: Path) -> bool:
     if not _names(folder) - {OWNER_MARKER} <= _LEGACY_BUILD:
         return False
     docs = folder / "docs"  # the generated Markdown an older papercat kept there
-    return not docs.exists() or (docs.is_dir() and not docs.is_symlink() and {"index.md", "papers"} <= _names(docs))
+    if docs.exists():
+        return docs.is_dir() and not docs.is_symlink() and {"index.md", "papers"} <= _names(docs)
+    return {"catalogue.jsonl", "rejected.jsonl"} <= _names(folder)  # what `papercat ingest` wrote
 
 
 def is_owned(folder: Path) -> bool:
@@ -87,11 +89,13 @@ class OutputFolders:
     mkdocs_file: Path
     content_dir: Path
     config_dir: Path
-    site_dir: Path
-    build_dir: Path | None  # None: the build keeps no state (a plain ``mkdocs build`` may)
+    site_dir: Path | None  # None: nothing but the working folder is written (``papercat ingest``)
+    build_dir: Path | None  # None: the build keeps no state
 
     def outputs(self) -> list[tuple[Path, str, str, Callable[[Path], bool]]]:
-        found: list[tuple[Path, str, str, Callable[[Path], bool]]] = [(self.site_dir, "--site-dir", "the site folder", _legacy_site)]
+        found: list[tuple[Path, str, str, Callable[[Path], bool]]] = []
+        if self.site_dir is not None:
+            found.append((self.site_dir, "--site-dir", "the site folder", _legacy_site))
         if self.build_dir is not None:
             found.append((self.build_dir, "--build-dir", "the working folder", _legacy_build))
         return found
@@ -131,7 +135,7 @@ def check_output_folders(folders: OutputFolders, *, site_option: str = "--site-d
                 "if this is the output of an older papercat, delete the folder and build again)"
             )
     site, build = folders.site_dir, folders.build_dir
-    if build is not None and (site == build or site.is_relative_to(build) or build.is_relative_to(site)):
+    if site is not None and build is not None and (site == build or site.is_relative_to(build) or build.is_relative_to(site)):
         raise UnsafeOutput(
             f"refusing to build: the site folder {site} and the working folder {build} overlap; "
             "choose separate folders with --site-dir and --build-dir"
@@ -190,7 +194,7 @@ def build_lock(folders: OutputFolders) -> Iterator[None]:
         yield
         return
     held: dict[tuple[int, int], Path] = {}
-    for folder in (folders.root, folders.build_dir, folders.site_dir.parent):
+    for folder in (folders.root, folders.build_dir, folders.site_dir.parent if folders.site_dir else None):
         if folder is None or not folder.is_dir():
             continue
         st = folder.stat()
