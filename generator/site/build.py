@@ -12,6 +12,7 @@ as it was.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import errno
 import io
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from ..plugin import PapercatPlugin
+    from .render import RenderOptions, RenderReport
 
 PLUGIN_NAME = "papercat"
 
@@ -140,6 +142,7 @@ class BuildReport:
     build_dir: Path | None = None  # where the build's state and change report are kept
     site_bytes: int = 0
     site_files: int = 0
+    rendering: RenderReport | None = None  # pages written, reused and removed; why the build was a full one
 
     @property
     def ingest(self) -> IngestResult:
@@ -373,14 +376,22 @@ def build_site(
     strict: bool | None = None,
     on_stage: Callable[[str], None] | None = None,
     progress: Progress | None = None,
+    render: RenderOptions | None = None,
 ) -> BuildReport:
-    """Build the whole site with MkDocs into its site folder; on any failure the previous site stays untouched."""
-    from mkdocs.commands.build import build as mkdocs_build
+    """Build the whole site with MkDocs into its site folder; on any failure the previous site stays untouched.
+
+    ``render`` says how the pages are rendered (processes, a Dask cluster) and whether the pages
+    that did not change are taken from the previous site; by default every page is rendered in
+    this process, the state for the next build kept in the build folder.
+    """
     from mkdocs.exceptions import MkDocsException
+
+    from .render import RenderOptions, build_pages
 
     config = load_mkdocs_config(project, site_url=site_url or os.environ.get("PAPERCAT_SITE_URL") or None, strict=strict)
     progress = progress or Progress.null()
     plugin = _plugin(config, project, progress=progress)
+    plugin.count_events = False  # the rendering counts each page once, wherever it is rendered or reused
     site_dir = Path(config.site_dir).resolve()
     require_folder(site_dir.parent, "the folder that should hold the site folder")
     try:
@@ -392,9 +403,15 @@ def build_site(
         ) from None
     try:
         config.site_dir = str(staging)
+        render = render if render is not None else RenderOptions(jobs=1)
+        if render.state_dir is None and plugin.build_dir is not None:
+            render = dataclasses.replace(render, state_dir=plugin.build_dir)
         with capture_mkdocs_log() as log:
             try:
-                mkdocs_build(config)
+                rendering, save_state = build_pages(
+                    config, render, previous_site=site_dir, config_dir=plugin.config_dir,
+                    on_message=on_stage, on_page=lambda pages: plugin.advance(2 * pages),
+                )
             except MkDocsException as err:
                 if plugin.error is not None:
                     raise plugin.error from None
@@ -416,8 +433,12 @@ def build_site(
         if prepared.changes is not None and plugin.build_dir is not None:
             ensure_build_dir(plugin.build_dir)
             prepared.changes.save(plugin.build_dir)
+        if render.state_dir is not None:
+            ensure_build_dir(render.state_dir)
+            save_state()
         return BuildReport(
-            prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files
+            prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files,
+            rendering=rendering,
         )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {
