@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from .site.build import Prepared
+    from .site.page_cache import PageCache
 
 log = logging.getLogger("mkdocs.plugins.papercat")
 # Errors shown while serving go to a logger outside MkDocs' own, which counts them in strict mode
@@ -88,6 +89,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._step: Step | None = None
         self.timestamp: int | None = None  # the build date of the pages (from the inputs)
         self.count_events = True  # the mkdocs stage counts MkDocs' page events (papercat build counts pages itself)
+        self.page_cache: PageCache | None = None  # papercat build: paper pages' Markdown kept from the last build
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
@@ -153,7 +155,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             prepared = prepare(
                 self.content_dir, SiteConfig.load(self.config_dir), site_name=str(config.site_name),
                 site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), progress=self.progress,
-                build_dir=self.build_dir,
+                build_dir=self.build_dir, page_cache=self.page_cache,
             )
         except PapercatError as err:
             self.error = err
@@ -194,7 +196,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._end_mkdocs_stage()
         # What `papercat build` set applies to its one build, not to a later `mkdocs build` in this process.
         self._config_dir_override, self._build_dir_override, self.progress = None, None, Progress.null()
-        self.count_events = True
+        self.count_events, self.page_cache = True, None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._managed = False

@@ -242,3 +242,26 @@ def test_same_site_as_mkdocs_build(project: Project, tmp_path: Path) -> None:
     theirs = tree_digest(tmp_path / "mkdocs-site")
     assert ours.keys() == theirs.keys(), sorted(ours.keys() ^ theirs.keys())[:5]
     assert [path for path in ours if ours[path] != theirs[path]] == []
+
+
+def test_paper_template_reading_the_whole_catalogue_is_rendered_again(project: Project) -> None:
+    """A paper page that shows a catalogue-wide figure is never taken from the page cache."""
+    template = (project.root / "site_config") / "templates" / "pages" / "paper.md.j2"
+    _edit(template, lambda t: t + "\n<p>One of {{ model.papers | length }} papers</p>\n")
+    first = _build(project)
+    page = next((_site(project) / "papers").glob("*/index.html"))
+    before = first.ingest.papers
+    assert f"One of {len(before)} papers" in page.read_text(encoding="utf-8")
+    shutil.copy(LISTINGS / "real_daily_004.txt", (project.root / "content") / "real_daily_004.txt")
+    report = _same_as_clean(project)
+    assert len(report.ingest.papers) > len(before)
+    assert f"One of {len(report.ingest.papers)} papers" in page.read_text(encoding="utf-8")
+
+
+def test_page_cache_takes_unchanged_paper_pages(project: Project) -> None:
+    from generator.site.page_cache import CACHE_NAME
+
+    assert (project.root / "build" / CACHE_NAME).is_file()
+    report = _build(project)
+    assert report.markdown_reused == len(report.ingest.papers) > 5
+    assert _build(project, clean=True).markdown_reused == 0

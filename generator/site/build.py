@@ -39,6 +39,7 @@ from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classif
 from ..topics.taxonomy import unknown_override_ids
 from .changes import BuildChanges, changes_since_last_build
 from .cite import citation_keys
+from .page_cache import CACHE_NAME, PageCache, PaperKeys, global_key, template_reads_only_its_paper
 from .pages import PageRenderer
 from .related import related_papers
 from .settings import SiteSettings, load_settings
@@ -143,6 +144,7 @@ class BuildReport:
     site_bytes: int = 0
     site_files: int = 0
     rendering: RenderReport | None = None  # pages written, reused and removed; why the build was a full one
+    markdown_reused: int = 0  # paper pages whose Markdown came from the page cache
 
     @property
     def ingest(self) -> IngestResult:
@@ -231,11 +233,14 @@ def prepare(
     directory_urls: bool = True,
     progress: Progress | None = None,
     build_dir: Path | None = None,
+    page_cache: PageCache | None = None,
 ) -> Prepared:
     """Every stage before MkDocs, in memory: nothing is written. ``progress`` reports and times the stages.
 
     With a ``build_dir``, the home page's "What's new" compares with the last build's state kept
     there (read only here; ``Prepared.changes.save`` keeps this build's state once the site is built).
+    With a ``page_cache``, paper pages rendered by an earlier build from the same inputs are taken
+    from it (``PageCache.save`` keeps this build's pages once the site is built).
     """
     progress = progress or Progress.null()
     before = dict(progress.seconds)
@@ -259,8 +264,14 @@ def prepare(
         )
         template_dirs = config.folders.template_dirs()
         renderer = PageRenderer(template_dirs, directory_urls=directory_urls)
+        cache = None
+        if page_cache is not None and template_reads_only_its_paper(renderer.env, "paper.md.j2"):
+            from .render.state import code_components
+
+            key = global_key(template_dirs, config.folders.project, directory_urls, code_components())
+            cache = (page_cache, PaperKeys(model, key))
         try:
-            rendered = renderer.pages(model)
+            rendered = renderer.pages(model, cache)
         except jinja2.TemplateError as err:
             raise _template_error(template_dirs, err) from None
         # The Markdown pages go through MkDocs; the files beside them (downloads, feeds, the rows
@@ -406,6 +417,9 @@ def build_site(
         render = render if render is not None else RenderOptions(jobs=1)
         if render.state_dir is None and plugin.build_dir is not None:
             render = dataclasses.replace(render, state_dir=plugin.build_dir)
+        if render.state_dir is not None:
+            plugin.page_cache = PageCache(render.state_dir / CACHE_NAME, read=not render.clean)
+        page_cache = plugin.page_cache
         with capture_mkdocs_log() as log:
             try:
                 rendering, save_state = build_pages(
@@ -436,9 +450,11 @@ def build_site(
         if render.state_dir is not None:
             ensure_build_dir(render.state_dir)
             save_state()
+            if page_cache is not None:
+                page_cache.save()
         return BuildReport(
             prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files,
-            rendering=rendering,
+            rendering=rendering, markdown_reused=page_cache.hits if page_cache is not None else 0,
         )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {

@@ -17,6 +17,7 @@ SQLite transaction.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -35,6 +36,7 @@ _VERSIONED = {
     "markdown": "Python-Markdown",
     "pymdown-extensions": "PyMdown Extensions",
     "jinja2": "Jinja",
+    "pyyaml": "PyYAML",
 }
 
 
@@ -55,9 +57,10 @@ def _tree(folder: Path, label: str) -> dict[str, str]:
     return found
 
 
-def global_components(mkdocs_file: Path, config_dir: Path, options: Mapping[str, Any]) -> dict[str, str]:
-    """Everything the rendering of every page depends on, each named for the one-line reason."""
-    components: dict[str, str] = {"state format": str(SCHEMA)}
+@functools.cache
+def code_components() -> dict[str, str]:
+    """The versions of papercat and of what renders its pages, and a hash of papercat's own code."""
+    components: dict[str, str] = {}
     for distribution, label in _VERSIONED.items():
         try:
             components[label] = importlib.metadata.version(distribution)
@@ -65,6 +68,12 @@ def global_components(mkdocs_file: Path, config_dir: Path, options: Mapping[str,
             components[label] = "not installed"
     package = Path(__file__).resolve().parents[2]
     components["papercat's code"] = sha256(json.dumps(_tree(package, "generator"), sort_keys=True).encode())
+    return components
+
+
+def global_components(mkdocs_file: Path, config_dir: Path, options: Mapping[str, Any]) -> dict[str, str]:
+    """Everything the rendering of every page depends on, each named for the one-line reason."""
+    components: dict[str, str] = {"state format": str(SCHEMA), **code_components()}
     components[mkdocs_file.name] = sha256(mkdocs_file.read_bytes()) if mkdocs_file.is_file() else "missing"
     components.update(_tree(config_dir, config_dir.name))
     components["build options"] = json.dumps(dict(options), sort_keys=True, default=str)
