@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_ingest import _name  # noqa: E402 - a made-up method name, unique per index
 
 CONTENT = ROOT / "content"
-STAGES = ("ingest", "classify", "related", "pages", "mkdocs")
+STAGES = ("ingest", "classify", "related", "pages", "mkdocs", "search")
 DEFAULT_SIZES = (1000, 10_000, 20_000)
 PAPERS_PER_FILE = 500
 FIRST_MONTH = (2023, 1)
@@ -141,7 +141,7 @@ def child_build(project_dir: Path, out: Path, profile: Path | None, jobs: int = 
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    report = build_site(project, render=RenderOptions(jobs=jobs, clean=clean, state_dir=project.build_dir))
+    report = build_site(project, render=RenderOptions(jobs=jobs, clean=clean))
     total = time.perf_counter() - start
     if profiler is not None:
         profiler.disable()
