@@ -3,6 +3,9 @@
     .venv/bin/python bench/bench_site.py                      # 1000, 10000 and 20000 papers
     .venv/bin/python bench/bench_site.py --sizes 2000,4000 --json /tmp/site.json
     .venv/bin/python bench/bench_site.py --sizes 10000 --profile /tmp/prof   # cProfile, one .prof per size
+    .venv/bin/python bench/bench_site.py --incremental 10000:50 --jobs 2     # full vs one 50-paper listing added
+    .venv/bin/python bench/bench_site.py --compare-jobs 20000:1,2            # clean builds, --jobs 1 vs --jobs 2
+    .venv/bin/python bench/bench_site.py --sizes 100000 --jobs 2             # 100,000 papers: time and peak memory
 
 Papers are made by recombining the bundled papers (``content/``): a made-up method name unique to
 the paper ("Kalovex: ..."), the first half of one bundled title and the second half of another,
@@ -43,7 +46,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_ingest import _name  # noqa: E402 - a made-up method name, unique per index
 
 CONTENT = ROOT / "content"
-STAGES = ("ingest", "classify", "related", "pages", "mkdocs")
+STAGES = ("ingest", "classify", "related", "pages", "mkdocs", "search")
 DEFAULT_SIZES = (1000, 10_000, 20_000)
 PAPERS_PER_FILE = 500
 FIRST_MONTH = (2023, 1)
@@ -125,9 +128,10 @@ def make_project(directory: Path, count: int, titles: list[str], sentences: list
 # --------------------------------------------------------------------------- child: one build
 
 
-def child_build(project_dir: Path, out: Path, profile: Path | None) -> None:
+def child_build(project_dir: Path, out: Path, profile: Path | None, jobs: int = 1, clean: bool = True) -> None:
     sys.path.insert(0, str(ROOT))
     from generator.site.build import Project, build_site
+    from generator.site.render import RenderOptions
 
     project = Project.at(project_dir)
     profiler = None
@@ -137,7 +141,7 @@ def child_build(project_dir: Path, out: Path, profile: Path | None) -> None:
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    report = build_site(project)
+    report = build_site(project, render=RenderOptions(jobs=jobs, clean=clean))
     total = time.perf_counter() - start
     if profiler is not None:
         profiler.disable()
@@ -158,6 +162,10 @@ def child_build(project_dir: Path, out: Path, profile: Path | None) -> None:
         "site_mb": site_bytes / 1e6,
         "seconds": {**{k: report.seconds.get(k, 0.0) for k in STAGES}, "total": total},
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: KiB
+        "jobs": jobs,
+        "written": report.rendering.written if report.rendering else None,
+        "reused": report.rendering.reused if report.rendering else None,
+        "full_reason": report.rendering.full_reason if report.rendering else None,
         "profiled": profile is not None,
     }
     result["seconds"]["other"] = total - sum(result["seconds"][k] for k in STAGES)
@@ -167,23 +175,54 @@ def child_build(project_dir: Path, out: Path, profile: Path | None) -> None:
 # --------------------------------------------------------------------------- parent
 
 
-def run_size(count: int, pools: tuple[list[str], list[str]], *, profile_dir: Path | None, keep: bool) -> dict:
+def _tree_rss(pid: int) -> int:
+    """Resident memory (KiB) of a process and all its descendants, from /proc (Linux)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with Path(f"/proc/{current}/status").open() as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with Path(f"/proc/{current}/task/{current}/children").open() as children:
+                todo += [int(child) for child in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _child(project: Path, count: int, *, jobs: int, clean: bool, profile: Path | None = None) -> dict:
+    out = project / "result.json"
+    cmd = [
+        sys.executable, str(Path(__file__).resolve()), "--child-build", str(project), "--child-out", str(out),
+        "--child-jobs", str(jobs), *(["--child-clean"] if clean else []),
+    ]
+    if profile is not None:
+        profile.parent.mkdir(parents=True, exist_ok=True)
+        cmd += ["--child-profile", str(profile)]
+    log = project / "child.log"
+    with log.open("w") as output:
+        proc = subprocess.Popen(cmd, cwd=project, stdout=output, stderr=subprocess.STDOUT, text=True)
+        peak = 0
+        while proc.poll() is None:  # the build and its rendering processes together, sampled every 0.2 s
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.2)
+    if proc.returncode != 0:
+        raise SystemExit(f"build of {count} papers failed (exit {proc.returncode}):\n{log.read_text()}")
+    result = json.loads(out.read_text(encoding="utf-8"))
+    result["peak_tree_mb"] = peak / 1024
+    result["ms_per_paper"] = 1000 * result["seconds"]["total"] / count
+    return result
+
+
+def run_size(count: int, pools: tuple[list[str], list[str]], *, profile_dir: Path | None, keep: bool, jobs: int = 1) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"papercat-bench-{count}-"))
     try:
         t0 = time.perf_counter()
         facts = make_project(tmp, count, *pools)
         generated = time.perf_counter() - t0
-        out = tmp / "result.json"
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child-build", str(tmp), "--child-out", str(out)]
-        if profile_dir is not None:
-            profile_dir.mkdir(parents=True, exist_ok=True)
-            cmd += ["--child-profile", str(profile_dir / f"build_{count}.prof")]
-        proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise SystemExit(f"build of {count} papers failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-        result = json.loads(out.read_text(encoding="utf-8"))
+        profile = profile_dir / f"build_{count}.prof" if profile_dir is not None else None
+        result = _child(tmp, count, jobs=jobs, clean=True, profile=profile)
         result.update(size=count, generate_seconds=generated, **facts)
-        result["ms_per_paper"] = 1000 * result["seconds"]["total"] / count
         if keep:
             result["project_dir"] = str(tmp)
         return result
@@ -192,13 +231,63 @@ def run_size(count: int, pools: tuple[list[str], list[str]], *, profile_dir: Pat
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def add_listing(content_dir: Path, count: int, first_index: int, titles: list[str], sentences: list[str], seed: int = 97) -> None:
+    """One more Daily Papers listing of ``count`` new papers, dated after the newest ones (a daily update)."""
+    rng = random.Random(seed)
+    day = dt.date(FIRST_MONTH[0] + (FIRST_MONTH[1] - 1 + MONTHS) // 12, (FIRST_MONTH[1] - 1 + MONTHS) % 12 + 1, 2)
+    parts = [_PAGE_HEADER, f"{_MONTH_ABBR[day.month - 1]} {day.day}\n\n"]
+    for index in range(first_index, first_index + count):
+        title = f"{_name(rng, index)}: {_description(rng, titles)}"
+        abstract = " ".join(rng.sample(sentences, rng.randint(5, 9)))
+        stamp = f"{_MONTH_ABBR[day.month - 1]} {day.day}, {day.year}"
+        parts.append(f"{title}\n\n{abstract}\n\n  • {rng.randint(1, 24)} authors\n·\n{stamp}\n\n")
+    name = f"999_daily_{day.isoformat()}.txt"
+    (content_dir / name).write_text("".join(parts), encoding="utf-8")
+    with (content_dir / "sources.yml").open("a", encoding="utf-8") as sources:
+        sources.write(f"{name}:\n  captured: {day.isoformat()}\n")
+
+
+def run_incremental(count: int, added: int, pools: tuple[list[str], list[str]], *, jobs: int) -> dict:
+    """A full build of ``count`` papers, then one listing of ``added`` new papers and an incremental build."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"papercat-bench-incr-{count}-"))
+    try:
+        make_project(tmp, count, *pools)
+        full = _child(tmp, count, jobs=jobs, clean=True)
+        add_listing(tmp / "content", added, count, *pools)
+        incremental = _child(tmp, count + added, jobs=jobs, clean=False)
+        return {"size": count, "added": added, "jobs": jobs, "full": full, "incremental": incremental,
+                "ratio": incremental["seconds"]["total"] / full["seconds"]["total"]}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_jobs(count: int, pools: tuple[list[str], list[str]], jobs_list: list[int]) -> dict:
+    """Clean builds of the same ``count`` papers with each number of rendering processes."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"papercat-bench-jobs-{count}-"))
+    try:
+        make_project(tmp, count, *pools)
+        runs = {jobs: _child(tmp, count, jobs=jobs, clean=True) for jobs in jobs_list}
+        base = runs[jobs_list[0]]["seconds"]["total"]
+        return {"size": count, "runs": runs, "ratios": {j: r["seconds"]["total"] / base for j, r in runs.items()}}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _line(label: str, r: dict) -> str:
+    stages = ", ".join(f"{k} {r['seconds'][k]:.1f}" for k in STAGES)
+    return (
+        f"  {label:<28} {r['seconds']['total']:7.1f} s  ({stages})  pages {r['written']:,} written / {r['reused']:,} reused;"
+        f" peak memory {r['peak_tree_mb']:.0f} MB (main process {r['max_rss_mb']:.0f} MB)"
+    )
+
+
 def _table(results: list[dict]) -> str:
     cols = [*STAGES, "other", "total"]
-    header = ["papers", "pages", *cols, "ms/paper", "max RSS MB"]
+    header = ["papers", "pages", *cols, "ms/paper", "peak MB"]
     rows = [
         [
             f"{r['size']:,}", f"{r['pages']:,}", *(f"{r['seconds'][c]:.2f}" for c in cols),
-            f"{r['ms_per_paper']:.2f}", f"{r['max_rss_mb']:.0f}",
+            f"{r['ms_per_paper']:.2f}", f"{r['peak_tree_mb']:.0f}",
         ]
         for r in results
     ]
@@ -243,13 +332,26 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", type=Path, default=None, metavar="DIR", help="cProfile each build into DIR/build_N.prof (slows the build)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects (their paths go in the JSON)")
+    parser.add_argument("--jobs", type=int, default=1, help="rendering processes for the --sizes builds (default: 1)")
+    parser.add_argument(
+        "--incremental", default=None, metavar="N[:ADDED]",
+        help="full build of N papers, then one listing of ADDED (default 50) new papers built incrementally",
+    )
+    parser.add_argument(
+        "--compare-jobs", default=None, metavar="N[:J1,J2]",
+        help="clean builds of N papers with J1 and J2 rendering processes (default 1,2)",
+    )
     parser.add_argument("--child-build", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--child-clean", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-profile", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_build is not None:
-        child_build(args.child_build, args.child_out, args.child_profile)
+        child_build(args.child_build, args.child_out, args.child_profile, jobs=args.child_jobs, clean=args.child_clean)
         return 0
+    if args.incremental or args.compare_jobs:
+        return side_by_side(args)
 
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     if not sizes or any(s < 1 for s in sizes):
@@ -259,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pools: {len(pools[0])} bundled titles, {len(pools[1])} abstract sentences; sizes {counts}", flush=True)
     results = []
     for count in sizes:
-        result = run_size(count, pools, profile_dir=args.profile, keep=args.keep)
+        result = run_size(count, pools, profile_dir=args.profile, keep=args.keep, jobs=args.jobs)
         results.append(result)
         problems = []
         if result["papers"] != count or result["merged"] or result["rejected"]:
@@ -270,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{count:>7,} papers: {result['seconds']['total']:.1f}s ({result['ms_per_paper']:.2f} ms/paper), "
             f"{result['pages']:,} pages, {result['months']} months, {result['files']} listings, "
             f"site {result['site_files']:,} files / {result['site_mb']:.0f} MB, max RSS {result['max_rss_mb']:.0f} MB"
+            + f", peak memory with rendering processes {result['peak_tree_mb']:.0f} MB"
             + (f"  PROBLEM: {'; '.join(problems)}" if problems else ""),
             flush=True,
         )
@@ -291,6 +394,42 @@ def main(argv: list[str] | None = None) -> int:
         status = 1
     if args.json is not None:
         args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        print(f"results written to {args.json}")
+    return status
+
+
+def side_by_side(args: argparse.Namespace) -> int:
+    """--incremental and --compare-jobs: builds measured side by side in one run, with their targets."""
+    pools = _pools()
+    summary: dict = {"python": sys.version.split()[0], "load_average": os.getloadavg()}
+    status = 0
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows every figure)")
+    if args.incremental:
+        size, _, added = args.incremental.partition(":")
+        r = run_incremental(int(size.replace("_", "")), int(added or 50), pools, jobs=args.jobs)
+        summary["incremental"] = r
+        ok = r["ratio"] <= 0.10
+        status |= 0 if ok else 1
+        print(f"\nfull vs incremental at {r['size']:,} papers (+{r['added']} in one new listing), --jobs {r['jobs']}:")
+        print(_line("full build", r["full"]))
+        print(_line(f"incremental (+{r['added']})", r["incremental"]))
+        print(f"  incremental / full = {r['ratio']:.1%} (target <= 10%) {'OK' if ok else 'MISSED'}")
+    if args.compare_jobs:
+        size, _, jobs_text = args.compare_jobs.partition(":")
+        jobs_list = [int(j) for j in (jobs_text or "1,2").split(",")]
+        r = run_jobs(int(size.replace("_", "")), pools, jobs_list)
+        summary["jobs"] = r
+        print(f"\nclean builds at {r['size']:,} papers by number of rendering processes:")
+        for jobs, run in r["runs"].items():
+            print(_line(f"--jobs {jobs}", run) + f"  ({r['ratios'][jobs]:.0%} of --jobs {jobs_list[0]})")
+        if len(jobs_list) >= 2:
+            ok = r["ratios"][jobs_list[1]] <= 0.60
+            status |= 0 if ok else 1
+            ratio = r["ratios"][jobs_list[1]]
+            print(f"  --jobs {jobs_list[1]} / --jobs {jobs_list[0]} = {ratio:.1%} (target <= 60%) {'OK' if ok else 'MISSED'}")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.json is not None:
+        args.json.write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
         print(f"results written to {args.json}")
     return status
 

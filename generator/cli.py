@@ -117,16 +117,25 @@ def _project(args: argparse.Namespace) -> Project:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .site.build import build_site
+    from .site.render import RenderOptions
 
     project = _project(args)
+    if args.jobs is not None and args.jobs < 1:
+        raise PapercatError(f"--jobs needs a positive number of processes, not {args.jobs}")
+    render = RenderOptions(jobs=args.jobs or os.cpu_count() or 1, cluster=args.cluster, clean=args.clean)
     start = time.perf_counter()
     with Progress() as progress:
         report = build_site(
             project, site_url=args.site_url, strict=True if args.strict else None,
-            on_stage=lambda message: print(message) if args.verbose else None, progress=progress,
+            on_stage=lambda message: print(message) if args.verbose else None, progress=progress, render=render,
         )
     _print_details(report.ingest, verbose=args.verbose)
     print(summary_table(report.ingest))
+    if report.rendering is not None:
+        rendering = report.rendering
+        print(f"full build: {rendering.full_reason}" if rendering.full_reason else "incremental build: unchanged pages reused")
+        print(rendering.summary())
+        print(f"paper pages' Markdown: {report.markdown_reused} taken from the last build")
     print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s")
     print(progress.timings())
     print(changes_summary(report.changes))
@@ -300,6 +309,18 @@ def add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--site-url", default=None, metavar="URL",
         help="published address (e.g. https://USER.github.io/REPO/): canonical links, sitemap and feeds use it "
         "(default: site_url of mkdocs.yml, or $PAPERCAT_SITE_URL)",
+    )
+    build.add_argument(
+        "-j", "--jobs", type=int, default=None, metavar="N",
+        help="processes that render the pages (default: the number of cores); the site is the same whatever N is",
+    )
+    build.add_argument(
+        "--cluster", default=None, metavar="tcp://HOST:8786",
+        help="render the pages on the workers of this Dask scheduler (needs pip install 'papercat[cluster]')",
+    )
+    build.add_argument(
+        "--clean", action="store_true",
+        help="ignore the state of the last build (in build/) and render every page; the site is the same either way",
     )
     build.set_defaults(func=cmd_build)
 

@@ -19,6 +19,7 @@ stop the server: the error is logged and shown in the browser until the file is 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import os
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from .site.build import Prepared
+    from .site.page_cache import PageCache
 
 log = logging.getLogger("mkdocs.plugins.papercat")
 # Errors shown while serving go to a logger outside MkDocs' own, which counts them in strict mode
@@ -85,6 +87,9 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.progress = Progress.null()  # papercat build sets its own: a bar per stage, and their timings
         self._mkdocs_stage: Any = None
         self._step: Step | None = None
+        self.timestamp: int | None = None  # the build date of the pages (from the inputs)
+        self.count_events = True  # the mkdocs stage counts MkDocs' page events (papercat build counts pages itself)
+        self.page_cache: PageCache | None = None  # papercat build: paper pages' Markdown kept from the last build
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
@@ -100,6 +105,21 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.progress = progress or Progress.null()
         self.serving = False
         self._resolve(config)
+
+    def render_only(self, *, config_dir: Path, timestamp: int) -> None:
+        """Set up an instance that renders pages another process generated (a rendering process or cluster worker).
+
+        Its ``on_files`` is never called: it only adds the theme overrides of ``config_dir`` and the
+        build date of the pages, exactly as the instance that generated them did.
+        """
+        self._config_dir_override, self._build_dir_override = config_dir, None
+        self.serving, self._managed, self.prepared, self.error = False, False, None, None
+        self.progress, self.timestamp = Progress.null(), timestamp
+
+    def advance(self, steps: int) -> None:
+        """Advance the mkdocs stage for pages rendered elsewhere or reused from the previous build."""
+        if self._step is not None:
+            self._step(steps)
 
     def _resolve(self, config: MkDocsConfig) -> None:
         root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -144,12 +164,12 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         from .site.build import SiteConfig, prepare
 
-        self.prepared, self.error = None, None
+        self.prepared, self.error, self.timestamp = None, None, None
         try:
             prepared = prepare(
                 self.content_dir, SiteConfig.load(self.config_dir), site_name=str(config.site_name),
                 site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), progress=self.progress,
-                build_dir=self.build_dir,
+                build_dir=self.build_dir, page_cache=self.page_cache,
             )
         except Exception as err:
             if not isinstance(err, PapercatError):
@@ -170,19 +190,19 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             f"papercat: {len(result.papers)} papers from {len(result.files)} listing files "
             f"({result.merged} merged duplicates, {len(result.rejected)} rejected)"
         )
-        self.prepared = prepared
+        self.prepared, self.timestamp = prepared, prepared.timestamp
         # MkDocs' own stage: every page is read (Markdown → HTML) and then written with the theme.
         self._mkdocs_stage = self.progress.stage("mkdocs", total=2 * len(prepared.pages), unit="steps (read + write a page)")
         self._step = self._mkdocs_stage.__enter__()
         return self._site_files(files, config, prepared)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if self._step is not None:
+        if self._step is not None and self.count_events:
             self._step(1)
         return markdown
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self._step is not None:
+        if self._step is not None and self.count_events:
             self._step(1)
         return output
 
@@ -195,24 +215,29 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._end_mkdocs_stage()
         # What `papercat build` set applies to its one build, not to a later `mkdocs build` in this process.
         self._config_dir_override, self._build_dir_override, self.progress = None, None, Progress.null()
+        self.count_events, self.page_cache = True, None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._managed = False
         self._end_build()
 
+    @property
+    def build_date(self) -> dt.datetime | None:
+        return None if self.timestamp is None else dt.datetime.fromtimestamp(self.timestamp, dt.UTC)
+
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        if self.prepared is not None:
-            page.update_date = self.prepared.build_date.strftime("%Y-%m-%d")
+        if self.build_date is not None:
+            page.update_date = self.build_date.strftime("%Y-%m-%d")
         return page
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
-        if self.prepared is not None:
-            context["build_date_utc"] = self.prepared.build_date
+        if self.build_date is not None:
+            context["build_date_utc"] = self.build_date
         return context
 
     def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
-        if self.prepared is not None:
-            context["build_date_utc"] = self.prepared.build_date
+        if self.build_date is not None:
+            context["build_date_utc"] = self.build_date
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -273,7 +273,9 @@ def test_a_build_writes_only_the_site(second_build):
     assert not list((root / "content").rglob("*.md")) and not list((root / "site_config").rglob("*.md"))
     assert site == (root / "site").resolve() and (site / "index.html").is_file()
     assert sorted(p.name for p in root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "site_config"]
-    assert sorted(p.name for p in (root / "build").iterdir()) == [".papercat-owned", "changes.json", "state.json"]
+    assert sorted(p.name for p in (root / "build").iterdir()) == [
+        ".papercat-owned", "changes.json", "page-cache.sqlite3", "render-state.sqlite3", "state.json"
+    ]
     assert (site / ".papercat-owned").is_file()  # the marker that lets the next build replace the folder
 
 

@@ -12,6 +12,7 @@ as it was.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import errno
 import io
@@ -31,7 +32,7 @@ import jinja2
 from ..defaults import ConfigFolders, outside_links
 from ..errors import ConfigError, PapercatError
 from ..ingest import IngestResult, ingest_content
-from ..ingest.catalogue import require_folder
+from ..ingest.catalogue import ensure_build_dir, require_folder
 from ..ingest.paper_ids import IDS_FILE, write_ids
 from ..progress import Progress
 from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
@@ -48,6 +49,7 @@ from .output import (
     recover,
     swap_in,
 )
+from .page_cache import CACHE_NAME, PageCache, PaperKeys, global_key, template_reads_only_its_paper
 from .pages import PageRenderer
 from .related import related_papers
 from .settings import SiteSettings, load_settings
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from ..plugin import PapercatPlugin
+    from .render import RenderOptions, RenderReport
 
 PLUGIN_NAME = "papercat"
 
@@ -156,6 +159,8 @@ class BuildReport:
     build_dir: Path | None = None  # where the build's state and change report are kept
     site_bytes: int = 0
     site_files: int = 0
+    rendering: RenderReport | None = None  # pages written, reused and removed; why the build was a full one
+    markdown_reused: int = 0  # paper pages whose Markdown came from the page cache
 
     @property
     def ingest(self) -> IngestResult:
@@ -244,11 +249,14 @@ def prepare(
     directory_urls: bool = True,
     progress: Progress | None = None,
     build_dir: Path | None = None,
+    page_cache: PageCache | None = None,
 ) -> Prepared:
     """Every stage before MkDocs, in memory: nothing is written. ``progress`` reports and times the stages.
 
     With a ``build_dir``, the home page's "What's new" compares with the last build's state kept
     there (read only here; ``Prepared.changes.save`` keeps this build's state once the site is built).
+    With a ``page_cache``, paper pages rendered by an earlier build from the same inputs are taken
+    from it (``PageCache.save`` keeps this build's pages once the site is built).
     """
     progress = progress or Progress.null()
     before = dict(progress.seconds)
@@ -272,8 +280,14 @@ def prepare(
         )
         template_dirs = config.folders.template_dirs()
         renderer = PageRenderer(template_dirs, directory_urls=directory_urls)
+        cache = None
+        if page_cache is not None and template_reads_only_its_paper(renderer.env, "paper.md.j2"):
+            from .render.state import code_components
+
+            key = global_key(template_dirs, config.folders.project, directory_urls, code_components())
+            cache = (page_cache, PaperKeys(model, key))
         try:
-            rendered = renderer.pages(model)
+            rendered = renderer.pages(model, cache)
         except jinja2.TemplateError as err:
             raise _template_error(template_dirs, err) from None
         # The Markdown pages go through MkDocs; the files beside them (downloads, feeds, the rows
@@ -389,15 +403,20 @@ def build_site(
     strict: bool | None = None,
     on_stage: Callable[[str], None] | None = None,
     progress: Progress | None = None,
+    render: RenderOptions | None = None,
 ) -> BuildReport:
     """Build the whole site with MkDocs into its site folder; on any failure the previous site stays untouched.
 
     Refuses output folders that are not papercat's (``check_output_folders``) before writing anything,
     then holds the build lock while it builds into a staging folder and swaps it in.
+    ``render`` says how the pages are rendered (processes, a Dask cluster) and whether the pages
+    that did not change are taken from the previous site; by default every page is rendered in
+    this process, the state for the next build kept in the build folder.
     """
     config = load_mkdocs_config(project, site_url=site_url or os.environ.get("PAPERCAT_SITE_URL") or None, strict=strict)
     progress = progress or Progress.null()
     plugin = _plugin(config, project, progress=progress)
+    plugin.count_events = False  # the rendering counts each page once, wherever it is rendered or reused
     site_dir = Path(config.site_dir).resolve()
     folders = output_folders(project, config, plugin)
     check_output_folders(folders)  # before anything is written
@@ -412,7 +431,7 @@ def build_site(
                 f"cannot create the output folder next to {site_dir} ({err.strerror}); "
                 "choose a --site-dir in a folder you can write to"
             ) from None
-        return _build_into(staging, config, plugin, project, site_dir, progress, on_stage)
+        return _build_into(staging, config, plugin, site_dir, progress, on_stage, render)
 
 
 def output_folders(project: Project, config: MkDocsConfig, plugin: PapercatPlugin) -> OutputFolders:
@@ -424,17 +443,27 @@ def output_folders(project: Project, config: MkDocsConfig, plugin: PapercatPlugi
 
 
 def _build_into(
-    staging: Path, config: MkDocsConfig, plugin: PapercatPlugin, project: Project, site_dir: Path, progress: Progress,
-    on_stage: Callable[[str], None] | None,
+    staging: Path, config: MkDocsConfig, plugin: PapercatPlugin, site_dir: Path, progress: Progress,
+    on_stage: Callable[[str], None] | None, render: RenderOptions | None,
 ) -> BuildReport:
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
+
+    from .render import RenderOptions, build_pages
 
     try:
         config.site_dir = str(staging)
+        render = render if render is not None else RenderOptions(jobs=1)
+        if render.state_dir is None and plugin.build_dir is not None:
+            render = dataclasses.replace(render, state_dir=plugin.build_dir)
+        if render.state_dir is not None:
+            plugin.page_cache = PageCache(render.state_dir / CACHE_NAME, read=not render.clean)
+        page_cache = plugin.page_cache
         with capture_mkdocs_log() as log:
             try:
-                mkdocs_build(config)
+                rendering, save_state = build_pages(
+                    config, render, previous_site=site_dir, config_dir=plugin.config_dir,
+                    on_message=on_stage, on_page=lambda pages: plugin.advance(2 * pages),
+                )
             except MkDocsException as err:
                 if plugin.error is not None:
                     raise plugin.error from None
@@ -457,8 +486,17 @@ def _build_into(
         if prepared.changes is not None and plugin.build_dir is not None:
             own_build_folder(plugin.build_dir)  # created once a build succeeded, marked as papercat's
             prepared.changes.save(plugin.build_dir)
+        if render.state_dir is not None:
+            if render.state_dir == plugin.build_dir:
+                own_build_folder(render.state_dir)
+            else:
+                ensure_build_dir(render.state_dir)
+            save_state()
+            if page_cache is not None:
+                page_cache.save()
         return BuildReport(
-            prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files
+            prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files,
+            rendering=rendering, markdown_reused=page_cache.hits if page_cache is not None else 0,
         )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {

@@ -26,6 +26,7 @@ from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
 from .exports import catalogue_files, feeds, topic_bib_path
 from .feeds import feed_path
+from .page_cache import PageCache, PaperKeys, chunks
 from .text import escape, md_text, plain_text, rich_text
 from .urls import UNDATED, Linker, month_path, newest_months_first, page_url, paper_path, rows_path, topic_path
 from .view import SiteModel, date_label, month_label
@@ -181,8 +182,11 @@ class PageRenderer:
         """The first page of a month."""
         return self.month_pages(model, month)[month_path(month)]
 
-    def pages(self, model: SiteModel) -> dict[str, str | bytes]:
-        """Every page of the site and the files next to them, keyed by docs-relative path."""
+    def pages(self, model: SiteModel, cache: tuple[PageCache, PaperKeys] | None = None) -> dict[str, str | bytes]:
+        """Every page of the site and the files next to them, keyed by docs-relative path.
+
+        With a ``cache``, a paper page rendered by an earlier build from the same inputs is taken from it.
+        """
         pages: dict[str, str | bytes] = {}
         years: dict[str, list[str]] = defaultdict(list)
         for month in model.months:
@@ -204,8 +208,20 @@ class PageRenderer:
             pages.update(self.topic_pages(model, topic))
         for month in newest_months_first(model.by_month):
             pages.update(self.month_pages(model, month))
-        for paper in model.papers:
-            pages[paper_path(paper)] = self.paper_page(model, paper)
+        if cache is None:
+            for paper in model.papers:
+                pages[paper_path(paper)] = self.paper_page(model, paper)
+        else:  # in batches: look the pages up, render the rest
+            cache_of, keys = cache
+            for batch in chunks(model.papers):
+                wanted = [keys.key(paper, model.cite_keys.get(paper.id) or base_key(paper)) for paper in batch]
+                found = cache_of.lookup(wanted)
+                for paper, key in zip(batch, wanted, strict=True):
+                    text = found.get(key)
+                    if text is None:
+                        text = self.paper_page(model, paper)
+                        cache_of.add(key, text)
+                    pages[paper_path(paper)] = text
         pages["stats.md"] = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
         files, listed = catalogue_files(model)
         pages["export.md"] = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)

@@ -1,0 +1,184 @@
+"""The paper pages' Markdown of the last build, reused when everything a page shows is the same.
+
+A paper page is rendered from ``paper.md.j2`` with the paper, its topic assignment, its related
+papers, its citation key and the capture dates of its listings, plus a few global things: the
+templates, the site configuration folder, papercat's code and the versions of Jinja and PyYAML,
+the site settings and whether URLs are folders. The key of a page is the SHA-256 of all of
+them, so a page is reused only when it would be rendered from exactly the same inputs. Before
+using the cache the template (and every template it includes) is checked to read nothing of the
+site model but ``model.taxonomy`` and ``model.captured``; a template that reads anything else
+(``model.papers | length``, say) turns the cache off for the build.
+
+The cache is one SQLite file under ``build/`` (``page-cache.sqlite3``). Its entries are keyed
+by their inputs, so an entry written by a build that was killed afterwards is still right;
+entries the build did not use are dropped once the site is in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from ..model import Paper
+    from .view import SiteModel
+
+CACHE_NAME = "page-cache.sqlite3"
+SCHEMA = 1
+# What of the site model a paper page may read; anything else makes its Markdown depend on the whole catalogue.
+ALLOWED_MODEL_ATTRIBUTES = frozenset({"taxonomy", "captured"})
+_BATCH = 500
+
+
+def template_reads_only_its_paper(env: jinja2.Environment, name: str) -> bool:
+    """Whether ``name`` (and the templates it includes) reads only the allowed parts of ``model``."""
+    from jinja2 import nodes
+
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source, _, _ = env.loader.get_source(env, current)
+        tree = env.parse(source)
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            template = getattr(node, "template", None)
+            if not isinstance(template, nodes.Const) or not isinstance(template.value, str):
+                return False  # a template chosen at render time: cannot tell what it reads
+            todo.append(template.value)
+        allowed = {
+            id(node.node) for node in tree.find_all(nodes.Getattr)
+            if isinstance(node.node, nodes.Name) and node.node.name == "model" and node.attr in ALLOWED_MODEL_ATTRIBUTES
+        }
+        if any(node.name == "model" and id(node) not in allowed for node in tree.find_all(nodes.Name)):
+            return False
+    return True
+
+
+def _digest(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr).encode()).hexdigest()
+
+
+class PaperKeys:
+    """The cache key of each paper page of one site model."""
+
+    def __init__(self, model: SiteModel, global_key: str) -> None:
+        self.model = model
+        self.global_key = _digest([global_key, repr(model.settings)])
+        self._papers: dict[str, str] = {}
+
+    def _paper(self, paper: Paper) -> str:
+        found = self._papers.get(paper.id)
+        if found is None:
+            found = self._papers[paper.id] = _digest(paper.to_dict())
+        return found
+
+    def key(self, paper: Paper, cite_key: str) -> str:
+        model = self.model
+        assignment = model.assignments[paper.id]
+        related = [self._paper(model.by_id[i]) for i in model.related.get(paper.id, []) if i in model.by_id]
+        captured = {s.file: model.captured.get(s.file) for s in paper.sources}
+        return _digest([
+            self.global_key, self._paper(paper), repr(assignment), related, cite_key, captured,
+        ])
+
+
+class PageCache:
+    """``build/page-cache.sqlite3``: page Markdown by the key of its inputs."""
+
+    def __init__(self, path: Path, *, read: bool = True) -> None:
+        self.path = path
+        self.read = read  # False (--clean): every page is rendered, the cache only written
+        self.used: set[str] = set()
+        self._new: dict[str, str] = {}
+        self.hits = 0
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=DELETE")
+        conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, text TEXT NOT NULL)")
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None or row[0] != str(SCHEMA):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM pages")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            conn.execute("COMMIT")
+        return conn
+
+    def lookup(self, keys: Sequence[str]) -> dict[str, str]:
+        """The cached Markdown of those keys that have it, fetched in batches (never the whole cache at once)."""
+        self.used.update(keys)
+        if not self.read or not self.path.is_file():
+            return {}
+        found: dict[str, str] = {}
+        try:
+            conn = self._connect()
+            try:
+                for start in range(0, len(keys), _BATCH):
+                    batch = list(keys[start : start + _BATCH])
+                    marks = ",".join("?" * len(batch))
+                    found.update(conn.execute(f"SELECT key, text FROM pages WHERE key IN ({marks})", batch).fetchall())
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            return {}  # an unreadable cache is no cache
+        self.hits += len(found)
+        return found
+
+    def add(self, key: str, text: str) -> None:
+        self._new[key] = text
+
+    def save(self) -> None:
+        """Write the pages rendered in this build and drop those it did not use, in one transaction."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = self._connect()
+        except sqlite3.DatabaseError:
+            self.path.unlink(missing_ok=True)
+            conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+            conn.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((key,) for key in self.used))
+            conn.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM temp.used)")
+            conn.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", self._new.items())
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+        self._new.clear()
+
+
+def chunks(items: Iterable[Paper], size: int = _BATCH) -> Iterator[list[Paper]]:
+    batch: list[Paper] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def global_key(template_dirs: Sequence[Path], config_dir: Path, directory_urls: bool, code: Mapping[str, str]) -> str:
+    """What every paper page depends on besides its own inputs."""
+    files: dict[str, str] = {}
+    for index, folder in enumerate([*template_dirs, config_dir]):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    files[f"{index}/{path.relative_to(folder).as_posix()}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _digest({"schema": SCHEMA, "files": files, "directory_urls": directory_urls, "code": dict(code)})

@@ -1,0 +1,450 @@
+"""MkDocs' build, with the bulk of the pages rendered in shards, reused from the last build when unchanged.
+
+This is the sequence of ``mkdocs.commands.build.build`` — the same plugin events in the same
+order, the same static files and theme templates, the same anchor validation and strict-mode
+abort — with one difference: the documentation pages that are not in the navigation (the
+paper, topic and month pages: nearly all of a catalogue) are rendered by
+:mod:`.worker` in other processes or on a Dask cluster, or taken unchanged from the previous
+site when their Markdown and everything global are the same as when they were rendered.
+The pages in the navigation are few and rendered here, as MkDocs does.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import state as state_module
+from .state import PageRecord, RenderState, global_components, sha256, why_full
+from .worker import RenderedPage, SiteFile, SitePack, search_lists
+
+log = logging.getLogger("mkdocs.papercat.render")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    jobs: int = 1  # processes rendering pages (1: in this process)
+    cluster: str | None = None  # a Dask scheduler address: render the shards there
+    clean: bool = False  # ignore the saved state and render every page
+    state_dir: Path | None = None  # where the state lives; None: no incremental state
+    pages_per_process: int = 40  # fewer pages than this per process are not worth starting one for
+
+
+@dataclass(slots=True)
+class RenderReport:
+    """What the build did with the pages: the summary line and the reason for a full build."""
+
+    written: int = 0  # pages rendered in this build
+    reused: int = 0  # pages taken unchanged from the previous site
+    removed: int = 0  # pages of the previous build that are gone
+    full_reason: str | None = None  # why every page was rendered, or None for an incremental build
+    workers: str = "this process"
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return f"pages: {self.written} written, {self.reused} reused, {self.removed} removed (rendered in {self.workers})"
+
+
+def _folder_files(folder: Path) -> dict[str, bytes]:
+    """The files of a folder by their path inside it (none when it does not exist)."""
+    if not folder.is_dir():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def _config_files(config: Any) -> tuple[dict[str, bytes], str]:
+    """mkdocs.yml and the theme folder, hooks and inherited file it names.
+
+    By path relative to mkdocs.yml's folder, so a worker lays them out the same way.
+    """
+    config_file = Path(config.config_file_path).resolve()
+    base = config_file.parent
+    files = {config_file.name: config_file.read_bytes()}
+    extra: list[Path] = []
+    custom_dir = config.theme.custom_dir
+    if custom_dir:
+        extra += [p for p in sorted(Path(custom_dir).rglob("*")) if p.is_file()]
+    for hook in (config.get("hooks") or {}).keys() if isinstance(config.get("hooks"), dict) else ():
+        extra.append(Path(hook))
+    inherit = config.get("INHERIT")
+    if inherit:
+        extra.append(Path(inherit))
+    for path in extra:
+        path = path.resolve()
+        if not path.is_relative_to(base):
+            from ...errors import ConfigError
+
+            raise ConfigError(
+                str(config_file), "(theme)", "a theme folder inside the folder of mkdocs.yml",
+                f"{path} is outside {base}",
+            )
+        files[path.relative_to(base).as_posix()] = path.read_bytes()
+    return files, config_file.name
+
+
+def _nav_fingerprint(nav: Any) -> str:
+    def item(node: Any) -> Any:
+        children = getattr(node, "children", None) or []
+        return [type(node).__name__, node.title, getattr(node, "url", None), [item(c) for c in children]]
+
+    return sha256(json.dumps([item(n) for n in nav.items], default=str).encode())
+
+
+def _build_date(config: Any) -> str | None:
+    from ..build import PLUGIN_NAME
+
+    date = getattr(config.plugins.get(PLUGIN_NAME), "build_date", None)
+    return date.strftime("%Y-%m-%d") if date is not None else None
+
+
+def _build_timestamp(config: Any) -> int:
+    """The build date the papercat plugin gives the pages (from the inputs, set in its ``on_files``)."""
+    from ..build import PLUGIN_NAME
+
+    timestamp = getattr(config.plugins.get(PLUGIN_NAME), "timestamp", None)
+    if not isinstance(timestamp, int):
+        from ...errors import PapercatError
+
+        raise PapercatError("the papercat plugin generated no pages, so there is nothing to render")
+    return timestamp
+
+
+_DATE_NAMES = ("build_date_utc", "update_date")
+
+
+def _theme_shows_build_date(config: Any) -> bool:
+    """Whether a page template may print the build date (then a new date makes every page stale).
+
+    The templates rendered once per build anyway (the sitemap) do not count.
+    """
+    once = set(config.theme.static_templates)
+    for folder in config.theme.dirs:
+        for path in Path(folder).rglob("*"):
+            if path.suffix in (".html", ".xml", ".j2", ".jinja") and path.name not in once and path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                if any(name in text for name in _DATE_NAMES):
+                    return True
+    return False
+
+
+def _shards(uris: Sequence[str], parts: int) -> list[list[str]]:
+    size = max(1, min(400, -(-len(uris) // max(1, parts))))
+    return [list(uris[i : i + size]) for i in range(0, len(uris), size)]
+
+
+def _render_all(
+    pack: SitePack, uris: Sequence[str], read: Callable[[str], str], options: RenderOptions, report: RenderReport,
+    here: tuple[Any, Any, Any, Any],
+) -> Iterator[RenderedPage]:
+    """Rendered pages in any order: in this process, in a process pool, or on a Dask cluster.
+
+    A shard's Markdown is read only when the shard is sent, and only a few shards per process
+    are in flight, so memory does not grow with the catalogue.
+    """
+    from .worker import init_local, render_here, render_local_shard
+
+    if not uris:
+        return
+    if options.cluster:
+        from .cluster import render_on_cluster
+
+        report.workers = f"Dask cluster {options.cluster}"
+        yield from render_on_cluster(options.cluster, pack, uris, read, _shards)
+        return
+    jobs = max(1, min(options.jobs, len(uris) // max(1, options.pages_per_process)))
+    if jobs == 1:
+        report.workers = "this process"
+        yield from render_here(here, ((uri, read(uri)) for uri in uris))
+        return
+    import concurrent.futures as cf
+    import multiprocessing
+
+    report.workers = f"{jobs} processes"
+    shards = iter(_shards(uris, jobs * 8))
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_local, initargs=(pack,)) as pool:
+        pending: set[cf.Future[list[RenderedPage]]] = set()
+
+        def submit() -> None:
+            shard = next(shards, None)
+            if shard is not None:
+                pending.add(pool.submit(render_local_shard, [(uri, read(uri)) for uri in shard]))
+
+        for _ in range(jobs * 2):
+            submit()
+        while pending:
+            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                submit()
+                yield from future.result()
+
+
+def _reusable(record: PageRecord | None, source: str, previous: Path, files: Any) -> bool:
+    """Whether the previous site still holds exactly this page's HTML, made from the same Markdown."""
+    if record is None or record.source != source:
+        return False
+    extras = json.loads(record.extras)
+    for path, dest in extras.get("lookups", {}).items():  # a link target that appeared, vanished or moved
+        found = files.get_file_from_path(path)
+        if (found.dest_uri if found is not None else None) != dest:
+            return False
+    if not record.output:
+        return True
+    try:
+        stat = (previous / record.dest).stat()
+    except OSError:
+        return False
+    if stat.st_size != record.size:
+        return False
+    if stat.st_mtime_ns == record.mtime_ns:
+        return True
+    return sha256((previous / record.dest).read_bytes()) == record.output
+
+
+def _place(source: Path, target: Path) -> None:
+    """A copy, not a link: a plugin that edits the new site's files must never touch the previous site."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)  # keeps the modification time the state recorded
+
+
+def build_pages(
+    config: Any,
+    options: RenderOptions,
+    *,
+    previous_site: Path | None,
+    config_dir: Path,
+    on_message: Callable[[str], None] | None = None,
+    on_page: Callable[[int], None] | None = None,
+) -> tuple[RenderReport, Callable[[], None]]:
+    """Build the site into ``config.site_dir`` as ``mkdocs build`` would.
+
+    Returns the report and a function that saves the new state: call it once the new site is in
+    place (the state names files of the site it describes).
+    """
+    from mkdocs import utils
+    from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template, _populate_page
+    from mkdocs.exceptions import Abort, BuildError
+    from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    report = RenderReport()
+    say = on_message or (lambda message: None)
+    step = on_page or (lambda count: None)  # one step per page, rendered or reused
+    logger = logging.getLogger("mkdocs")
+    warning_counter = utils.CountHandler()
+    warning_counter.setLevel(logging.WARNING)
+    if config.strict:
+        logger.addHandler(warning_counter)
+    inclusion = InclusionLevel.is_included
+    state = RenderState(options.state_dir / "render-state.sqlite3") if options.state_dir is not None else None
+    try:
+        start = time.perf_counter()
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        in_nav = {page.file.src_uri for page in nav.pages}
+        for file in doc_files:
+            if file.page is None:
+                Page(None, file, config)
+        nav_markdown: dict[str, str] = {}
+        build_date = _build_date(config)
+        for file in doc_files:
+            if file.src_uri in in_nav:
+                nav_markdown[file.src_uri] = file.content_string
+                _populate_page(file.page, config, files)
+            elif build_date is not None:  # what the plugin's on_pre_page gives it: the sitemap shows it
+                file.page.update_date = build_date
+
+        # What every page depends on; a difference from the saved state makes this a full build.
+        timestamp = _build_timestamp(config)
+        options_key: dict[str, Any] = {
+            "site_url": config.site_url, "use_directory_urls": config.use_directory_urls,
+            "navigation": _nav_fingerprint(nav),
+        }
+        if _theme_shows_build_date(config):
+            options_key["build date"] = timestamp
+        components = global_components(Path(config.config_file_path), config_dir, options_key)
+        saved, records = state.load() if state is not None and not options.clean else (None, {})
+        report.full_reason = (
+            "--clean" if options.clean else
+            "no build state kept" if state is None else
+            why_full(saved, components)
+        )
+        if report.full_reason is not None:
+            records = {}
+        previous = previous_site if previous_site is not None and previous_site.is_dir() else None
+
+        to_render: list[str] = []
+        reused: dict[str, PageRecord] = {}
+        sources: dict[str, str] = {}
+        for file in doc_files:
+            if file.src_uri in in_nav:
+                continue
+            markdown = file.content_string
+            source = sources[file.src_uri] = sha256(markdown.encode("utf-8"))
+            record = records.get(file.src_uri)
+            if previous is not None and _reusable(record, source, previous, files):
+                assert record is not None
+                reused[file.src_uri] = record
+            else:
+                to_render.append(file.src_uri)
+            del markdown
+        report.removed = sum(1 for uri in records if uri not in sources)
+        report.reused = len(reused)
+        report.seconds["plan"] = time.perf_counter() - start
+
+        config_files, config_name = _config_files(config)
+        pack = SitePack(
+            config_files=config_files,
+            config_name=config_name,
+            site_config=_folder_files(config_dir),
+            timestamp=timestamp,
+            overrides={"site_url": config.site_url or None, "strict": bool(config.strict)},
+            source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+            files=tuple(SiteFile(f.src_uri, f.dest_uri, f.inclusion.name, f.generated_by) for f in files),
+            nav_pages=nav_markdown,
+        )
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(inclusion=inclusion)
+        for template in config.theme.static_templates:
+            _build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, nav)
+
+        # Pages rendered elsewhere: their HTML goes straight to the site, the rest is kept for below.
+        site_dir = Path(config.site_dir)
+        extras: dict[str, Any] = {}
+        new_records: dict[str, PageRecord] = {}
+        render_start = time.perf_counter()
+        rendered_count = 0
+
+        def read(uri: str) -> str:
+            found = files.get_file_from_path(uri)
+            assert found is not None
+            text: str = found.content_string
+            return text
+
+        for page in _render_all(pack, to_render, read, options, report, (config, files, nav, env)):
+            file = files.get_file_from_path(page.src_uri)
+            assert file is not None
+            for level, message in page.warnings:
+                log.log(level, message)
+            output, size, mtime = "", 0, 0
+            if page.html is not None:
+                utils.write_file(page.html, file.abs_dest_path)
+                stat = Path(file.abs_dest_path).stat()
+                output, size, mtime = sha256(page.html), stat.st_size, stat.st_mtime_ns
+            else:
+                log.info(f"Page skipped: '{file.src_uri}'. Generated empty output.")
+            data = {
+                "search": page.search, "anchors": page.anchors, "links": page.links_to_anchors,
+                "lookups": page.lookups, "warnings": page.warnings,
+            }
+            extras[page.src_uri] = data
+            if not page.warnings:
+                new_records[page.src_uri] = PageRecord(
+                    sources[page.src_uri], output, file.dest_uri, size, mtime, json.dumps(data, separators=(",", ":"))
+                )
+            rendered_count += 1
+            step(1)
+        report.written = rendered_count + len(in_nav)
+        report.seconds["render"] = time.perf_counter() - render_start
+        for uri, record in reused.items():
+            data = json.loads(record.extras)
+            extras[uri] = data
+            for level, message in data.get("warnings", []):
+                log.log(level, message)
+            if record.output:
+                assert previous is not None
+                target = site_dir / record.dest
+                _place(previous / record.dest, target)
+                stat = target.stat()
+                if stat.st_mtime_ns != record.mtime_ns:  # verified by its hash: remember the file as it is now
+                    new_records[uri] = PageRecord(
+                        record.source, record.output, record.dest, stat.st_size, stat.st_mtime_ns, record.extras
+                    )
+            step(1)
+
+        # The navigation pages, in MkDocs' order; the search index gets every page's entries in that order.
+        lists = search_lists(config)
+        ordered: dict[str, list[dict[str, Any]]] = {name: [] for name in lists}
+        for file in doc_files:
+            if file.src_uri in in_nav:
+                before = {name: len(entries) for name, entries in lists.items()}
+                _build_page(file.page, config, doc_files, nav, env)
+                step(1)
+                for name, entries in lists.items():
+                    ordered[name].extend(entries[before[name]:])
+            else:
+                data = extras[file.src_uri]
+                for name, entries in data.get("search", {}).items():
+                    if name in ordered:
+                        ordered[name].extend(entries)
+                file.page.present_anchor_ids = set(data.get("anchors", ()))
+                links = {}
+                for target_uri, anchors in data.get("links", {}).items():
+                    target = files.get_file_from_path(target_uri)
+                    if target is not None:
+                        links[target] = anchors
+                file.page.links_to_anchors = links
+        for name, entries in lists.items():
+            entries[:] = ordered[name]
+        del extras
+
+        log_level = config.validation.links.anchors
+        for file in doc_files:
+            assert file.page is not None
+            file.page.validate_anchor_links(files=files, log_level=log_level)
+
+        config.plugins.on_post_build(config=config)
+        if counts := warning_counter.get_counts():
+            msg = ", ".join(f"{v} {k.lower()}s" for k, v in counts)
+            raise Abort(f"Aborted with {msg} in strict mode!")
+        say(report.summary())
+    except Exception as e:
+        config.plugins.on_build_error(error=e)
+        if isinstance(e, BuildError):
+            log.error(str(e))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        logger.removeHandler(warning_counter)
+
+    removed = [uri for uri in records if uri not in sources]
+    replace_all = report.full_reason is not None
+
+    def save() -> None:
+        if state is None:
+            return
+        state_module._reached("site in place")
+        state.save(components, new_records, removed, replace_all=replace_all)
+        state_module._reached("saved")
+
+    return report, save
+
+
+def page_count(report: RenderReport) -> int:
+    return report.written + report.reused
+
+
+__all__ = ["RenderOptions", "RenderReport", "build_pages"]
