@@ -6,17 +6,18 @@
 
 Catalogues come from bench/bench_site.py's synthetic generator (recombined bundled titles and
 abstracts, 36 months, Daily Papers listings). A size in ``--full`` is built with ``papercat build``
-(whole site); any other size is indexed only: papercat reads and classifies the catalogue, writes
-its search records and runs Pagefind over them, and the bundle is served inside the site shell
-(pages, scripts, the Search page) of the first full build, so the browser figures are real for
-that size while its HTML pages are not built.
+(whole site); any other size is indexed only: papercat reads and classifies the catalogue and
+writes its search index (``search-index/``), which is served inside the site shell (pages,
+scripts, the Search page) of the first full build, so the browser figures are real for that size
+while its HTML pages are not built.
 
 For each size, 20 fixed queries (10 exact titles of generated papers, 10 topic words) are typed
 into the Search page of a fresh browser context (cold cache), and the table reports the bytes of
-search data (``pagefind/``) transferred before the first paper result is shown and the time from
-typing to that result (the page's 120 ms typing pause included), as median and worst; also the
-index build time and the peak memory of the Pagefind process, the bundle's size, the whole site's
-size and its largest HTML page.
+search data (``search-index/``) transferred before the first paper result is shown and the time
+from typing to that result (the page's 120 ms typing pause included), as median and worst; also
+the index build time, the peak memory (resident set) of the process that built it (for an
+index-only size: reading, classifying and indexing the whole catalogue), the index's size, the
+whole site's size and its largest HTML page.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ WORDS = [
 ]
 CHROMIUM = "/usr/bin/chromium"
 MEMORY_CAP_GB = 6.0  # address-space cap of an index-only run (the budget is 4 GB)
+INDEX = "search-index"  # generator.site.search.BUNDLE_DIR
 BUDGETS = {10_000: (300_000, 1.0), 100_000: (600_000, 1.5)}  # bytes, seconds before the first result
 
 
@@ -60,7 +62,7 @@ def _site_facts(site: Path) -> dict:
         total += size
         if path.suffix == ".html" and size > largest[0]:
             largest = (size, path.relative_to(site).as_posix())
-    bundle = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+    bundle = sum(p.stat().st_size for p in (site / INDEX).rglob("*") if p.is_file())
     return {"site_mb": total / 1e6, "largest_page_kb": largest[0] / 1e3, "largest_page": largest[1], "bundle_mb": bundle / 1e6}
 
 
@@ -77,19 +79,17 @@ def child_full(project_dir: Path, out: Path) -> None:
         "papers": len(report.ingest.papers),
         "build_seconds": time.perf_counter() - start,
         "index_seconds": report.seconds.get("search", 0.0),
-        "python_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "pagefind_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     out.write_text(json.dumps(result), encoding="utf-8")
 
 
 def child_index(project_dir: Path, shell: Path, out: Path) -> None:
-    """Read, classify, write the search records and index them; the site is ``shell`` with this bundle."""
+    """Read, classify and write the search index; the site is ``shell`` with this index."""
     from generator.ingest import ingest_content
     from generator.site.build import SiteConfig
-    from generator.site.search import index_search, search_records
+    from generator.site.search import index_search
     from generator.site.view import SiteModel
-    from generator.site.writer import write_docs
     from generator.topics import classify
 
     start = time.perf_counter()
@@ -97,23 +97,22 @@ def child_index(project_dir: Path, shell: Path, out: Path) -> None:
     result = ingest_content(project_dir / "content")
     assignments = classify(result.papers, config.taxonomy, overrides=dict(config.overrides))
     model = SiteModel.build(result, assignments, config.taxonomy, config.settings)
-    records = project_dir / "build" / "search"
-    write_docs(records, dict(search_records(model)))
     prepared = time.perf_counter() - start
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     site = project_dir / "site"
-    shutil.copytree(shell, site, ignore=shutil.ignore_patterns("pagefind"))
-    # The indexer inherits this cap, so a run past it fails here instead of exhausting a shared machine.
+    shutil.copytree(shell, site, ignore=shutil.ignore_patterns(INDEX))
+    # A run past this cap fails here instead of exhausting a shared machine.
     cap = int(MEMORY_CAP_GB * 2**30)
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     start = time.perf_counter()
-    index_search(records, site / "pagefind")
+    index_search(model, site / INDEX)
     result_data = {
         "mode": "index only",
         "papers": len(result.papers),
         "prepare_seconds": prepared,
         "index_seconds": time.perf_counter() - start,
-        "python_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "pagefind_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "rss_before_index_mb": before,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     out.write_text(json.dumps(result_data), encoding="utf-8")
 
@@ -154,7 +153,7 @@ def measure_queries(site: Path, queries: list[str]) -> list[dict]:
                 page.on("requestfinished", on_finished)
                 page.goto(base + "search/", wait_until="load")
                 page.wait_for_load_state("networkidle")
-                before_search = sum(size for url, size in finished if "/pagefind/" in url)
+                before_search = sum(size for url, size in finished if f"/{INDEX}/" in url)
                 finished.clear()
                 page.evaluate("() => { window.__pcStart = performance.now(); }")
                 page.locator(".pc-search-query").fill(query)
@@ -163,11 +162,12 @@ def measure_queries(site: Path, queries: list[str]) -> list[dict]:
                     timeout=60_000,
                 )
                 seconds = page.evaluate("() => (performance.now() - window.__pcStart) / 1000")
-                transferred = sum(size for url, size in finished if "/pagefind/" in url)
+                transferred = sum(size for url, size in finished if f"/{INDEX}/" in url)
+                files = sum(1 for url, _ in finished if f"/{INDEX}/" in url)
                 page.wait_for_load_state("networkidle")
-                total = sum(size for url, size in finished if "/pagefind/" in url)
-                rows.append({"query": query, "bytes": transferred, "bytes_after_facets": total, "seconds": seconds,
-                             "bytes_before_typing": before_search})
+                total = sum(size for url, size in finished if f"/{INDEX}/" in url)
+                rows.append({"query": query, "bytes": transferred, "files": files, "bytes_after_facets": total,
+                             "seconds": seconds, "bytes_before_typing": before_search})
                 context.close()
             browser.close()
     finally:
@@ -215,7 +215,7 @@ def run(size: int, full: bool, shell: Path | None, pools, keep: bool) -> tuple[d
 
 def _table(results: list[dict]) -> str:
     header = ["papers", "mode", "KB before 1st result (median/max)", "s to 1st result (median/max)",
-              "KB before typing", "index s", "Pagefind peak MB", "bundle MB", "site MB", "largest page KB", "budget"]
+              "KB before typing", "index s", "peak RSS MB", "index MB", "site MB", "largest page KB", "budget"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in results:
         if r.get("failed"):
@@ -234,7 +234,7 @@ def _table(results: list[dict]) -> str:
         lines.append("| " + " | ".join([
             f"{r['size']:,}", r["mode"], f"{statistics.median(kb):.0f} / {max(kb):.0f}",
             f"{statistics.median(secs):.2f} / {max(secs):.2f}", f"{idle:.0f}", f"{r['index_seconds']:.1f}",
-            f"{r['pagefind_rss_mb']:.0f}", f"{r['bundle_mb']:.1f}", site, page, verdict,
+            f"{r['peak_rss_mb']:.0f}", f"{r['bundle_mb']:.1f}", site, page, verdict,
         ]) + " |")
     return "\n".join(lines)
 
@@ -271,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"{size:,} papers ({result['mode']}): done", flush=True)
             for q in result["queries"]:
-                print(f"    {q['bytes'] / 1000:7.0f} kB  {q['seconds']:.2f} s  {q['query'][:70]}", flush=True)
+                print(f"    {q['bytes'] / 1000:7.0f} kB {q['files']:3d} files {q['bytes_after_facets'] / 1000:7.0f} kB with facets"
+                      f"  {q['seconds']:.2f} s  {q['query'][:70]}", flush=True)
     finally:
         if not args.keep:
             for tmp in temps:

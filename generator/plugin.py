@@ -12,7 +12,7 @@ so ``mkdocs build``, ``mkdocs serve`` and ``mkdocs gh-deploy`` build the same si
 listing files themselves never become pages. The paper, topic and month pages are
 ``not_in_nav`` (reachable through the listing pages, not the navigation). The build date
 MkDocs shows (page dates, the sitemap) comes from the inputs, so two builds of the same inputs
-are byte-identical. In ``on_post_build`` the search index (Pagefind) is written into the built
+are byte-identical. In ``on_post_build`` the search index is written into the built
 site, so every way of building has search. Under ``mkdocs serve`` a mistake in the content or configuration does not
 stop the server: the error is logged and shown in the browser until the file is fixed.
 """
@@ -24,7 +24,6 @@ import html
 import logging
 import os
 import shutil
-import tempfile
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -266,19 +265,13 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 shutil.copyfile(index, Path(config.site_dir) / "404.html")
 
     def _index_search(self, prepared: Prepared, config: MkDocsConfig) -> None:
-        """Write the Pagefind index of the papers into the built site (``pagefind/``)."""
-        from .site.search import BUNDLE_DIR, SearchIndexFailed, index_search, search_records
-        from .site.writer import write_docs
+        """Write the search index of the topics and papers into the built site (``search-index/``)."""
+        from .site.search import BUNDLE_DIR, SearchIndexFailed, index_search
 
-        directory_urls = bool(config.use_directory_urls)
-        with (
-            self.progress.stage("search", total=len(prepared.model.papers), unit="papers") as step,
-            tempfile.TemporaryDirectory(prefix="papercat-search-") as records,
-        ):
-            # One small record per paper, outside the site: Pagefind indexes them into the site's pagefind/.
-            write_docs(Path(records), dict(search_records(prepared.model, directory_urls=directory_urls)), step=step)
+        with self.progress.stage("search", total=len(prepared.model.papers), unit="papers") as step:
             try:
-                index_search(Path(records), Path(config.site_dir) / BUNDLE_DIR)
+                index_search(prepared.model, Path(config.site_dir) / BUNDLE_DIR,
+                             directory_urls=bool(config.use_directory_urls), step=step)
             except SearchIndexFailed as err:
                 if self.serving:  # the preview goes on without search; the next save tries again
                     serve_log.error(f"papercat: error: {err}")

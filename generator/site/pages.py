@@ -198,12 +198,7 @@ class PageRenderer:
         pages["about.md"] = self._render("about.md.j2", "about.md", model, **common)
         pages["topics/index.md"] = self._render("topics.md.j2", "topics/index.md", model, **common)
         pages["months/index.md"] = self._render("months.md.j2", "months/index.md", model, **common)
-        topic_list = [
-            [t.slug, t.name, self.link("search.md", topic_path(t.slug)), len(model.by_topic[t.slug])] for t in model.topics_used
-        ]
-        pages["search.md"] = self._render(
-            "search.md.j2", "search.md", model, topic_list=json.dumps(topic_list, ensure_ascii=False), **common
-        )
+        pages["search.md"] = self._render("search.md.j2", "search.md", model, **common)
         for topic in model.topics_used:
             pages.update(self.topic_pages(model, topic))
         for month in newest_months_first(model.by_month):

@@ -5,7 +5,7 @@ The site is built from tests/hostile/ (with the repository's mkdocs.yml and site
 served under a sub-path. Every page is checked after load: no dialog, no page error, no request
 off localhost, no element or attribute a listing could have injected, no flag set by an
 injected script; then the titles are looked for in the rendered text, and the same titles are
-searched for on the Search page (Pagefind).
+searched for on the Search page.
 """
 
 from __future__ import annotations

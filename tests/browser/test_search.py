@@ -1,15 +1,18 @@
-"""Search on the bundled catalogue, in headless Chromium: the Pagefind index the build writes,
+"""Search on the bundled catalogue, in headless Chromium: papercat's own index (search-index/),
 queried by the Search page the way a reader uses it.
 
-Ranking is checked with Pagefind's own JavaScript API in the browser (the engine the Search page
-calls), over a large fixed sample of the bundled titles and every title with LaTeX or a colon;
-the page itself is checked for what a reader sees: results with title, date, topic chips and a
-marked snippet, topic/year/venue filters with counts, a shareable URL, and nothing of the index
-downloaded by a reader who does not search.
+Ranking is checked with the page's own engine (``window.papercatSearch``, what the Search page
+calls) over a large fixed sample of the bundled titles and every title with LaTeX or a colon; the
+tokenizer the browser runs is checked against the one the index was written with; the page itself
+is checked for what a reader sees: results with title, date, topic chips and a marked snippet,
+topic/year/venue filters with counts, a shareable URL, and nothing of the index downloaded by a
+reader who does not search.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -18,6 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from site_fixtures import catalogue_json
 
+from generator.site.search import BUNDLE_DIR, fnv1a, tokenize
 from generator.site.text import plain_text
 
 pytestmark = pytest.mark.browser
@@ -26,20 +30,23 @@ PREFIX = "papercat"
 TIMEOUT = 15_000
 NEURIPS = "Neural Information Processing Systems"
 
-# Every query goes through Pagefind's API as the Search page calls it (stop words left out by the
-# page's own papercatSearchTerms): the first results' URLs.
-_FIRST_URLS = """async ([root, queries]) => {
-  const pagefind = await import(root + "pagefind/pagefind.js");
-  await pagefind.options({ baseUrl: new URL(root).pathname });
+# The documents the Search page shows first for each query (before every posting is read).
+_FIRST_DOCS = """async (queries) => {
   const out = [];
-  for (const query of queries) {
-    const search = await pagefind.search(window.papercatSearchTerms(query));
-    const urls = [];
-    for (const result of search.results.slice(0, 12)) urls.push((await result.data()).url);
-    out.push(urls);
-  }
+  for (const query of queries) out.push((await window.papercatSearch.first(query)).slice(0, 12));
   return out;
 }"""
+
+# Strings the two tokenizers (Python, JavaScript) must split alike.
+HOSTILE_STRINGS = [
+    "AstroM$^3$: A self-supervised multimodal model", "AstroM³", "$\\mathcal{O}(n \\log n)$ time, $k$-NN",
+    "<script>alert(1)</script> &amp; <b>bold</b>", "Schrödinger's Straße: Łódź, Ærø, œuvre, Þór, Ðakovo",
+    "İstanbul ıi ĲSSELMEER ŉ", "ΣΊΣΥΦΟΣ ΟΔΥΣΣΕΥΣ σοφός", "ﬁne-tuning ﬀ ﬃ", "x²+y²=z² ½ Ⅻ ①②③", "ＡＢＣ１２３ ｶﾀｶﾅ",
+    "日本語のテキスト検索", "한국어 텍스트", "हिन्दी भाषा", "Ελληνικά και العربية ١٢٣", "emoji 😀 test 👩‍🔬",
+    "a_b-c.d/e\\f", "zero\u200bwidth non\u00a0breaking", "𝒜𝓁𝓅𝒽𝒶 𝐀𝐁𝐂 𝟏𝟐𝟑", "ǅemal Ǆ", "Ꭰ Ꮳ ꭰ",
+    "e\u0301 n\u0303 a\u030a", "x" * 50 + " " + "é" * 40, "tab\there\nnewline\r\n", "ß" * 20, "Ωmega ℃ ℵ₀",
+    "{\\\"o}ber \\'{e}cole", "Hello, World! — “quoted” «guillemets» ‘single’", "",
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +57,19 @@ def base_url(serve, built_site: Path) -> str:
 @pytest.fixture(scope="module")
 def records(built_site: Path) -> list[dict]:
     return catalogue_json(built_site)["records"]
+
+
+@pytest.fixture(scope="module")
+def doc_urls(built_site: Path, base_url: str) -> list[str]:
+    """Each search document's page, as its record in the index gives it (document n → URL path)."""
+    index = built_site / BUNDLE_DIR
+    directory = json.loads(gzip.decompress((index / "index.gz").read_bytes()))
+    per = directory["perFolder"]
+    prefix = urlsplit(base_url).path
+    return [
+        prefix + json.loads(gzip.decompress((index / "d" / str(n // per) / f"{n % per}.gz").read_bytes()))["u"]
+        for n in range(directory["docs"])
+    ]
 
 
 def _open(watched_page, url: str, **options) -> tuple[Page, object]:
@@ -63,11 +83,28 @@ def _results(page: Page):
     return page.locator(".pc-results > li.pc-result:not(.pc-result--loading)")
 
 
-def _pagefind_requests(watch) -> list[str]:
-    return [url for url in watch.requests if "/pagefind/" in url]
+def _index_requests(watch) -> list[str]:
+    return [url for url in watch.requests if f"/{BUNDLE_DIR}/" in url]
 
 
-def test_an_exact_typed_title_finds_its_paper_first(watched_page, base_url: str, records: list[dict]) -> None:
+def test_the_browser_splits_words_as_the_index_does(watched_page, base_url: str, records: list[dict]) -> None:
+    """Hostile, Unicode and LaTeX strings, and every bundled title and abstract: the same words either side."""
+    texts = HOSTILE_STRINGS + [r["title"] for r in records] + [plain_text(r["title"]) for r in records]
+    texts += [r.get("abstract") or "" for r in records]
+    page, watch = _open(watched_page, base_url + "search/")
+    browser = page.evaluate(
+        "texts => texts.map(t => [window.papercatSearch.tokenize(t), window.papercatSearch.fnv1a(t)])", texts
+    )
+    differ = [(t, words, tokenize(t)) for t, (words, _) in zip(texts, browser, strict=True) if words != tokenize(t)]
+    assert not differ, differ[:5]
+    assert [h for _, h in browser] == [fnv1a(t) for t in texts]
+    assert tokenize("Schrödinger's Straße: AstroM³") == ["schrodinger", "s", "strasse", "astrom3"]
+    watch.assert_clean()
+
+
+def test_an_exact_typed_title_finds_its_paper_first(
+    watched_page, base_url: str, records: list[dict], doc_urls: list[str]
+) -> None:
     """At least 99% of a fixed sample of a third of the titles, and every LaTeX or colon title."""
     sample = [r for i, r in enumerate(records) if i % 3 == 0 or "$" in r["title"] or ":" in r["title"]]
     queries, targets = [], []
@@ -76,7 +113,7 @@ def test_an_exact_typed_title_finds_its_paper_first(watched_page, base_url: str,
             queries.append(typed)
             targets.append(urlsplit(base_url).path + record["page"])
     page, watch = _open(watched_page, base_url + "search/")
-    firsts = page.evaluate(_FIRST_URLS, [base_url, queries])
+    firsts = [[doc_urls[d] for d in docs] for docs in page.evaluate(_FIRST_DOCS, queries)]
     misses = [(q, t, urls[:2]) for q, t, urls in zip(queries, targets, firsts, strict=True) if not urls or urls[0] != t]
     share = 1 - len(misses) / len(queries)
     print(f"[search] exact typed title first: {len(queries) - len(misses)}/{len(queries)} ({share:.1%})")
@@ -89,11 +126,12 @@ def test_an_exact_typed_title_finds_its_paper_first(watched_page, base_url: str,
     watch.assert_clean()
 
 
-def test_the_venue_finds_its_papers(watched_page, base_url: str, records: list[dict]) -> None:
+def test_the_venue_finds_its_papers(watched_page, base_url: str, records: list[dict], doc_urls: list[str]) -> None:
     venue_pages = {urlsplit(base_url).path + r["page"] for r in records if r.get("venue") == NEURIPS}
     assert len(venue_pages) == 10
     page, watch = _open(watched_page, base_url + "search/")
-    (urls,) = page.evaluate(_FIRST_URLS, [base_url, [NEURIPS]])
+    (docs,) = page.evaluate(_FIRST_DOCS, [NEURIPS])
+    urls = [doc_urls[d] for d in docs]
     assert venue_pages <= set(urls), sorted(venue_pages - set(urls))
     watch.assert_clean()
 
@@ -130,6 +168,8 @@ def test_facets_filter_with_counts_and_stay_in_the_url(watched_page, base_url: s
     page, watch = _open(watched_page, base_url + "search/")
     page.locator(".pc-search-query").fill("diffusion")
     expect(_results(page).first).to_be_visible()
+    # The count of every match comes with the filters, once the first results are shown.
+    expect(page.locator(".pc-search-status")).to_have_text(re.compile(r"^\d+ results?$"))
     total = int(re.match(r"(\d+)", page.locator(".pc-search-status").inner_text()).group(1))
     topic = page.locator("select[data-pc-facet=topic]")
     option = topic.locator("option", has_text="Generative Models")
@@ -156,8 +196,7 @@ def test_a_shared_search_url_opens_the_same_search(watched_page, base_url: str) 
     expect(_results(page).first).to_be_visible()
     expect(page.locator("select[data-pc-facet=topic]")).to_have_value("Generative Models")
     expect(page.locator("select[data-pc-facet=year]")).to_have_value("2024")
-    status = page.locator(".pc-search-status").inner_text()
-    assert re.match(r"^\d+ results?$", status), status
+    expect(page.locator(".pc-search-status")).to_have_text(re.compile(r"^\d+ results?$"))
     for i in range(min(_results(page).count(), 10)):
         expect(_results(page).nth(i).locator(".pc-date")).to_contain_text("2024")
     watch.assert_clean()
@@ -180,10 +219,10 @@ def test_a_reader_who_does_not_search_downloads_no_index(watched_page, base_url:
     for path in ("topics/science/", "papers/astrom-3-a-self-supervised-multimodal-model-for-astronomy/", "search/"):
         page.goto(base_url + path, wait_until="load")
         page.wait_for_load_state("networkidle")
-    assert not _pagefind_requests(watch), _pagefind_requests(watch)
+    assert not _index_requests(watch), _index_requests(watch)
     assert not any("search_index.json" in url for url in watch.requests)
     # Typing starts the download, and only then.
     page.locator(".pc-search-query").fill("transformer")
     expect(_results(page).first).to_be_visible()
-    assert any(url.endswith("pagefind.js") for url in _pagefind_requests(watch))
+    assert any("/index.gz" in url for url in _index_requests(watch))
     watch.assert_clean()

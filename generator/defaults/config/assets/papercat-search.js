@@ -1,61 +1,267 @@
-/* papercat: the catalogue's search, driven by Pagefind's JavaScript API.
+/* papercat: the catalogue's search, reading papercat's own static index (search-index/).
  *
  * Every page gets a search box in the header; it leads to the Search page (search/?q=...). The
  * Search page shows results as the reader types: title, date, topic chips and a snippet with the
  * matched words marked, plus topic, year and venue filters with counts. The query and filters
  * stay in the URL (?q=&topic=&year=&venue=), so a search can be shared.
  *
- * Pagefind's script and index (pagefind/) are fetched only when the reader starts searching:
- * focusing the box, typing, or opening a shared search URL. The index is split into small
- * chunks, and a query fetches only the chunks of its words and the snippets it shows.
- * Result text is always inserted as text; only Pagefind's <mark> around matched words is kept.
+ * Nothing of the index is fetched until the reader turns to the search box (or opens a shared
+ * search URL). A query then fetches the small directory, the title-key shard of the whole query,
+ * the term shard of each word (the last word, still being typed, is looked up as a prefix) and
+ * the records of the results shown. Each term shard holds a word's best postings; the rest of a
+ * frequent word's postings and the facet table are fetched only after the first results are
+ * shown, to count every match and fill the filters. Files are gzip-compressed by papercat and
+ * decompressed here. Result text is always inserted as text nodes.
+ *
+ * tokenize() must split text exactly as generator/site/search.py's tokenize() does.
  */
 (function () {
   "use strict";
 
   var FACETS = ["topic", "year", "venue"];
   var PAGE_SIZE = 10;
+  var MAX_TOKEN = 32;
+  var MAX_EXPANSIONS = 24;  // words a prefix may stand for
+  var PREFIX_SHARDS = 3;  // term shards a prefix may read
+  var TOPIC_BOOST = 2;
+  var SNIPPET_WORDS = 30;
+  var FOLD = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ς": "σ" };
+  var FOLD_RE = /[ßæœøłđðþıħς]/g;
   var configElement = document.getElementById("__config");
   var base = ".";
   try { base = configElement ? JSON.parse(configElement.textContent).base || "." : "."; } catch (error) { base = "."; }
   // Resolved once, at the first page loaded: Material's instant navigation keeps this script.
   var ROOT = new URL(base.replace(/\/?$/, "/"), window.location.href);
   var SEARCH_PAGE = new URL("search/", ROOT);
-  var engine = null;
-  // Words in nearly every paper: their index chunks are the largest and they tell no paper apart,
-  // so a query leaves them out (unless it has no other word). "Learning to see" searches "learning see".
+  var INDEX = new URL("search-index/", ROOT);
+  // Words in nearly every paper: they tell no paper apart, so a query leaves them out (unless it
+  // has no other word); the exact-title lookup still uses every word.
   var STOP_WORDS = ("a an and are as at be by for from in into is it its of on or our that the their this " +
     "to via we with").split(" ").reduce(function (set, word) { set[word] = true; return set; }, {});
 
-  function searchTerms(query) {
-    var all = query.trim().split(/\s+/).filter(Boolean);
-    var kept = all.filter(function (word) { return !STOP_WORDS[word.toLocaleLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")]; });
-    return (kept.length ? kept : all).join(" ");
-  }
-  window.papercatSearchTerms = searchTerms;  // the query as the engine receives it (for tests and tools)
+  /* ------------------------------------------------------------------ tokenizer */
 
-  function loadEngine() {
-    if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pagefind) {
-        return Promise.resolve(pagefind.options({
-          baseUrl: ROOT.pathname,
-          excerptLength: 26
-        })).then(function () { return pagefind; });
-      });
-      engine.catch(function () { engine = null; });
-    }
-    return engine;
+  function tokenize(text) {
+    var folded = String(text || "").normalize("NFKC").toLowerCase().normalize("NFKD")
+      .replace(/\p{M}/gu, "").replace(FOLD_RE, function (c) { return FOLD[c]; });
+    return (folded.match(/[\p{L}\p{N}]+/gu) || []).map(function (word) {
+      var points = Array.from(word);
+      return points.length > MAX_TOKEN ? points.slice(0, MAX_TOKEN).join("") : word;
+    });
   }
 
-  var filtersLoaded = null;
-  function loadFilters() {
-    if (!filtersLoaded) {
-      filtersLoaded = loadEngine().then(function (pagefind) {
-        return Promise.resolve(pagefind.filters()).then(function () { return pagefind; });
-      });
-      filtersLoaded.catch(function () { filtersLoaded = null; });
+  var encoder = new TextEncoder();
+  function fnv1a(text) {
+    var bytes = encoder.encode(text), hash = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193) >>> 0;
+    return hash >>> 0;
+  }
+
+  /* ------------------------------------------------------------------ index files */
+
+  function fetchJson(rel, init) {
+    return fetch(new URL(rel, INDEX).href, init).then(function (response) {
+      if (!response.ok) throw new Error("search index: " + rel + " " + response.status);
+      return response.arrayBuffer();
+    }).then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      // A host that already sent the file with Content-Encoding: gzip leaves nothing to decompress.
+      if (bytes.length > 1 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+      }
+      return new TextDecoder().decode(bytes);
+    }).then(JSON.parse);
+  }
+
+  var directoryLoaded = null;
+  function directory() {
+    if (!directoryLoaded) {
+      directoryLoaded = fetchJson("index.gz", { cache: "no-cache" });
+      directoryLoaded.catch(function () { directoryLoaded = null; });
     }
-    return filtersLoaded;
+    return directoryLoaded;
+  }
+
+  var files = {};
+  function load(rel) {
+    if (!files[rel]) {
+      files[rel] = directory().then(function (dir) { return fetchJson(rel + "?v=" + dir.v); });
+      files[rel].catch(function () { delete files[rel]; });
+    }
+    return files[rel];
+  }
+
+  function undelta(deltas) {
+    var out = new Int32Array(deltas.length), doc = 0;
+    for (var i = 0; i < deltas.length; i++) { doc += deltas[i]; out[i] = doc; }
+    return out;
+  }
+
+  var shards = {};
+  function shard(n) {
+    if (!shards[n]) {
+      shards[n] = load("t/" + n + ".gz").then(function (raw) {
+        var byTerm = new Map();
+        var list = raw.map(function (row) {
+          var entry = { term: row[0], df: row[1], tail: row[2], shard: n, docs: undelta(row[3]), imps: row[4] };
+          byTerm.set(entry.term, entry);
+          return entry;
+        });
+        return { list: list, byTerm: byTerm };
+      });
+      shards[n].catch(function () { delete shards[n]; });
+    }
+    return shards[n];
+  }
+
+  function shardIndex(dir, term) {
+    var lo = 0, hi = dir.shards.length - 1, found = 0;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (dir.shards[mid] <= term) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /* Every posting of a word: its head (in the shard) and its tail file, once. */
+  function complete(entry) {
+    if (!entry.tail) return Promise.resolve(entry);
+    if (!entry.whole) {
+      entry.whole = load("p/" + entry.shard + "-" + entry.tail + ".gz").then(function (raw) {
+        var docs = undelta(raw[0]);
+        entry.allDocs = Array.prototype.concat.call([], Array.from(entry.docs), Array.from(docs));
+        entry.allImps = entry.imps.concat(raw[1]);
+        return entry;
+      });
+      entry.whole.catch(function () { entry.whole = null; });
+    }
+    return entry.whole;
+  }
+
+  /* ------------------------------------------------------------------ queries */
+
+  function parseQuery(query) {
+    var tokens = tokenize(query);
+    var typing = /[\p{L}\p{N}\p{M}]$/u.test(query);  // the last word is still being typed
+    var kept = tokens.filter(function (word) { return !STOP_WORDS[word]; });
+    if (!kept.length) kept = tokens;
+    var seen = {}, words = [];
+    kept.forEach(function (word) {
+      if (seen[word]) return;
+      seen[word] = true;
+      words.push({ word: word, prefix: false });
+    });
+    var last = tokens[tokens.length - 1];
+    if (typing && words.length && words[words.length - 1].word === last && Array.from(last).length >= 2) {
+      words[words.length - 1].prefix = true;
+    }
+    return { words: words, key: tokens.length ? fnv1a(tokens.join(" ")) : null };
+  }
+
+  function resolveWord(dir, word, prefix) {
+    var first = shardIndex(dir, word);
+    var last = prefix ? Math.min(shardIndex(dir, word + "\uffff"), first + PREFIX_SHARDS - 1) : first;
+    var wanted = [];
+    for (var n = first; n <= last; n++) wanted.push(shard(n));
+    return Promise.all(wanted).then(function (loaded) {
+      var found = [];
+      loaded.forEach(function (s) {
+        if (!prefix) { if (s.byTerm.has(word)) found.push(s.byTerm.get(word)); return; }
+        s.list.forEach(function (entry) { if (entry.term.lastIndexOf(word, 0) === 0) found.push(entry); });
+      });
+      found.sort(function (a, b) {
+        return ((b.term === word) - (a.term === word)) || (b.df - a.df) || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
+      });
+      return found.slice(0, MAX_EXPANSIONS).map(function (entry) {
+        return { entry: entry, weight: entry.term === word ? 1 : 0.8 };
+      });
+    });
+  }
+
+  /* The index files a query needs before its first results: directory, title key, term shards. */
+  function prepare(query) {
+    var parsed = parseQuery(query);
+    return directory().then(function (dir) {
+      var keyShard = parsed.key === null ? 0 : dir.keyBits ? parsed.key >>> (32 - dir.keyBits) : 0;
+      return Promise.all([
+        parsed.key === null ? [] : load("k/" + keyShard + ".gz").then(function (keys) { return keys[String(parsed.key)] || []; }),
+        Promise.all(parsed.words.map(function (w) { return resolveWord(dir, w.word, w.prefix); })),
+      ]).then(function (loaded) { return { dir: dir, keyDocs: loaded[0], groups: loaded[1] }; });
+    });
+  }
+
+  /* Documents ranked: the typed title (or topic name) first, then those matching every word, by
+   * the sum over words of idf × impact. With ``whole`` every posting counts and only documents
+   * matching every word are kept; without it only the shards' heads are read. */
+  function rank(prepared, whole) {
+    var dir = prepared.dir, groups = prepared.groups, total = new Map(), matched = new Map();
+    var keyed = new Set(prepared.keyDocs);
+    groups.forEach(function (group) {
+      var best = new Map();
+      group.forEach(function (x) {
+        var e = x.entry, factor = Math.log(1 + (dir.docs - e.df + 0.5) / (e.df + 0.5)) * x.weight / 255;
+        var docs = whole && e.tail ? e.allDocs : e.docs, imps = whole && e.tail ? e.allImps : e.imps;
+        for (var i = 0; i < docs.length; i++) {
+          var value = factor * imps[i], old = best.get(docs[i]);
+          if (old === undefined || value > old) best.set(docs[i], value);
+        }
+      });
+      best.forEach(function (value, doc) {
+        total.set(doc, (total.get(doc) || 0) + value);
+        matched.set(doc, (matched.get(doc) || 0) + 1);
+      });
+    });
+    var out = [];
+    var impossible = groups.some(function (group) { return !group.length; });
+    total.forEach(function (score, doc) {
+      var all = matched.get(doc) === groups.length;
+      if ((whole || impossible) && !all) return;
+      if (doc < dir.topics) score *= TOPIC_BOOST;
+      if (keyed.has(doc)) { if (!all && whole) return; score += doc < dir.topics ? 2000 : 1000; }
+      out.push({ doc: doc, score: score, all: all });
+    });
+    if (!whole) {
+      keyed.forEach(function (doc) {
+        if (!total.has(doc)) out.push({ doc: doc, score: doc < dir.topics ? 2000 : 1000, all: true });
+      });
+    }
+    out.sort(function (a, b) { return (b.all - a.all) || (b.score - a.score) || (a.doc - b.doc); });
+    return out.map(function (x) { return x.doc; });
+  }
+
+  function rankWhole(prepared) {
+    var waits = [];
+    prepared.groups.forEach(function (group) { group.forEach(function (x) { waits.push(complete(x.entry)); }); });
+    return Promise.all(waits).then(function () { return rank(prepared, true); });
+  }
+
+  /* ------------------------------------------------------------------ facets */
+
+  function facetTable(dir, docs) {
+    var chunks = {};
+    docs.forEach(function (doc) { chunks[Math.floor(doc / dir.facetChunk)] = true; });
+    var names = Object.keys(chunks);
+    return Promise.all([load("f/meta.gz")].concat(names.map(function (n) { return load("f/" + n + ".gz"); })))
+      .then(function (loaded) {
+        var table = { meta: loaded[0], chunks: {} };
+        names.forEach(function (n, i) { table.chunks[n] = loaded[i + 1]; });
+        return table;
+      });
+  }
+
+  function facetsOf(dir, table, doc) {
+    var chunk = table.chunks[Math.floor(doc / dir.facetChunk)], i = doc % dir.facetChunk;
+    return {
+      year: chunk[0][i] < 0 ? [] : [table.meta.year[chunk[0][i]]],
+      venue: chunk[1][i] < 0 ? [] : [table.meta.venue[chunk[1][i]]],
+      topic: chunk[2][i].map(function (t) { return table.meta.topic[t]; }),
+    };
+  }
+
+  /* ------------------------------------------------------------------ records and snippets */
+
+  function record(dir, doc) {
+    return load("d/" + Math.floor(doc / dir.perFolder) + "/" + (doc % dir.perFolder) + ".gz");
   }
 
   function element(tag, className, text) {
@@ -65,27 +271,40 @@
     return node;
   }
 
-  /* Pagefind's excerpt is text with <mark> around matched words: keep the marks, everything
-   * else becomes text, whatever the indexed text held. */
-  function appendExcerpt(target, excerpt) {
-    var doc = new DOMParser().parseFromString("<!DOCTYPE html><body>" + (excerpt || ""), "text/html");
-    doc.body.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.nodeName === "MARK") target.appendChild(element("mark", "", node.textContent));
-      else target.appendChild(document.createTextNode(node.textContent));
+  function matchesWord(words, text) {
+    return tokenize(text).some(function (token) {
+      return words.some(function (w) { return w.prefix ? token.lastIndexOf(w.word, 0) === 0 : token === w.word; });
     });
   }
 
-  function resultItem(data) {
-    var meta = data.meta || {};
-    var item = element("li", "pc-result" + (meta.kind === "topic" ? " pc-result--topic" : ""));
-    var link = element("a", "pc-result-title", meta.title || data.url);
-    link.href = data.url;
+  /* A window of the abstract around its first matched word, matched words in <mark>, as text nodes. */
+  function appendSnippet(target, text, words) {
+    var parts = String(text || "").split(/([\p{L}\p{N}\p{M}]+)/u);
+    var wordAt = [], marked = [];
+    for (var i = 1; i < parts.length; i += 2) { wordAt.push(i); marked.push(matchesWord(words, parts[i])); }
+    var firstMatch = marked.indexOf(true);
+    var start = firstMatch < 0 ? 0 : Math.max(0, firstMatch - 8), end = Math.min(wordAt.length, start + SNIPPET_WORDS);
+    if (!wordAt.length) return;
+    if (start > 0) target.appendChild(document.createTextNode("… "));
+    for (var w = start; w < end; w++) {
+      var piece = parts[wordAt[w]];
+      if (marked[w]) target.appendChild(element("mark", "", piece));
+      else target.appendChild(document.createTextNode(piece));
+      if (w < end - 1) target.appendChild(document.createTextNode(parts[wordAt[w] + 1]));
+    }
+    if (end < wordAt.length) target.appendChild(document.createTextNode(" …"));
+  }
+
+  function resultItem(data, words) {
+    var topic = data.k === 1;
+    var item = element("li", "pc-result" + (topic ? " pc-result--topic" : ""));
+    var link = element("a", "pc-result-title", String(data.t || ""));
+    link.href = new URL(String(data.u || ""), ROOT).href;
     item.appendChild(link);
     var line = element("div", "pc-row-meta");
-    if (meta.date) line.appendChild(element("span", "pc-date", meta.date));
-    var topics = [];
-    try { topics = meta.topics ? JSON.parse(meta.topics) : []; } catch (error) { topics = []; }
-    topics.forEach(function (pair) {
+    if (data.d) line.appendChild(element("span", "pc-date", String(data.d)));
+    if (data.v) { line.appendChild(document.createTextNode(" · ")); line.appendChild(element("span", "pc-venue", String(data.v))); }
+    (Array.isArray(data.c) ? data.c : []).forEach(function (pair) {
       if (!Array.isArray(pair) || !/^[\w-]+$/.test(pair[0])) return;
       line.appendChild(document.createTextNode(" "));
       var chip = element("a", "pc-chip pc-chip--" + pair[0], String(pair[1]));
@@ -94,36 +313,34 @@
     });
     item.appendChild(line);
     var text = element("p", "pc-snippet");
-    appendExcerpt(text, data.excerpt);
+    // The abstract around a matched word; where only the title matched, the title leads the snippet.
+    var abstract = String(data.a || "");
+    var inAbstract = abstract.split(/[^\p{L}\p{N}\p{M}]+/u).some(function (w) { return w && matchesWord(words, w); });
+    appendSnippet(text, inAbstract || topic ? abstract : String(data.t || "") + " — " + abstract, words);
     item.appendChild(text);
     return item;
   }
 
-  function words(text) {
-    return (text || "").toLocaleLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
-      .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  }
+  /* ------------------------------------------------------------------ the engine, for the page and for tools */
 
-  /* Topics whose name (or slug) holds every typed word, as a word or the start of one. */
-  function matchingTopics(topics, query) {
-    var typed = words(query);
-    if (!typed.length) return [];
-    return topics.filter(function (topic) {
-      var own = words(topic[1] + " " + topic[0]);
-      return typed.every(function (word) { return own.some(function (w) { return w.indexOf(word) === 0; }); });
+  /* Ranked documents of ``query``: ``first`` from the shards' heads (what is shown first), then
+   * ``whole`` (every match); each with the URLs of the first ``n`` results. */
+  function query(text, n) {
+    return prepare(text).then(function (prepared) {
+      var first = rank(prepared, false);
+      return rankWhole(prepared).then(function (whole) {
+        var top = first.slice(0, n || 10);
+        return Promise.all(top.map(function (doc) { return record(prepared.dir, doc); })).then(function (records) {
+          return { first: first, whole: whole, urls: records.map(function (r) { return new URL(r.u, ROOT).pathname; }) };
+        });
+      });
     });
   }
 
-  function topicItem(topic) {
-    var item = element("li", "pc-result pc-result--topic");
-    var link = element("a", "pc-result-title", topic[1]);
-    link.href = new URL(topic[2], window.location.href).href;
-    item.appendChild(link);
-    var line = element("div", "pc-row-meta");
-    line.appendChild(element("span", "pc-date", "Topic · " + topic[3] + " paper" + (topic[3] === 1 ? "" : "s")));
-    item.appendChild(line);
-    return item;
-  }
+  window.papercatSearch = { tokenize: tokenize, fnv1a: fnv1a, parseQuery: parseQuery, query: query,
+    first: function (text) { return prepare(text).then(function (p) { return rank(p, false); }); } };
+
+  /* ------------------------------------------------------------------ the Search page */
 
   function setupPage(root) {
     if (root.dataset.pcReady) return;
@@ -140,15 +357,9 @@
     var wanted = {};
     box.value = params.get("q") || "";
     FACETS.forEach(function (name) { wanted[name] = params.get(name) || ""; });
-    var topics = [];
-    try { topics = JSON.parse(root.dataset.pcTopics || "[]"); } catch (error) { topics = []; }
-    var generation = 0, timer = 0, results = [], shown = 0, topicCount = 0;
+    var generation = 0, timer = 0, results = [], shown = 0, words = [], dir = null;
 
-    function chosen() {
-      var filters = {};
-      FACETS.forEach(function (name) { if (wanted[name]) filters[name] = wanted[name]; });
-      return filters;
-    }
+    function chosen() { return FACETS.filter(function (name) { return wanted[name]; }); }
 
     function keepInUrl() {
       var query = new URLSearchParams();
@@ -160,7 +371,7 @@
 
     function fillFacet(name, counts) {
       var select = selects[name];
-      var entries = Object.keys(counts || {}).filter(function (value) { return counts[value] > 0 || value === wanted[name]; });
+      var entries = Object.keys(counts).filter(function (value) { return counts[value] > 0 || value === wanted[name]; });
       entries.sort(name === "year"
         ? function (a, b) { return b.localeCompare(a); }
         : function (a, b) { return (counts[b] - counts[a]) || a.localeCompare(b); });
@@ -176,54 +387,74 @@
       select.closest("label").hidden = entries.length === 0;
     }
 
-    function showMore() {
-      var batch = results.slice(shown, shown + PAGE_SIZE);
+    function showMore(count) {
+      var batch = results.slice(shown, shown + (count || PAGE_SIZE));
       shown += batch.length;
       more.hidden = shown >= results.length;
       var mine = generation;
-      // Each result is shown as soon as its own snippet arrives, in rank order.
-      var slots = batch.map(function () { var slot = element("li", "pc-result pc-result--loading"); list.appendChild(slot); return slot; });
-      batch.forEach(function (result, index) {
-        result.data().then(function (data) {
-          if (mine !== generation) return;
-          list.replaceChild(resultItem(data), slots[index]);
+      // Each result is shown as soon as its own record arrives, in rank order.
+      batch.forEach(function (doc) {
+        var slot = element("li", "pc-result pc-result--loading");
+        list.appendChild(slot);
+        record(dir, doc).then(function (data) {
+          if (mine === generation && slot.parentNode === list) list.replaceChild(resultItem(data, words), slot);
         });
       });
+    }
+
+    function show(docs) {
+      var keep = Math.max(PAGE_SIZE, shown);
+      var same = results.length >= Math.min(keep, docs.length) &&
+        docs.slice(0, keep).every(function (doc, i) { return results[i] === doc; });
+      results = docs;
+      if (same && shown) { more.hidden = shown >= results.length; return; }
+      list.textContent = "";
+      shown = 0;
+      showMore(keep);
     }
 
     function run(updateUrl) {
       var mine = ++generation;
       if (updateUrl) keepInUrl();
-      var query = box.value.trim();
+      var text = box.value.trim();
       var filters = chosen();
-      if (!query && !Object.keys(filters).length) {
+      if (!text && !filters.length) {
         list.textContent = "";
         status.textContent = "";
         more.hidden = true;
+        results = [];
+        shown = 0;
         return;
       }
       status.textContent = "Searching…";
-      // Topics first: they need no download, so a topic's name finds its page at once.
-      list.textContent = "";
-      var found = Object.keys(filters).length ? [] : matchingTopics(topics, query);
-      found.forEach(function (topic) { list.appendChild(topicItem(topic)); });
-      topicCount = found.length;
-      loadEngine().then(function (pagefind) {
-        return pagefind.search(query ? searchTerms(query) : null, { filters: filters });
-      }).then(function (search) {
-        if (mine !== generation || !search) return;
-        results = search.results;
-        shown = 0;
-        while (list.children.length > topicCount) list.removeChild(list.lastChild);
-        var count = results.length + topicCount;
-        status.textContent = count === 0 ? "No results" : count + " result" + (count === 1 ? "" : "s");
-        showMore();
-        // Filter counts come after the first results: their data is fetched once, on first use.
-        return loadFilters().then(function (pagefind) {
-          return mine === generation ? pagefind.search(query ? searchTerms(query) : null, { filters: filters }) : null;
-        }).then(function (counted) {
-          if (mine !== generation || !counted) return;
-          FACETS.forEach(function (name) { fillFacet(name, (counted.filters || {})[name]); });
+      words = parseQuery(box.value).words;
+      directory().then(function (loaded) {
+        dir = loaded;
+        if (!text) {  // filters alone: every paper, newest first
+          var every = [];
+          for (var doc = dir.topics; doc < dir.docs; doc++) every.push(doc);
+          return every;
+        }
+        return prepare(box.value).then(function (prepared) {
+          if (mine !== generation) return null;
+          if (!filters.length) { results = []; shown = 0; list.textContent = ""; show(rank(prepared, false)); }
+          return rankWhole(prepared);
+        });
+      }).then(function (matches) {
+        if (mine !== generation || !matches) return null;
+        // Counts over every match, read from the facet table after the first results are shown.
+        return facetTable(dir, matches).then(function (table) {
+          if (mine !== generation) return;
+          var counts = { topic: {}, year: {}, venue: {} }, kept = [];
+          matches.forEach(function (doc) {
+            var own = facetsOf(dir, table, doc);
+            if (!filters.every(function (name) { return own[name].indexOf(wanted[name]) >= 0; })) return;
+            kept.push(doc);
+            FACETS.forEach(function (name) { own[name].forEach(function (value) { counts[name][value] = (counts[name][value] || 0) + 1; }); });
+          });
+          show(kept);
+          status.textContent = kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s");
+          FACETS.forEach(function (name) { fillFacet(name, counts[name]); });
           facetBox.hidden = false;
         });
       }).catch(function () {
@@ -239,12 +470,12 @@
       selects[name].addEventListener("change", function () { wanted[name] = selects[name].value; run(true); });
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); window.clearTimeout(timer); run(true); });
-    more.addEventListener("click", showMore);
-    if (box.value || Object.keys(chosen()).length) run(false);
+    more.addEventListener("click", function () { showMore(); });
+    if (box.value || chosen().length) run(false);
     else if (!window.location.hash) box.focus();
-    // The engine starts loading when the reader turns to the box (not on the focus given above).
-    box.addEventListener("focus", function () { loadEngine(); });
-    box.addEventListener("pointerdown", function () { loadEngine(); });
+    // The directory starts loading when the reader turns to the box (not on the focus given above).
+    box.addEventListener("focus", function () { directory(); });
+    box.addEventListener("pointerdown", function () { directory(); });
   }
 
   /* The header box: a plain form that opens the Search page with the query. */

@@ -1,0 +1,122 @@
+"""The search index papercat writes (generator/site/search.py), read back as the browser reads it.
+
+The browser side (the same tokenizer in JavaScript, ranking, the Search page) is checked in
+tests/browser/test_search.py; here: the words, the files and their bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from site_fixtures import listing_model
+
+from generator.model import Paper, Source
+from generator.site import search
+from generator.site.search import fnv1a, title_key, tokenize, write_index
+from generator.topics import TopicAssignment
+
+pytestmark = pytest.mark.unit
+
+
+def _paper(pid: str, title: str, abstract: str, **kw: object) -> Paper:
+    return Paper(title=title, abstract=abstract, id=pid, sources=[Source("a.txt", 1, "daily-papers")], **kw)
+
+
+def _catalogue(count: int = 12):
+    papers, assignments = [], {}
+    for i in range(count):
+        pid = f"paper-{i:02d}"
+        papers.append(_paper(pid, f"Diffusion Study {i:02d}", f"We study diffusion in setting {i}.",
+                             date=f"2024-0{1 + i % 3}-1{i % 9}", date_precision="day", venue="NeurIPS" if i % 2 else None))
+        assignments[pid] = TopicAssignment("generative", ("vision",) if i % 3 == 0 else (), {"generative": ("diffusion",)})
+    papers.append(_paper("astrom-3", "AstroM$^3$: Schrödinger's <script>alert(1)</script>", "Time-series photometry."))
+    assignments["astrom-3"] = TopicAssignment("vision", (), {"vision": ("image",)})
+    return listing_model(papers, assignments)
+
+
+def _read(path: Path) -> object:
+    return json.loads(gzip.decompress(path.read_bytes()))
+
+
+def test_words_are_folded_to_what_a_keyboard_types() -> None:
+    assert tokenize("AstroM$^3$: Self-Supervised") == ["astrom", "3", "self", "supervised"]
+    assert tokenize("AstroM³") == ["astrom3"]
+    assert tokenize("Schrödinger's STRASSE Straße Łódź ﬁne") == ["schrodinger", "s", "strasse", "strasse", "lodz", "fine"]
+    assert tokenize("<script>alert(1)</script>") == ["script", "alert", "1", "script"]
+    assert tokenize("snake_case x" + "y" * 40) == ["snake", "case", "x" + "y" * 31]
+    assert tokenize("日本語 ΣΟΦΟΣ") == ["日本語", "σοφοσ"]
+    assert fnv1a("") == 0x811C9DC5 and fnv1a("a") == 0xE40C292C  # the published FNV-1a test vectors
+    assert title_key("Attention: all you need!") == title_key("attention all YOU need") is not None
+
+
+def test_the_index_is_byte_identical_from_build_to_build(tmp_path: Path) -> None:
+    model = _catalogue()
+    first = write_index(model, tmp_path / "a")
+    write_index(model, tmp_path / "b")
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b and len(files_a) == first["files"]
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a)
+    # gzip with no time stamp: bytes 4-7 of the header are zero
+    assert all((tmp_path / "a" / f).read_bytes()[4:8] == b"\0\0\0\0" for f in files_a)
+
+
+def test_a_frequent_word_keeps_its_best_postings_in_its_shard_and_the_rest_in_a_tail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "HEAD", 4)
+    model = _catalogue()
+    write_index(model, tmp_path)
+    directory = _read(tmp_path / "index.gz")
+    assert directory["docs"] == len(model.topics_used) + len(model.papers)
+    assert directory["shards"] == sorted(directory["shards"]) and directory["shards"][0] <= "diffusion"
+    entries = {}
+    for n in range(len(directory["shards"])):
+        for term, df, tail, deltas, impacts in _read(tmp_path / "t" / f"{n}.gz"):
+            entries[term] = (n, df, tail, deltas, impacts)
+    n, df, tail, deltas, impacts = entries["diffusion"]
+    assert df == 12  # the twelve diffusion papers
+    assert len(deltas) == len(impacts) == 4 and tail
+    rest_deltas, rest_impacts = _read(tmp_path / "p" / f"{n}-{tail}.gz")
+    assert len(rest_deltas) == df - 4 and min(impacts) >= max(rest_impacts)
+    # A word in the title counts more than the same word in the abstract only.
+    n, df, tail, deltas, impacts = entries["photometry"]
+    astro = [d for d in range(directory["docs"]) if "AstroM" in str(_record(tmp_path, directory, d)["t"])]
+    assert deltas == astro and not tail
+    assert entries["astrom"][4][0] > impacts[0]
+    # The typed title, in either form, is a key of the paper.
+    bits = directory["keyBits"]
+    for typed in ("AstroM$^3$: Schrödinger's <script>alert(1)</script>", "AstroM³: Schrodinger's script alert 1 script"):
+        key = title_key(typed)
+        assert key is not None
+        shard = _read(tmp_path / "k" / f"{key >> (32 - bits) if bits else 0}.gz")
+        assert shard[str(key)] == astro
+
+
+def _record(root: Path, directory: dict, doc: int) -> dict:
+    per = directory["perFolder"]
+    return _read(root / "d" / str(doc // per) / f"{doc % per}.gz")
+
+
+def test_results_and_facets_hold_the_listing_text(tmp_path: Path) -> None:
+    model = _catalogue()
+    write_index(model, tmp_path)
+    directory = _read(tmp_path / "index.gz")
+    topic = _record(tmp_path, directory, 0)
+    assert topic["k"] == 1 and topic["u"].startswith("topics/") and topic["d"].startswith("Topic · ")
+    records = [_record(tmp_path, directory, d) for d in range(directory["topics"], directory["docs"])]
+    astro = next(r for r in records if "AstroM" in r["t"])
+    assert astro["t"] == "AstroM³: Schrödinger's <script>alert(1)</script>"  # text, shown as text
+    assert astro["u"] == "papers/astrom-3/" and astro["a"] == "Time-series photometry." and astro["d"] == "undated"
+    meta = _read(tmp_path / "f" / "meta.gz")
+    years, venues, topics = _read(tmp_path / "f" / "0.gz")
+    assert len(years) == len(venues) == len(topics) == directory["docs"]  # one chunk holds them all
+    first_paper = directory["topics"]
+    assert meta["year"][years[first_paper]] == "2024" and years[0] == -1
+    assert sorted(meta["topic"]) == ["Computer Vision", "Generative Models"]
+    assert meta["venue"] == ["NeurIPS"]
+    paper_venues = [meta["venue"][v] if v >= 0 else None for v in venues[first_paper:]]
+    assert paper_venues == [p.venue for p in model.papers]
