@@ -251,6 +251,14 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 self._index_search(prepared, config)
         finally:
             self._end_build()
+        if not managed and not self.serving and prepared is not None and self.error is None:
+            from .ingest.paper_ids import IDS_FILE, write_ids
+
+            try:  # `mkdocs build` keeps the published ids as `papercat build` does (see ingest/paper_ids.py)
+                if write_ids(self.content_dir, prepared.ingest.ids):
+                    log.info(f"papercat: recorded {len(prepared.ingest.ids)} paper ids in {self.content_dir / IDS_FILE}")
+            except OSError as err:
+                log.warning(f"papercat: could not record the paper ids in {self.content_dir / IDS_FILE} ({err.strerror})")
         if not managed and not self.serving and prepared is not None and prepared.changes and self.build_dir:
             from .site.output import own_build_folder
 

@@ -165,3 +165,17 @@ def test_build_records_the_ids_after_the_site_is_published(tmp_path: Path) -> No
     build_site(Project.at(root))
     papers = sorted(p.name for p in (root / "site" / "papers").iterdir())
     assert papers[0] == "a-survey-of-large-language-models" and papers[1].startswith("a-survey-of-large-language-models-")
+
+
+@pytest.mark.site
+def test_plain_mkdocs_build_records_the_published_ids_too(tmp_path: Path) -> None:
+    from site_fixtures import HOSTILE, copy_project
+
+    root = tmp_path / "project"
+    copy_project(root, HOSTILE)
+    (root / "content" / IDS_FILE).unlink(missing_ok=True)
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True, timeout=300,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    recorded = load_ids(root / "content")
+    assert recorded and set(recorded) == {p.id for p in ingest_content(root / "content").papers}
