@@ -119,6 +119,33 @@ def child_index(project_dir: Path, shell: Path, out: Path) -> None:
 
 # --------------------------------------------------------------------------- browser
 
+_WATCH_FIRST_RESULT = """() => {
+  performance.setResourceTimingBufferSize(100000);
+  window.__pcStart = performance.now();
+  window.__pcFirst = null;
+  const selector = ".pc-results li.pc-result:not(.pc-result--loading):not(.pc-result--topic)";
+  const observer = new MutationObserver(() => {
+    if (window.__pcFirst === null && document.querySelector(selector)) {
+      window.__pcFirst = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document.querySelector(".pc-results"), { childList: true, subtree: true });
+}"""
+
+# Every index file received since typing, the counts and facets included.
+_ALL_INDEX_BYTES = """(folder) => performance.getEntriesByType("resource")
+  .filter((e) => e.name.includes("/" + folder + "/") && e.startTime >= window.__pcStart)
+  .reduce((sum, e) => sum + e.encodedBodySize, 0)"""
+
+# Seconds from typing to the first paper result, and the index files received before it (URL, body bytes).
+_FIRST_RESULT_FACTS = """(folder) => [
+  (window.__pcFirst - window.__pcStart) / 1000,
+  performance.getEntriesByType("resource")
+    .filter((e) => e.name.includes("/" + folder + "/") && e.startTime >= window.__pcStart && e.responseEnd <= window.__pcFirst)
+    .map((e) => [e.name.split("/" + folder + "/").pop(), e.encodedBodySize]),
+]"""
+
 
 def measure_queries(site: Path, queries: list[str]) -> list[dict]:
     from playwright.sync_api import sync_playwright
@@ -155,19 +182,19 @@ def measure_queries(site: Path, queries: list[str]) -> list[dict]:
                 page.wait_for_load_state("networkidle")
                 before_search = sum(size for url, size in finished if f"/{INDEX}/" in url)
                 finished.clear()
-                page.evaluate("() => { window.__pcStart = performance.now(); }")
+                # The page itself notes when the first paper result is inserted, and the index files
+                # whose response had ended by then (Resource Timing), so nothing fetched afterwards
+                # (tails, facets) is counted as "before the first result".
+                page.evaluate(_WATCH_FIRST_RESULT)
                 page.locator(".pc-search-query").fill(query)
-                page.wait_for_function(
-                    "() => document.querySelector('.pc-results li.pc-result:not(.pc-result--loading):not(.pc-result--topic)')",
-                    timeout=60_000,
-                )
-                seconds = page.evaluate("() => (performance.now() - window.__pcStart) / 1000")
-                transferred = sum(size for url, size in finished if f"/{INDEX}/" in url)
-                files = sum(1 for url, _ in finished if f"/{INDEX}/" in url)
+                page.wait_for_function("() => window.__pcFirst !== null", timeout=60_000)
+                seconds, before_first = page.evaluate(_FIRST_RESULT_FACTS, INDEX)
+                transferred = sum(size for _, size in before_first)
                 page.wait_for_load_state("networkidle")
-                total = sum(size for url, size in finished if f"/{INDEX}/" in url)
-                rows.append({"query": query, "bytes": transferred, "files": files, "bytes_after_facets": total,
-                             "seconds": seconds, "bytes_before_typing": before_search})
+                total = page.evaluate(_ALL_INDEX_BYTES, INDEX)
+                rows.append({"query": query, "bytes": transferred, "files": len(before_first), "bytes_after_facets": total,
+                             "seconds": seconds, "bytes_before_typing": before_search,
+                             "largest_files": sorted(before_first, key=lambda f: -f[1])[:5]})
                 context.close()
             browser.close()
     finally:
@@ -215,6 +242,7 @@ def run(size: int, full: bool, shell: Path | None, pools, keep: bool) -> tuple[d
 
 def _table(results: list[dict]) -> str:
     header = ["papers", "mode", "KB before 1st result (median/max)", "s to 1st result (median/max)",
+              "KB with counts and facets (median/max)",
               "KB before typing", "index s", "peak RSS MB", "index MB", "site MB", "largest page KB", "budget"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in results:
@@ -223,6 +251,7 @@ def _table(results: list[dict]) -> str:
             continue
         kb = [q["bytes"] / 1000 for q in r["queries"]]
         secs = [q["seconds"] for q in r["queries"]]
+        after = [q["bytes_after_facets"] / 1000 for q in r["queries"]]
         idle = max(q["bytes_before_typing"] for q in r["queries"]) / 1000
         budget_bytes, budget_s = BUDGETS.get(r["size"], (None, None))
         verdict = "-"
@@ -233,7 +262,8 @@ def _table(results: list[dict]) -> str:
         page = f"{r['largest_page_kb']:.0f} ({r['largest_page']})" if r["mode"] == "full build" else "(not built)"
         lines.append("| " + " | ".join([
             f"{r['size']:,}", r["mode"], f"{statistics.median(kb):.0f} / {max(kb):.0f}",
-            f"{statistics.median(secs):.2f} / {max(secs):.2f}", f"{idle:.0f}", f"{r['index_seconds']:.1f}",
+            f"{statistics.median(secs):.2f} / {max(secs):.2f}",
+            f"{statistics.median(after):.0f} / {max(after):.0f}", f"{idle:.0f}", f"{r['index_seconds']:.1f}",
             f"{r['peak_rss_mb']:.0f}", f"{r['bundle_mb']:.1f}", site, page, verdict,
         ]) + " |")
     return "\n".join(lines)
@@ -273,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             for q in result["queries"]:
                 print(f"    {q['bytes'] / 1000:7.0f} kB {q['files']:3d} files {q['bytes_after_facets'] / 1000:7.0f} kB with facets"
                       f"  {q['seconds']:.2f} s  {q['query'][:70]}", flush=True)
+                print("        largest: " + ", ".join(f"{name} {size / 1000:.0f} kB" for name, size in q["largest_files"]), flush=True)
     finally:
         if not args.keep:
             for tmp in temps:
