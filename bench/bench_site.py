@@ -377,6 +377,13 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         result["problems"] = problems
+        if count >= 100_000:  # raw listings to a finished site in 10 minutes and 4 GB
+            ok = result["seconds"]["total"] <= 600 and result["peak_tree_mb"] <= 4096
+            print(
+                f"  target at {count:,} papers: at most 600 s and 4096 MB; "
+                f"{result['seconds']['total']:.0f} s and {result['peak_tree_mb']:.0f} MB: {'OK' if ok else 'MISSED'}",
+                flush=True,
+            )
     print()
     print(_table(results))
     summary: dict = {"sizes": sizes, "results": results, "python": sys.version.split()[0], "profiled": args.profile is not None}

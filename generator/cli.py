@@ -135,7 +135,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         rendering = report.rendering
         print(f"full build: {rendering.full_reason}" if rendering.full_reason else "incremental build: unchanged pages reused")
         print(rendering.summary())
-        print(f"paper pages' Markdown: {report.markdown_reused} taken from the last build")
+        print(
+            f"taken from the last build: {report.listings_reused} listing files' readings, "
+            f"{report.markdown_reused} paper pages' Markdown"
+        )
     print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s")
     print(progress.timings())
     print(changes_summary(report.changes))

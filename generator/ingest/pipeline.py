@@ -17,6 +17,7 @@ from ..readers import READERS, Choice, Document, SourceMeta, choose_reader
 from .decode import UndecodableFile, decode_listing
 from .merge import find_duplicates, merge_records
 from .paper_ids import IDS_FILE, Fingerprint, assign_stable_ids, load_ids
+from .parse_cache import ParseCache
 from .sources import SOURCES_FILE, load_sources
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -191,8 +192,14 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
     return report, papers, rejects, doc.notices
 
 
-def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None, progress: Progress | None = None) -> IngestResult:
+def ingest_content(
+    content_dir: Path, *, files: Iterable[Path] | None = None, progress: Progress | None = None,
+    cache: ParseCache | None = None,
+) -> IngestResult:
     """Read every listing, merge duplicates, assign ids; ``progress`` shows it file by file.
+
+    With a ``cache``, a file whose bytes and ``sources.yml`` entry are those of an earlier build
+    is taken as that build read it (``generator.ingest.parse_cache``).
 
     Raises ``PapercatError`` only for a missing content folder or a broken sources.yml (``ConfigError``).
     """
@@ -222,12 +229,20 @@ def ingest_content(content_dir: Path, *, files: Iterable[Path] | None = None, pr
                 rejected.append(Rejected(file=shown, line=1, reason=reason, raw=""))
                 step(1)
                 continue
-            report, papers, rejects, file_notices = read_listing(path, name, metas.get(name, SourceMeta()))
+            meta = metas.get(name, SourceMeta())
+            key, parsed = cache.lookup(name, path, meta, MAX_FILE_BYTES) if cache is not None else (None, None)
+            if parsed is None:
+                parsed = read_listing(path, name, meta)
+                if key is not None and cache is not None:
+                    cache.put(key, parsed)
+            report, papers, rejects, file_notices = parsed
             reports.append(report)
             records.extend(papers)
             rejected.extend(rejects)
             notices.extend(file_notices)
             step(1)
+        if cache is not None:
+            cache.close()
         return _merge(content_dir, records, rejected, reports, notices, warnings, metas)
 
 

@@ -31,9 +31,12 @@ import jinja2
 
 from ..defaults import ConfigFolders, outside_links
 from ..errors import ConfigError, PapercatError
+from ..fingerprint import code_components
 from ..ingest import IngestResult, ingest_content
 from ..ingest.catalogue import ensure_build_dir, require_folder
 from ..ingest.paper_ids import IDS_FILE, write_ids
+from ..ingest.parse_cache import CACHE_NAME as PARSE_CACHE_NAME
+from ..ingest.parse_cache import ParseCache
 from ..progress import Progress
 from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
 from ..topics.taxonomy import unknown_override_ids
@@ -161,6 +164,7 @@ class BuildReport:
     site_files: int = 0
     rendering: RenderReport | None = None  # pages written, reused and removed; why the build was a full one
     markdown_reused: int = 0  # paper pages whose Markdown came from the page cache
+    listings_reused: int = 0  # listing files whose reading came from the parse cache
 
     @property
     def ingest(self) -> IngestResult:
@@ -250,17 +254,19 @@ def prepare(
     progress: Progress | None = None,
     build_dir: Path | None = None,
     page_cache: PageCache | None = None,
+    parse_cache: ParseCache | None = None,
 ) -> Prepared:
     """Every stage before MkDocs, in memory: nothing is written. ``progress`` reports and times the stages.
 
     With a ``build_dir``, the home page's "What's new" compares with the last build's state kept
     there (read only here; ``Prepared.changes.save`` keeps this build's state once the site is built).
     With a ``page_cache``, paper pages rendered by an earlier build from the same inputs are taken
-    from it (``PageCache.save`` keeps this build's pages once the site is built).
+    from it (``PageCache.save`` keeps this build's pages once the site is built); with a
+    ``parse_cache``, so are the readings of unchanged listing files.
     """
     progress = progress or Progress.null()
     before = dict(progress.seconds)
-    result = ingest_content(content_dir, progress=progress)
+    result = ingest_content(content_dir, progress=progress, cache=parse_cache)
     result.warnings.extend(override_warnings(config.folders, config.overrides, result))
     with progress.stage("classify", total=len(result.papers), unit="papers") as step:
         assignments = classify(result.papers, config.taxonomy, overrides=dict(config.overrides), step=step)
@@ -282,8 +288,6 @@ def prepare(
         renderer = PageRenderer(template_dirs, directory_urls=directory_urls)
         cache = None
         if page_cache is not None and template_reads_only_its_paper(renderer.env, "paper.md.j2"):
-            from .render.state import code_components
-
             key = global_key(template_dirs, config.folders.project, directory_urls, code_components())
             cache = (page_cache, PaperKeys(model, key))
         try:
@@ -457,7 +461,8 @@ def _build_into(
             render = dataclasses.replace(render, state_dir=plugin.build_dir)
         if render.state_dir is not None:
             plugin.page_cache = PageCache(render.state_dir / CACHE_NAME, read=not render.clean)
-        page_cache = plugin.page_cache
+            plugin.parse_cache = ParseCache(render.state_dir / PARSE_CACHE_NAME, read=not render.clean)
+        page_cache, parse_cache = plugin.page_cache, plugin.parse_cache
         with capture_mkdocs_log() as log:
             try:
                 rendering, save_state = build_pages(
@@ -494,9 +499,12 @@ def _build_into(
             save_state()
             if page_cache is not None:
                 page_cache.save()
+            if parse_cache is not None:
+                parse_cache.prune()
         return BuildReport(
             prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files,
             rendering=rendering, markdown_reused=page_cache.hits if page_cache is not None else 0,
+            listings_reused=parse_cache.hits if parse_cache is not None else 0,
         )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...fingerprint import sha256
 from . import state as state_module
-from .state import PageRecord, RenderState, global_components, sha256, why_full
+from .state import PageRecord, RenderState, global_components, why_full
 from .worker import RenderedPage, SiteFile, SitePack, search_lists
 
 log = logging.getLogger("mkdocs.papercat.render")

@@ -17,9 +17,6 @@ SQLite transaction.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import importlib.metadata
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -27,55 +24,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...fingerprint import VERSIONED, code_components, sha256, tree
+
 STATE_NAME = "render-state.sqlite3"
 SCHEMA = 1
-_VERSIONED = {
-    "papercat": "papercat",
-    "mkdocs": "MkDocs",
-    "mkdocs-material": "Material for MkDocs",
-    "markdown": "Python-Markdown",
-    "pymdown-extensions": "PyMdown Extensions",
-    "jinja2": "Jinja",
-    "pyyaml": "PyYAML",
-}
+_VERSIONED = VERSIONED
 
 
 def _reached(point: str) -> None:
     """A named point of the state writing; does nothing (tests stop the process here)."""
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _tree(folder: Path, label: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                found[f"{label}/{path.relative_to(folder).as_posix()}"] = sha256(path.read_bytes())
-    return found
-
-
-@functools.cache
-def code_components() -> dict[str, str]:
-    """The versions of papercat and of what renders its pages, and a hash of papercat's own code."""
-    components: dict[str, str] = {}
-    for distribution, label in _VERSIONED.items():
-        try:
-            components[label] = importlib.metadata.version(distribution)
-        except importlib.metadata.PackageNotFoundError:
-            components[label] = "not installed"
-    package = Path(__file__).resolve().parents[2]
-    components["papercat's code"] = sha256(json.dumps(_tree(package, "generator"), sort_keys=True).encode())
-    return components
-
-
 def global_components(mkdocs_file: Path, config_dir: Path, options: Mapping[str, Any]) -> dict[str, str]:
     """Everything the rendering of every page depends on, each named for the one-line reason."""
     components: dict[str, str] = {"state format": str(SCHEMA), **code_components()}
     components[mkdocs_file.name] = sha256(mkdocs_file.read_bytes()) if mkdocs_file.is_file() else "missing"
-    components.update(_tree(config_dir, config_dir.name))
+    components.update(tree(config_dir, config_dir.name))
     components["build options"] = json.dumps(dict(options), sort_keys=True, default=str)
     return components
 
@@ -155,7 +119,12 @@ class RenderState:
         replace_all: bool,
     ) -> None:
         """Write the new state in one transaction: all of it or, if the process dies, none of it."""
-        conn = self._connect()
+        try:
+            conn = self._connect()
+        except sqlite3.DatabaseError:  # not a database any more: load() ignored it, this build replaces it
+            self.clear()
+            conn = self._connect()
+            replace_all = True
         try:
             conn.execute("BEGIN IMMEDIATE")
             _reached("begin")
