@@ -44,9 +44,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from .ingest.parse_cache import ParseCache
-    from .site.build import Prepared
-    from .site.page_cache import PageCache
+    from .site.build import BuildCaches, Prepared
 
 log = logging.getLogger("mkdocs.plugins.papercat")
 # Errors shown while serving go to a logger outside MkDocs' own, which counts them in strict mode
@@ -89,8 +87,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._step: Step | None = None
         self.timestamp: int | None = None  # the build date of the pages (from the inputs)
         self.count_events = True  # the mkdocs stage counts MkDocs' page events (papercat build counts pages itself)
-        self.page_cache: PageCache | None = None  # papercat build: paper pages' Markdown kept from the last build
-        self.parse_cache: ParseCache | None = None  # papercat build: the readings of the listing files
+        self.caches: BuildCaches | None = None  # papercat build: what the last build read and made, to reuse
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
@@ -170,7 +167,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             prepared = prepare(
                 self.content_dir, SiteConfig.load(self.config_dir), site_name=str(config.site_name),
                 site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), progress=self.progress,
-                build_dir=self.build_dir, page_cache=self.page_cache, parse_cache=self.parse_cache,
+                build_dir=self.build_dir, caches=self.caches,
             )
         except Exception as err:
             if not isinstance(err, PapercatError):
@@ -216,7 +213,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._end_mkdocs_stage()
         # What `papercat build` set applies to its one build, not to a later `mkdocs build` in this process.
         self._config_dir_override, self._build_dir_override, self.progress = None, None, Progress.null()
-        self.count_events, self.page_cache, self.parse_cache = True, None, None
+        self.count_events, self.caches = True, None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._managed = False

@@ -275,3 +275,16 @@ def test_damaged_state_files_give_a_clean_build(project: Project, name: str) -> 
     (project.root / "build" / name).write_bytes(b"not a database\n" * 100)
     _edit((project.root / "content") / "daily_invented.txt", lambda t: t.replace("fourfold", "fivefold"))
     _same_as_clean(project)
+
+
+def test_topics_of_unchanged_papers_come_from_the_cache_and_agree(project: Project) -> None:
+    """The keyword topics kept by the last build are those a fresh classification gives."""
+    from generator.site.build import BuildCaches, load_topic_config
+    from generator.topics import classify
+
+    report = _build(project)
+    taxonomy, overrides = load_topic_config(project.root / "site_config")
+    caches = BuildCaches.at(project.root / "build")
+    cached = classify(report.ingest.papers, taxonomy, overrides=overrides, cache=caches.topics)
+    assert caches.topics.hits == len(report.ingest.papers) - len(overrides)
+    assert cached == classify(report.ingest.papers, taxonomy, overrides=overrides) == report.prepared.assignments

@@ -274,7 +274,8 @@ def test_a_build_writes_only_the_site(second_build):
     assert site == (root / "site").resolve() and (site / "index.html").is_file()
     assert sorted(p.name for p in root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "site_config"]
     assert sorted(p.name for p in (root / "build").iterdir()) == [
-        ".papercat-owned", "changes.json", "page-cache.sqlite3", "render-state.sqlite3", "state.json"
+        ".papercat-owned", "changes.json", "page-cache.sqlite3", "parse-cache.sqlite3", "render-state.sqlite3",
+        "state.json", "topic-cache.sqlite3",
     ]
     assert (site / ".papercat-owned").is_file()  # the marker that lets the next build replace the folder
 

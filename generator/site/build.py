@@ -35,7 +35,7 @@ from ..fingerprint import code_components
 from ..ingest import IngestResult, ingest_content
 from ..ingest.catalogue import ensure_build_dir, require_folder
 from ..ingest.paper_ids import IDS_FILE, write_ids
-from ..ingest.parse_cache import CACHE_NAME as PARSE_CACHE_NAME
+from ..ingest.parse_cache import CACHE_NAME as LISTINGS_CACHE
 from ..ingest.parse_cache import ParseCache
 from ..progress import Progress
 from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
@@ -52,7 +52,8 @@ from .output import (
     recover,
     swap_in,
 )
-from .page_cache import CACHE_NAME, PageCache, PaperKeys, global_key, template_reads_only_its_paper
+from .page_cache import CACHE_NAME as PAGES_CACHE
+from .page_cache import PageCache, PaperKeys, global_key, template_reads_only_its_paper
 from .pages import PageRenderer
 from .related import related_papers
 from .settings import SiteSettings, load_settings
@@ -151,6 +152,32 @@ class Prepared:
     @property
     def build_date(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.timestamp, dt.UTC)
+
+
+TOPICS_CACHE = "topic-cache.sqlite3"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildCaches:
+    """What ``papercat build`` keeps in ``build/`` to redo less next time; each keyed by everything its result depends on."""
+
+    listings: ParseCache  # the reading of each listing file
+    topics: PageCache  # the keyword topics of each paper
+    pages: PageCache  # the Markdown of each paper page
+
+    @classmethod
+    def at(cls, build_dir: Path, *, read: bool = True) -> BuildCaches:
+        """The caches of a build folder; ``read=False`` (``--clean``): written, never read."""
+        return cls(
+            ParseCache(build_dir / LISTINGS_CACHE, read=read), PageCache(build_dir / TOPICS_CACHE, read=read),
+            PageCache(build_dir / PAGES_CACHE, read=read),
+        )
+
+    def save(self) -> None:
+        """Keep this build's results and drop those it did not use (call once the site is in place)."""
+        self.listings.prune()
+        self.topics.save()
+        self.pages.save()
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,23 +280,26 @@ def prepare(
     directory_urls: bool = True,
     progress: Progress | None = None,
     build_dir: Path | None = None,
-    page_cache: PageCache | None = None,
-    parse_cache: ParseCache | None = None,
+    caches: BuildCaches | None = None,
 ) -> Prepared:
     """Every stage before MkDocs, in memory: nothing is written. ``progress`` reports and times the stages.
 
     With a ``build_dir``, the home page's "What's new" compares with the last build's state kept
     there (read only here; ``Prepared.changes.save`` keeps this build's state once the site is built).
-    With a ``page_cache``, paper pages rendered by an earlier build from the same inputs are taken
-    from it (``PageCache.save`` keeps this build's pages once the site is built); with a
-    ``parse_cache``, so are the readings of unchanged listing files.
+    With ``caches``, the readings of unchanged listing files, the keyword topics of unchanged papers
+    and the paper pages made from the same inputs are taken from the last build
+    (``BuildCaches.save`` keeps this build's once the site is built).
     """
+    page_cache = caches.pages if caches is not None else None
     progress = progress or Progress.null()
     before = dict(progress.seconds)
-    result = ingest_content(content_dir, progress=progress, cache=parse_cache)
+    result = ingest_content(content_dir, progress=progress, cache=caches.listings if caches is not None else None)
     result.warnings.extend(override_warnings(config.folders, config.overrides, result))
     with progress.stage("classify", total=len(result.papers), unit="papers") as step:
-        assignments = classify(result.papers, config.taxonomy, overrides=dict(config.overrides), step=step)
+        assignments = classify(
+            result.papers, config.taxonomy, overrides=dict(config.overrides), step=step,
+            cache=caches.topics if caches is not None else None,
+        )
     changes = None
     if build_dir is not None:
         changes = changes_since_last_build(
@@ -460,9 +490,8 @@ def _build_into(
         if render.state_dir is None and plugin.build_dir is not None:
             render = dataclasses.replace(render, state_dir=plugin.build_dir)
         if render.state_dir is not None:
-            plugin.page_cache = PageCache(render.state_dir / CACHE_NAME, read=not render.clean)
-            plugin.parse_cache = ParseCache(render.state_dir / PARSE_CACHE_NAME, read=not render.clean)
-        page_cache, parse_cache = plugin.page_cache, plugin.parse_cache
+            plugin.caches = BuildCaches.at(render.state_dir, read=not render.clean)
+        caches = plugin.caches
         with capture_mkdocs_log() as log:
             try:
                 rendering, save_state = build_pages(
@@ -497,14 +526,12 @@ def _build_into(
             else:
                 ensure_build_dir(render.state_dir)
             save_state()
-            if page_cache is not None:
-                page_cache.save()
-            if parse_cache is not None:
-                parse_cache.prune()
+            if caches is not None:
+                caches.save()
         return BuildReport(
             prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files,
-            rendering=rendering, markdown_reused=page_cache.hits if page_cache is not None else 0,
-            listings_reused=parse_cache.hits if parse_cache is not None else 0,
+            rendering=rendering, markdown_reused=caches.pages.hits if caches is not None else 0,
+            listings_reused=caches.listings.hits if caches is not None else 0,
         )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {

@@ -18,10 +18,13 @@ The result is deterministic: it depends on the papers and the taxonomy only.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from generator.model import Paper
 
@@ -175,14 +178,21 @@ def classify(
     taxonomy: Taxonomy,
     overrides: Mapping[str, Override] | None = None,
     step: Callable[[int], None] | None = None,
+    cache: TextCache | None = None,
 ) -> dict[str, TopicAssignment]:
     """Assign a primary topic (and up to two secondary ones) to every paper, keyed by ``paper.id``.
 
-    ``step(1)`` is called after each paper (progress on a long run).
+    ``step(1)`` is called after each paper (progress on a long run). With a ``cache``, the keyword
+    scoring of a paper whose title, abstract and hints were scored with the same taxonomy (and
+    papercat) before is taken from it; the placement by neighbours is done on the whole catalogue.
     """
     scorer = KeywordScorer(taxonomy)
     overrides = overrides or {}
     result: dict[str, TopicAssignment] = {}
+    known: dict[str, TopicAssignment] = {}
+    if cache is not None:  # the keyword scores of papers whose text an earlier build scored the same way
+        keys = {p.id: _cache_key(taxonomy, p) for p in papers if p.id not in overrides}
+        known = {pid: _decode(text) for pid, text in _found(cache, keys).items()}
     for paper in papers:
         if step is not None:
             step(1)
@@ -198,10 +208,51 @@ def classify(
                 confidence=1.0,
             )
             continue
-        title = "" if paper.title_inferred else paper.title
-        result[paper.id] = scorer.assign(title, paper.abstract, paper.topic_hints)
+        found = known.get(paper.id)
+        if found is None:
+            title = "" if paper.title_inferred else paper.title
+            found = scorer.assign(title, paper.abstract, paper.topic_hints)
+            if cache is not None:
+                cache.add(keys[paper.id], _encode(found))
+        result[paper.id] = found
     _place_by_neighbours(papers, result, taxonomy.fallback)
     return result
+
+
+class TextCache(Protocol):
+    """Text by key, kept between builds (``generator.site.page_cache.PageCache``)."""
+
+    def lookup(self, keys: Sequence[str]) -> dict[str, str]: ...
+
+    def add(self, key: str, text: str) -> None: ...
+
+
+def _cache_key(taxonomy: Taxonomy, paper: Paper) -> str:
+    from generator.fingerprint import code_fingerprint
+
+    title = "" if paper.title_inferred else paper.title
+    data = [code_fingerprint(), repr((taxonomy.topics, taxonomy.fallback, taxonomy.settings)), title, paper.abstract, paper.topic_hints]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, default=repr).encode()).hexdigest()
+
+
+def _found(cache: TextCache, keys: Mapping[str, str]) -> dict[str, str]:
+    texts = cache.lookup(list(keys.values()))
+    return {pid: texts[key] for pid, key in keys.items() if key in texts}
+
+
+def _encode(a: TopicAssignment) -> str:
+    return json.dumps(
+        [a.primary, list(a.secondary), [[k, list(v)] for k, v in a.evidence.items()], a.overridden, a.score, a.confidence],
+        ensure_ascii=False,
+    )
+
+
+def _decode(text: str) -> TopicAssignment:
+    primary, secondary, evidence, overridden, score, confidence = json.loads(text)
+    return TopicAssignment(
+        primary=primary, secondary=tuple(secondary), evidence={k: tuple(v) for k, v in evidence},
+        overridden=overridden, score=score, confidence=confidence,
+    )
 
 
 def _place_by_neighbours(papers: Sequence[Paper], result: dict[str, TopicAssignment], fallback: str) -> None:
