@@ -71,6 +71,7 @@ class ParseCache:
         self.used: set[str] = set()
         self.hits = 0
         self._conn: sqlite3.Connection | None = None
+        self._pending: dict[str, str] = {}  # readings not written yet (no build folder before the first build)
         self._code = code_fingerprint()
 
     def key(self, name: str, data: bytes, meta: SourceMeta) -> str:
@@ -86,8 +87,9 @@ class ParseCache:
         for attempt in range(2):
             if self._conn is not None:
                 break
+            if not self.path.parent.is_dir():
+                return None  # the build folder is made once a build succeeded, not by a build that may fail
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, isolation_level=None)
                 conn.execute("PRAGMA journal_mode=DELETE")
                 conn.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
@@ -115,12 +117,17 @@ class ParseCache:
         return found
 
     def put(self, key: str, parsed: Parsed) -> None:
-        """Keep a file's reading; call it before anything changes the report (merging counts into it)."""
+        """Keep a file's reading; call it before anything changes the report (merging counts into it).
+
+        Written at once when the build folder exists; otherwise (a first build) kept until ``prune``.
+        """
+        encoded = _encode(parsed)
         conn = self._connection()
         if conn is None:
+            self._pending[key] = encoded
             return
         with contextlib.suppress(sqlite3.DatabaseError):  # the cache is an optimisation: the build goes on without it
-            conn.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (key, _encode(parsed)))
+            conn.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (key, encoded))
 
     def close(self) -> None:
         if self._conn is not None:
@@ -139,7 +146,9 @@ class ParseCache:
             conn.execute("DELETE FROM temp.used")
             conn.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((key,) for key in self.used))
             conn.execute("DELETE FROM files WHERE key NOT IN (SELECT key FROM temp.used)")
+            conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", self._pending.items())
             conn.execute("COMMIT")
+            self._pending.clear()
         except sqlite3.DatabaseError:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
