@@ -147,10 +147,14 @@ def child_build(project_dir: Path, out: Path, profile: Path | None, jobs: int = 
         profiler.disable()
         profiler.dump_stats(str(profile))
     site_files = site_bytes = 0
+    largest = (0, "")  # the largest HTML page: no page may grow with the catalogue
     for folder, _, names in os.walk(report.site_dir):
         for name in names:
+            size = (Path(folder) / name).stat().st_size
             site_files += 1
-            site_bytes += (Path(folder) / name).stat().st_size
+            site_bytes += size
+            if name.endswith(".html"):
+                largest = max(largest, (size, (Path(folder) / name).relative_to(report.site_dir).as_posix()))
     result = {
         "papers": len(report.ingest.papers),
         "records": report.ingest.records,
@@ -160,6 +164,8 @@ def child_build(project_dir: Path, out: Path, profile: Path | None, jobs: int = 
         "months": sum(1 for p in report.prepared.pages if p.startswith("months/") and p != "months/index.md"),
         "site_files": site_files,
         "site_mb": site_bytes / 1e6,
+        "largest_page_kb": largest[0] / 1e3,
+        "largest_page": largest[1],
         "seconds": {**{k: report.seconds.get(k, 0.0) for k in STAGES}, "total": total},
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: KiB
         "jobs": jobs,
@@ -371,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{count:>7,} papers: {result['seconds']['total']:.1f}s ({result['ms_per_paper']:.2f} ms/paper), "
             f"{result['pages']:,} pages, {result['months']} months, {result['files']} listings, "
-            f"site {result['site_files']:,} files / {result['site_mb']:.0f} MB, max RSS {result['max_rss_mb']:.0f} MB"
+            f"site {result['site_files']:,} files / {result['site_mb']:.0f} MB, largest page {result['largest_page']} "
+            f"{result['largest_page_kb']:.0f} kB, max RSS {result['max_rss_mb']:.0f} MB"
             + f", peak memory with rendering processes {result['peak_tree_mb']:.0f} MB"
             + (f"  PROBLEM: {'; '.join(problems)}" if problems else ""),
             flush=True,
