@@ -128,6 +128,8 @@ class PageRenderer:
         rows = rows_path(first) if count > 1 else None
         seen: set[str] = set()
         topic_names = json.dumps([[t.slug, t.name] for t in model.topics_used], ensure_ascii=False)
+        # The years of the whole listing, newest first, for the filter: worked out once, not on each of its pages.
+        listing_years = " ".join(str(y) for y in sorted({p.year for p in ordered if p.year is not None}, reverse=True))
         for number in range(1, count + 1):
             path = path_of(number)
             chunk = ordered[(number - 1) * size : number * size]
@@ -141,7 +143,7 @@ class PageRenderer:
             head = front_matter({**meta, "title": theme_text(page_title)})
             body = self._render(
                 template, path, model, papers=ordered, order=list(groups), groups=groups, continued=continued,
-                pager=pager, rows_file=rows, topic_names=topic_names,
+                pager=pager, rows_file=rows, topic_names=topic_names, listing_years=listing_years,
                 first_shown=(number - 1) * size + 1, last_shown=(number - 1) * size + len(chunk),
                 **context,
             )
