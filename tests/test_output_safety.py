@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from site_fixtures import CONFIG, HOSTILE, PAPERCAT, ROOT, tree_digest
+from site_fixtures import HOSTILE, PAPERCAT, copy_project, tree_digest
 
 from generator.site.build import Project, build_site
 from generator.site.output import OWNER_MARKER, UnsafeOutput
@@ -25,10 +25,7 @@ from generator.site.output import OWNER_MARKER, UnsafeOutput
 @pytest.fixture(scope="module")
 def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("output") / "project"
-    root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(CONFIG, root / "site_config")
-    shutil.copytree(HOSTILE, root / "content")
+    copy_project(root, HOSTILE)
     (root / "README.md").write_text("my notes\n", encoding="utf-8")
     build_site(Project.at(root))
     return root
