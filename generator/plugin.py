@@ -88,6 +88,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.timestamp: int | None = None  # the build date of the pages (from the inputs)
         self.count_events = True  # the mkdocs stage counts MkDocs' page events (papercat build counts pages itself)
         self.caches: BuildCaches | None = None  # papercat build: what the last build read and made, to reuse
+        self.jobs = 1  # papercat build --jobs N: how many processes (or threads) the stages before MkDocs may use
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
@@ -167,7 +168,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             prepared = prepare(
                 self.content_dir, SiteConfig.load(self.config_dir), site_name=str(config.site_name),
                 site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), progress=self.progress,
-                build_dir=self.build_dir, caches=self.caches,
+                build_dir=self.build_dir, caches=self.caches, jobs=self.jobs,
             )
         except Exception as err:
             if not isinstance(err, PapercatError):

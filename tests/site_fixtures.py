@@ -63,6 +63,17 @@ def own_copy(config_dir: Path, rel: str) -> Path:
     return target
 
 
+def settled(folder: Path, timeout: float = 120.0) -> Path:
+    """``folder`` once the sites replaced by earlier builds (``.site.discarded-*``, removed in the background) are gone."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while any(p.name.startswith(".") and ".discarded-" in p.name for p in folder.iterdir()):
+        assert time.monotonic() < deadline, f"a replaced site in {folder} was never removed"
+        time.sleep(0.05)
+    return folder
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """``{relative path: sha256}`` of every file under ``root``."""
     return {

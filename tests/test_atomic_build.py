@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import CONTENT, HOSTILE, PAPERCAT, copy_project, own_copy, tree_digest
+from site_fixtures import settled, CONTENT, HOSTILE, PAPERCAT, copy_project, own_copy, tree_digest
 
 from generator.errors import ConfigError, PapercatError
 from generator.site.build import BuildFailed, Project, build_site
@@ -194,7 +194,7 @@ def test_a_good_build_after_failures_replaces_the_site(project: Project) -> None
     build_site(project)
     after = tree_digest(project.site_dir)
     assert after != before and set(after) >= {"index.html", "search-index/index.gz"}
-    assert [p.name for p in project.site_dir.parent.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in settled(project.site_dir.parent).iterdir() if p.name.startswith(".")] == []
 
 
 # --- the command line -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from site_fixtures import HOSTILE, PAPERCAT, copy_project, tree_digest
+from site_fixtures import settled, HOSTILE, PAPERCAT, copy_project, tree_digest
 
 from generator.site.build import Project, build_site
 from generator.site.output import OWNER_MARKER, UnsafeOutput
@@ -51,12 +51,12 @@ def _papercat(
 
 def _project_files(root: Path) -> dict[str, str]:
     """Every input of the project: what a refused build must leave exactly as it was."""
-    digest = tree_digest(root)
+    digest = tree_digest(settled(root))
     return {k: v for k, v in digest.items() if not k.startswith(("build/", "site/"))}
 
 
 def _leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".site."))
+    return sorted(p.name for p in settled(folder).iterdir() if p.name.startswith(".site."))
 
 
 # --- output folders are papercat's alone ---------------------------------------------------

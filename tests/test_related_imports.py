@@ -33,6 +33,7 @@ def test_related_papers_share_words_never_include_the_paper_and_are_deterministi
     assert related["graph-a"][0] == "graph-b"
     assert all(pid not in near for pid, near in related.items())
     assert related_papers(list(reversed(papers)), count=2) == related
+    assert related_papers(papers, count=2, threads=2) == related  # papercat build --jobs 2
 
 
 def test_bundled_papers_each_get_five_related_papers(built_site: Path):

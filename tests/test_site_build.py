@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from site_fixtures import (
+    settled,
     BUNDLED_LISTINGS,
     BUNDLED_PAPERS,
     CONFIG,
@@ -272,7 +273,7 @@ def test_a_build_writes_only_the_site(second_build):
     assert len(list((site / "papers").glob("*/index.html"))) == BUNDLED_PAPERS
     assert not list((root / "content").rglob("*.md")) and not list((root / "site_config").rglob("*.md"))
     assert site == (root / "site").resolve() and (site / "index.html").is_file()
-    assert sorted(p.name for p in root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "site_config"]
+    assert sorted(p.name for p in settled(root).iterdir()) == ["build", "content", "mkdocs.yml", "site", "site_config"]
     assert sorted(p.name for p in (root / "build").iterdir()) == [
         ".papercat-owned", "changes.json", "page-cache.sqlite3", "parse-cache.sqlite3", "render-state.sqlite3",
         "state.json", "topic-cache.sqlite3",

@@ -149,6 +149,17 @@ def test_deterministic_and_order_independent(tax, papers):
     assert list(first) == [p.id for p in papers]
 
 
+def test_topics_are_the_same_whatever_the_number_of_processes(tax, papers, monkeypatch):
+    """``papercat build --jobs N`` scores the papers in N processes: every paper gets the same topics and evidence."""
+    from generator import parallel
+
+    one = classify(papers, tax)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_PROCESS", 50)  # the bundled papers are enough to split
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    assert classify(papers, tax, jobs=2) == one
+    assert classify(list(reversed(papers)), tax, jobs=3) == one
+
+
 def test_every_paper_gets_a_topic_of_the_taxonomy(tax, papers):
     got = classify(papers, tax)
     assert set(got) == {p.id for p in papers}

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from site_fixtures import ROOT, tree_digest
+from site_fixtures import ROOT, settled, tree_digest
 
 pytestmark = pytest.mark.site
 
@@ -99,7 +99,7 @@ def test_new_catalogue_builds_with_papercat_and_with_plain_mkdocs(installed: Pat
     # The same site, byte for byte: the plugin does the same work inside `mkdocs build`.
     assert tree_digest(tmp_path / "mkdocs-site") == tree_digest(site)
     # Only the site and the build state were written into the project.
-    assert sorted(p.name for p in project.iterdir()) == sorted(
+    assert sorted(p.name for p in settled(project).iterdir()) == sorted(
         [".github", ".gitignore", "README.md", "build", "content", "mkdocs.yml", "requirements.txt", "site", "site_config"]
     )
 

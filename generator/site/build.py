@@ -281,6 +281,7 @@ def prepare(
     progress: Progress | None = None,
     build_dir: Path | None = None,
     caches: BuildCaches | None = None,
+    jobs: int = 1,
 ) -> Prepared:
     """Every stage before MkDocs, in memory: nothing is written. ``progress`` reports and times the stages.
 
@@ -288,7 +289,8 @@ def prepare(
     there (read only here; ``Prepared.changes.save`` keeps this build's state once the site is built).
     With ``caches``, the readings of unchanged listing files, the keyword topics of unchanged papers
     and the paper pages made from the same inputs are taken from the last build
-    (``BuildCaches.save`` keeps this build's once the site is built).
+    (``BuildCaches.save`` keeps this build's once the site is built). ``jobs``: how many processes
+    (or threads) the stages may use; the result is the same whatever it is.
     """
     page_cache = caches.pages if caches is not None else None
     progress = progress or Progress.null()
@@ -298,7 +300,7 @@ def prepare(
     with progress.stage("classify", total=len(result.papers), unit="papers") as step:
         assignments = classify(
             result.papers, config.taxonomy, overrides=dict(config.overrides), step=step,
-            cache=caches.topics if caches is not None else None,
+            cache=caches.topics if caches is not None else None, jobs=jobs,
         )
     changes = None
     if build_dir is not None:
@@ -306,7 +308,7 @@ def prepare(
             build_dir, result.papers, {pid: (a.primary, a.secondary) for pid, a in assignments.items()}, result.rejected
         )
     with progress.stage("related", total=len(result.papers), unit="papers") as step:
-        related = related_papers(result.papers, step=step)
+        related = related_papers(result.papers, step=step, threads=jobs)
     with progress.stage("pages", unit="pages") as step:
         model = SiteModel.build(
             result, assignments, config.taxonomy, config.settings, site_name=site_name,
@@ -492,6 +494,7 @@ def _build_into(
         if render.state_dir is not None:
             plugin.caches = BuildCaches.at(render.state_dir, read=not render.clean)
         caches = plugin.caches
+        plugin.jobs = render.jobs
         with capture_mkdocs_log() as log:
             try:
                 rendering, save_state = build_pages(

@@ -8,7 +8,6 @@ every run.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -18,7 +17,6 @@ from ..similarity import nearest_rows, tfidf_rows
 
 DEFAULT_COUNT = 5
 TIE_SLACK = 4
-THREADS = max(1, min(4, os.cpu_count() or 1))  # rows are independent: the result does not depend on it
 MIN_SIMILARITY = 0.05  # below this two papers share only incidental words
 
 
@@ -27,9 +25,12 @@ def _documents(papers: Sequence[Paper]) -> list[str]:
 
 
 def related_papers(
-    papers: Sequence[Paper], count: int = DEFAULT_COUNT, step: Callable[[int], None] | None = None
+    papers: Sequence[Paper], count: int = DEFAULT_COUNT, step: Callable[[int], None] | None = None, threads: int = 1
 ) -> dict[str, list[str]]:
-    """``{paper id: ids of its ``count`` most related papers, most related first}``; ``step(1)`` per paper done."""
+    """``{paper id: ids of its ``count`` most related papers, most related first}``; ``step(1)`` per paper done.
+
+    ``threads``: how many threads compute the neighbours (rows are independent: the result does not depend on it).
+    """
     ordered = sorted(papers, key=lambda p: p.id)
     result: dict[str, list[str]] = {p.id: [] for p in ordered}
     if len(ordered) < 2:
@@ -40,7 +41,7 @@ def related_papers(
     ids = [p.id for p in ordered]
     # The best few per row, computed without materialising the full product; a few extra so that
     # the paper itself and ties at the cut-off are decided by the exact ordering below.
-    nearest = nearest_rows(matrix, matrix, top_n=count + 1 + TIE_SLACK, threshold=MIN_SIMILARITY, threads=THREADS)
+    nearest = nearest_rows(matrix, matrix, top_n=count + 1 + TIE_SLACK, threshold=MIN_SIMILARITY, threads=max(1, threads))
     for row, paper_id in enumerate(ids):
         lo, hi = nearest.indptr[row], nearest.indptr[row + 1]
         columns, scores = nearest.indices[lo:hi], nearest.data[lo:hi]

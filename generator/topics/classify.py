@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from generator.model import Paper
+from generator.parallel import map_in_processes
 
 from .taxonomy import Override, Taxonomy
 
@@ -179,20 +180,29 @@ def classify(
     overrides: Mapping[str, Override] | None = None,
     step: Callable[[int], None] | None = None,
     cache: TextCache | None = None,
+    jobs: int = 1,
 ) -> dict[str, TopicAssignment]:
     """Assign a primary topic (and up to two secondary ones) to every paper, keyed by ``paper.id``.
 
     ``step(1)`` is called after each paper (progress on a long run). With a ``cache``, the keyword
     scoring of a paper whose title, abstract and hints were scored with the same taxonomy (and
     papercat) before is taken from it; the placement by neighbours is done on the whole catalogue.
+    The other papers are scored in ``jobs`` processes (the result does not depend on it).
     """
-    scorer = KeywordScorer(taxonomy)
     overrides = overrides or {}
     result: dict[str, TopicAssignment] = {}
     known: dict[str, TopicAssignment] = {}
     if cache is not None:  # the keyword scores of papers whose text an earlier build scored the same way
-        keys = {p.id: _cache_key(taxonomy, p) for p in papers if p.id not in overrides}
+        common = _common_key(taxonomy)
+        keys = {p.id: _cache_key(common, p) for p in papers if p.id not in overrides}
         known = {pid: _decode(text) for pid, text in _found(cache, keys).items()}
+    todo = [p for p in papers if p.id not in overrides and p.id not in known]
+    texts = [("" if p.title_inferred else p.title, p.abstract, tuple(p.topic_hints)) for p in todo]
+    scored = dict(zip(
+        (p.id for p in todo),
+        map_in_processes(_assign, texts, jobs, initializer=_start_scorer, initargs=(taxonomy,)),
+        strict=True,
+    ))
     for paper in papers:
         if step is not None:
             step(1)
@@ -210,13 +220,26 @@ def classify(
             continue
         found = known.get(paper.id)
         if found is None:
-            title = "" if paper.title_inferred else paper.title
-            found = scorer.assign(title, paper.abstract, paper.topic_hints)
+            found = scored[paper.id]
             if cache is not None:
                 cache.add(keys[paper.id], _encode(found))
         result[paper.id] = found
     _place_by_neighbours(papers, result, taxonomy.fallback)
     return result
+
+
+_scorer: KeywordScorer | None = None  # the scorer of the process: made once per process by _start_scorer
+
+
+def _start_scorer(taxonomy: Taxonomy) -> None:
+    global _scorer  # noqa: PLW0603 - one scorer per process, made before its first paper
+    _scorer = KeywordScorer(taxonomy)
+
+
+def _assign(text: tuple[str, str, tuple[str, ...]]) -> TopicAssignment:
+    assert _scorer is not None
+    title, abstract, hints = text
+    return _scorer.assign(title, abstract, hints)
 
 
 class TextCache(Protocol):
@@ -227,12 +250,18 @@ class TextCache(Protocol):
     def add(self, key: str, text: str) -> None: ...
 
 
-def _cache_key(taxonomy: Taxonomy, paper: Paper) -> str:
+def _common_key(taxonomy: Taxonomy) -> str:
+    """What every paper's keyword scoring depends on besides its own text: papercat's code and the taxonomy."""
     from generator.fingerprint import code_fingerprint
 
+    data = [code_fingerprint(), repr((taxonomy.topics, taxonomy.fallback, taxonomy.settings))]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+def _cache_key(common: str, paper: Paper) -> str:
     title = "" if paper.title_inferred else paper.title
-    data = [code_fingerprint(), repr((taxonomy.topics, taxonomy.fallback, taxonomy.settings)), title, paper.abstract, paper.topic_hints]
-    return hashlib.sha256(json.dumps(data, ensure_ascii=False, default=repr).encode()).hexdigest()
+    data = [common, title, paper.abstract, list(paper.topic_hints)]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
 def _found(cache: TextCache, keys: Mapping[str, str]) -> dict[str, str]:

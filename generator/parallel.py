@@ -1,0 +1,54 @@
+"""Work split over processes: ``--jobs N`` for the stages before MkDocs.
+
+``map_in_processes(function, items, jobs)`` returns ``[function(item) for item in items]``, in
+the order of ``items``, computed in ``jobs`` processes when that is worth it. Items go out in a
+few contiguous chunks and results come back in the same order, so the result never depends on
+``jobs``. A process is forked when that is safe (Linux, and no other thread running: it then
+sees the parent's data without copying it) and spawned otherwise, so ``function``, the items and
+``initargs`` must be picklable; ``initializer(*initargs)`` runs once in every process (and in this
+one when the work is not split) before any item.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS_PER_PROCESS = 500  # below this a process costs more than it saves
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _apply(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [function(item) for item in chunk]
+
+
+def map_in_processes(
+    function: Callable[[T], R], items: Sequence[T], jobs: int, *,
+    initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
+) -> list[R]:
+    """``[function(item) for item in items]``, in ``jobs`` processes when there are enough items."""
+    jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS, os.cpu_count() or 1))
+    if jobs == 1:
+        if initializer is not None:
+            initializer(*initargs)
+        return [function(item) for item in items]
+    size = -(-len(items) // (jobs * 4))  # a few chunks per process: an uneven chunk does not hold the others up
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    results: list[R] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=initializer, initargs=initargs) as pool:
+        for part in pool.map(_apply, [function] * len(chunks), chunks):
+            results.extend(part)
+    return results
