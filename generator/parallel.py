@@ -37,10 +37,11 @@ def _apply(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
 
 def map_in_processes(
     function: Callable[[T], R], items: Sequence[T], jobs: int, *,
-    initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
+    initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (), min_items: int | None = None,
 ) -> list[R]:
-    """``[function(item) for item in items]``, in ``jobs`` processes when there are enough items."""
-    jobs = max(1, min(jobs, len(items) // MIN_ITEMS_PER_PROCESS, os.cpu_count() or 1))
+    """``[function(item) for item in items]``, in ``jobs`` processes when there are ``min_items`` per process."""
+    per_process = MIN_ITEMS_PER_PROCESS if min_items is None else max(1, min_items)
+    jobs = max(1, min(jobs, len(items) // per_process, os.cpu_count() or 1))
     if jobs == 1:
         if initializer is not None:
             initializer(*initargs)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import settled, CONTENT, HOSTILE, PAPERCAT, copy_project, own_copy, tree_digest
+from site_fixtures import CONTENT, HOSTILE, PAPERCAT, copy_project, own_copy, settled, tree_digest
 
 from generator.errors import ConfigError, PapercatError
 from generator.site.build import BuildFailed, Project, build_site

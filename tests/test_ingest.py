@@ -129,6 +129,20 @@ def test_catalogue_does_not_depend_on_the_order_files_are_read() -> None:
     assert catalogue_text(backwards.papers) == catalogue_text(forwards.papers)
 
 
+def test_listings_read_in_several_processes_give_the_same_catalogue(tmp_path: Path) -> None:
+    """``papercat build --jobs 2`` reads the listings in two processes: the same papers, merges, rejections and reports."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for copy in range(4):  # enough files to be split; the copies merge into the originals
+        for listing in listing_files(CONTENT):
+            shutil.copy(listing, content / f"{copy}-{listing.name}")
+    (content / "broken.txt").write_bytes(b"\xff\xfe\x00garbage")
+    one = ingest_content(content)
+    two = ingest_content(content, jobs=2)
+    assert two == one
+    assert one.merged > 0 and one.rejected and one.reconciles()
+
+
 def test_readme_and_hidden_files_are_not_listings(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "search_invented.txt", tmp_path / "page.txt")
     (tmp_path / "README.md").write_text("# My listings\nNotes about them.\n")

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from site_fixtures import settled, HOSTILE, PAPERCAT, copy_project, tree_digest
+from site_fixtures import HOSTILE, PAPERCAT, copy_project, settled, tree_digest
 
 from generator.site.build import Project, build_site
 from generator.site.output import OWNER_MARKER, UnsafeOutput

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from site_fixtures import (
-    settled,
     BUNDLED_LISTINGS,
     BUNDLED_PAPERS,
     CONFIG,
@@ -27,6 +26,7 @@ from site_fixtures import (
     is_external,
     parse_site,
     resolve_file,
+    settled,
     tree_digest,
 )
 

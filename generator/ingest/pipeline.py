@@ -12,12 +12,13 @@ from pathlib import Path
 
 from ..errors import PapercatError
 from ..model import Notice, Paper, Rejected
+from ..parallel import map_in_processes
 from ..progress import Progress
 from ..readers import READERS, Choice, Document, SourceMeta, choose_reader
 from .decode import UndecodableFile, decode_listing
 from .merge import find_duplicates, merge_records
 from .paper_ids import IDS_FILE, Fingerprint, assign_stable_ids, load_ids
-from .parse_cache import ParseCache
+from .parse_cache import ParseCache, Parsed
 from .sources import SOURCES_FILE, load_sources
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -192,14 +193,19 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
     return report, papers, rejects, doc.notices
 
 
+def _read_listing(job: tuple[Path, str, SourceMeta]) -> Parsed:
+    return read_listing(*job)
+
+
 def ingest_content(
     content_dir: Path, *, files: Iterable[Path] | None = None, progress: Progress | None = None,
-    cache: ParseCache | None = None,
+    cache: ParseCache | None = None, jobs: int = 1,
 ) -> IngestResult:
     """Read every listing, merge duplicates, assign ids; ``progress`` shows it file by file.
 
     With a ``cache``, a file whose bytes and ``sources.yml`` entry are those of an earlier build
-    is taken as that build read it (``generator.ingest.parse_cache``).
+    is taken as that build read it (``generator.ingest.parse_cache``). The other files are read in
+    ``jobs`` processes (the result does not depend on it).
 
     Raises ``PapercatError`` only for a missing content folder or a broken sources.yml (``ConfigError``).
     """
@@ -220,27 +226,39 @@ def ingest_content(
     else:
         paths = list(files)
     with (progress or Progress.null()).stage("ingest", total=len(paths), unit="files") as step:
+        # Each file once: its name checked, its reading taken from the cache or done (in ``jobs`` processes).
+        readings: list[Parsed | None] = []
+        todo: list[tuple[int, Path, str, SourceMeta, str | None]] = []
         for path in paths:
             name = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
             if not _encodable(name):  # bytes that are not UTF-8: no page, feed or log line could name the file
                 shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 reason = "the file name is not valid UTF-8; rename the file"
-                reports.append(FileReport(shown, None, reason, records=1, rejected=1))
-                rejected.append(Rejected(file=shown, line=1, reason=reason, raw=""))
+                readings.append(
+                    (FileReport(shown, None, reason, records=1, rejected=1), [], [Rejected(file=shown, line=1, reason=reason, raw="")], [])
+                )
                 step(1)
                 continue
             meta = metas.get(name, SourceMeta())
             key, parsed = cache.lookup(name, path, meta, MAX_FILE_BYTES) if cache is not None else (None, None)
             if parsed is None:
-                parsed = read_listing(path, name, meta)
-                if key is not None and cache is not None:
-                    cache.put(key, parsed)
-            report, papers, rejects, file_notices = parsed
+                todo.append((len(readings), path, name, meta, key))
+            else:
+                step(1)
+            readings.append(parsed)
+        fresh = map_in_processes(_read_listing, [(path, name, meta) for _, path, name, meta, _ in todo], jobs, min_items=8)
+        for (index, _, _, _, key), parsed in zip(todo, fresh, strict=True):
+            if key is not None and cache is not None:
+                cache.put(key, parsed)
+            readings[index] = parsed
+            step(1)
+        for reading in readings:
+            assert reading is not None
+            report, papers, rejects, file_notices = reading
             reports.append(report)
             records.extend(papers)
             rejected.extend(rejects)
             notices.extend(file_notices)
-            step(1)
         if cache is not None:
             cache.close()
         return _merge(content_dir, records, rejected, reports, notices, warnings, metas)

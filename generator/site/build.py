@@ -295,7 +295,7 @@ def prepare(
     page_cache = caches.pages if caches is not None else None
     progress = progress or Progress.null()
     before = dict(progress.seconds)
-    result = ingest_content(content_dir, progress=progress, cache=caches.listings if caches is not None else None)
+    result = ingest_content(content_dir, progress=progress, cache=caches.listings if caches is not None else None, jobs=jobs)
     result.warnings.extend(override_warnings(config.folders, config.overrides, result))
     with progress.stage("classify", total=len(result.papers), unit="papers") as step:
         assignments = classify(
