@@ -211,11 +211,18 @@ def test_build_killed_while_saving_state(project: Project, point: str) -> None:
 
 
 def test_jobs_do_not_change_the_site(project: Project) -> None:
+    import tempfile
+
+    def scratch() -> set[str]:
+        return {p.name for p in Path(tempfile.gettempdir()).glob("papercat-render-*")}
+
     _build(project, clean=True, jobs=1)
     one = tree_digest(_site(project))
+    before = scratch()
     report = _build(project, clean=True, jobs=2, pages_per_process=1)
     assert report.rendering is not None and report.rendering.workers == "2 processes"
     assert tree_digest(_site(project)) == one
+    assert scratch() - before == set(), "the rendering processes left their scratch folders behind"
 
 
 def test_cluster_build_matches_local_build(project: Project) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing.util
 import os
 import shutil
 import tempfile
@@ -125,6 +126,9 @@ class ShardRenderer:
 
         self.key = pack.key
         self.root: Path | None = Path(tempfile.mkdtemp(prefix="papercat-render-"))
+        # Removed when the process ends, also a pool process that ends without closing its renderer
+        # (multiprocessing runs these finalizers at the exit of its processes; atexit does elsewhere).
+        multiprocessing.util.Finalize(self, shutil.rmtree, args=(str(self.root),), kwargs={"ignore_errors": True}, exitpriority=10)
         if pack.source_date_epoch is not None:
             os.environ["SOURCE_DATE_EPOCH"] = pack.source_date_epoch
         for folder, contents in (("project", pack.config_files), ("site_config", pack.site_config)):
