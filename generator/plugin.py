@@ -37,6 +37,7 @@ from .defaults import ConfigFolders
 from .errors import PapercatError
 from .ingest import ingest_messages
 from .progress import Progress, Step
+from .site.fragments import splice_text
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -89,6 +90,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.count_events = True  # the mkdocs stage counts MkDocs' page events (papercat build counts pages itself)
         self.caches: BuildCaches | None = None  # papercat build: what the last build read and made, to reuse
         self.jobs = 1  # papercat build --jobs N: how many processes (or threads) the stages before MkDocs may use
+        self.given_fragments: dict[str, str] = {}  # a rendering process: the related papers sent with a page
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
@@ -200,10 +202,15 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             self._step(1)
         return markdown
 
+    @event_priority(100)  # first: a plugin that rewrites the HTML afterwards sees the whole page
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self._step is not None and self.count_events:
             self._step(1)
-        return output
+        uri = page.file.src_uri
+        fragment = self.given_fragments.pop(uri, None)
+        if fragment is None and self.prepared is not None:
+            fragment = self.prepared.fragments.html(uri)
+        return output if fragment is None else splice_text(output, fragment)
 
     def _end_mkdocs_stage(self) -> None:
         stage, self._mkdocs_stage, self._step = self._mkdocs_stage, None, None

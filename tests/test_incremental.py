@@ -129,6 +129,42 @@ def test_listing_edited(project: Project) -> None:
     assert "fivefold" in page.read_text(encoding="utf-8")
 
 
+ECHOES_FOLLOW_UP = (
+    "Daily Papers\n\nbyAK and the research community\n\nSubscribe\n\nnew\n\nGet trending papers in your email inbox!\n\n"
+    "Mar 6\n\nCheckpointed Gradient Echoes for Recurrent Training\n\n"
+    "Backpropagation through time keeps every intermediate state of a recurrent network in memory. We replay the forward "
+    "pass from sparse checkpoints, reconstruct the missing states from gradient echoes, and cut training memory on long "
+    "sequences with the same accuracy.\n\n  • 2 authors\n·\nMar 6\n"
+)
+
+
+def test_new_related_papers_are_put_into_pages_without_rendering_them_again(project: Project) -> None:
+    """A new paper close to an existing one joins its related papers; that page is updated, not rendered again."""
+    echoes = _site(project) / "papers" / "gradient-echoes-memory-efficient-backpropagation-through-time" / "index.html"
+    assert "Checkpointed Gradient Echoes" not in echoes.read_text(encoding="utf-8")
+    (project.root / "content" / "daily_follow_up.txt").write_text(ECHOES_FOLLOW_UP, encoding="utf-8")
+    report = _build(project)
+    assert report.rendering is not None and report.rendering.full_reason is None
+    assert report.rendering.updated >= 1 and "with new related papers" in report.rendering.summary()
+    page = echoes.read_text(encoding="utf-8")
+    related = page[page.index('<div class="pc-related"') :]
+    assert "Checkpointed Gradient Echoes for Recurrent Training" in related.split("</ul>")[0]
+    assert page.count("<!--pc:related-->") == 1 and page.count("<!--/pc:related-->") == 1
+    _same_as_clean(project)
+
+
+def test_a_paper_template_without_the_related_papers_place_is_rendered_again(project: Project) -> None:
+    """A project's own paper.md.j2 that leaves the related papers out: pages are rendered, never patched blindly."""
+    template = own_copy(project.root / "site_config", "templates/pages/paper.md.j2")
+    _edit(template, lambda t: t.replace("{{ related_block }}\n", "<p>No related papers here.</p>\n"))
+    _build(project)
+    (project.root / "content" / "daily_follow_up.txt").write_text(ECHOES_FOLLOW_UP, encoding="utf-8")
+    report = _same_as_clean(project)
+    assert report.rendering is not None and report.rendering.full_reason is None and report.rendering.updated == 0
+    page = _site(project) / "papers" / "gradient-echoes-memory-efficient-backpropagation-through-time" / "index.html"
+    assert "No related papers here." in page.read_text(encoding="utf-8") and "pc-related" not in page.read_text(encoding="utf-8")
+
+
 def test_paper_merged_into_another(project: Project) -> None:
     ((project.root / 'content') / "search_dup.txt").write_text(MERGED_LISTING, encoding="utf-8")
     report = _same_as_clean(project)

@@ -42,6 +42,7 @@ from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classif
 from ..topics.taxonomy import unknown_override_ids
 from .changes import BuildChanges, changes_since_last_build
 from .cite import citation_keys
+from .fragments import Fragments
 from .output import (
     OutputFolders,
     build_lock,
@@ -57,6 +58,7 @@ from .page_cache import PageCache, PaperKeys, global_key, template_reads_only_it
 from .pages import PageRenderer
 from .related import related_papers
 from .settings import SiteSettings, load_settings
+from .urls import paper_path
 from .view import SiteModel
 from .writer import check_site_paths
 
@@ -148,6 +150,7 @@ class Prepared:
     timestamp: int  # seconds since the epoch, from the inputs: the build date MkDocs is given
     seconds: Mapping[str, float] = field(default_factory=dict)
     changes: BuildChanges | None = None  # against the last build's state, when there is a build folder
+    fragments: Fragments = field(default_factory=Fragments.empty)  # the related papers, put into the rendered pages
 
     @property
     def build_date(self) -> dt.datetime:
@@ -319,9 +322,9 @@ def prepare(
         template_dirs = config.folders.template_dirs()
         renderer = PageRenderer(template_dirs, directory_urls=directory_urls)
         cache = None
+        paper_keys = PaperKeys(model, global_key(template_dirs, config.folders.project, directory_urls, code_components()))
         if page_cache is not None and template_reads_only_its_paper(renderer.env, "paper.md.j2"):
-            key = global_key(template_dirs, config.folders.project, directory_urls, code_components())
-            cache = (page_cache, PaperKeys(model, key))
+            cache = (page_cache, paper_keys)
         try:
             rendered = renderer.pages(model, cache)
         except jinja2.TemplateError as err:
@@ -332,11 +335,26 @@ def prepare(
         exports = {path: data for path, data in rendered.items() if path not in pages}
         assets = config.folders.assets()
         check_site_paths([*pages, *exports, *assets])
+        fragments = _related_fragments(renderer, model, paper_keys, template_dirs)
         step(len(pages) + len(exports))
     seconds = {name: value - before.get(name, 0.0) for name, value in progress.seconds.items() if value != before.get(name)}
     return Prepared(
-        result, assignments, related, model, pages, exports, assets, source_date_epoch(result), seconds, changes
+        result, assignments, related, model, pages, exports, assets, source_date_epoch(result), seconds, changes,
+        fragments,
     )
+
+
+def _related_fragments(renderer: PageRenderer, model: SiteModel, keys: PaperKeys, template_dirs: list[Path]) -> Fragments:
+    """The related-papers list of every paper page: keyed now, made only for the pages that need it."""
+    by_path = {paper_path(paper): paper for paper in model.papers}
+
+    def render(src_uri: str) -> str:
+        try:
+            return renderer.related_fragment(model, by_path[src_uri])
+        except jinja2.TemplateError as err:
+            raise _template_error(template_dirs, err) from None
+
+    return Fragments({path: keys.related_key(paper) for path, paper in by_path.items()}, render)
 
 
 def prepare_project(project: Project) -> Prepared:

@@ -1,9 +1,10 @@
 """The paper pages' Markdown of the last build, reused when everything a page shows is the same.
 
-A paper page is rendered from ``paper.md.j2`` with the paper, its topic assignment, its related
-papers, its citation key and the capture dates of its listings, plus a few global things: the
-templates, the site configuration folder, papercat's code and the versions of Jinja and PyYAML,
-the site settings and whether URLs are folders. The key of a page is the SHA-256 of all of
+A paper page is rendered from ``paper.md.j2`` with the paper, its topic assignment, its citation
+key and the capture dates of its listings (its related papers are put into its HTML later, see
+``fragments``), plus a few global things: the templates, the site configuration folder,
+papercat's code and the versions of Jinja and PyYAML, the site settings and whether URLs are
+folders. The key of a page is the SHA-256 of all of
 them, so a page is reused only when it would be rendered from exactly the same inputs. Before
 using the cache the template (and every template it includes) is checked to read nothing of the
 site model but ``model.taxonomy`` and ``model.captured``; a template that reads anything else
@@ -85,11 +86,14 @@ class PaperKeys:
     def key(self, paper: Paper, cite_key: str) -> str:
         model = self.model
         assignment = model.assignments[paper.id]
-        related = [self._paper(model.by_id[i]) for i in model.related.get(paper.id, []) if i in model.by_id]
         captured = {s.file: model.captured.get(s.file) for s in paper.sources}
-        return _digest([
-            self.global_key, self._paper(paper), repr(assignment), related, cite_key, captured,
-        ])
+        return _digest([self.global_key, self._paper(paper), repr(assignment), cite_key, captured])
+
+    def related_key(self, paper: Paper) -> str:
+        """What the page's related papers list is made from: the papers it names, in order."""
+        model = self.model
+        related = [self._paper(model.by_id[i]) for i in model.related.get(paper.id, []) if i in model.by_id]
+        return _digest([self.global_key, self._paper(paper), related])
 
 
 class PageCache:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import yaml
 
 from ..ingest.dates import MONTH_NAMES
@@ -26,6 +27,7 @@ from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
 from .exports import catalogue_files, feeds, topic_bib_path
 from .feeds import feed_path
+from .fragments import PLACEHOLDER
 from .page_cache import PageCache, PaperKeys, chunks
 from .text import escape, md_text, plain_text, rich_text
 from .urls import UNDATED, Linker, month_path, newest_months_first, page_url, paper_path, rows_path, topic_path
@@ -96,12 +98,17 @@ class PageRenderer:
                 "paper": paper.to_dict(),
             }
         )
-        related = [model.by_id[i] for i in model.related.get(paper.id, []) if i in model.by_id]
         key = model.cite_keys.get(paper.id) or base_key(paper)
         body = self._render(
-            "paper.md.j2", path, model, paper=paper, assignment=assignment, related=related, bibtex=bibtex_entry(paper, key, abstract=False)
+            "paper.md.j2", path, model, paper=paper, assignment=assignment, bibtex=bibtex_entry(paper, key, abstract=False),
+            related_block=markupsafe.Markup(PLACEHOLDER),
         )
         return meta + "\n" + body
+
+    def related_fragment(self, model: SiteModel, paper: Paper) -> str:
+        """The HTML of a paper page's related papers, put into the rendered page (``generator.site.fragments``)."""
+        related = [model.by_id[i] for i in model.related.get(paper.id, []) if i in model.by_id]
+        return self._render("related.html.j2", paper_path(paper), model, paper=paper, related=related)
 
     def _listing(
         self,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ...errors import PapercatError
-from .worker import RenderedPage, SitePack, render_shard
+from .worker import RenderedPage, ShardItem, SitePack, render_shard
 
 SHARDS_PER_WORKER = 4
 
@@ -20,7 +20,7 @@ def render_on_cluster(
     address: str,
     pack: SitePack,
     uris: Sequence[str],
-    read: Callable[[str], str],
+    read: Callable[[str], ShardItem],  # a page's (src_uri, Markdown, related papers' HTML), read as it is sent
     shards: Callable[[Sequence[str], int], list[list[str]]],
     *,
     client: Any = None,
@@ -46,7 +46,7 @@ def render_on_cluster(
             shard = next(queue, None)
             if shard is None:
                 return None
-            return client.submit(render_shard, packed, [(uri, read(uri)) for uri in shard], pure=False)
+            return client.submit(render_shard, packed, [read(uri) for uri in shard], pure=False)
 
         # A few shards per worker in flight: the Markdown is read as it is sent, not all at once.
         first = [f for f in (submit() for _ in range(workers * 2)) if f is not None]

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from ...fingerprint import sha256
+from ..fragments import Fragments, has_place, splice
 from . import state as state_module
-from .state import PageRecord, RenderState, global_components, why_full
-from .worker import RenderedPage, SiteFile, SitePack, search_lists
+from .state import NO_PLACE, PageRecord, RenderState, global_components, why_full
+from .worker import RenderedPage, ShardItem, SiteFile, SitePack, search_lists
 
 log = logging.getLogger("mkdocs.papercat.render")
 
@@ -43,14 +44,19 @@ class RenderReport:
     """What the build did with the pages: the summary line and the reason for a full build."""
 
     written: int = 0  # pages rendered in this build
-    reused: int = 0  # pages taken unchanged from the previous site
+    reused: int = 0  # pages taken from the previous site (``updated`` of them with new related papers)
+    updated: int = 0  # reused pages whose related papers changed: the new list put into their HTML
     removed: int = 0  # pages of the previous build that are gone
     full_reason: str | None = None  # why every page was rendered, or None for an incremental build
     workers: str = "this process"
     seconds: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
-        return f"pages: {self.written} written, {self.reused} reused, {self.removed} removed (rendered in {self.workers})"
+        updated = f" ({self.updated} with new related papers)" if self.updated else ""
+        return (
+            f"pages: {self.written} written, {self.reused} reused{updated}, {self.removed} removed "
+            f"(rendered in {self.workers})"
+        )
 
 
 def _folder_files(folder: Path) -> dict[str, bytes]:
@@ -144,7 +150,7 @@ def _shards(uris: Sequence[str], parts: int) -> list[list[str]]:
 
 
 def _render_all(
-    pack: SitePack, uris: Sequence[str], read: Callable[[str], str], options: RenderOptions, report: RenderReport,
+    pack: SitePack, uris: Sequence[str], read: Callable[[str], ShardItem], options: RenderOptions, report: RenderReport,
     here: tuple[Any, Any, Any, Any],
 ) -> Iterator[RenderedPage]:
     """Rendered pages in any order: in this process, in a process pool, or on a Dask cluster.
@@ -165,7 +171,7 @@ def _render_all(
     jobs = max(1, min(options.jobs, len(uris) // max(1, options.pages_per_process)))
     if jobs == 1:
         report.workers = "this process"
-        yield from render_here(here, ((uri, read(uri)) for uri in uris))
+        yield from render_here(here, (read(uri) for uri in uris))
         return
     import concurrent.futures as cf
     import multiprocessing
@@ -179,7 +185,7 @@ def _render_all(
         def submit() -> None:
             shard = next(shards, None)
             if shard is not None:
-                pending.add(pool.submit(render_local_shard, [(uri, read(uri)) for uri in shard]))
+                pending.add(pool.submit(render_local_shard, [read(uri) for uri in shard]))
 
         for _ in range(jobs * 2):
             submit()
@@ -188,6 +194,16 @@ def _render_all(
             for future in done:
                 submit()
                 yield from future.result()
+
+
+def _fragments(config: Any) -> Fragments:
+    """The related papers of this build's pages, from the papercat plugin (none without it)."""
+    from ..build import PLUGIN_NAME
+
+    plugin = config.plugins.get(PLUGIN_NAME)
+    prepared = getattr(plugin, "prepared", None)
+    found = getattr(prepared, "fragments", None)
+    return found if isinstance(found, Fragments) else Fragments.empty()
 
 
 def _reusable(record: PageRecord | None, source: str, previous: Path, files: Any) -> bool:
@@ -295,8 +311,10 @@ def build_pages(
             records = {}
         previous = previous_site if previous_site is not None and previous_site.is_dir() else None
 
+        fragments = _fragments(config)
         to_render: list[str] = []
         reused: dict[str, PageRecord] = {}
+        patch: set[str] = set()  # reused pages whose related papers are put in anew
         sources: dict[str, str] = {}
         for file in doc_files:
             if file.src_uri in in_nav:
@@ -304,9 +322,16 @@ def build_pages(
             markdown = file.content_string
             source = sources[file.src_uri] = sha256(markdown.encode("utf-8"))
             record = records.get(file.src_uri)
+            key = fragments.key(file.src_uri)
             if previous is not None and _reusable(record, source, previous, files):
                 assert record is not None
-                reused[file.src_uri] = record
+                if record.fragment == key:
+                    reused[file.src_uri] = record
+                elif key and record.fragment not in ("", NO_PLACE) and record.output:
+                    reused[file.src_uri] = record
+                    patch.add(file.src_uri)
+                else:
+                    to_render.append(file.src_uri)
             else:
                 to_render.append(file.src_uri)
             del markdown
@@ -339,11 +364,11 @@ def build_pages(
         render_start = time.perf_counter()
         rendered_count = 0
 
-        def read(uri: str) -> str:
+        def read(uri: str) -> ShardItem:
             found = files.get_file_from_path(uri)
             assert found is not None
             text: str = found.content_string
-            return text
+            return uri, text, fragments.html(uri)
 
         for page in _render_all(pack, to_render, read, options, report, (config, files, nav, env)):
             file = files.get_file_from_path(page.src_uri)
@@ -363,8 +388,11 @@ def build_pages(
             }
             extras[page.src_uri] = data
             if not page.warnings:
+                key = fragments.key(page.src_uri)
+                if key and (page.html is None or not has_place(page.html)):
+                    key = NO_PLACE
                 new_records[page.src_uri] = PageRecord(
-                    sources[page.src_uri], output, file.dest_uri, size, mtime, json.dumps(data, separators=(",", ":"))
+                    sources[page.src_uri], output, file.dest_uri, size, mtime, json.dumps(data, separators=(",", ":")), key
                 )
             rendered_count += 1
             step(1)
@@ -375,14 +403,26 @@ def build_pages(
             extras[uri] = data
             for level, message in data.get("warnings", []):
                 log.log(level, message)
-            if record.output:
+            if record.output and uri in patch:  # the same page with its new related papers
+                assert previous is not None
+                target = site_dir / record.dest
+                html = splice((previous / record.dest).read_bytes(), fragments.html(uri) or "")
+                utils.write_file(html, str(target))
+                stat = target.stat()
+                new_records[uri] = PageRecord(
+                    record.source, sha256(html), record.dest, stat.st_size, stat.st_mtime_ns, record.extras,
+                    fragments.key(uri),
+                )
+                report.updated += 1
+            elif record.output:
                 assert previous is not None
                 target = site_dir / record.dest
                 _place(previous / record.dest, target)
                 stat = target.stat()
                 if stat.st_mtime_ns != record.mtime_ns:  # verified by its hash: remember the file as it is now
                     new_records[uri] = PageRecord(
-                        record.source, record.output, record.dest, stat.st_size, stat.st_mtime_ns, record.extras
+                        record.source, record.output, record.dest, stat.st_size, stat.st_mtime_ns, record.extras,
+                        record.fragment,
                     )
             step(1)
 

@@ -2,8 +2,9 @@
 
 The state is one SQLite database under ``build/``. A row per rendered page holds the SHA-256 of
 the page's Markdown, of the HTML it became, the HTML file's size and modification time in the
-site, and the data the page contributes to the rest of the site (search-index entries, anchors,
-links to anchors, the files its links looked up, MkDocs' warnings). A ``meta`` row holds the
+site, the key of the related papers put into it (``generator.site.fragments``), and the data
+the page contributes to the rest of the site (search-index entries, anchors, links to anchors,
+the files its links looked up, MkDocs' warnings). A ``meta`` row holds the
 global key: hashes of ``mkdocs.yml``, of every file of the site configuration folder and of
 papercat itself, the installed MkDocs and theme versions, the build options and the navigation.
 When any of it differs, no row is used and the build says why in one line.
@@ -27,8 +28,12 @@ from typing import Any
 from ...fingerprint import VERSIONED, code_components, sha256, tree
 
 STATE_NAME = "render-state.sqlite3"
-SCHEMA = 1
+SCHEMA = 2
 _VERSIONED = VERSIONED
+
+
+NO_PLACE = "-"  # the page's HTML lost the marked place of its related papers: render it again when they change
+_COLUMNS = ("uri", "source", "output", "dest", "size", "mtime_ns", "extras", "fragment")
 
 
 def _reached(point: str) -> None:
@@ -69,6 +74,7 @@ class PageRecord:
     size: int
     mtime_ns: int
     extras: str  # JSON: search entries, anchors, links to anchors, file lookups, warnings
+    fragment: str = ""  # what the related papers in the HTML were made from; NO_PLACE: the HTML has no place for them
 
 
 class RenderState:
@@ -83,9 +89,13 @@ class RenderState:
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        columns = tuple(row[1] for row in conn.execute("PRAGMA table_info(pages)"))
+        if columns and columns != _COLUMNS:  # the state of an older papercat: not used (its meta says so), replaced
+            conn.execute("DROP TABLE pages")
         conn.execute(
             "CREATE TABLE IF NOT EXISTS pages (uri TEXT PRIMARY KEY, source TEXT NOT NULL, output TEXT NOT NULL,"
-            " dest TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, extras TEXT NOT NULL)"
+            " dest TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, extras TEXT NOT NULL,"
+            " fragment TEXT NOT NULL)"
         )
         return conn
 
@@ -101,8 +111,10 @@ class RenderState:
                     return None, {}
                 components = json.loads(row[0])
                 pages = {
-                    uri: PageRecord(source, output, dest, size, mtime_ns, extras)
-                    for uri, source, output, dest, size, mtime_ns, extras in conn.execute("SELECT * FROM pages")
+                    uri: PageRecord(source, output, dest, size, mtime_ns, extras, fragment)
+                    for uri, source, output, dest, size, mtime_ns, extras, fragment in conn.execute(
+                        f"SELECT {', '.join(_COLUMNS)} FROM pages"  # noqa: S608 - fixed column names
+                    )
                 }
             finally:
                 conn.close()
@@ -132,8 +144,8 @@ class RenderState:
                 conn.execute("DELETE FROM pages")
             conn.executemany("DELETE FROM pages WHERE uri = ?", ((uri,) for uri in removed))
             conn.executemany(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((uri, r.source, r.output, r.dest, r.size, r.mtime_ns, r.extras) for uri, r in changed.items()),
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ((uri, r.source, r.output, r.dest, r.size, r.mtime_ns, r.extras, r.fragment) for uri, r in changed.items()),
             )
             _reached("rows written")
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('global', ?)", (json.dumps(dict(components)),))

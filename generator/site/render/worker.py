@@ -61,6 +61,9 @@ class SitePack:
         return digest.hexdigest()
 
 
+ShardItem = tuple[str, str, "str | None"]  # (src_uri, Markdown, the related papers' HTML to put into the page)
+
+
 @dataclass(slots=True)
 class RenderedPage:
     src_uri: str
@@ -184,6 +187,9 @@ class ShardRenderer:
 
         self.setup_warnings = setup_warnings
         self.config, self.files, self.nav, self.env = config, files, nav, env
+        from ..build import PLUGIN_NAME
+
+        self.plugin = config.plugins.get(PLUGIN_NAME)
         self.doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         self.search = search_lists(config)
         # Record the files each page's links look up: if one appears, vanishes or moves, the page is stale.
@@ -198,7 +204,7 @@ class ShardRenderer:
 
         files.get_file_from_path = recording_lookup
 
-    def render(self, src_uri: str, markdown: str) -> RenderedPage:
+    def render(self, src_uri: str, markdown: str, fragment: str | None = None) -> RenderedPage:
         from mkdocs.commands.build import _build_page, _populate_page
         from mkdocs.structure.pages import Page
 
@@ -206,6 +212,8 @@ class ShardRenderer:
         if file is None:
             raise ValueError(f"{src_uri} is not in the site's files")
         file.content_string = markdown
+        if fragment is not None and self.plugin is not None:  # put into the HTML by the plugin's on_post_page
+            self.plugin.given_fragments[src_uri] = fragment
         page = Page(None, file, self.config)
         before = {name: len(entries) for name, entries in self.search.items()}
         self.lookups = {}
@@ -266,18 +274,18 @@ def renderer_for(pack: SitePack) -> ShardRenderer:
     return renderer
 
 
-def render_shard(pack: SitePack, shard: Sequence[tuple[str, str]]) -> list[RenderedPage]:
+def render_shard(pack: SitePack, shard: Sequence[ShardItem]) -> list[RenderedPage]:
     """Render ``(src_uri, markdown)`` pages; the unit of work sent to a process or a cluster worker."""
     renderer = renderer_for(pack)
-    return [renderer.render(uri, markdown) for uri, markdown in shard]
+    return [renderer.render(uri, markdown, fragment) for uri, markdown, fragment in shard]
 
 
-def render_here(context: tuple[Any, Any, Any, Any], pages: Iterable[tuple[str, str]]) -> Iterator[RenderedPage]:
+def render_here(context: tuple[Any, Any, Any, Any], pages: Iterable[ShardItem]) -> Iterator[RenderedPage]:
     """Render pages one by one in this process, with its build's ``(config, files, nav, env)``."""
     renderer = ShardRenderer.here(*context)
     try:
-        for uri, markdown in pages:
-            yield renderer.render(uri, markdown)
+        for uri, markdown, fragment in pages:
+            yield renderer.render(uri, markdown, fragment)
     finally:
         renderer.close()
 
@@ -291,6 +299,6 @@ def init_local(pack: SitePack) -> None:
     _LOCAL_PACK = pack
 
 
-def render_local_shard(shard: Sequence[tuple[str, str]]) -> list[RenderedPage]:
+def render_local_shard(shard: Sequence[ShardItem]) -> list[RenderedPage]:
     assert _LOCAL_PACK is not None, "init_local was not called in this process"
     return render_shard(_LOCAL_PACK, shard)
