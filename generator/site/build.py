@@ -53,7 +53,7 @@ from .output import (
     swap_in,
 )
 from .page_cache import CACHE_NAME as PAGES_CACHE
-from .page_cache import PageCache, PaperKeys, global_key, template_reads_only_its_paper
+from .page_cache import PageCache, PaperKeys, global_key
 from .pages import PageRenderer
 from .related import related_papers
 from .settings import SiteSettings, load_settings
@@ -317,9 +317,9 @@ def prepare(
             whats_new=changes.whats_new if changes else None,
         )
         template_dirs = config.folders.template_dirs()
-        renderer = PageRenderer(template_dirs, directory_urls=directory_urls)
+        renderer = PageRenderer(template_dirs, directory_urls=directory_urls, jobs=jobs)
         cache = None
-        if page_cache is not None and template_reads_only_its_paper(renderer.env, "paper.md.j2"):
+        if page_cache is not None:
             key = global_key(template_dirs, config.folders.project, directory_urls, code_components())
             cache = (page_cache, PaperKeys(model, key))
         try:

@@ -5,6 +5,11 @@ catalogue is written compressed (``downloads/catalogue.bib.gz``, ``downloads/cat
 gzip with no timestamp, so two builds write the same bytes) and uncompressed one year at a time
 (``downloads/catalogue-2024.bib``, ``downloads/catalogue-undated.json``), plus one BibTeX file
 per topic (``downloads/topic-llm.bib``). The Export page lists them with their sizes.
+
+A JSON file is one object: the site, the number of papers, and ``records``, one paper a line
+(written with the standard library's C encoder, fields in a fixed order). Each paper's BibTeX
+entry and JSON record is made once per build (or taken from the page cache, see ``PaperKeys``)
+and joined into every file that holds the paper.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ import datetime as dt
 import gzip
 import json
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..model import Paper
-from .cite import base_key, bibliography
+from .cite import bibtex_entry, citation_keys
 from .feeds import atom_feed, feed_path
 from .urls import page_url, paper_path, topic_path
 from .view import SiteModel
@@ -42,52 +48,98 @@ def topic_bib_path(slug: str) -> str:
     return f"{DOWNLOADS}/topic-{slug}.bib"
 
 
+GZIP_LEVEL = 6
+
+
 def _gzip(text: str) -> bytes:
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    return gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
 
 
-def _record(model: SiteModel, paper: Paper) -> dict[str, object]:
-    record = paper.to_dict()
+def catalogue_keys(model: SiteModel) -> Mapping[str, str]:
+    """The citation key of every paper (the model's; worked out here for a model made without them)."""
+    return model.cite_keys or citation_keys(model.papers)
+
+
+def _compress_now(text: str) -> Callable[[], bytes]:
+    data = _gzip(text)
+    return lambda: data
+
+
+def record(model: SiteModel, paper: Paper, cite_key: str) -> str:
+    """The paper's JSON record, on one line: its fields, topics, page, citation key and related papers."""
+    data = paper.to_dict()
     assignment = model.assignments[paper.id]
-    record["topics"] = {"primary": assignment.primary, "secondary": list(assignment.secondary)}
-    record["page"] = page_url(paper_path(paper))
-    record["citation_key"] = model.cite_keys.get(paper.id) or base_key(paper)
-    record["related"] = list(model.related.get(paper.id, []))
-    return record
+    data["topics"] = {"primary": assignment.primary, "secondary": list(assignment.secondary)}
+    data["page"] = page_url(paper_path(paper))
+    data["citation_key"] = cite_key
+    data["related"] = list(model.related.get(paper.id, []))
+    return json.dumps(data, ensure_ascii=False)
 
 
-def _json(model: SiteModel, records: list[dict[str, object]], **extra: object) -> str:
-    catalogue = {"site": model.site_name, **extra, "papers": len(records), "records": records}
-    return json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n"
+def bibtex(paper: Paper, cite_key: str) -> str:
+    """The paper's BibTeX entry as the downloads hold it (with the abstract)."""
+    return bibtex_entry(paper, cite_key)
 
 
-def catalogue_files(model: SiteModel) -> tuple[dict[str, str | bytes], list[Download]]:
-    """The catalogue's BibTeX and JSON files, and the list the Export page shows."""
-    keys = dict(model.cite_keys) or None
+def _json(model: SiteModel, records: list[str], **extra: object) -> str:
+    head = json.dumps({"site": model.site_name, **extra, "papers": len(records)}, ensure_ascii=False)
+    return head[:-1] + ', "records": [\n' + ",\n".join(records) + "\n]}\n"
+
+
+def catalogue_files(
+    model: SiteModel,
+    entries: Mapping[str, str] | None = None,
+    records: Mapping[str, str] | None = None,
+    *,
+    compress: Callable[[str], Callable[[], bytes]] | None = None,
+) -> tuple[dict[str, str | bytes], list[Download]]:
+    """The catalogue's BibTeX and JSON files, and the list the Export page shows.
+
+    ``entries`` and ``records``: each paper's BibTeX entry and JSON record by paper id, when made
+    already (missing ones are made here). ``compress`` starts compressing a text and returns
+    what waits for the bytes (by default the text is compressed there and then).
+    """
     ordered = sorted(model.papers, key=lambda p: p.id)
+    keys = catalogue_keys(model)
+    entries = dict(entries or {})
+    records = dict(records or {})
+    for paper in ordered:
+        if paper.id not in entries:
+            entries[paper.id] = bibtex(paper, keys[paper.id])
+        if paper.id not in records:
+            records[paper.id] = record(model, paper, keys[paper.id])
     files: dict[str, str | bytes] = {}
     listed: list[Download] = []
+
+    def bib(papers: list[Paper]) -> str:
+        return "\n".join(entries[p.id] for p in papers)
 
     def add(path: str, data: str | bytes, label: str, papers: int) -> None:
         files[path] = data
         listed.append(Download(path, label, papers, len(data.encode("utf-8") if isinstance(data, str) else data)))
 
-    records = [_record(model, p) for p in ordered]
+    start = compress or _compress_now
     whole = len(ordered)
-    add(f"{DOWNLOADS}/catalogue.bib.gz", _gzip(bibliography(ordered, keys)), "Whole catalogue, BibTeX (gzip)", whole)
-    add(f"{DOWNLOADS}/catalogue.json.gz", _gzip(_json(model, records)), "Whole catalogue, JSON (gzip)", whole)
-    by_year: dict[str, list[int]] = defaultdict(list)
-    for index, paper in enumerate(ordered):
-        by_year[year_of(paper)].append(index)
+    # The two big files first, so that they can be compressed while the others are joined.
+    whole_bib = start(bib(ordered))
+    whole_json = start(_json(model, [records[p.id] for p in ordered]))
+    later: list[tuple[str, str | bytes, str, int]] = []
+    by_year: dict[str, list[Paper]] = defaultdict(list)
+    for paper in ordered:
+        by_year[year_of(paper)].append(paper)
     for year in sorted(by_year, key=lambda y: (y == "undated", y), reverse=False):
-        papers = [ordered[i] for i in by_year[year]]
+        papers = by_year[year]
         label = "Undated" if year == "undated" else year
-        add(f"{DOWNLOADS}/catalogue-{year}.bib", bibliography(papers, keys), f"{label}, BibTeX", len(papers))
-        year_records = [records[i] for i in by_year[year]]
-        add(f"{DOWNLOADS}/catalogue-{year}.json", _json(model, year_records, year=year), f"{label}, JSON", len(papers))
+        later.append((f"{DOWNLOADS}/catalogue-{year}.bib", bib(papers), f"{label}, BibTeX", len(papers)))
+        year_records = [records[p.id] for p in papers]
+        later.append((f"{DOWNLOADS}/catalogue-{year}.json", _json(model, year_records, year=year), f"{label}, JSON", len(papers)))
     for topic in model.topics_used:
-        papers = model.by_topic[topic.slug]
-        add(topic_bib_path(topic.slug), bibliography(papers, keys), f"Topic: {topic.name}, BibTeX", len(papers))
+        papers = sorted(model.by_topic[topic.slug], key=lambda p: p.id)
+        later.append((topic_bib_path(topic.slug), bib(papers), f"Topic: {topic.name}, BibTeX", len(papers)))
+    add(f"{DOWNLOADS}/catalogue.bib.gz", whole_bib(), "Whole catalogue, BibTeX (gzip)", whole)
+    add(f"{DOWNLOADS}/catalogue.json.gz", whole_json(), "Whole catalogue, JSON (gzip)", whole)
+    for item in later:
+        add(*item)
     return files, listed
 
 

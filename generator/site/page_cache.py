@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .view import SiteModel
 
 CACHE_NAME = "page-cache.sqlite3"
-SCHEMA = 1
+SCHEMA = 2
 # What of the site model a paper page may read; anything else makes its Markdown depend on the whole catalogue.
 ALLOWED_MODEL_ATTRIBUTES = frozenset({"taxonomy", "captured"})
 _BATCH = 500
@@ -68,28 +68,57 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr).encode()).hexdigest()
 
 
+def _key(*parts: object) -> str:
+    """The SHA-256 of a fixed-order tuple of strings and tuples (its ``repr`` is unambiguous)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def paper_digest(paper: Paper) -> str:
+    """A digest of every field of a paper: the dataclass ``repr`` lists them all, in declaration order."""
+    return hashlib.sha256(repr(paper).encode()).hexdigest()
+
+
 class PaperKeys:
-    """The cache key of each paper page of one site model."""
+    """The cache keys of what is made from one paper of a site model: its page, its listing row, its downloads.
+
+    Each paper is digested once per build; a key is the digest of that and of whatever else the
+    piece shows (topics, related papers, citation key, capture dates), with the global key.
+    """
 
     def __init__(self, model: SiteModel, global_key: str) -> None:
         self.model = model
-        self.global_key = _digest([global_key, repr(model.settings)])
+        self.global_key = _key(global_key, repr(model.settings))
         self._papers: dict[str, str] = {}
 
-    def _paper(self, paper: Paper) -> str:
+    def digest(self, paper: Paper) -> str:
         found = self._papers.get(paper.id)
         if found is None:
-            found = self._papers[paper.id] = _digest(paper.to_dict())
+            found = self._papers[paper.id] = paper_digest(paper)
         return found
 
     def key(self, paper: Paper, cite_key: str) -> str:
+        """The paper's page: the paper, its topic assignment, its related papers, citation key and capture dates."""
         model = self.model
-        assignment = model.assignments[paper.id]
-        related = [self._paper(model.by_id[i]) for i in model.related.get(paper.id, []) if i in model.by_id]
-        captured = {s.file: model.captured.get(s.file) for s in paper.sources}
-        return _digest([
-            self.global_key, self._paper(paper), repr(assignment), related, cite_key, captured,
-        ])
+        related = tuple(self.digest(model.by_id[i]) for i in model.related.get(paper.id, []) if i in model.by_id)
+        captured = tuple((s.file, model.captured.get(s.file)) for s in paper.sources)
+        return _key("page", self.global_key, self.digest(paper), repr(model.assignments[paper.id]), related, cite_key, captured)
+
+    def _topics(self, paper: Paper) -> tuple[str, tuple[str, ...]]:
+        assignment = self.model.assignments[paper.id]
+        return assignment.primary, tuple(assignment.secondary)
+
+    def row_key(self, paper: Paper) -> str:
+        """The paper's row in the listings: the paper and its topics."""
+        return _key("row", self.global_key, self.digest(paper), self._topics(paper))
+
+    def bibtex_key(self, paper: Paper, cite_key: str) -> str:
+        """The paper's entry in the BibTeX downloads: the paper and its citation key."""
+        return _key("bibtex", self.global_key, self.digest(paper), cite_key)
+
+    def record_key(self, paper: Paper, cite_key: str) -> str:
+        """The paper's record in the JSON downloads: the paper, its topics, citation key and related paper ids."""
+        related = tuple(self.model.related.get(paper.id, []))
+        return _key("record", self.global_key, self.digest(paper), self._topics(paper), cite_key, related)
 
 
 class PageCache:
