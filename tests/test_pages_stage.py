@@ -18,7 +18,8 @@ from site_fixtures import TEMPLATES, listing_model, make_model, small_catalogue
 
 from generator.model import Paper, Source
 from generator.site import pages as pages_module
-from generator.site.exports import catalogue_files
+from generator.site.cite import bibtex_entry
+from generator.site.exports import Compressor, catalogue_files, catalogue_keys
 from generator.site.page_cache import PageCache, PaperKeys
 from generator.site.pages import PageRenderer
 from generator.site.rows import row_reads_only_its_paper
@@ -142,8 +143,9 @@ def test_the_page_cache_gives_the_same_pages_and_keeps_rows_and_downloads(tmp_pa
     first.save()
     again = PageCache(tmp_path / "cache.sqlite3")
     assert PageRenderer(TEMPLATES).pages(model, (again, PaperKeys(model, "k"))) == expected
-    # Every paper's page, row, BibTeX entry and JSON record came from the cache.
-    assert again.hits == 4 * len(model.papers) and not again._new
+    # Every paper's page, row, BibTeX entry and JSON record came from the cache, and the compressed downloads' members.
+    assert again.hits == len(model.papers) and not again._new
+    assert len(again.used) > 4 * len(model.papers)
 
 
 def test_a_changed_topic_renders_the_row_again(tmp_path: Path):
@@ -167,21 +169,22 @@ def test_pages_rendered_in_two_processes_are_the_same_as_in_one(monkeypatch: pyt
     model = _model(31)
     one = PageRenderer(TEMPLATES).pages(model)
     parallel = PageRenderer(TEMPLATES, jobs=2)
-    parallel.min_parallel, parallel.batch = 0, 4
+    parallel.min_parallel, parallel.batch, parallel.listing_batch = 0, 4, 1
     made = parallel.pages(model)
     assert list(made) == list(one) and made == one
     assert made == _straight(model)
 
 
-def test_a_template_error_in_a_rendering_process_is_reported_as_in_one(tmp_path: Path):
+@pytest.mark.parametrize("template", ["paper.md.j2", "topic.md.j2"])
+def test_a_template_error_in_a_rendering_process_is_reported_as_in_one(tmp_path: Path, template: str):
     shutil.copytree(TEMPLATES, tmp_path / "t")
-    paper = tmp_path / "t" / "paper.md.j2"
-    paper.write_text(paper.read_text(encoding="utf-8") + "{{ paper.no_such_field }}\n", encoding="utf-8")
+    broken = tmp_path / "t" / template
+    broken.write_text(broken.read_text(encoding="utf-8") + "{{ no_such_thing.field }}\n", encoding="utf-8")
     renderer = PageRenderer(tmp_path / "t", jobs=2)
-    renderer.min_parallel = 0
+    renderer.min_parallel, renderer.listing_batch = 0, 1
     import jinja2
 
-    with pytest.raises(jinja2.UndefinedError, match="no_such_field"):
+    with pytest.raises(jinja2.UndefinedError, match="no_such_thing"):
         renderer.pages(_model(9))
 
 
@@ -196,3 +199,45 @@ def test_paper_keys_change_with_what_the_pieces_show():
     assert keys.bibtex_key(paper, "k1") != keys.bibtex_key(paper, "k2")
     assert keys.record_key(paper, "k1") == PaperKeys(model, "k").record_key(paper, "k1")
     assert keys.record_key(paper, "k1") != PaperKeys(model, "other templates").record_key(paper, "k1")
+
+
+def test_compressed_downloads_are_the_whole_text_and_a_new_paper_recompresses_one_run(tmp_path: Path):
+    papers = [
+        Paper(title=f"Topic{i} paper", abstract=f"Abstract {i}.", id=f"p{i:03d}", date="2024-01-02", date_precision="day",
+              sources=[Source("a.txt", i + 1, "daily-papers")])
+        for i in range(300)
+    ]
+    assignments = {p.id: TopicAssignment("vision", (), {}) for p in papers}
+    model = make_model(papers, assignments)
+    store = PageCache(tmp_path / "cache.sqlite3")
+    files, _ = catalogue_files(model, compressor=Compressor(store))
+    store.save()
+    whole = gzip.decompress(files["downloads/catalogue.bib.gz"]).decode("utf-8")  # type: ignore[arg-type]
+    assert whole == "\n".join(bibtex_entry(p, model.cite_keys.get(p.id) or catalogue_keys(model)[p.id]) for p in papers)
+    document = json.loads(gzip.decompress(files["downloads/catalogue.json.gz"]))  # type: ignore[arg-type]
+    assert [r["id"] for r in document["records"]] == [p.id for p in papers] and document["papers"] == 300
+    members = len(members_of(files["downloads/catalogue.bib.gz"]))  # type: ignore[arg-type]
+    assert 2 < members < 30  # runs of about RUN papers
+    # One paper more: only the run it falls in (and the JSON head, which counts the papers) is compressed again.
+    added = Paper(title="Novel paper", abstract="New.", id="p150a", date="2024-01-03", date_precision="day",
+                  sources=[Source("b.txt", 1, "daily-papers")])
+    assignments[added.id] = TopicAssignment("vision", (), {})
+    bigger = make_model([*papers, added], assignments)
+    again = PageCache(tmp_path / "cache.sqlite3")
+    compressor = Compressor(again)
+    files, _ = catalogue_files(bigger, compressor=compressor)
+    assert len(again._new) <= 3
+    clean, _ = catalogue_files(bigger)
+    assert files == clean  # the same bytes as when nothing is kept
+
+
+def members_of(data: bytes) -> list[bytes]:
+    """The gzip members of a file, each decompressed."""
+    import zlib
+
+    found = []
+    while data:
+        inflater = zlib.decompressobj(31)
+        found.append(inflater.decompress(data))
+        data = inflater.unused_data
+    return found

@@ -10,16 +10,25 @@ A JSON file is one object: the site, the number of papers, and ``records``, one 
 (written with the standard library's C encoder, fields in a fixed order). Each paper's BibTeX
 entry and JSON record is made once per build (or taken from the page cache, see ``PaperKeys``)
 and joined into every file that holds the paper.
+
+A compressed file is a series of gzip members (RFC 1952; every gzip reader reads them as one
+stream), each holding a run of about ``RUN`` papers. Runs end after the papers whose id says so
+(a hash of the id), so a new paper changes only the run it falls in: the members of the others
+are the same bytes as in the last build and are taken from the page cache by the digest of
+their text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
+import zlib
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Paper
 from .cite import bibtex_entry, citation_keys
@@ -60,9 +69,69 @@ def catalogue_keys(model: SiteModel) -> Mapping[str, str]:
     return model.cite_keys or citation_keys(model.papers)
 
 
-def _compress_now(text: str) -> Callable[[], bytes]:
-    data = _gzip(text)
-    return lambda: data
+RUN = 64  # papers per gzip member, on average
+
+
+def _run_ends(paper_id: str) -> bool:
+    return zlib.crc32(paper_id.encode("utf-8")) % RUN == 0
+
+
+def members(pieces: Sequence[tuple[str, str]], separator: str, head: str = "", tail: str = "") -> list[str]:
+    """The texts of a compressed file's gzip members: ``head``, then the ``(paper id, text)`` pieces
+    joined by ``separator`` in runs, then ``tail``; together they are the file's text."""
+    texts = [head] if head else []
+    run: list[str] = []
+    for index, (paper_id, text) in enumerate(pieces):
+        run.append(text)
+        last = index == len(pieces) - 1
+        if last or _run_ends(paper_id):
+            texts.append(separator.join(run) + ("" if last else separator))
+            run = []
+    return [*texts, tail] if tail else texts
+
+
+class Compressor:
+    """Compresses a file's members, each taken from ``store`` when an earlier build compressed the same text.
+
+    ``submit`` runs a compression (in a thread: zlib lets go of the interpreter while it works).
+    """
+
+    def __init__(self, store: Any = None, submit: Callable[..., Any] | None = None) -> None:
+        self.store = store
+        self.submit = submit
+
+    def start(self, texts: list[str]) -> Callable[[], bytes]:
+        """Start compressing ``texts`` as members of one file; what is returned waits for the file's bytes."""
+        keys = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+        found: dict[str, bytes] = self.store.lookup_bytes(keys) if self.store is not None else {}
+        missing = [(key, text) for key, text in zip(keys, texts, strict=True) if key not in found]
+        # A few large batches rather than a task per member: each batch is one thread's work.
+        size = max(1, -(-len(missing) // 4))
+        batches = [missing[i : i + size] for i in range(0, len(missing), size)]
+        pending = [self.submit(_gzip_batch, batch) if self.submit else _done(_gzip_batch(batch)) for batch in batches]
+
+        def wait() -> bytes:
+            made: dict[str, bytes] = {}
+            for future in pending:
+                made.update(future.result())
+            if self.store is not None:
+                for key, data in made.items():
+                    self.store.add_bytes(key, data)
+            return b"".join(found[key] if key in found else made[key] for key in keys)
+
+        return wait
+
+
+def _gzip_batch(batch: list[tuple[str, str]]) -> dict[str, bytes]:
+    return {key: _gzip(text) for key, text in batch}
+
+
+class _done:
+    def __init__(self, value: dict[str, bytes]) -> None:
+        self.value = value
+
+    def result(self) -> dict[str, bytes]:
+        return self.value
 
 
 def record(model: SiteModel, paper: Paper, cite_key: str) -> str:
@@ -81,9 +150,15 @@ def bibtex(paper: Paper, cite_key: str) -> str:
     return bibtex_entry(paper, cite_key)
 
 
+def _json_ends(model: SiteModel, papers: int, **extra: object) -> tuple[str, str]:
+    """What comes before and after the records of a JSON file."""
+    head = json.dumps({"site": model.site_name, **extra, "papers": papers}, ensure_ascii=False)
+    return head[:-1] + ', "records": [\n', "\n]}\n"
+
+
 def _json(model: SiteModel, records: list[str], **extra: object) -> str:
-    head = json.dumps({"site": model.site_name, **extra, "papers": len(records)}, ensure_ascii=False)
-    return head[:-1] + ', "records": [\n' + ",\n".join(records) + "\n]}\n"
+    head, tail = _json_ends(model, len(records), **extra)
+    return head + ",\n".join(records) + tail
 
 
 def catalogue_files(
@@ -91,13 +166,13 @@ def catalogue_files(
     entries: Mapping[str, str] | None = None,
     records: Mapping[str, str] | None = None,
     *,
-    compress: Callable[[str], Callable[[], bytes]] | None = None,
+    compressor: Compressor | None = None,
 ) -> tuple[dict[str, str | bytes], list[Download]]:
     """The catalogue's BibTeX and JSON files, and the list the Export page shows.
 
     ``entries`` and ``records``: each paper's BibTeX entry and JSON record by paper id, when made
-    already (missing ones are made here). ``compress`` starts compressing a text and returns
-    what waits for the bytes (by default the text is compressed there and then).
+    already (missing ones are made here). ``compressor``: where compressed members are kept and
+    compressed (by default: none kept, compressed here).
     """
     ordered = sorted(model.papers, key=lambda p: p.id)
     keys = catalogue_keys(model)
@@ -118,11 +193,12 @@ def catalogue_files(
         files[path] = data
         listed.append(Download(path, label, papers, len(data.encode("utf-8") if isinstance(data, str) else data)))
 
-    start = compress or _compress_now
+    compressor = compressor or Compressor()
     whole = len(ordered)
     # The two big files first, so that they can be compressed while the others are joined.
-    whole_bib = start(bib(ordered))
-    whole_json = start(_json(model, [records[p.id] for p in ordered]))
+    whole_bib = compressor.start(members([(p.id, entries[p.id]) for p in ordered], "\n"))
+    head, tail = _json_ends(model, whole)
+    whole_json = compressor.start(members([(p.id, records[p.id]) for p in ordered], ",\n", head, tail))
     later: list[tuple[str, str | bytes, str, int]] = []
     by_year: dict[str, list[Paper]] = defaultdict(list)
     for paper in ordered:

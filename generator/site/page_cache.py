@@ -128,8 +128,8 @@ class PageCache:
         self.path = path
         self.read = read  # False (--clean): every page is rendered, the cache only written
         self.used: set[str] = set()
-        self._new: dict[str, str] = {}
-        self.hits = 0
+        self._new: dict[str, str | bytes] = {}
+        self.hits = 0  # entries taken from the cache (of the page cache: paper pages)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None)
@@ -144,12 +144,25 @@ class PageCache:
             conn.execute("COMMIT")
         return conn
 
-    def lookup(self, keys: Sequence[str]) -> dict[str, str]:
-        """The cached Markdown of those keys that have it, fetched in batches (never the whole cache at once)."""
+    def lookup(self, keys: Sequence[str], *, count: bool = True) -> dict[str, str]:
+        """The cached Markdown of those keys that have it, fetched in batches (never the whole cache at once).
+
+        ``count``: add what was found to ``hits`` (else the caller counts what it means to).
+        """
+        found: dict[str, str] = self._fetch(keys)
+        if count:
+            self.hits += len(found)
+        return found
+
+    def lookup_bytes(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """``lookup`` for values kept as bytes (``add_bytes``)."""
+        return {key: value for key, value in self._fetch(keys).items() if isinstance(value, bytes)}
+
+    def _fetch(self, keys: Sequence[str]) -> dict[str, Any]:
         self.used.update(keys)
         if not self.read or not self.path.is_file():
             return {}
-        found: dict[str, str] = {}
+        found: dict[str, Any] = {}
         try:
             conn = self._connect()
             try:
@@ -161,11 +174,13 @@ class PageCache:
                 conn.close()
         except sqlite3.DatabaseError:
             return {}  # an unreadable cache is no cache
-        self.hits += len(found)
         return found
 
     def add(self, key: str, text: str) -> None:
         self._new[key] = text
+
+    def add_bytes(self, key: str, data: bytes) -> None:
+        self._new[key] = data
 
     def save(self) -> None:
         """Write the pages rendered in this build and drop those it did not use, in one transaction."""

@@ -10,6 +10,7 @@ show is ``view``, the files next to them (BibTeX, JSON, feeds) are ``exports``.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import json
 import multiprocessing
 from collections import Counter, defaultdict
@@ -28,7 +29,7 @@ from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
-from .exports import _gzip, bibtex, catalogue_files, catalogue_keys, feeds, record, topic_bib_path
+from .exports import Compressor, bibtex, catalogue_files, catalogue_keys, feeds, record, topic_bib_path
 from .feeds import feed_path
 from .page_cache import PageCache, PaperKeys, template_reads_only_its_paper
 from .rows import ROW_MACRO, ROW_TEMPLATE, Row, RowRenderer, row_reads_only_its_paper
@@ -65,6 +66,7 @@ class PageRenderer:
 
     min_parallel = 400  # fewer papers to render than this are rendered in this process
     batch = 100  # papers per task sent to a rendering process
+    listing_batch = 6  # listing pages per task sent to a rendering process
 
     def __init__(self, template_dirs: Path | Sequence[Path], *, directory_urls: bool = True, jobs: int = 1) -> None:
         """``template_dirs``: where templates are looked up, in order (a project's own folder first).
@@ -90,6 +92,7 @@ class PageRenderer:
         self._rows_model: SiteModel | None = None
         self._row_renderer: RowRenderer | None = None
         self._cells: dict[str, list[object]] = {}  # paper id -> its row in the listings' rows.json, for ``_rows_model``
+        self._store: PageCache | None = None  # the page cache of the build under way
 
     def _context(self, path: str, model: SiteModel, **context: object) -> dict[str, Any]:
         def link(to: str) -> str:
@@ -186,9 +189,12 @@ class PageRenderer:
         ordered: list[Paper],
         key: Callable[[Paper], str],
         meta: dict[str, object],
+        numbers: range | None = None,
         **context: object,
     ) -> dict[str, str]:
         """A listing split into pages of ``papers_per_page``, grouped by ``key`` on every page.
+
+        ``numbers``: the pages to render (by default all); ``rows.json`` comes with the last one.
 
         ``ordered`` holds the papers group by group; each page shows its slice under the headings
         of the groups it holds (a group cut by a page break is marked as continued). A listing of
@@ -212,6 +218,8 @@ class PageRenderer:
                 groups.setdefault(key(paper), []).append(paper)
             continued = {g for g in groups if g in seen}
             seen.update(groups)
+            if numbers is not None and number not in numbers:
+                continue
             pager = Pager.of(number, count, path_of)
             page_title = listing_title if number == 1 else f"{listing_title}, page {number} of {count}"
             head = front_matter({**meta, "title": theme_text(page_title)})
@@ -222,12 +230,12 @@ class PageRenderer:
                 **context,
             )
             files[path] = head + "\n" + body
-        if rows is not None:
+        if rows is not None and (numbers is None or count in numbers):
             self._rows_of(model)
             files[rows] = listing_rows(model, ordered, rows, directory_urls=self.link.directory_urls, cells=self._cells)
         return files
 
-    def topic_pages(self, model: SiteModel, topic: Topic) -> dict[str, str]:
+    def topic_pages(self, model: SiteModel, topic: Topic, numbers: range | None = None) -> dict[str, str]:
         papers = model.by_topic[topic.slug]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
@@ -236,10 +244,10 @@ class PageRenderer:
         ordered = [paper for month in months for paper in groups[month]]
         return self._listing(
             model, "topic.md.j2", lambda n: topic_path(topic.slug, n), topic.name, ordered,
-            lambda p: p.month or UNDATED, {"feed": feed_path(topic.slug)}, topic=topic,
+            lambda p: p.month or UNDATED, {"feed": feed_path(topic.slug)}, numbers, topic=topic,
         )
 
-    def month_pages(self, model: SiteModel, month: str) -> dict[str, str]:
+    def month_pages(self, model: SiteModel, month: str, numbers: range | None = None) -> dict[str, str]:
         papers = model.by_month[month]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
@@ -248,7 +256,7 @@ class PageRenderer:
         title = "Undated papers" if month == UNDATED else month_label(month)
         return self._listing(
             model, "month.md.j2", lambda n: month_path(month, n), title, ordered,
-            lambda p: model.assignments[p.id].primary, {}, month=month, title=title,
+            lambda p: model.assignments[p.id].primary, {}, numbers, month=month, title=title,
         )
 
     def topic_page(self, model: SiteModel, topic: Topic) -> str:
@@ -270,41 +278,84 @@ class PageRenderer:
         ``jobs`` processes when there is enough of it; the result is the same whatever ``jobs`` is.
         """
         cite_keys = catalogue_keys(model)
+        self._store = cache[0] if cache is not None else None
         work = self._paper_work(model, cite_keys, cache)
-        pages: dict[str, str | bytes] = {}
         years: dict[str, list[str]] = defaultdict(list)
         for month in model.months:
             years[month[:4]].append(month)
         listings = Counter(s.file for p in model.papers for s in p.sources)
         year_counts = {year: sum(len(model.by_month[m]) for m in months) for year, months in years.items()}
         common = {"years": dict(years), "year_counts": year_counts, "listings": listings}
-        pages["index.md"] = self._render("home.md.j2", "index.md", model, **common)
-        pages["about.md"] = self._render("about.md.j2", "about.md", model, **common)
-        pages["topics/index.md"] = self._render("topics.md.j2", "topics/index.md", model, **common)
-        pages["months/index.md"] = self._render("months.md.j2", "months/index.md", model, **common)
-        pages["search.md"] = self._render("search.md.j2", "search.md", model, **common)
-        for topic in model.topics_used:
-            pages.update(self.topic_pages(model, topic))
-        for month in newest_months_first(model.by_month):
-            pages.update(self.month_pages(model, month))
+        head = {
+            "index.md": self._render("home.md.j2", "index.md", model, **common),
+            "about.md": self._render("about.md.j2", "about.md", model, **common),
+            "topics/index.md": self._render("topics.md.j2", "topics/index.md", model, **common),
+            "months/index.md": self._render("months.md.j2", "months/index.md", model, **common),
+            "search.md": self._render("search.md.j2", "search.md", model, **common),
+        }
+        listing_pages = self._listings(model)  # in processes, while this one makes the downloads
+        try:
+            return self._assemble(model, work, common, listings, head, listing_pages)
+        finally:
+            listing_pages.cancel()
+
+    def _assemble(
+        self, model: SiteModel, work: dict[str, PaperWork], common: dict[str, Any], listings: Mapping[str, int],
+        head: dict[str, str], listing_pages: _Started | _Here,
+    ) -> dict[str, str | bytes]:
+        entries = {pid: w.entry for pid, w in work.items() if w.entry is not None}
+        records = {pid: w.record for pid, w in work.items() if w.record is not None}
+        stats = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
+        with cf.ThreadPoolExecutor(max_workers=self.jobs) if self.jobs > 1 else contextlib.nullcontext() as threads:
+            # zlib lets go of the interpreter while it compresses: the two big files are compressed beside the rest.
+            compressor = Compressor(self._store, threads.submit if threads is not None else None)
+            files, listed = catalogue_files(model, entries, records, compressor=compressor)
+        del entries, records
+        export = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)
+        feed_files = feeds(model)
+        pages: dict[str, str | bytes] = dict(head)
+        for part in listing_pages():
+            pages.update(part)
         for paper in model.papers:
             text = work[paper.id].page
             assert text is not None
             pages[paper_path(paper)] = text
-        pages["stats.md"] = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
-        entries = {pid: w.entry for pid, w in work.items() if w.entry is not None}
-        records = {pid: w.record for pid, w in work.items() if w.record is not None}
-        del work
-        with cf.ThreadPoolExecutor(max_workers=2) if self.jobs > 1 else _NoThreads() as threads:
-            # zlib lets go of the interpreter while it compresses: the two big files are compressed beside the rest.
-            def compress(text: str) -> Callable[[], bytes]:
-                return threads.submit(_gzip, text).result
-
-            files, listed = catalogue_files(model, entries, records, compress=compress)
-        pages["export.md"] = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)
+        pages["stats.md"] = stats
+        pages["export.md"] = export
         pages.update(files)
-        pages.update(feeds(model))
+        pages.update(feed_files)
         return pages
+
+    def _listing_tasks(self, model: SiteModel) -> list[tuple[str, str, range]]:
+        """The topic and month pages in site order, a few pages a task: ``(kind, topic or month, page numbers)``."""
+        size = model.settings.papers_per_page
+        tasks: list[tuple[str, str, range]] = []
+        listings = [("topic", t.slug, len(model.by_topic[t.slug])) for t in model.topics_used]
+        listings += [("month", m, len(model.by_month[m])) for m in newest_months_first(model.by_month)]
+        for kind, name, papers in listings:
+            count = max(1, -(-papers // size))
+            for start in range(1, count + 1, self.listing_batch):
+                tasks.append((kind, name, range(start, min(count, start + self.listing_batch - 1) + 1)))
+        return tasks
+
+    def listing_task(self, model: SiteModel, task: tuple[str, str, range]) -> dict[str, str]:
+        kind, name, numbers = task
+        if kind == "topic":
+            return self.topic_pages(model, model.taxonomy.topic(name), numbers)
+        return self.month_pages(model, name, numbers)
+
+    def _listings(self, model: SiteModel) -> _Started | _Here:
+        """Start rendering the topic and month pages; what is returned gives them, in site order.
+
+        With ``jobs`` > 1 and forked processes (which start with every row already made) they are
+        rendered there while this process goes on; otherwise here, when asked for.
+        """
+        tasks = self._listing_tasks(model)
+        if self.jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            started = _listings_in_processes(self, model, tasks, self.jobs)
+            if started is not None:
+                return started
+        return _Here(self, model, tasks)
 
     def _paper_work(
         self, model: SiteModel, cite_keys: Mapping[str, str], cache: tuple[PageCache, PaperKeys] | None
@@ -328,7 +379,8 @@ class PageRenderer:
                     keys.bibtex_key(paper, key),
                     keys.record_key(paper, key),
                 )
-            found = store.lookup([k for four in wanted.values() for k in four if k is not None])
+            found = store.lookup([k for four in wanted.values() for k in four if k is not None], count=False)
+            store.hits += sum(1 for page_key, *_ in wanted.values() if page_key is not None and page_key in found)
             for paper_id, (page_key, row_key, entry_key, record_key) in wanted.items():
                 done = work[paper_id]
                 done.page = found.get(page_key) if page_key else None
@@ -473,21 +525,6 @@ def _short_month(month: str) -> str:
     return f"{MONTH_NAMES[int(month[5:7]) - 1][:3]} {month[:4]}"
 
 
-class _NoThreads:
-    """Runs what is submitted there and then (``jobs`` = 1: no threads)."""
-
-    def __enter__(self) -> _NoThreads:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def submit(self, function: Callable[..., Any], *args: Any) -> cf.Future[Any]:
-        future: cf.Future[Any] = cf.Future()
-        future.set_result(function(*args))
-        return future
-
-
 # --------------------------------------------------------------------------- rendering processes
 
 # What a rendering process renders from: inherited when processes are forked, else sent once to each.
@@ -542,3 +579,61 @@ def _in_processes(
     finally:
         _STATE = None
     return made
+
+
+def _listing_batch(task: tuple[str, str, range]) -> dict[str, str]:
+    assert _STATE is not None
+    renderer, model, _ = _STATE
+    return renderer.listing_task(model, task)
+
+
+def _listings_in_processes(
+    renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]], jobs: int
+) -> _Started | None:
+    """The listing ``tasks`` started in ``jobs`` forked processes (None when they could not be started)."""
+    global _STATE
+    _STATE = (renderer, model, {})
+    try:
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        futures = [pool.submit(_listing_batch, task) for task in tasks]
+    except Exception:  # noqa: BLE001 - rendered here instead
+        _STATE = None
+        return None
+    return _Started(renderer, model, tasks, pool, futures)
+
+
+class _Started:
+    """Listing pages being rendered in processes: their results in task order, or, on a failure, rendered here."""
+
+    def __init__(
+        self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
+        pool: cf.ProcessPoolExecutor, futures: list[cf.Future[dict[str, str]]],
+    ) -> None:
+        self.renderer, self.model, self.tasks, self.pool, self.futures = renderer, model, tasks, pool, futures
+
+    def __call__(self) -> Iterable[dict[str, str]]:
+        global _STATE
+        try:
+            return [future.result() for future in self.futures]
+        except Exception:  # noqa: BLE001 - made again here, where an error is reported with its template line
+            return [self.renderer.listing_task(self.model, task) for task in self.tasks]
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        global _STATE
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        _STATE = None
+
+
+class _Here:
+    """Listing pages rendered in this process when asked for."""
+
+    def __init__(self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]]) -> None:
+        self.renderer, self.model, self.tasks = renderer, model, tasks
+
+    def __call__(self) -> Iterable[dict[str, str]]:
+        return (self.renderer.listing_task(self.model, task) for task in self.tasks)
+
+    def cancel(self) -> None:
+        return None

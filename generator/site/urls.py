@@ -58,6 +58,7 @@ class Linker:
     def __init__(self, *, directory_urls: bool) -> None:
         self.directory_urls = directory_urls
         self._bases: dict[str, tuple[str, list[str] | None]] = {}
+        self._targets: dict[str, tuple[str, list[str] | None]] = {}
 
     def _base(self, from_path: str) -> tuple[str, list[str] | None]:
         """The folder ``from_path``'s links are relative to, and its segments (None: not a plain relative path)."""
@@ -72,10 +73,13 @@ class Linker:
         return found
 
     def __call__(self, from_path: str, to_path: str) -> str:
-        # A Markdown page links to its URL; any other file (catalogue.bib, feeds/all.xml) to itself.
-        target = page_url(to_path, directory_urls=self.directory_urls) if to_path.endswith(".md") else to_path
+        found = self._targets.get(to_path)
+        if found is None:
+            # A Markdown page links to its URL; any other file (catalogue.bib, feeds/all.xml) to itself.
+            url = page_url(to_path, directory_urls=self.directory_urls) if to_path.endswith(".md") else to_path
+            found = self._targets[to_path] = (url, _segments(url or "."))
+        target, target_parts = found
         base, base_parts = self._base(from_path)
-        target_parts = _segments(target or ".")
         if base_parts is None or target_parts is None:
             rel = posixpath.relpath(target or ".", base)
         else:
