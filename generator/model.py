@@ -7,7 +7,7 @@ catalogue is merged. Every stage after the readers passes ``Paper`` objects, nev
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal, get_args
 
 DatePrecision = Literal["day", "month", "year"]
@@ -84,9 +84,12 @@ class Paper:
         return int(self.date[:4]) if self.date else None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The record as plain data, fields in declaration order (what ``dataclasses.asdict`` gives, made directly)."""
+        data = {name: getattr(self, name) for name in _PAPER_FIELDS}
+        data["authors"] = list(self.authors)
+        data["topic_hints"] = list(self.topic_hints)
         data["sources"] = [s.to_dict() for s in self.sources]
-        return {f.name: data[f.name] for f in fields(self)}
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Paper:
@@ -101,6 +104,9 @@ class Paper:
         paper = cls(**values)
         paper.validate()
         return paper
+
+
+_PAPER_FIELDS = tuple(f.name for f in fields(Paper))
 
 
 @dataclass(frozen=True, slots=True)

@@ -221,7 +221,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._end_mkdocs_stage()
         # What `papercat build` set applies to its one build, not to a later `mkdocs build` in this process.
         self._config_dir_override, self._build_dir_override, self.progress = None, None, Progress.null()
-        self.count_events, self.caches = True, None
+        self.count_events, self.caches, self.jobs = True, None, 1
 
     def on_build_error(self, *, error: Exception) -> None:
         self._managed = False

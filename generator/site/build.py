@@ -54,7 +54,7 @@ from .output import (
     swap_in,
 )
 from .page_cache import CACHE_NAME as PAGES_CACHE
-from .page_cache import PageCache, PaperKeys, global_key, template_reads_only_its_paper
+from .page_cache import PageCache, PaperKeys, global_key
 from .pages import PageRenderer
 from .related import related_papers
 from .settings import SiteSettings, load_settings
@@ -320,10 +320,10 @@ def prepare(
             whats_new=changes.whats_new if changes else None,
         )
         template_dirs = config.folders.template_dirs()
-        renderer = PageRenderer(template_dirs, directory_urls=directory_urls)
+        renderer = PageRenderer(template_dirs, directory_urls=directory_urls, jobs=jobs)
         cache = None
         paper_keys = PaperKeys(model, global_key(template_dirs, config.folders.project, directory_urls, code_components()))
-        if page_cache is not None and template_reads_only_its_paper(renderer.env, "paper.md.j2"):
+        if page_cache is not None:
             cache = (page_cache, paper_keys)
         try:
             rendered = renderer.pages(model, cache)

@@ -5,18 +5,33 @@ catalogue is written compressed (``downloads/catalogue.bib.gz``, ``downloads/cat
 gzip with no timestamp, so two builds write the same bytes) and uncompressed one year at a time
 (``downloads/catalogue-2024.bib``, ``downloads/catalogue-undated.json``), plus one BibTeX file
 per topic (``downloads/topic-llm.bib``). The Export page lists them with their sizes.
+
+A JSON file is one object: the site, the number of papers, and ``records``, one paper a line
+(written with the standard library's C encoder, fields in a fixed order). Each paper's BibTeX
+entry and JSON record is made once per build (or taken from the page cache, see ``PaperKeys``)
+and joined into every file that holds the paper.
+
+A compressed file is a series of gzip members (RFC 1952; every gzip reader reads them as one
+stream), each holding a run of about ``RUN`` papers. Runs end after the papers whose id says so
+(a hash of the id), so a new paper changes only the run it falls in: the members of the others
+are the same bytes as in the last build and are taken from the page cache by the digest of
+their text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
+import zlib
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..model import Paper
-from .cite import base_key, bibliography
+from .cite import bibtex_entry, citation_keys
 from .feeds import atom_feed, feed_path
 from .urls import page_url, paper_path, topic_path
 from .view import SiteModel
@@ -42,52 +57,165 @@ def topic_bib_path(slug: str) -> str:
     return f"{DOWNLOADS}/topic-{slug}.bib"
 
 
+GZIP_LEVEL = 6
+
+
 def _gzip(text: str) -> bytes:
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    return gzip.compress(text.encode("utf-8"), compresslevel=GZIP_LEVEL, mtime=0)
 
 
-def _record(model: SiteModel, paper: Paper) -> dict[str, object]:
-    record = paper.to_dict()
+def catalogue_keys(model: SiteModel) -> Mapping[str, str]:
+    """The citation key of every paper (the model's; worked out here for a model made without them)."""
+    return model.cite_keys or citation_keys(model.papers)
+
+
+RUN = 64  # papers per gzip member, on average
+
+
+def _run_ends(paper_id: str) -> bool:
+    return zlib.crc32(paper_id.encode("utf-8")) % RUN == 0
+
+
+def members(pieces: Sequence[tuple[str, str]], separator: str, head: str = "", tail: str = "") -> list[str]:
+    """The texts of a compressed file's gzip members: ``head``, then the ``(paper id, text)`` pieces
+    joined by ``separator`` in runs, then ``tail``; together they are the file's text."""
+    texts = [head] if head else []
+    run: list[str] = []
+    for index, (paper_id, text) in enumerate(pieces):
+        run.append(text)
+        last = index == len(pieces) - 1
+        if last or _run_ends(paper_id):
+            texts.append(separator.join(run) + ("" if last else separator))
+            run = []
+    return [*texts, tail] if tail else texts
+
+
+class Compressor:
+    """Compresses a file's members, each taken from ``store`` when an earlier build compressed the same text.
+
+    ``submit`` runs a compression (in a thread: zlib lets go of the interpreter while it works).
+    """
+
+    def __init__(self, store: Any = None, submit: Callable[..., Any] | None = None) -> None:
+        self.store = store
+        self.submit = submit
+
+    def start(self, texts: list[str]) -> Callable[[], bytes]:
+        """Start compressing ``texts`` as members of one file; what is returned waits for the file's bytes."""
+        keys = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
+        found: dict[str, bytes] = self.store.lookup_bytes(keys) if self.store is not None else {}
+        missing = [(key, text) for key, text in zip(keys, texts, strict=True) if key not in found]
+        # A few large batches rather than a task per member: each batch is one thread's work.
+        size = max(1, -(-len(missing) // 4))
+        batches = [missing[i : i + size] for i in range(0, len(missing), size)]
+        pending = [self.submit(_gzip_batch, batch) if self.submit else _done(_gzip_batch(batch)) for batch in batches]
+
+        def wait() -> bytes:
+            made: dict[str, bytes] = {}
+            for future in pending:
+                made.update(future.result())
+            if self.store is not None:
+                for key, data in made.items():
+                    self.store.add_bytes(key, data)
+            return b"".join(found[key] if key in found else made[key] for key in keys)
+
+        return wait
+
+
+def _gzip_batch(batch: list[tuple[str, str]]) -> dict[str, bytes]:
+    return {key: _gzip(text) for key, text in batch}
+
+
+class _done:
+    def __init__(self, value: dict[str, bytes]) -> None:
+        self.value = value
+
+    def result(self) -> dict[str, bytes]:
+        return self.value
+
+
+def record(model: SiteModel, paper: Paper, cite_key: str) -> str:
+    """The paper's JSON record, on one line: its fields, topics, page, citation key and related papers."""
+    data = paper.to_dict()
     assignment = model.assignments[paper.id]
-    record["topics"] = {"primary": assignment.primary, "secondary": list(assignment.secondary)}
-    record["page"] = page_url(paper_path(paper))
-    record["citation_key"] = model.cite_keys.get(paper.id) or base_key(paper)
-    record["related"] = list(model.related.get(paper.id, []))
-    return record
+    data["topics"] = {"primary": assignment.primary, "secondary": list(assignment.secondary)}
+    data["page"] = page_url(paper_path(paper))
+    data["citation_key"] = cite_key
+    data["related"] = list(model.related.get(paper.id, []))
+    return json.dumps(data, ensure_ascii=False)
 
 
-def _json(model: SiteModel, records: list[dict[str, object]], **extra: object) -> str:
-    catalogue = {"site": model.site_name, **extra, "papers": len(records), "records": records}
-    return json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n"
+def bibtex(paper: Paper, cite_key: str) -> str:
+    """The paper's BibTeX entry as the downloads hold it (with the abstract)."""
+    return bibtex_entry(paper, cite_key)
 
 
-def catalogue_files(model: SiteModel) -> tuple[dict[str, str | bytes], list[Download]]:
-    """The catalogue's BibTeX and JSON files, and the list the Export page shows."""
-    keys = dict(model.cite_keys) or None
+def _json_ends(model: SiteModel, papers: int, **extra: object) -> tuple[str, str]:
+    """What comes before and after the records of a JSON file."""
+    head = json.dumps({"site": model.site_name, **extra, "papers": papers}, ensure_ascii=False)
+    return head[:-1] + ', "records": [\n', "\n]}\n"
+
+
+def _json(model: SiteModel, records: list[str], **extra: object) -> str:
+    head, tail = _json_ends(model, len(records), **extra)
+    return head + ",\n".join(records) + tail
+
+
+def catalogue_files(
+    model: SiteModel,
+    entries: Mapping[str, str] | None = None,
+    records: Mapping[str, str] | None = None,
+    *,
+    compressor: Compressor | None = None,
+) -> tuple[dict[str, str | bytes], list[Download]]:
+    """The catalogue's BibTeX and JSON files, and the list the Export page shows.
+
+    ``entries`` and ``records``: each paper's BibTeX entry and JSON record by paper id, when made
+    already (missing ones are made here). ``compressor``: where compressed members are kept and
+    compressed (by default: none kept, compressed here).
+    """
     ordered = sorted(model.papers, key=lambda p: p.id)
+    keys = catalogue_keys(model)
+    entries = dict(entries or {})
+    records = dict(records or {})
+    for paper in ordered:
+        if paper.id not in entries:
+            entries[paper.id] = bibtex(paper, keys[paper.id])
+        if paper.id not in records:
+            records[paper.id] = record(model, paper, keys[paper.id])
     files: dict[str, str | bytes] = {}
     listed: list[Download] = []
+
+    def bib(papers: list[Paper]) -> str:
+        return "\n".join(entries[p.id] for p in papers)
 
     def add(path: str, data: str | bytes, label: str, papers: int) -> None:
         files[path] = data
         listed.append(Download(path, label, papers, len(data.encode("utf-8") if isinstance(data, str) else data)))
 
-    records = [_record(model, p) for p in ordered]
+    compressor = compressor or Compressor()
     whole = len(ordered)
-    add(f"{DOWNLOADS}/catalogue.bib.gz", _gzip(bibliography(ordered, keys)), "Whole catalogue, BibTeX (gzip)", whole)
-    add(f"{DOWNLOADS}/catalogue.json.gz", _gzip(_json(model, records)), "Whole catalogue, JSON (gzip)", whole)
-    by_year: dict[str, list[int]] = defaultdict(list)
-    for index, paper in enumerate(ordered):
-        by_year[year_of(paper)].append(index)
+    # The two big files first, so that they can be compressed while the others are joined.
+    whole_bib = compressor.start(members([(p.id, entries[p.id]) for p in ordered], "\n"))
+    head, tail = _json_ends(model, whole)
+    whole_json = compressor.start(members([(p.id, records[p.id]) for p in ordered], ",\n", head, tail))
+    later: list[tuple[str, str | bytes, str, int]] = []
+    by_year: dict[str, list[Paper]] = defaultdict(list)
+    for paper in ordered:
+        by_year[year_of(paper)].append(paper)
     for year in sorted(by_year, key=lambda y: (y == "undated", y), reverse=False):
-        papers = [ordered[i] for i in by_year[year]]
+        papers = by_year[year]
         label = "Undated" if year == "undated" else year
-        add(f"{DOWNLOADS}/catalogue-{year}.bib", bibliography(papers, keys), f"{label}, BibTeX", len(papers))
-        year_records = [records[i] for i in by_year[year]]
-        add(f"{DOWNLOADS}/catalogue-{year}.json", _json(model, year_records, year=year), f"{label}, JSON", len(papers))
+        later.append((f"{DOWNLOADS}/catalogue-{year}.bib", bib(papers), f"{label}, BibTeX", len(papers)))
+        year_records = [records[p.id] for p in papers]
+        later.append((f"{DOWNLOADS}/catalogue-{year}.json", _json(model, year_records, year=year), f"{label}, JSON", len(papers)))
     for topic in model.topics_used:
-        papers = model.by_topic[topic.slug]
-        add(topic_bib_path(topic.slug), bibliography(papers, keys), f"Topic: {topic.name}, BibTeX", len(papers))
+        papers = sorted(model.by_topic[topic.slug], key=lambda p: p.id)
+        later.append((topic_bib_path(topic.slug), bib(papers), f"Topic: {topic.name}, BibTeX", len(papers)))
+    add(f"{DOWNLOADS}/catalogue.bib.gz", whole_bib(), "Whole catalogue, BibTeX (gzip)", whole)
+    add(f"{DOWNLOADS}/catalogue.json.gz", whole_json(), "Whole catalogue, JSON (gzip)", whole)
+    for item in later:
+        add(*item)
     return files, listed
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .view import SiteModel
 
 CACHE_NAME = "page-cache.sqlite3"
-SCHEMA = 1
+SCHEMA = 2
 # What of the site model a paper page may read; anything else makes its Markdown depend on the whole catalogue.
 ALLOWED_MODEL_ATTRIBUTES = frozenset({"taxonomy", "captured"})
 _BATCH = 500
@@ -69,31 +69,62 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=repr).encode()).hexdigest()
 
 
+def _key(*parts: object) -> str:
+    """The SHA-256 of a fixed-order tuple of strings and tuples (its ``repr`` is unambiguous)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def paper_digest(paper: Paper) -> str:
+    """A digest of every field of a paper: the dataclass ``repr`` lists them all, in declaration order."""
+    return hashlib.sha256(repr(paper).encode()).hexdigest()
+
+
 class PaperKeys:
-    """The cache key of each paper page of one site model."""
+    """The cache keys of what is made from one paper of a site model: its page, its listing row, its downloads.
+
+    Each paper is digested once per build; a key is the digest of that and of whatever else the
+    piece shows (topics, related papers, citation key, capture dates), with the global key.
+    """
 
     def __init__(self, model: SiteModel, global_key: str) -> None:
         self.model = model
-        self.global_key = _digest([global_key, repr(model.settings)])
+        self.global_key = _key(global_key, repr(model.settings))
         self._papers: dict[str, str] = {}
 
-    def _paper(self, paper: Paper) -> str:
+    def digest(self, paper: Paper) -> str:
         found = self._papers.get(paper.id)
         if found is None:
-            found = self._papers[paper.id] = _digest(paper.to_dict())
+            found = self._papers[paper.id] = paper_digest(paper)
         return found
 
     def key(self, paper: Paper, cite_key: str) -> str:
+        """The paper's page: the paper, its topic assignment, citation key and capture dates (not its related papers)."""
         model = self.model
-        assignment = model.assignments[paper.id]
-        captured = {s.file: model.captured.get(s.file) for s in paper.sources}
-        return _digest([self.global_key, self._paper(paper), repr(assignment), cite_key, captured])
+        captured = tuple((s.file, model.captured.get(s.file)) for s in paper.sources)
+        return _key("page", self.global_key, self.digest(paper), repr(model.assignments[paper.id]), cite_key, captured)
 
     def related_key(self, paper: Paper) -> str:
         """What the page's related papers list is made from: the papers it names, in order."""
         model = self.model
-        related = [self._paper(model.by_id[i]) for i in model.related.get(paper.id, []) if i in model.by_id]
-        return _digest([self.global_key, self._paper(paper), related])
+        related = tuple(self.digest(model.by_id[i]) for i in model.related.get(paper.id, []) if i in model.by_id)
+        return _key("related", self.global_key, self.digest(paper), related)
+
+    def _topics(self, paper: Paper) -> tuple[str, tuple[str, ...]]:
+        assignment = self.model.assignments[paper.id]
+        return assignment.primary, tuple(assignment.secondary)
+
+    def row_key(self, paper: Paper) -> str:
+        """The paper's row in the listings: the paper and its topics."""
+        return _key("row", self.global_key, self.digest(paper), self._topics(paper))
+
+    def bibtex_key(self, paper: Paper, cite_key: str) -> str:
+        """The paper's entry in the BibTeX downloads: the paper and its citation key."""
+        return _key("bibtex", self.global_key, self.digest(paper), cite_key)
+
+    def record_key(self, paper: Paper, cite_key: str) -> str:
+        """The paper's record in the JSON downloads: the paper, its topics, citation key and related paper ids."""
+        related = tuple(self.model.related.get(paper.id, []))
+        return _key("record", self.global_key, self.digest(paper), self._topics(paper), cite_key, related)
 
 
 class PageCache:
@@ -103,8 +134,8 @@ class PageCache:
         self.path = path
         self.read = read  # False (--clean): every page is rendered, the cache only written
         self.used: set[str] = set()
-        self._new: dict[str, str] = {}
-        self.hits = 0
+        self._new: dict[str, str | bytes] = {}
+        self.hits = 0  # entries taken from the cache (of the page cache: paper pages)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None)
@@ -119,12 +150,25 @@ class PageCache:
             conn.execute("COMMIT")
         return conn
 
-    def lookup(self, keys: Sequence[str]) -> dict[str, str]:
-        """The cached Markdown of those keys that have it, fetched in batches (never the whole cache at once)."""
+    def lookup(self, keys: Sequence[str], *, count: bool = True) -> dict[str, str]:
+        """The cached Markdown of those keys that have it, fetched in batches (never the whole cache at once).
+
+        ``count``: add what was found to ``hits`` (else the caller counts what it means to).
+        """
+        found: dict[str, str] = self._fetch(keys)
+        if count:
+            self.hits += len(found)
+        return found
+
+    def lookup_bytes(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """``lookup`` for values kept as bytes (``add_bytes``)."""
+        return {key: value for key, value in self._fetch(keys).items() if isinstance(value, bytes)}
+
+    def _fetch(self, keys: Sequence[str]) -> dict[str, Any]:
         self.used.update(keys)
         if not self.read or not self.path.is_file():
             return {}
-        found: dict[str, str] = {}
+        found: dict[str, Any] = {}
         try:
             conn = self._connect()
             try:
@@ -136,11 +180,13 @@ class PageCache:
                 conn.close()
         except sqlite3.DatabaseError:
             return {}  # an unreadable cache is no cache
-        self.hits += len(found)
         return found
 
     def add(self, key: str, text: str) -> None:
         self._new[key] = text
+
+    def add_bytes(self, key: str, data: bytes) -> None:
+        self._new[key] = data
 
     def save(self) -> None:
         """Write the pages rendered in this build and drop those it did not use, in one transaction."""

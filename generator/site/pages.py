@@ -9,15 +9,20 @@ show is ``view``, the files next to them (BibTeX, JSON, feeds) are ``exports``.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import contextlib
 import json
+import multiprocessing
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
-import markupsafe
 import yaml
+from markupsafe import Markup
 
 from ..ingest.dates import MONTH_NAMES
 from ..model import Paper
@@ -25,18 +30,16 @@ from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
-from .exports import catalogue_files, feeds, topic_bib_path
+from .exports import Compressor, bibtex, catalogue_files, catalogue_keys, feeds, record, topic_bib_path
 from .feeds import feed_path
 from .fragments import PLACEHOLDER
-from .page_cache import PageCache, PaperKeys, chunks
+from .page_cache import PageCache, PaperKeys, template_reads_only_its_paper
+from .rows import ROW_MACRO, ROW_TEMPLATE, Row, RowRenderer, row_reads_only_its_paper
 from .text import escape, md_text, plain_text, rich_text
 from .urls import UNDATED, Linker, month_path, newest_months_first, page_url, paper_path, rows_path, topic_path
 from .view import SiteModel, date_label, month_label
 
 __all__ = ["PageRenderer", "stats_charts"]
-
-
-
 
 # libyaml's emitter when PyYAML has it (the same safe subset, about ten times faster).
 _SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -50,12 +53,31 @@ def front_matter(data: dict[str, object]) -> str:
     return f"---\n{dumped}---\n"
 
 
+@dataclass(slots=True)
+class PaperWork:
+    """What is made from one paper: its page, its listing row, its BibTeX entry and JSON record (None: not asked for)."""
+
+    page: str | None = None
+    row: Row | None = None  # None when asked for: the row is rendered on each page it is listed on
+    entry: str | None = None
+    record: str | None = None
+
+
 class PageRenderer:
     """Renders every page of the catalogue from the Jinja templates in ``site_config/templates/pages``."""
 
-    def __init__(self, template_dirs: Path | Sequence[Path], *, directory_urls: bool = True) -> None:
-        """``template_dirs``: where templates are looked up, in order (a project's own folder first)."""
+    min_parallel = 400  # fewer papers to render than this are rendered in this process
+    batch = 100  # papers per task sent to a rendering process
+    listing_batch = 6  # listing pages per task sent to a rendering process
+
+    def __init__(self, template_dirs: Path | Sequence[Path], *, directory_urls: bool = True, jobs: int = 1) -> None:
+        """``template_dirs``: where templates are looked up, in order (a project's own folder first).
+
+        ``jobs``: processes that render the paper pages, listing rows and download entries (1: this process).
+        """
         dirs = [template_dirs] if isinstance(template_dirs, Path) else list(template_dirs)
+        self.template_dirs = dirs
+        self.jobs = max(1, jobs)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
             autoescape=True,
@@ -67,14 +89,18 @@ class PageRenderer:
         self.link = Linker(directory_urls=directory_urls)
         self.env.filters.update(rich=rich_text, md=md_text, month_label=month_label, date_label=date_label)
         self.env.globals.update(escape=escape)
+        self._rows_pure: bool | None = None
+        self._rows: dict[str, Row | None] = {}  # paper id -> its row with marked links, for ``_rows_model``
+        self._rows_model: SiteModel | None = None
+        self._row_renderer: RowRenderer | None = None
+        self._cells: dict[str, list[object]] = {}  # paper id -> its row in the listings' rows.json, for ``_rows_model``
+        self._store: PageCache | None = None  # the page cache of the build under way
 
-    def _render(self, name: str, path: str, model: SiteModel, **context: object) -> str:
-        template = self.env.get_template(name)
-
+    def _context(self, path: str, model: SiteModel, **context: object) -> dict[str, Any]:
         def link(to: str) -> str:
             return self.link(path, to)
 
-        return template.render(
+        return dict(
             model=model,
             link=link,
             paper_path=paper_path,
@@ -86,6 +112,57 @@ class PageRenderer:
             topics_of=model.topics_of,
             **context,
         )
+
+    def _render(self, name: str, path: str, model: SiteModel, **context: object) -> str:
+        values = self._context(path, model, **context)
+        if self.rows_pure:
+            values["listing_row"] = self._placer(model, path, values)
+        return self.env.get_template(name).render(values)
+
+    # --- listing rows ---------------------------------------------------------------------
+
+    @property
+    def rows_pure(self) -> bool:
+        """Whether ``_row.j2``'s row shows only its paper, so that it is rendered once and placed on every page."""
+        if self._rows_pure is None:
+            self._rows_pure = row_reads_only_its_paper(self.env)
+        return self._rows_pure
+
+    def _rows_of(self, model: SiteModel) -> dict[str, Row | None]:
+        if self._rows_model is not model:
+            self._rows, self._cells, self._rows_model, self._row_renderer = {}, {}, model, None
+        return self._rows
+
+    def row(self, model: SiteModel, paper: Paper) -> Row | None:
+        """The paper's row with its links marked (None: it is rendered on each page)."""
+        if self._row_renderer is None or self._rows_model is not model:
+            self._rows_of(model)
+            self._row_renderer = RowRenderer(self.env, self._context("index.md", model))
+        return self._row_renderer.render(paper)
+
+    def _placer(self, model: SiteModel, path: str, values: dict[str, Any]) -> Callable[[Paper], Markup]:
+        """``listing_row(paper)`` for the page at ``path``: the paper's row with links from that page."""
+        rows = self._rows_of(model)
+        linker = self.link
+        direct: list[Any] = []
+
+        def link(target: str) -> str:
+            return linker(path, target)
+
+        def listing_row(paper: Paper) -> Markup:
+            if paper.id in rows:
+                row = rows[paper.id]
+            else:
+                row = rows[paper.id] = self.row(model, paper)
+            if row is not None:
+                return row.place(link)
+            if not direct:  # the row as the page itself would render it
+                direct.append(getattr(self.env.get_template(ROW_TEMPLATE).make_module(values), ROW_MACRO))
+            return Markup(direct[0](paper))
+
+        return listing_row
+
+    # --- pages ------------------------------------------------------------------------------
 
     def paper_page(self, model: SiteModel, paper: Paper) -> str:
         path = paper_path(paper)
@@ -101,7 +178,7 @@ class PageRenderer:
         key = model.cite_keys.get(paper.id) or base_key(paper)
         body = self._render(
             "paper.md.j2", path, model, paper=paper, assignment=assignment, bibtex=bibtex_entry(paper, key, abstract=False),
-            related_block=markupsafe.Markup(PLACEHOLDER),
+            related_block=Markup(PLACEHOLDER),
         )
         return meta + "\n" + body
 
@@ -119,9 +196,12 @@ class PageRenderer:
         ordered: list[Paper],
         key: Callable[[Paper], str],
         meta: dict[str, object],
+        numbers: range | None = None,
         **context: object,
     ) -> dict[str, str]:
         """A listing split into pages of ``papers_per_page``, grouped by ``key`` on every page.
+
+        ``numbers``: the pages to render (by default all); ``rows.json`` comes with the last one.
 
         ``ordered`` holds the papers group by group; each page shows its slice under the headings
         of the groups it holds (a group cut by a page break is marked as continued). A listing of
@@ -145,6 +225,8 @@ class PageRenderer:
                 groups.setdefault(key(paper), []).append(paper)
             continued = {g for g in groups if g in seen}
             seen.update(groups)
+            if numbers is not None and number not in numbers:
+                continue
             pager = Pager.of(number, count, path_of)
             page_title = listing_title if number == 1 else f"{listing_title}, page {number} of {count}"
             head = front_matter({**meta, "title": theme_text(page_title)})
@@ -155,11 +237,12 @@ class PageRenderer:
                 **context,
             )
             files[path] = head + "\n" + body
-        if rows is not None:
-            files[rows] = listing_rows(model, ordered, rows, directory_urls=self.link.directory_urls)
+        if rows is not None and (numbers is None or count in numbers):
+            self._rows_of(model)
+            files[rows] = listing_rows(model, ordered, rows, directory_urls=self.link.directory_urls, cells=self._cells)
         return files
 
-    def topic_pages(self, model: SiteModel, topic: Topic) -> dict[str, str]:
+    def topic_pages(self, model: SiteModel, topic: Topic, numbers: range | None = None) -> dict[str, str]:
         papers = model.by_topic[topic.slug]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
@@ -168,10 +251,10 @@ class PageRenderer:
         ordered = [paper for month in months for paper in groups[month]]
         return self._listing(
             model, "topic.md.j2", lambda n: topic_path(topic.slug, n), topic.name, ordered,
-            lambda p: p.month or UNDATED, {"feed": feed_path(topic.slug)}, topic=topic,
+            lambda p: p.month or UNDATED, {"feed": feed_path(topic.slug)}, numbers, topic=topic,
         )
 
-    def month_pages(self, model: SiteModel, month: str) -> dict[str, str]:
+    def month_pages(self, model: SiteModel, month: str, numbers: range | None = None) -> dict[str, str]:
         papers = model.by_month[month]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
@@ -180,7 +263,7 @@ class PageRenderer:
         title = "Undated papers" if month == UNDATED else month_label(month)
         return self._listing(
             model, "month.md.j2", lambda n: month_path(month, n), title, ordered,
-            lambda p: model.assignments[p.id].primary, {}, month=month, title=title,
+            lambda p: model.assignments[p.id].primary, {}, numbers, month=month, title=title,
         )
 
     def topic_page(self, model: SiteModel, topic: Topic) -> str:
@@ -191,48 +274,175 @@ class PageRenderer:
         """The first page of a month."""
         return self.month_pages(model, month)[month_path(month)]
 
-    def pages(self, model: SiteModel, cache: tuple[PageCache, PaperKeys] | None = None) -> dict[str, str | bytes]:
+    def pages(
+        self, model: SiteModel, cache: tuple[PageCache, PaperKeys] | None = None
+    ) -> dict[str, str | bytes]:
         """Every page of the site and the files next to them, keyed by docs-relative path.
 
-        With a ``cache``, a paper page rendered by an earlier build from the same inputs is taken from it.
+        With a ``cache``, what an earlier build made from the same inputs is taken from it: paper
+        pages (when ``paper.md.j2`` reads only its paper), listing rows (when ``_row.j2``'s row
+        does), and each paper's BibTeX entry and JSON record. What is left is made here, in
+        ``jobs`` processes when there is enough of it; the result is the same whatever ``jobs`` is.
         """
-        pages: dict[str, str | bytes] = {}
+        cite_keys = catalogue_keys(model)
+        self._store = cache[0] if cache is not None else None
+        work = self._paper_work(model, cite_keys, cache)
         years: dict[str, list[str]] = defaultdict(list)
         for month in model.months:
             years[month[:4]].append(month)
         listings = Counter(s.file for p in model.papers for s in p.sources)
         year_counts = {year: sum(len(model.by_month[m]) for m in months) for year, months in years.items()}
         common = {"years": dict(years), "year_counts": year_counts, "listings": listings}
-        pages["index.md"] = self._render("home.md.j2", "index.md", model, **common)
-        pages["about.md"] = self._render("about.md.j2", "about.md", model, **common)
-        pages["topics/index.md"] = self._render("topics.md.j2", "topics/index.md", model, **common)
-        pages["months/index.md"] = self._render("months.md.j2", "months/index.md", model, **common)
-        pages["search.md"] = self._render("search.md.j2", "search.md", model, **common)
-        for topic in model.topics_used:
-            pages.update(self.topic_pages(model, topic))
-        for month in newest_months_first(model.by_month):
-            pages.update(self.month_pages(model, month))
-        if cache is None:
-            for paper in model.papers:
-                pages[paper_path(paper)] = self.paper_page(model, paper)
-        else:  # in batches: look the pages up, render the rest
-            cache_of, keys = cache
-            for batch in chunks(model.papers):
-                wanted = [keys.key(paper, model.cite_keys.get(paper.id) or base_key(paper)) for paper in batch]
-                found = cache_of.lookup(wanted)
-                for paper, key in zip(batch, wanted, strict=True):
-                    text = found.get(key)
-                    if text is None:
-                        text = self.paper_page(model, paper)
-                        cache_of.add(key, text)
-                    pages[paper_path(paper)] = text
-        pages["stats.md"] = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
-        files, listed = catalogue_files(model)
-        pages["export.md"] = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)
+        head = {
+            "index.md": self._render("home.md.j2", "index.md", model, **common),
+            "about.md": self._render("about.md.j2", "about.md", model, **common),
+            "topics/index.md": self._render("topics.md.j2", "topics/index.md", model, **common),
+            "months/index.md": self._render("months.md.j2", "months/index.md", model, **common),
+            "search.md": self._render("search.md.j2", "search.md", model, **common),
+        }
+        listing_pages = self._listings(model)  # in processes, while this one makes the downloads
+        try:
+            return self._assemble(model, work, common, listings, head, listing_pages)
+        finally:
+            listing_pages.cancel()
+
+    def _assemble(
+        self, model: SiteModel, work: dict[str, PaperWork], common: dict[str, Any], listings: Mapping[str, int],
+        head: dict[str, str], listing_pages: _Started | _Here,
+    ) -> dict[str, str | bytes]:
+        entries = {pid: w.entry for pid, w in work.items() if w.entry is not None}
+        records = {pid: w.record for pid, w in work.items() if w.record is not None}
+        stats = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
+        with cf.ThreadPoolExecutor(max_workers=self.jobs) if self.jobs > 1 else contextlib.nullcontext() as threads:
+            # zlib lets go of the interpreter while it compresses: the two big files are compressed beside the rest.
+            compressor = Compressor(self._store, threads.submit if threads is not None else None)
+            files, listed = catalogue_files(model, entries, records, compressor=compressor)
+        del entries, records
+        export = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)
+        feed_files = feeds(model)
+        pages: dict[str, str | bytes] = dict(head)
+        for part in listing_pages():
+            pages.update(part)
+        for paper in model.papers:
+            text = work[paper.id].page
+            assert text is not None
+            pages[paper_path(paper)] = text
+        pages["stats.md"] = stats
+        pages["export.md"] = export
         pages.update(files)
-        pages.update(feeds(model))
+        pages.update(feed_files)
         return pages
 
+    def _listing_tasks(self, model: SiteModel) -> list[tuple[str, str, range]]:
+        """The topic and month pages in site order, a few pages a task: ``(kind, topic or month, page numbers)``."""
+        size = model.settings.papers_per_page
+        tasks: list[tuple[str, str, range]] = []
+        listings = [("topic", t.slug, len(model.by_topic[t.slug])) for t in model.topics_used]
+        listings += [("month", m, len(model.by_month[m])) for m in newest_months_first(model.by_month)]
+        for kind, name, papers in listings:
+            count = max(1, -(-papers // size))
+            for start in range(1, count + 1, self.listing_batch):
+                tasks.append((kind, name, range(start, min(count, start + self.listing_batch - 1) + 1)))
+        return tasks
+
+    def listing_task(self, model: SiteModel, task: tuple[str, str, range]) -> dict[str, str]:
+        kind, name, numbers = task
+        if kind == "topic":
+            return self.topic_pages(model, model.taxonomy.topic(name), numbers)
+        return self.month_pages(model, name, numbers)
+
+    def _listings(self, model: SiteModel) -> _Started | _Here:
+        """Start rendering the topic and month pages; what is returned gives them, in site order.
+
+        With ``jobs`` > 1 and forked processes (which start with every row already made) they are
+        rendered there while this process goes on; otherwise here, when asked for.
+        """
+        tasks = self._listing_tasks(model)
+        if self.jobs > 1 and len(tasks) > 1 and _can_fork():
+            started = _listings_in_processes(self, model, tasks, self.jobs)
+            if started is not None:
+                return started
+        return _Here(self, model, tasks)
+
+    def _paper_work(
+        self, model: SiteModel, cite_keys: Mapping[str, str], cache: tuple[PageCache, PaperKeys] | None
+    ) -> dict[str, PaperWork]:
+        """Each paper's page, row, BibTeX entry and JSON record: from the cache where it has them, else made."""
+        rows = self._rows_of(model)
+        rows_pure = self.rows_pure
+        work: dict[str, PaperWork] = {p.id: PaperWork() for p in model.papers}
+        todo: dict[str, tuple[bool, bool, bool, bool]] = {}
+        if cache is None:
+            todo = {p.id: (True, rows_pure, True, True) for p in model.papers}
+        else:
+            store, keys = cache
+            pages_cached = template_reads_only_its_paper(self.env, "paper.md.j2")
+            wanted: dict[str, tuple[str | None, str | None, str, str]] = {}
+            for paper in model.papers:
+                key = cite_keys[paper.id]
+                wanted[paper.id] = (
+                    keys.key(paper, model.cite_keys.get(paper.id) or base_key(paper)) if pages_cached else None,
+                    keys.row_key(paper) if rows_pure else None,
+                    keys.bibtex_key(paper, key),
+                    keys.record_key(paper, key),
+                )
+            found = store.lookup([k for four in wanted.values() for k in four if k is not None], count=False)
+            store.hits += sum(1 for page_key, *_ in wanted.values() if page_key is not None and page_key in found)
+            for paper_id, (page_key, row_key, entry_key, record_key) in wanted.items():
+                done = work[paper_id]
+                done.page = found.get(page_key) if page_key else None
+                row = found.get(row_key) if row_key else None
+                if row is not None:
+                    rows[paper_id] = Row.decode(row)
+                done.entry, done.record = found.get(entry_key), found.get(record_key)
+                need = (done.page is None, row_key is not None and row is None, done.entry is None, done.record is None)
+                if any(need):
+                    todo[paper_id] = need
+        made = self._make(model, cite_keys, todo)
+        for paper_id, result in made.items():
+            done = work[paper_id]
+            need_page, need_row, need_entry, need_record = todo[paper_id]
+            if need_page:
+                done.page = result.page
+            if need_row:
+                rows[paper_id] = result.row
+            if need_entry:
+                done.entry = result.entry
+            if need_record:
+                done.record = result.record
+            if cache is not None:
+                store, keys = cache
+                page_key, row_key, entry_key, record_key = wanted[paper_id]
+                if need_page and page_key is not None and result.page is not None:
+                    store.add(page_key, result.page)
+                if need_row and row_key is not None and result.row is not None:
+                    store.add(row_key, result.row.encode())
+                if need_entry and result.entry is not None:
+                    store.add(entry_key, result.entry)
+                if need_record and result.record is not None:
+                    store.add(record_key, result.record)
+        return work
+
+    def make_one(self, model: SiteModel, cite_keys: Mapping[str, str], paper: Paper, need: tuple[bool, bool, bool, bool]) -> PaperWork:
+        need_page, need_row, need_entry, need_record = need
+        key = cite_keys[paper.id]
+        return PaperWork(
+            self.paper_page(model, paper) if need_page else None,
+            self.row(model, paper) if need_row else None,
+            bibtex(paper, key) if need_entry else None,
+            record(model, paper, key) if need_record else None,
+        )
+
+    def _make(
+        self, model: SiteModel, cite_keys: Mapping[str, str], todo: dict[str, tuple[bool, bool, bool, bool]]
+    ) -> dict[str, PaperWork]:
+        """Make what ``todo`` asks for each paper: in this process, or in ``jobs`` processes when there is enough."""
+        items = list(todo.items())
+        if self.jobs > 1 and len(items) >= self.min_parallel:
+            made = _in_processes(self, model, cite_keys, items, self.jobs)
+            if made is not None:
+                return made
+        return {pid: self.make_one(model, cite_keys, model.by_id[pid], need) for pid, need in items}
 
 @dataclass(frozen=True, slots=True)
 class Pager:
@@ -269,21 +479,31 @@ def size_label(size: int) -> str:
     return f"{value:.1f} TB"
 
 
-def listing_rows(model: SiteModel, papers: list[Paper], rows_file: str, *, directory_urls: bool) -> str:
-    """The compact rows of a whole listing for its filter: page URL, title, date, year, topics."""
+def listing_rows(
+    model: SiteModel, papers: list[Paper], rows_file: str, *, directory_urls: bool, cells: dict[str, list[object]] | None = None
+) -> str:
+    """The compact rows of a whole listing for its filter: page URL, title, date, year, topics.
+
+    ``cells``: each paper's row by paper id, kept from one listing to the next (a paper is in several).
+    """
     depth = rows_file.count("/")
     topics = {t.slug: t.name for t in model.topics_used}
+    cells = {} if cells is None else cells
+
+    def cell(p: Paper) -> list[object]:
+        found = cells.get(p.id)
+        if found is None:
+            found = cells[p.id] = [
+                page_url(paper_path(p), directory_urls=directory_urls), plain_text(p.title), date_label(p),
+                p.year or "", " ".join(t.slug for t in model.topics_of(p)),
+            ]
+        return found
+
     data = {
         "root": "../" * depth,
         "topics": topics,
         "fields": ["url", "title", "date", "year", "topics"],
-        "rows": [
-            [
-                page_url(paper_path(p), directory_urls=directory_urls), plain_text(p.title), date_label(p),
-                p.year or "", " ".join(t.slug for t in model.topics_of(p)),
-            ]
-            for p in papers
-        ],
+        "rows": [cell(p) for p in papers],
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
@@ -310,3 +530,122 @@ def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str
 def _short_month(month: str) -> str:
     """``2024-07`` → ``Jul 2024``: short enough for a column label."""
     return f"{MONTH_NAMES[int(month[5:7]) - 1][:3]} {month[:4]}"
+
+
+# --------------------------------------------------------------------------- rendering processes
+
+def _can_fork() -> bool:
+    """Whether processes can be forked safely: the system has fork, and no other thread runs (that could hold a lock)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+# What a rendering process renders from: inherited when processes are forked, else sent once to each.
+_STATE: tuple[PageRenderer, SiteModel, Mapping[str, str]] | None = None
+
+
+def _init_process(template_dirs: list[Path], directory_urls: bool, model: SiteModel, cite_keys: Mapping[str, str]) -> None:
+    global _STATE
+    _STATE = (PageRenderer(template_dirs, directory_urls=directory_urls), model, cite_keys)
+
+
+def _make_batch(items: list[tuple[str, tuple[bool, bool, bool, bool]]]) -> list[PaperWork]:
+    assert _STATE is not None
+    renderer, model, cite_keys = _STATE
+    return [renderer.make_one(model, cite_keys, model.by_id[pid], need) for pid, need in items]
+
+
+def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _in_processes(
+    renderer: PageRenderer, model: SiteModel, cite_keys: Mapping[str, str],
+    items: list[tuple[str, tuple[bool, bool, bool, bool]]], jobs: int,
+) -> dict[str, PaperWork] | None:
+    """``items`` made in ``jobs`` processes, in batches, merged in their order; None when the processes failed.
+
+    Processes are forked where the system can (they start with the renderer and the model already
+    in memory), else started afresh and sent them once. On any failure (a template error, say)
+    the caller makes everything in this process, which reports the error with its template line.
+    """
+    global _STATE
+    if _can_fork():
+        _STATE = (renderer, model, cite_keys)
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = cf.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_process,
+            initargs=(renderer.template_dirs, renderer.link.directory_urls, model, dict(cite_keys)),
+        )
+    made: dict[str, PaperWork] = {}
+    try:
+        with pool:
+            for batch, results in zip(
+                _batches(items, renderer.batch), pool.map(_make_batch, _batches(items, renderer.batch)), strict=True
+            ):
+                for (pid, _), result in zip(batch, results, strict=True):
+                    made[pid] = result
+    except Exception:  # noqa: BLE001 - made again here, where an error is reported properly
+        return None
+    finally:
+        _STATE = None
+    return made
+
+
+def _listing_batch(task: tuple[str, str, range]) -> dict[str, str]:
+    assert _STATE is not None
+    renderer, model, _ = _STATE
+    return renderer.listing_task(model, task)
+
+
+def _listings_in_processes(
+    renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]], jobs: int
+) -> _Started | None:
+    """The listing ``tasks`` started in ``jobs`` forked processes (None when they could not be started)."""
+    global _STATE
+    _STATE = (renderer, model, {})
+    try:
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        futures = [pool.submit(_listing_batch, task) for task in tasks]
+    except Exception:  # noqa: BLE001 - rendered here instead
+        _STATE = None
+        return None
+    return _Started(renderer, model, tasks, pool, futures)
+
+
+class _Started:
+    """Listing pages being rendered in processes: their results in task order, or, on a failure, rendered here."""
+
+    def __init__(
+        self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
+        pool: cf.ProcessPoolExecutor, futures: list[cf.Future[dict[str, str]]],
+    ) -> None:
+        self.renderer, self.model, self.tasks, self.pool, self.futures = renderer, model, tasks, pool, futures
+
+    def __call__(self) -> Iterable[dict[str, str]]:
+        global _STATE
+        try:
+            return [future.result() for future in self.futures]
+        except Exception:  # noqa: BLE001 - made again here, where an error is reported with its template line
+            return [self.renderer.listing_task(self.model, task) for task in self.tasks]
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        global _STATE
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        _STATE = None
+
+
+class _Here:
+    """Listing pages rendered in this process when asked for."""
+
+    def __init__(self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]]) -> None:
+        self.renderer, self.model, self.tasks = renderer, model, tasks
+
+    def __call__(self) -> Iterable[dict[str, str]]:
+        return (self.renderer.listing_task(self.model, task) for task in self.tasks)
+
+    def cancel(self) -> None:
+        return None

@@ -49,21 +49,56 @@ def page_url(path: str, *, directory_urls: bool = True) -> str:
 
 
 class Linker:
-    """Relative links between pages, so the site works from any sub-path and from a plain file server."""
+    """Relative links between pages, so the site works from any sub-path and from a plain file server.
+
+    The folder a page links from is worked out once per page, and the relative path by comparing
+    path segments (``posixpath.relpath`` would resolve both against the working directory on every link).
+    """
 
     def __init__(self, *, directory_urls: bool) -> None:
         self.directory_urls = directory_urls
+        self._bases: dict[str, tuple[str, list[str] | None]] = {}
+        self._targets: dict[str, tuple[str, list[str] | None]] = {}
+
+    def _base(self, from_path: str) -> tuple[str, list[str] | None]:
+        """The folder ``from_path``'s links are relative to, and its segments (None: not a plain relative path)."""
+        found = self._bases.get(from_path)
+        if found is None:
+            source = page_url(from_path, directory_urls=self.directory_urls)
+            base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
+            if not self.directory_urls:
+                base = posixpath.dirname(source) + "/" if "/" in source else ""
+            base = base.rstrip("/") or "."
+            found = self._bases[from_path] = (base, _segments(base))
+        return found
 
     def __call__(self, from_path: str, to_path: str) -> str:
-        source = page_url(from_path, directory_urls=self.directory_urls)
-        # A Markdown page links to its URL; any other file (catalogue.bib, feeds/all.xml) to itself.
-        target = page_url(to_path, directory_urls=self.directory_urls) if to_path.endswith(".md") else to_path
-        base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
-        if not self.directory_urls:
-            base = posixpath.dirname(source) + "/" if "/" in source else ""
-        rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+        found = self._targets.get(to_path)
+        if found is None:
+            # A Markdown page links to its URL; any other file (catalogue.bib, feeds/all.xml) to itself.
+            url = page_url(to_path, directory_urls=self.directory_urls) if to_path.endswith(".md") else to_path
+            found = self._targets[to_path] = (url, _segments(url or "."))
+        target, target_parts = found
+        base, base_parts = self._base(from_path)
+        if base_parts is None or target_parts is None:
+            rel = posixpath.relpath(target or ".", base)
+        else:
+            common = 0
+            for a, b in zip(target_parts, base_parts, strict=False):
+                if a != b:
+                    break
+                common += 1
+            rel = "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
         if target.endswith("/") and not rel.endswith("/"):
             rel += "/"
         if target == "" and self.directory_urls:
             rel = rel if rel.endswith("/") else rel + "/"
         return "./" if rel in (".", "./") else rel
+
+
+def _segments(path: str) -> list[str] | None:
+    """The segments of a relative path without ``..``, normalised as ``posixpath.normpath`` does; None for any other path."""
+    parts = path.split("/")
+    if path.startswith("/") or ".." in parts:
+        return None
+    return [part for part in parts if part and part != "."]
