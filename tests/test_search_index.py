@@ -120,3 +120,54 @@ def test_results_and_facets_hold_the_listing_text(tmp_path: Path) -> None:
     assert meta["venue"] == ["NeurIPS"]
     paper_venues = [meta["venue"][v] if v >= 0 else None for v in venues[first_paper:]]
     assert paper_venues == [p.venue for p in model.papers]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_index_is_the_same_bytes_written_by_one_process_or_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small batches, record folders and facet chunks, so that a dozen papers cross every boundary.
+    monkeypatch.setattr(search, "PARALLEL_DOCUMENTS", 0)
+    monkeypatch.setattr(search, "DOCUMENTS_PER_TASK", 4)
+    monkeypatch.setattr(search, "FRAGMENTS_PER_FOLDER", 5)
+    monkeypatch.setattr(search, "FACET_CHUNK", 6)
+    monkeypatch.setattr(search, "HEAD", 3)
+    model = _catalogue(23)
+    one = write_index(model, tmp_path / "one", jobs=1)
+    two = write_index(model, tmp_path / "two", jobs=2)
+    assert (one["processes"], two["processes"]) == (1, 2)
+    files = _files(tmp_path / "one")
+    assert _files(tmp_path / "two") == files and len(files) == one["files"] == two["files"]
+    assert {"d/0/4.gz", "d/1/0.gz", "f/0.gz", "f/1.gz", "p/0-1.gz"} <= set(files)  # the boundaries were crossed
+    directory = _read(tmp_path / "two" / "index.gz")
+    assert directory["docs"] == len(model.topics_used) + len(model.papers) and directory["perFolder"] == 5
+    assert directory["facetChunks"] == -(-directory["docs"] // 6)
+
+
+def test_each_posting_carries_the_field_weighted_bm25_impact(tmp_path: Path) -> None:
+    model = _catalogue()
+    write_index(model, tmp_path)
+    docs = list(search.documents(model))
+    fields = range(len(search.WEIGHTS))
+    present = [sum(1 for d in docs if d.fields[f]) for f in fields]
+    averages = [sum(len(d.fields[f]) for d in docs) / present[f] if present[f] else 1.0 for f in fields]
+    expected: dict[str, list[tuple[int, int]]] = {}
+    for n, document in enumerate(docs):
+        for term in dict.fromkeys(w for words in document.fields for w in words):
+            pseudo = 0.0
+            for f in fields:
+                tf = document.fields[f].count(term)
+                if tf:
+                    b = search.LENGTH_NORM[f]
+                    pseudo += search.WEIGHTS[f] * tf / (1 - b + b * len(document.fields[f]) / averages[f])
+            expected.setdefault(term, []).append((n, max(1, min(255, round(255 * pseudo / (search.K1 + pseudo))))))
+    directory = _read(tmp_path / "index.gz")
+    found: dict[str, list[tuple[int, int]]] = {}
+    for n in range(len(directory["shards"])):
+        for term, df, tail, deltas, impacts in _read(tmp_path / "t" / f"{n}.gz"):
+            assert not tail and df == len(deltas)
+            doc_numbers = [sum(deltas[: i + 1]) for i in range(len(deltas))]
+            found[term] = list(zip(doc_numbers, impacts, strict=True))
+    assert found == expected
+    assert list(found) == sorted(found, key=lambda t: t.encode("utf-16-be"))  # the order the browser compares in
