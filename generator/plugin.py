@@ -279,7 +279,8 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         with self.progress.stage("search", total=len(prepared.model.papers), unit="papers") as step:
             try:
                 index_search(prepared.model, Path(config.site_dir) / BUNDLE_DIR,
-                             directory_urls=bool(config.use_directory_urls), step=step, jobs=self.jobs)
+                             directory_urls=bool(config.use_directory_urls), step=step, jobs=self.jobs,
+                             cache=self.caches.search if self.caches is not None else None)
             except SearchIndexFailed as err:
                 if self.serving:  # the preview goes on without search; the next save tries again
                     serve_log.error(f"papercat: error: {err}")

@@ -171,3 +171,43 @@ def test_each_posting_carries_the_field_weighted_bm25_impact(tmp_path: Path) -> 
             found[term] = list(zip(doc_numbers, impacts, strict=True))
     assert found == expected
     assert list(found) == sorted(found, key=lambda t: t.encode("utf-16-be"))  # the order the browser compares in
+
+
+def test_a_rebuild_reuses_unchanged_documents_and_writes_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from generator.site.search_cache import SearchCache
+
+    monkeypatch.setattr(search, "PARALLEL_DOCUMENTS", 0)
+    monkeypatch.setattr(search, "DOCUMENTS_PER_TASK", 5)
+    (tmp_path / "build").mkdir()
+    path = tmp_path / "build" / "search-cache.sqlite3"
+    model = _catalogue()
+    docs = len(model.topics_used) + len(model.papers)
+    clean = _files_of(write_index(model, tmp_path / "clean"), tmp_path / "clean")
+    for n, jobs in enumerate((1, 2, 1)):
+        cache = SearchCache(path)
+        facts = write_index(model, tmp_path / f"cached{n}", jobs=jobs, cache=cache)
+        cache.prune()
+        assert facts["reused"] == (0 if n == 0 else docs)
+        assert _files(tmp_path / f"cached{n}") == clean
+    # One abstract edited, one paper gone: only the edited paper is read again, and the index is
+    # the one a clean build of the new catalogue writes (every later document number shifts).
+    papers = [replace(p, abstract="Diffusion, edited.") if p.id == "paper-05" else p for p in model.papers if p.id != "paper-01"]
+    edited = replace(model, papers=papers)
+    write_index(edited, tmp_path / "edited-clean")
+    cache = SearchCache(path)
+    facts = write_index(edited, tmp_path / "edited", jobs=2, cache=cache)
+    assert facts["reused"] == docs - 2
+    assert _files(tmp_path / "edited") == _files(tmp_path / "edited-clean")
+    assert _read(tmp_path / "edited" / "d" / "0" / "0.gz") == _read(tmp_path / "clean" / "d" / "0" / "0.gz")
+    # A damaged cache is no cache.
+    path.write_bytes(b"not a database")
+    facts = write_index(model, tmp_path / "damaged", cache=SearchCache(path))
+    assert facts["reused"] == 0 and _files(tmp_path / "damaged") == clean
+
+
+def _files_of(facts: dict[str, int], root: Path) -> dict[str, bytes]:
+    files = _files(root)
+    assert len(files) == facts["files"]
+    return files

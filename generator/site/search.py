@@ -62,6 +62,7 @@ import shutil
 import sys
 import threading
 import unicodedata
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ import numpy as np
 from ..errors import PapercatError
 from ..model import Paper
 from ..topics.taxonomy import Topic
+from .search_cache import Entry, SearchCache
 from .text import plain_text
 from .urls import page_url, paper_path, topic_path
 from .view import SiteModel, date_label
@@ -378,8 +380,8 @@ class _Batch:
     pair_term: np.ndarray  # ...the word (an index into ``vocabulary``, later into the whole index's words)...
     tf: np.ndarray  # ...and how often it occurs in each field: (rows, fields)
     keys: list[tuple[int, ...]]
-    facets: list[tuple[str | None, str | None, tuple[str, ...]]]
     records: list[bytes]  # the compressed record files, written already
+    entries: dict[int, Entry]  # what the cache keeps of the documents read afresh, by position in the batch
 
 
 class _Numbering(dict[str, int]):
@@ -390,20 +392,53 @@ class _Numbering(dict[str, int]):
         return number
 
 
-def _index_batch(root: str, first: int, specs: list[Spec], per_folder: int) -> _Batch:
-    """Index documents ``first``, ``first + 1``, ... and write their record files (``d/``)."""
+def _facets(spec: Spec) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Year, venue and topic names of a document (none for a topic page)."""
+    if spec[0] == "topic":
+        return None, None, ()
+    _, _, _, venue, _, topics, _, _, year = spec
+    return str(year), str(venue) if venue else None, tuple(name for _, name in topics)  # type: ignore[attr-defined]
+
+
+def _index_batch(root: str, first: int, specs: list[Spec], per_folder: int, cached: list[Entry | None] | None,
+                 keep: bool) -> _Batch:
+    """Index documents ``first``, ``first + 1``, ... and write their record files (``d/``).
+
+    A document with a ``cached`` entry is taken from it; with ``keep``, the entries of the others are returned.
+    """
     fields_n = len(WEIGHTS)
-    docs = [_document(spec) for spec in specs]
-    lengths = np.array([[len(words) for words in d.fields] for d in docs], dtype=np.int64).reshape(len(docs), fields_n)
+    lengths = np.zeros((len(specs), fields_n), dtype=np.int64)
+    keys: list[tuple[int, ...]] = []
+    records: list[bytes] = []
     vocabulary = _Numbering()
     number = vocabulary.__getitem__
-    ids: list[int] = []
-    slots: list[int] = []
-    for i, document in enumerate(docs):
-        for f, words in enumerate(document.fields):
-            if words:
-                ids.extend(map(number, words))
-                slots.extend([i * fields_n + f] * len(words))
+    ids: list[int] = []  # every word of the documents read afresh, numbered...
+    slots: list[int] = []  # ...with its document and field: counted below in one go
+    fresh: list[int] = []
+    old_rows: list[int] = []  # the distinct words of cached documents, with their counts as they were
+    old_terms: list[int] = []
+    old_tf: list[np.ndarray] = []
+    for i, spec in enumerate(specs):
+        hit = cached[i] if cached is not None else None
+        if hit is None:
+            document = _document(spec)
+            fresh.append(i)
+            lengths[i] = [len(words) for words in document.fields]
+            keys.append(document.keys)
+            records.append(_gzip(_json(document.record)))
+            for f, words in enumerate(document.fields):
+                if words:
+                    ids.extend(map(number, words))
+                    slots.extend([i * fields_n + f] * len(words))
+        else:
+            meta, counts, record = hit
+            doc_lengths, doc_keys, words, wide = json.loads(meta)
+            lengths[i] = doc_lengths
+            keys.append(tuple(doc_keys))
+            records.append(record)
+            old_rows.extend([i] * len(words))
+            old_terms.extend(map(number, words))
+            old_tf.append(np.frombuffer(zlib.decompress(counts), dtype="<u4" if wide else "<u2").reshape(len(words), fields_n))
     size = max(1, len(vocabulary))
     slot = np.array(slots, dtype=np.int64)
     codes, counts = np.unique((slot // fields_n * size + np.array(ids, dtype=np.int64)) * fields_n + slot % fields_n,
@@ -411,21 +446,32 @@ def _index_batch(root: str, first: int, specs: list[Spec], per_folder: int) -> _
     pair = codes // fields_n
     starts = np.ones(len(pair), dtype=bool)
     starts[1:] = pair[1:] != pair[:-1]
-    row = np.cumsum(starts) - 1
     tf = np.zeros((int(starts.sum()), fields_n), dtype=np.uint32)
-    tf[row, codes % fields_n] = counts
+    tf[np.cumsum(starts) - 1, codes % fields_n] = counts
+    pairs = pair[starts]
+    rows, terms = pairs // size, pairs % size
+    entries: dict[int, Entry] = {}
+    if keep and fresh:
+        words_list = list(vocabulary)
+        bounds = np.searchsorted(rows, np.array(fresh + [len(specs)]))
+        for n, i in enumerate(fresh):
+            s, e = int(bounds[n]), int(bounds[n + 1])
+            wide = bool(e > s and tf[s:e].max() >= 1 << 16)
+            meta = json.dumps([lengths[i].tolist(), list(keys[i]), [words_list[t] for t in terms[s:e].tolist()], wide],
+                              ensure_ascii=False).encode("utf-8", "surrogatepass")
+            entries[i] = (meta, zlib.compress(tf[s:e].astype("<u4" if wide else "<u2").tobytes(), 1), records[i])
+    if old_tf:
+        rows = np.concatenate([rows, np.array(old_rows, dtype=np.int64)])
+        terms = np.concatenate([terms, np.array(old_terms, dtype=np.int64)])
+        tf = np.concatenate([tf, *old_tf]).astype(np.uint32)
     if tf.size and tf.max() < 1 << 16:
         tf = tf.astype(np.uint16)
-    pairs = pair[starts]
-    records = []
-    for n, document in enumerate(docs):
+    for n, data in enumerate(records):
         doc = first + n
-        data = _gzip(_json(document.record))
         _put(root, f"d/{doc // per_folder}/{doc % per_folder}.gz", data)
-        records.append(data)
     return _Batch(
-        first, lengths, list(vocabulary), (pairs // size + first).astype(np.uint32), (pairs % size).astype(np.uint32),
-        tf, [d.keys for d in docs], [d.facets for d in docs], records,
+        first, lengths, list(vocabulary), (rows + first).astype(np.uint32), terms.astype(np.uint32), tf, keys, records,
+        entries,
     )
 
 
@@ -513,13 +559,15 @@ def _batched(files: Iterable[tuple[str, bytes]], limit: int = 256_000) -> Iterat
 
 def write_index(
     model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True, step: Callable[[int], None] | None = None,
-    jobs: int = 1,
+    jobs: int = 1, cache: SearchCache | None = None,
 ) -> dict[str, int]:
-    """Write the search index of ``model`` into ``bundle_dir`` (replaced whole); returns its file count and bytes
-    (and the number of processes that wrote it).
+    """Write the search index of ``model`` into ``bundle_dir`` (replaced whole); returns its file count and bytes,
+    the number of processes that wrote it and the documents taken from ``cache``.
 
     With ``jobs`` > 1 (and a catalogue big enough to be worth it), documents are indexed and files
-    compressed in that many processes; the files are the same bytes whatever ``jobs`` is.
+    compressed in that many processes; the files are the same bytes whatever ``jobs`` is. With a
+    ``cache`` (``search_cache.SearchCache``), what the last build made of an unchanged document is
+    reused, and what this build makes of the others is kept.
     """
     topic_count = len(model.topics_used)
     count = topic_count + len(model.papers)
@@ -530,23 +578,31 @@ def write_index(
     bundle_dir.mkdir(parents=True)
     root = str(bundle_dir)
     writer = _Writer(bundle_dir)
+    hits = cache.hits if cache is not None else 0
     tasks = _Tasks(jobs if count >= PARALLEL_DOCUMENTS else 1)
     try:
-        _write(model, root, writer, tasks, count, topic_count, directory_urls, step)
+        _write(model, root, writer, tasks, count, topic_count, directory_urls, step, cache)
     finally:
         tasks.close()
-    return {"files": writer.files, "bytes": writer.bytes, "processes": tasks.jobs}
+    reused = cache.hits - hits if cache is not None else 0
+    return {"files": writer.files, "bytes": writer.bytes, "processes": tasks.jobs, "reused": reused}
 
 
 def _write(
     model: SiteModel, root: str, writer: _Writer, tasks: _Tasks, count: int, topic_count: int,
-    directory_urls: bool, step: Callable[[int], None] | None,
+    directory_urls: bool, step: Callable[[int], None] | None, cache: SearchCache | None,
 ) -> None:
     # Documents, in batches: their records are written as they come, in document order, with the facets.
+    specs = _specs(model, directory_urls=directory_urls)
+    batch_specs: deque[tuple[list[Spec], list[str]]] = deque()
+
     def batches() -> Iterator[tuple[object, ...]]:
-        specs = _specs(model, directory_urls=directory_urls)
         for first in range(0, count, DOCUMENTS_PER_TASK):
-            yield root, first, list(itertools.islice(specs, DOCUMENTS_PER_TASK)), FRAGMENTS_PER_FOLDER
+            some = list(itertools.islice(specs, DOCUMENTS_PER_TASK))
+            cache_keys = [cache.key(spec) for spec in some] if cache is not None else []
+            found = cache.lookup(cache_keys) if cache is not None else {}
+            batch_specs.append((some, cache_keys))
+            yield root, first, some, FRAGMENTS_PER_FOLDER, [found.get(k) for k in cache_keys] or None, cache is not None
 
     indexed: list[_Batch] = []
     words: dict[str, int] = {}
@@ -556,12 +612,15 @@ def _write(
     topics: dict[str, int] = {}
     chunk: tuple[list[int], list[int], list[list[int]]] = ([], [], [])
     for batch in tasks.map(_index_batch, batches()):
+        some, cache_keys = batch_specs.popleft()
+        if cache is not None and batch.entries:
+            cache.put((cache_keys[i], entry) for i, entry in batch.entries.items())
         for n, data in enumerate(batch.records):
             doc = batch.first + n
             writer.written(f"d/{doc // FRAGMENTS_PER_FOLDER}/{doc % FRAGMENTS_PER_FOLDER}.gz", data)
             for key in batch.keys[n]:
                 keys.setdefault(key, []).append(doc)
-            year, venue, names = batch.facets[n]
+            year, venue, names = _facets(some[n])
             chunk[0].append(years.setdefault(year, len(years)) if year else -1)
             chunk[1].append(venues.setdefault(venue, len(venues)) if venue else -1)
             chunk[2].append([topics.setdefault(name, len(topics)) for name in names])
@@ -572,7 +631,7 @@ def _write(
         local = np.fromiter((words.setdefault(w, len(words)) for w in batch.vocabulary), dtype=np.uint32,
                             count=len(batch.vocabulary))
         batch.pair_term = local[batch.pair_term] if len(local) else batch.pair_term
-        batch.vocabulary, batch.records, batch.keys, batch.facets = [], [], [], []
+        batch.vocabulary, batch.records, batch.keys, batch.entries = [], [], [], {}
         indexed.append(batch)
         if step is not None:
             step(max(0, batch.first + len(batch.lengths) - max(batch.first, topic_count)))
@@ -624,9 +683,10 @@ def _write(
     }
     writer.write("index.gz", directory)
 def index_search(model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True,
-                 step: Callable[[int], None] | None = None, jobs: int = 1) -> dict[str, int]:
+                 step: Callable[[int], None] | None = None, jobs: int = 1,
+                 cache: SearchCache | None = None) -> dict[str, int]:
     try:
-        return write_index(model, bundle_dir, directory_urls=directory_urls, step=step, jobs=jobs)
+        return write_index(model, bundle_dir, directory_urls=directory_urls, step=step, jobs=jobs, cache=cache)
     except OSError as err:
         raise SearchIndexFailed(f"the search index could not be written to {bundle_dir}: {err.strerror or err}") from err
     except cf.process.BrokenProcessPool as err:
