@@ -487,7 +487,8 @@ def _impacts(batch: _Batch, averages: list[float]) -> np.ndarray:
 
 
 def _ints(values: np.ndarray) -> str:
-    return "[" + ",".join(map(str, values.tolist())) + "]"
+    """A JSON array of non-negative integers, as ``_json`` writes it."""
+    return str(values.tolist()).replace(" ", "")
 
 
 def _deltas(docs: np.ndarray) -> np.ndarray:
