@@ -137,7 +137,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(rendering.summary())
         print(
             f"taken from the last build: {report.listings_reused} listing files' readings, "
-            f"{report.markdown_reused} paper pages' Markdown"
+            f"{report.markdown_reused} paper pages' Markdown, {report.search_reused} search documents"
         )
     print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s")
     print(progress.timings())

@@ -89,7 +89,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.timestamp: int | None = None  # the build date of the pages (from the inputs)
         self.count_events = True  # the mkdocs stage counts MkDocs' page events (papercat build counts pages itself)
         self.caches: BuildCaches | None = None  # papercat build: what the last build read and made, to reuse
-        self.jobs = 1  # papercat build --jobs N: how many processes (or threads) the stages before MkDocs may use
+        self.jobs = 1  # papercat build --jobs N: processes (or threads) for the stages before MkDocs and the search index
         self.given_fragments: dict[str, str] = {}  # a rendering process: the related papers sent with a page
 
     def configure(
@@ -286,7 +286,8 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         with self.progress.stage("search", total=len(prepared.model.papers), unit="papers") as step:
             try:
                 index_search(prepared.model, Path(config.site_dir) / BUNDLE_DIR,
-                             directory_urls=bool(config.use_directory_urls), step=step)
+                             directory_urls=bool(config.use_directory_urls), step=step, jobs=self.jobs,
+                             cache=self.caches.search if self.caches is not None else None)
             except SearchIndexFailed as err:
                 if self.serving:  # the preview goes on without search; the next save tries again
                     serve_log.error(f"papercat: error: {err}")

@@ -308,11 +308,12 @@ def test_page_cache_takes_unchanged_paper_pages(project: Project) -> None:
     report = _build(project)
     assert report.markdown_reused == len(report.ingest.papers) > 5
     assert report.listings_reused == len(BASE)
+    assert report.search_reused == len(report.ingest.papers) + len(report.prepared.model.topics_used)
     clean = _build(project, clean=True)
-    assert clean.markdown_reused == 0 and clean.listings_reused == 0
+    assert clean.markdown_reused == 0 and clean.listings_reused == 0 and clean.search_reused == 0
 
 
-@pytest.mark.parametrize("name", ["page-cache.sqlite3", "parse-cache.sqlite3", "render-state.sqlite3"])
+@pytest.mark.parametrize("name", ["page-cache.sqlite3", "parse-cache.sqlite3", "render-state.sqlite3", "search-cache.sqlite3"])
 def test_damaged_state_files_give_a_clean_build(project: Project, name: str) -> None:
     """A state or cache file that is not a database any more is ignored, never trusted."""
     (project.root / "build" / name).write_bytes(b"not a database\n" * 100)

@@ -120,3 +120,94 @@ def test_results_and_facets_hold_the_listing_text(tmp_path: Path) -> None:
     assert meta["venue"] == ["NeurIPS"]
     paper_venues = [meta["venue"][v] if v >= 0 else None for v in venues[first_paper:]]
     assert paper_venues == [p.venue for p in model.papers]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_index_is_the_same_bytes_written_by_one_process_or_two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small batches, record folders and facet chunks, so that a dozen papers cross every boundary.
+    monkeypatch.setattr(search, "PARALLEL_DOCUMENTS", 0)
+    monkeypatch.setattr(search, "DOCUMENTS_PER_TASK", 4)
+    monkeypatch.setattr(search, "FRAGMENTS_PER_FOLDER", 5)
+    monkeypatch.setattr(search, "FACET_CHUNK", 6)
+    monkeypatch.setattr(search, "HEAD", 3)
+    model = _catalogue(23)
+    one = write_index(model, tmp_path / "one", jobs=1)
+    two = write_index(model, tmp_path / "two", jobs=2)
+    assert (one["processes"], two["processes"]) == (1, 2)
+    files = _files(tmp_path / "one")
+    assert _files(tmp_path / "two") == files and len(files) == one["files"] == two["files"]
+    assert {"d/0/4.gz", "d/1/0.gz", "f/0.gz", "f/1.gz", "p/0-1.gz"} <= set(files)  # the boundaries were crossed
+    directory = _read(tmp_path / "two" / "index.gz")
+    assert directory["docs"] == len(model.topics_used) + len(model.papers) and directory["perFolder"] == 5
+    assert directory["facetChunks"] == -(-directory["docs"] // 6)
+
+
+def test_each_posting_carries_the_field_weighted_bm25_impact(tmp_path: Path) -> None:
+    model = _catalogue()
+    write_index(model, tmp_path)
+    docs = list(search.documents(model))
+    fields = range(len(search.WEIGHTS))
+    present = [sum(1 for d in docs if d.fields[f]) for f in fields]
+    averages = [sum(len(d.fields[f]) for d in docs) / present[f] if present[f] else 1.0 for f in fields]
+    expected: dict[str, list[tuple[int, int]]] = {}
+    for n, document in enumerate(docs):
+        for term in dict.fromkeys(w for words in document.fields for w in words):
+            pseudo = 0.0
+            for f in fields:
+                tf = document.fields[f].count(term)
+                if tf:
+                    b = search.LENGTH_NORM[f]
+                    pseudo += search.WEIGHTS[f] * tf / (1 - b + b * len(document.fields[f]) / averages[f])
+            expected.setdefault(term, []).append((n, max(1, min(255, round(255 * pseudo / (search.K1 + pseudo))))))
+    directory = _read(tmp_path / "index.gz")
+    found: dict[str, list[tuple[int, int]]] = {}
+    for n in range(len(directory["shards"])):
+        for term, df, tail, deltas, impacts in _read(tmp_path / "t" / f"{n}.gz"):
+            assert not tail and df == len(deltas)
+            doc_numbers = [sum(deltas[: i + 1]) for i in range(len(deltas))]
+            found[term] = list(zip(doc_numbers, impacts, strict=True))
+    assert found == expected
+    assert list(found) == sorted(found, key=lambda t: t.encode("utf-16-be"))  # the order the browser compares in
+
+
+def test_a_rebuild_reuses_unchanged_documents_and_writes_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from generator.site.search_cache import SearchCache
+
+    monkeypatch.setattr(search, "PARALLEL_DOCUMENTS", 0)
+    monkeypatch.setattr(search, "DOCUMENTS_PER_TASK", 5)
+    (tmp_path / "build").mkdir()
+    path = tmp_path / "build" / "search-cache.sqlite3"
+    model = _catalogue()
+    docs = len(model.topics_used) + len(model.papers)
+    clean = _files_of(write_index(model, tmp_path / "clean"), tmp_path / "clean")
+    for n, jobs in enumerate((1, 2, 1)):
+        cache = SearchCache(path)
+        facts = write_index(model, tmp_path / f"cached{n}", jobs=jobs, cache=cache)
+        cache.prune()
+        assert facts["reused"] == (0 if n == 0 else docs)
+        assert _files(tmp_path / f"cached{n}") == clean
+    # One abstract edited, one paper gone: only the edited paper is read again, and the index is
+    # the one a clean build of the new catalogue writes (every later document number shifts).
+    papers = [replace(p, abstract="Diffusion, edited.") if p.id == "paper-05" else p for p in model.papers if p.id != "paper-01"]
+    edited = replace(model, papers=papers)
+    write_index(edited, tmp_path / "edited-clean")
+    cache = SearchCache(path)
+    facts = write_index(edited, tmp_path / "edited", jobs=2, cache=cache)
+    assert facts["reused"] == docs - 2
+    assert _files(tmp_path / "edited") == _files(tmp_path / "edited-clean")
+    assert _read(tmp_path / "edited" / "d" / "0" / "0.gz") == _read(tmp_path / "clean" / "d" / "0" / "0.gz")
+    # A damaged cache is no cache.
+    path.write_bytes(b"not a database")
+    facts = write_index(model, tmp_path / "damaged", cache=SearchCache(path))
+    assert facts["reused"] == 0 and _files(tmp_path / "damaged") == clean
+
+
+def _files_of(facts: dict[str, int], root: Path) -> dict[str, bytes]:
+    files = _files(root)
+    assert len(files) == facts["files"]
+    return files

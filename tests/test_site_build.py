@@ -276,7 +276,7 @@ def test_a_build_writes_only_the_site(second_build):
     assert sorted(p.name for p in settled(root).iterdir()) == ["build", "content", "mkdocs.yml", "site", "site_config"]
     assert sorted(p.name for p in (root / "build").iterdir()) == [
         ".papercat-owned", "changes.json", "page-cache.sqlite3", "parse-cache.sqlite3", "render-state.sqlite3",
-        "state.json", "topic-cache.sqlite3",
+        "search-cache.sqlite3", "state.json", "topic-cache.sqlite3",
     ]
     assert (site / ".papercat-owned").is_file()  # the marker that lets the next build replace the folder
 

@@ -57,6 +57,8 @@ from .page_cache import CACHE_NAME as PAGES_CACHE
 from .page_cache import PageCache, PaperKeys, global_key
 from .pages import PageRenderer
 from .related import related_papers
+from .search_cache import CACHE_NAME as SEARCH_CACHE
+from .search_cache import SearchCache
 from .settings import SiteSettings, load_settings
 from .urls import paper_path
 from .view import SiteModel
@@ -167,13 +169,14 @@ class BuildCaches:
     listings: ParseCache  # the reading of each listing file
     topics: PageCache  # the keyword topics of each paper
     pages: PageCache  # the Markdown of each paper page
+    search: SearchCache  # each document's share of the search index
 
     @classmethod
     def at(cls, build_dir: Path, *, read: bool = True) -> BuildCaches:
         """The caches of a build folder; ``read=False`` (``--clean``): written, never read."""
         return cls(
             ParseCache(build_dir / LISTINGS_CACHE, read=read), PageCache(build_dir / TOPICS_CACHE, read=read),
-            PageCache(build_dir / PAGES_CACHE, read=read),
+            PageCache(build_dir / PAGES_CACHE, read=read), SearchCache(build_dir / SEARCH_CACHE, read=read),
         )
 
     def save(self) -> None:
@@ -181,6 +184,7 @@ class BuildCaches:
         self.listings.prune()
         self.topics.save()
         self.pages.save()
+        self.search.prune()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,7 @@ class BuildReport:
     rendering: RenderReport | None = None  # pages written, reused and removed; why the build was a full one
     markdown_reused: int = 0  # paper pages whose Markdown came from the page cache
     listings_reused: int = 0  # listing files whose reading came from the parse cache
+    search_reused: int = 0  # search documents (papers and topics) whose share of the index came from the search cache
 
     @property
     def ingest(self) -> IngestResult:
@@ -553,6 +558,7 @@ def _build_into(
             prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files,
             rendering=rendering, markdown_reused=caches.pages.hits if caches is not None else 0,
             listings_reused=caches.listings.hits if caches is not None else 0,
+            search_reused=caches.search.hits if caches is not None else 0,
         )
     except OSError as err:  # disk full, permissions: a file could not be read or written
         fix = {

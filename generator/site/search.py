@@ -30,8 +30,17 @@ Documents are the topic pages (first, so their names find them) and then the pap
 first. Every file is gzip-compressed here (mtime 0) and decompressed by the browser with
 ``DecompressionStream``, so the bytes a reader transfers stay small even where the host does not
 compress. Everything is written in a fixed order: two builds of the same catalogue are
-byte-identical. Building holds only the postings (about 4 bytes each) and one document's text at
-a time, so memory grows with the catalogue's distinct words, not with its pages.
+byte-identical, whatever the number of processes that build them.
+
+Writing the index is done in two steps. First the documents are read in batches of a thousand:
+each batch is tokenized, its records written and its words counted per field (with ``--jobs``
+N, in N processes, a few batches in flight at a time). Then, once the average length of each
+field is known, every (document, word) pair gets its impact (computed with numpy, the same
+floating-point operations in the same order as the formula written out), the pairs are sorted
+by word and document, and the term shards and tails are cut and compressed, again in N
+processes. Building holds the pairs (about 20 bytes each until their impacts are known, 8 bytes
+after) and one batch's text at a time, so memory grows with the catalogue's postings, not with
+its text.
 
 The tokenizer below is written twice, here and in ``papercat-search.js``; the two must agree, and
 a browser test checks that they do on hostile, Unicode and LaTeX strings.
@@ -39,23 +48,33 @@ a browser test checks that they do on hostile, Unicode and LaTeX strings.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import gzip
 import hashlib
+import itertools
 import json
 import math
+import multiprocessing
+import multiprocessing.context
+import os
 import re
 import shutil
 import sys
+import threading
 import unicodedata
-from array import array
+import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
 
 from ..errors import PapercatError
 from ..model import Paper
 from ..topics.taxonomy import Topic
+from .search_cache import Entry, SearchCache
 from .text import plain_text
 from .urls import page_url, paper_path, topic_path
 from .view import SiteModel, date_label
@@ -79,6 +98,12 @@ LENGTH_NORM = (0.5, 0.3, 0.3, 0.3, 0.3, 0.75)  # BM25's b per field
 K1 = 1.2
 GZIP_LEVEL = 9
 
+DOCUMENTS_PER_TASK = 1000  # documents indexed per task (in another process with more than one job)
+PARALLEL_DOCUMENTS = 2000  # fewer documents than this are indexed in this process whatever the jobs
+
+T = TypeVar("T")
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
 
 class SearchIndexFailed(PapercatError):
     """The search index could not be written."""
@@ -87,14 +112,24 @@ class SearchIndexFailed(PapercatError):
 # --------------------------------------------------------------------------- tokenizer
 
 
-@cache
-def _fold_table() -> dict[int, str | None]:
-    """Every combining mark removed, the letters of ``FOLD`` spelled out."""
-    table: dict[int, str | None] = {
-        cp: None for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)).startswith("M")
-    }
-    table.update({ord(k): v for k, v in FOLD.items()})
-    return table
+class _FoldTable(dict[int, "str | int | None"]):
+    """``str.translate``'s table: every combining mark removed, the letters of ``FOLD`` spelled out.
+
+    Filled as characters are met (a table of every code point takes longer to build than a
+    thousand papers take to tokenize).
+    """
+
+    def __missing__(self, code: int) -> str | int | None:
+        char = chr(code)
+        value = FOLD.get(char)
+        if value is None and not unicodedata.category(char).startswith("M"):
+            self[code] = code
+            return code
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
@@ -110,7 +145,7 @@ def tokenize(text: str) -> list[str]:
     """
     if text.isascii():
         return [w[:MAX_TOKEN] for w in _ASCII_WORD.findall(text.lower())]
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower()).translate(_fold_table())
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower()).translate(_FOLD_TABLE)
     return [w[:MAX_TOKEN] for w in _WORD.findall(folded)]
 
 
@@ -146,51 +181,87 @@ def _empty_fields() -> tuple[list[str], ...]:
     return tuple([] for _ in WEIGHTS)
 
 
-def topic_document(topic: Topic, count: int, *, directory_urls: bool) -> Document:
+# What a document is made from, as plain values (they go to the indexing processes as they are):
+# ("topic", name, slug, description, papers, url) or
+# ("paper", title, abstract, venue, authors, ((slug, name), ...), url, date, year).
+Spec = tuple[object, ...]
+
+
+def _topic_spec(topic: Topic, count: int, *, directory_urls: bool) -> Spec:
+    return ("topic", topic.name, topic.slug, topic.description, count,
+            page_url(topic_path(topic.slug), directory_urls=directory_urls))
+
+
+def _paper_spec(model: SiteModel, paper: Paper, *, directory_urls: bool) -> Spec:
+    return (
+        "paper", paper.title, paper.abstract, paper.venue, tuple(paper.authors),
+        tuple((t.slug, t.name) for t in model.topics_of(paper)),
+        page_url(paper_path(paper), directory_urls=directory_urls), date_label(paper),
+        str(paper.year) if paper.year else "undated",
+    )
+
+
+def _document(spec: Spec) -> Document:
+    if spec[0] == "topic":
+        _, name, slug, description, count, url = spec
+        return _topic_document(str(name), str(slug), str(description), int(count), str(url))  # type: ignore[call-overload]
+    _, title, abstract, venue, authors, topics, url, date, year = spec
+    return _paper_document(title, abstract, venue, authors, topics, url, date, year)  # type: ignore[arg-type]
+
+
+def _topic_document(name: str, slug: str, description: str, count: int, url: str) -> Document:
     fields = _empty_fields()
-    fields[NAME].extend(dict.fromkeys(tokenize(topic.name) + tokenize(topic.slug)))
-    fields[ABSTRACT].extend(tokenize(topic.description))
-    key = title_key(topic.name)
-    record = {
-        "k": 1, "t": topic.name, "u": page_url(topic_path(topic.slug), directory_urls=directory_urls),
-        "d": f"Topic · {count} paper{'' if count == 1 else 's'}", "a": topic.description,
-    }
+    fields[NAME].extend(dict.fromkeys(tokenize(name) + tokenize(slug)))
+    fields[ABSTRACT].extend(tokenize(description))
+    key = title_key(name)
+    record = {"k": 1, "t": name, "u": url, "d": f"Topic · {count} paper{'' if count == 1 else 's'}", "a": description}
     return Document(fields, (key,) if key is not None else (), record, (None, None, ()))
 
 
-def paper_document(model: SiteModel, paper: Paper, *, directory_urls: bool) -> Document:
+def _paper_document(
+    raw_title: str, raw_abstract: str | None, venue: str | None, authors: tuple[str, ...],
+    topics: tuple[tuple[str, str], ...], url: str, date: str, year: str,
+) -> Document:
     fields = _empty_fields()
-    title = plain_text(paper.title)
+    title = plain_text(raw_title)
     plain = tokenize(title)
-    source = tokenize(paper.title)  # the LaTeX as a listing writes it: AstroM$^3$ as well as AstroM³
+    source = tokenize(raw_title)  # the LaTeX as a listing writes it: AstroM$^3$ as well as AstroM³
     seen = set(plain)
     fields[TITLE].extend(plain + [w for w in source if w not in seen])
-    topics = model.topics_of(paper)
-    for topic in topics:
-        fields[TOPICS].extend(tokenize(topic.name))
-    if paper.venue:
-        fields[VENUE].extend(tokenize(paper.venue))
-    for author in paper.authors:
+    for _, name in topics:
+        fields[TOPICS].extend(tokenize(name))
+    if venue:
+        fields[VENUE].extend(tokenize(venue))
+    for author in authors:
         fields[AUTHORS].extend(tokenize(author))
-    abstract = plain_text(paper.abstract) if paper.abstract else ""
+    abstract = plain_text(raw_abstract) if raw_abstract else ""
     fields[ABSTRACT].extend(tokenize(abstract))
     keys = tuple(sorted({fnv1a(" ".join(words)) for words in (plain, source) if words}))
-    record: dict[str, object] = {
-        "t": title, "u": page_url(paper_path(paper), directory_urls=directory_urls), "d": date_label(paper),
-        "c": [[t.slug, t.name] for t in topics], "a": abstract,
-    }
-    if paper.venue:
-        record["v"] = paper.venue
-    year = str(paper.year) if paper.year else "undated"
-    return Document(fields, keys, record, (year, paper.venue or None, tuple(t.name for t in topics)))
+    record: dict[str, object] = {"t": title, "u": url, "d": date, "c": [[slug, name] for slug, name in topics], "a": abstract}
+    if venue:
+        record["v"] = venue
+    return Document(fields, keys, record, (year, venue or None, tuple(name for _, name in topics)))
+
+
+def topic_document(topic: Topic, count: int, *, directory_urls: bool) -> Document:
+    return _document(_topic_spec(topic, count, directory_urls=directory_urls))
+
+
+def paper_document(model: SiteModel, paper: Paper, *, directory_urls: bool) -> Document:
+    return _document(_paper_spec(model, paper, directory_urls=directory_urls))
+
+
+def _specs(model: SiteModel, *, directory_urls: bool) -> Iterator[Spec]:
+    for topic in model.topics_used:
+        yield _topic_spec(topic, len(model.by_topic[topic.slug]), directory_urls=directory_urls)
+    for paper in model.papers:
+        yield _paper_spec(model, paper, directory_urls=directory_urls)
 
 
 def documents(model: SiteModel, *, directory_urls: bool = True) -> Iterator[Document]:
     """The topic pages, then the papers newest first: document ``n`` is the ``n``-th yielded."""
-    for topic in model.topics_used:
-        yield topic_document(topic, len(model.by_topic[topic.slug]), directory_urls=directory_urls)
-    for paper in model.papers:
-        yield paper_document(model, paper, directory_urls=directory_urls)
+    for spec in _specs(model, directory_urls=directory_urls):
+        yield _document(spec)
 
 
 def search_records(model: SiteModel, *, directory_urls: bool = True) -> Iterator[dict[str, object]]:
@@ -199,149 +270,412 @@ def search_records(model: SiteModel, *, directory_urls: bool = True) -> Iterator
         yield document.record
 
 
-# --------------------------------------------------------------------------- writing
+# --------------------------------------------------------------------------- files
 
 
 def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def _put(root: str, rel: str, data: bytes) -> None:
+    """Write one file of the index (a few system calls: there are tens of thousands of them)."""
+    path = f"{root}/{rel}"
+    try:
+        fd = os.open(path, _WRITE, 0o666)
+    except FileNotFoundError:  # its folder's first file
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, _WRITE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _compress_files(root: str, files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Compress and write a batch of files; their compressed bytes, in order (for the version digest)."""
+    out = []
+    for rel, raw in files:
+        data = _gzip(raw)
+        _put(root, rel, data)
+        out.append((rel, data))
+    return out
+
+
 class _Writer:
+    """The files of the index, counted and hashed in the order they are listed (the directory's version string)."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self.digest = hashlib.sha256()
         self.files = 0
         self.bytes = 0
 
-    def write(self, rel: str, value: object) -> None:
-        data = gzip.compress(_json(value), compresslevel=GZIP_LEVEL, mtime=0)
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    def written(self, rel: str, data: bytes) -> None:
         self.digest.update(rel.encode() + b"\0" + data)
         self.files += 1
         self.bytes += len(data)
 
-
-def _impact(counts: dict[str, list[int]], lengths: list[int], averages: list[float]) -> Iterator[tuple[str, int]]:
-    for term, per_field in counts.items():
-        pseudo = 0.0
-        for f, tf in enumerate(per_field):
-            if tf:
-                b = LENGTH_NORM[f]
-                pseudo += WEIGHTS[f] * tf / (1 - b + b * lengths[f] / averages[f])
-        yield term, max(1, min(255, round(255 * pseudo / (K1 + pseudo))))
+    def write(self, rel: str, value: object) -> None:
+        data = _gzip(_json(value))
+        _put(str(self.root), rel, data)
+        self.written(rel, data)
 
 
-def _deltas(docs: Iterable[int]) -> list[int]:
-    out, last = [], 0
-    for doc in docs:
-        out.append(doc - last)
-        last = doc
+# --------------------------------------------------------------------------- processes
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Forked processes where that is safe (Linux, and no other thread running on Python 3.12+), else the default."""
+    warns = tuple(sys.version_info) >= (3, 12)  # fork() with threads running: a warning since Python 3.12
+    if sys.platform.startswith("linux") and not (warns and threading.active_count() > 1):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+class _Tasks:
+    """Runs tasks in this process (one job) or in a process pool, handing results back in the order submitted."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: cf.ProcessPoolExecutor | None = None
+        if jobs > 1:
+            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+
+    def map(self, fn: Callable[..., T], tasks: Iterable[tuple[object, ...]]) -> Iterator[T]:
+        if self.pool is None:
+            for args in tasks:
+                yield fn(*args)
+            return
+        pending: deque[cf.Future[T]] = deque()
+        window = 2 * self.jobs  # a few tasks in flight: memory does not grow with the catalogue
+        for args in tasks:
+            pending.append(self.pool.submit(fn, *args))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- indexing
+
+
+@dataclass(slots=True)
+class _Batch:
+    """A run of consecutive documents, indexed: field lengths, term frequencies, title keys, facets, records."""
+
+    first: int  # document number of the first
+    lengths: np.ndarray  # (documents, fields): words per field
+    vocabulary: list[str]  # the batch's distinct words
+    pair_doc: np.ndarray  # one row per (document, word): the document number...
+    pair_term: np.ndarray  # ...the word (an index into ``vocabulary``, later into the whole index's words)...
+    tf: np.ndarray  # ...and how often it occurs in each field: (rows, fields)
+    keys: list[tuple[int, ...]]
+    records: list[bytes]  # the compressed record files, written already
+    entries: dict[int, Entry]  # what the cache keeps of the documents read afresh, by position in the batch
+
+
+class _Numbering(dict[str, int]):
+    """Words numbered in the order they are first met."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
+
+
+def _facets(spec: Spec) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Year, venue and topic names of a document (none for a topic page)."""
+    if spec[0] == "topic":
+        return None, None, ()
+    _, _, _, venue, _, topics, _, _, year = spec
+    return str(year), str(venue) if venue else None, tuple(name for _, name in topics)  # type: ignore[attr-defined]
+
+
+def _index_batch(root: str, first: int, specs: list[Spec], per_folder: int, cached: list[Entry | None] | None,
+                 keep: bool) -> _Batch:
+    """Index documents ``first``, ``first + 1``, ... and write their record files (``d/``).
+
+    A document with a ``cached`` entry is taken from it; with ``keep``, the entries of the others are returned.
+    """
+    fields_n = len(WEIGHTS)
+    lengths = np.zeros((len(specs), fields_n), dtype=np.int64)
+    keys: list[tuple[int, ...]] = []
+    records: list[bytes] = []
+    vocabulary = _Numbering()
+    number = vocabulary.__getitem__
+    ids: list[int] = []  # every word of the documents read afresh, numbered...
+    slots: list[int] = []  # ...with its document and field: counted below in one go
+    fresh: list[int] = []
+    old_rows: list[int] = []  # the distinct words of cached documents, with their counts as they were
+    old_terms: list[int] = []
+    old_tf: list[np.ndarray] = []
+    for i, spec in enumerate(specs):
+        hit = cached[i] if cached is not None else None
+        if hit is None:
+            document = _document(spec)
+            fresh.append(i)
+            lengths[i] = [len(words) for words in document.fields]
+            keys.append(document.keys)
+            records.append(_gzip(_json(document.record)))
+            for f, words in enumerate(document.fields):
+                if words:
+                    ids.extend(map(number, words))
+                    slots.extend([i * fields_n + f] * len(words))
+        else:
+            meta, counts, record = hit
+            doc_lengths, doc_keys, words, wide = json.loads(meta)
+            lengths[i] = doc_lengths
+            keys.append(tuple(doc_keys))
+            records.append(record)
+            old_rows.extend([i] * len(words))
+            old_terms.extend(map(number, words))
+            old_tf.append(np.frombuffer(zlib.decompress(counts), dtype="<u4" if wide else "<u2").reshape(len(words), fields_n))
+    size = max(1, len(vocabulary))
+    slot = np.array(slots, dtype=np.int64)
+    codes, counts = np.unique((slot // fields_n * size + np.array(ids, dtype=np.int64)) * fields_n + slot % fields_n,
+                              return_counts=True)
+    pair = codes // fields_n
+    starts = np.ones(len(pair), dtype=bool)
+    starts[1:] = pair[1:] != pair[:-1]
+    tf = np.zeros((int(starts.sum()), fields_n), dtype=np.uint32)
+    tf[np.cumsum(starts) - 1, codes % fields_n] = counts
+    pairs = pair[starts]
+    rows, terms = pairs // size, pairs % size
+    entries: dict[int, Entry] = {}
+    if keep and fresh:
+        words_list = list(vocabulary)
+        bounds = np.searchsorted(rows, np.array(fresh + [len(specs)]))
+        for n, i in enumerate(fresh):
+            s, e = int(bounds[n]), int(bounds[n + 1])
+            wide = bool(e > s and tf[s:e].max() >= 1 << 16)
+            meta = json.dumps([lengths[i].tolist(), list(keys[i]), [words_list[t] for t in terms[s:e].tolist()], wide],
+                              ensure_ascii=False).encode("utf-8", "surrogatepass")
+            entries[i] = (meta, zlib.compress(tf[s:e].astype("<u4" if wide else "<u2").tobytes(), 1), records[i])
+    if old_tf:
+        rows = np.concatenate([rows, np.array(old_rows, dtype=np.int64)])
+        terms = np.concatenate([terms, np.array(old_terms, dtype=np.int64)])
+        tf = np.concatenate([tf, *old_tf]).astype(np.uint32)
+    if tf.size and tf.max() < 1 << 16:
+        tf = tf.astype(np.uint16)
+    for n, data in enumerate(records):
+        doc = first + n
+        _put(root, f"d/{doc // per_folder}/{doc % per_folder}.gz", data)
+    return _Batch(
+        first, lengths, list(vocabulary), (rows + first).astype(np.uint32), terms.astype(np.uint32), tf, keys, records,
+        entries,
+    )
+
+
+def _impacts(batch: _Batch, averages: list[float]) -> np.ndarray:
+    """Each row's impact (1-255): field-weighted BM25 saturated, as ``round(255 * s / (K1 + s))``."""
+    lengths = batch.lengths[batch.pair_doc.astype(np.int64) - batch.first]
+    pseudo = np.zeros(len(batch.pair_doc))
+    for f in range(len(WEIGHTS)):
+        b = LENGTH_NORM[f]
+        # the same float operations, in the same order, as the formula term by term: the same bits
+        pseudo += WEIGHTS[f] * batch.tf[:, f].astype(np.float64) / (1 - b + b * lengths[:, f].astype(np.float64) / averages[f])
+    return np.clip(np.rint(255 * pseudo / (K1 + pseudo)), 1, 255).astype(np.uint64)
+
+
+def _ints(values: np.ndarray) -> str:
+    """A JSON array of non-negative integers, as ``_json`` writes it."""
+    return str(values.tolist()).replace(" ", "")
+
+
+def _deltas(docs: np.ndarray) -> np.ndarray:
+    out = docs.copy()
+    out[1:] -= docs[:-1]
     return out
 
 
+def _term_files(terms: list[str], postings: np.ndarray, head: int, firsts: list[str]) -> Iterator[tuple[str, bytes]]:
+    """The term shards and tails, in the order they are listed: each shard's tails, then the shard.
+
+    ``terms`` in UTF-16 order; ``postings`` sorted, ``rank << 32 | doc << 8 | impact``. The first
+    term of each shard is appended to ``firsts``.
+    """
+    docs = ((postings >> np.uint64(8)) & np.uint64(0xFFFFFF)).astype(np.int64)
+    impacts = (postings & np.uint64(0xFF)).astype(np.int64)
+    bounds = np.flatnonzero(np.diff((postings >> np.uint64(32)).astype(np.int64))) + 1
+    starts = np.concatenate(([0], bounds)).tolist() if len(postings) else []
+    ends = [*starts[1:], len(postings)] if starts else []
+    deltas = docs.copy()
+    if len(docs):
+        deltas[1:] -= docs[:-1]
+        deltas[starts] = docs[starts]
+
+    shard: list[bytes] = []
+    shard_size = 0
+    tails = 0
+    shards = 0
+    for term, start, end in zip(terms, starts, ends, strict=True):
+        if shard_size >= SHARD_BYTES:
+            yield f"t/{shards - 1}.gz", b"[" + b",".join(shard) + b"]"
+            shard, shard_size, tails = [], 0, 0
+        if not shard:
+            shards += 1
+            firsts.append(term)
+        df = end - start
+        tail_name = 0
+        if df > head:
+            span_docs, span_impacts = docs[start:end], impacts[start:end]
+            ranked = np.lexsort((span_docs, -span_impacts))  # best impact first, then document order
+            top = np.sort(ranked[:head])
+            rest = np.sort(ranked[head:])
+            tails += 1
+            tail_name = tails
+            yield (f"p/{shards - 1}-{tail_name}.gz",
+                   f"[{_ints(_deltas(span_docs[rest]))},{_ints(span_impacts[rest])}]".encode())
+            head_deltas, head_impacts = _deltas(span_docs[top]), span_impacts[top]
+        else:
+            head_deltas, head_impacts = deltas[start:end], impacts[start:end]
+        entry = f"[{json.dumps(term, ensure_ascii=False)},{df},{tail_name},{_ints(head_deltas)},{_ints(head_impacts)}]".encode()
+        shard.append(entry)
+        shard_size += len(entry)
+    if shard:
+        yield f"t/{shards - 1}.gz", b"[" + b",".join(shard) + b"]"
+
+
+def _batched(files: Iterable[tuple[str, bytes]], limit: int = 256_000) -> Iterator[list[tuple[str, bytes]]]:
+    batch: list[tuple[str, bytes]] = []
+    size = 0
+    for file in files:
+        batch.append(file)
+        size += len(file[1])
+        if size >= limit:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def write_index(
-    model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True, step: Callable[[int], None] | None = None
+    model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True, step: Callable[[int], None] | None = None,
+    jobs: int = 1, cache: SearchCache | None = None,
 ) -> dict[str, int]:
-    """Write the search index of ``model`` into ``bundle_dir`` (replaced whole); returns its file count and bytes."""
-    if bundle_dir.exists():
-        shutil.rmtree(bundle_dir)
-    writer = _Writer(bundle_dir)
-    # Pass 1: field lengths, for the length normalization (tokenizing is cheap; the text is not kept).
-    totals = [0] * len(WEIGHTS)
-    present = [0] * len(WEIGHTS)
-    count = 0
-    for document in documents(model, directory_urls=directory_urls):
-        count += 1
-        for f, words in enumerate(document.fields):
-            if words:
-                totals[f] += len(words)
-                present[f] += 1
-    averages = [totals[f] / present[f] if present[f] else 1.0 for f in range(len(WEIGHTS))]
+    """Write the search index of ``model`` into ``bundle_dir`` (replaced whole); returns its file count and bytes,
+    the number of processes that wrote it and the documents taken from ``cache``.
+
+    With ``jobs`` > 1 (and a catalogue big enough to be worth it), documents are indexed and files
+    compressed in that many processes; the files are the same bytes whatever ``jobs`` is. With a
+    ``cache`` (``search_cache.SearchCache``), what the last build made of an unchanged document is
+    reused, and what this build makes of the others is kept.
+    """
+    topic_count = len(model.topics_used)
+    count = topic_count + len(model.papers)
     if count >= 1 << 24:
         raise SearchIndexFailed(f"{count:,} documents are more than the search index holds (16,777,215)")
+    if bundle_dir.exists():
+        shutil.rmtree(bundle_dir)
+    bundle_dir.mkdir(parents=True)
+    root = str(bundle_dir)
+    writer = _Writer(bundle_dir)
+    hits = cache.hits if cache is not None else 0
+    tasks = _Tasks(jobs if count >= PARALLEL_DOCUMENTS else 1)
+    try:
+        _write(model, root, writer, tasks, count, topic_count, directory_urls, step, cache)
+    finally:
+        tasks.close()
+    reused = cache.hits - hits if cache is not None else 0
+    return {"files": writer.files, "bytes": writer.bytes, "processes": tasks.jobs, "reused": reused}
 
-    # Pass 2: postings (doc << 8 | impact, in document order), records, title keys and facets.
-    postings: dict[str, array[int]] = {}
+
+def _write(
+    model: SiteModel, root: str, writer: _Writer, tasks: _Tasks, count: int, topic_count: int,
+    directory_urls: bool, step: Callable[[int], None] | None, cache: SearchCache | None,
+) -> None:
+    # Documents, in batches: their records are written as they come, in document order, with the facets.
+    specs = _specs(model, directory_urls=directory_urls)
+    batch_specs: deque[tuple[list[Spec], list[str]]] = deque()
+
+    def batches() -> Iterator[tuple[object, ...]]:
+        for first in range(0, count, DOCUMENTS_PER_TASK):
+            some = list(itertools.islice(specs, DOCUMENTS_PER_TASK))
+            cache_keys = [cache.key(spec) for spec in some] if cache is not None else []
+            found = cache.lookup(cache_keys) if cache is not None else {}
+            batch_specs.append((some, cache_keys))
+            yield root, first, some, FRAGMENTS_PER_FOLDER, [found.get(k) for k in cache_keys] or None, cache is not None
+
+    indexed: list[_Batch] = []
+    words: dict[str, int] = {}
     keys: dict[int, list[int]] = {}
     years: dict[str, int] = {}
     venues: dict[str, int] = {}
     topics: dict[str, int] = {}
     chunk: tuple[list[int], list[int], list[list[int]]] = ([], [], [])
-    topic_count = len(model.topics_used)
-    for doc, document in enumerate(documents(model, directory_urls=directory_urls)):
-        counts: dict[str, list[int]] = {}
-        for f, words in enumerate(document.fields):
-            for word in words:
-                per_field = counts.get(word)
-                if per_field is None:
-                    per_field = counts[word] = [0] * len(WEIGHTS)
-                per_field[f] += 1
-        lengths = [len(words) for words in document.fields]
-        for term, impact in _impact(counts, lengths, averages):
-            slot = postings.get(term)
-            if slot is None:
-                slot = postings[term] = array("I")
-            slot.append(doc << 8 | impact)
-        for key in document.keys:
-            keys.setdefault(key, []).append(doc)
-        writer.write(f"d/{doc // FRAGMENTS_PER_FOLDER}/{doc % FRAGMENTS_PER_FOLDER}.gz", document.record)
-        year, venue, names = document.facets
-        chunk[0].append(years.setdefault(year, len(years)) if year else -1)
-        chunk[1].append(venues.setdefault(venue, len(venues)) if venue else -1)
-        chunk[2].append([topics.setdefault(name, len(topics)) for name in names])
-        if len(chunk[0]) == FACET_CHUNK:
-            writer.write(f"f/{doc // FACET_CHUNK}.gz", chunk)
-            chunk = ([], [], [])
-        if doc >= topic_count and step is not None:
-            step(1)
+    for batch in tasks.map(_index_batch, batches()):
+        some, cache_keys = batch_specs.popleft()
+        if cache is not None and batch.entries:
+            cache.put((cache_keys[i], entry) for i, entry in batch.entries.items())
+        for n, data in enumerate(batch.records):
+            doc = batch.first + n
+            writer.written(f"d/{doc // FRAGMENTS_PER_FOLDER}/{doc % FRAGMENTS_PER_FOLDER}.gz", data)
+            for key in batch.keys[n]:
+                keys.setdefault(key, []).append(doc)
+            year, venue, names = _facets(some[n])
+            chunk[0].append(years.setdefault(year, len(years)) if year else -1)
+            chunk[1].append(venues.setdefault(venue, len(venues)) if venue else -1)
+            chunk[2].append([topics.setdefault(name, len(topics)) for name in names])
+            if len(chunk[0]) == FACET_CHUNK:
+                writer.write(f"f/{doc // FACET_CHUNK}.gz", chunk)
+                chunk = ([], [], [])
+        # The batch's words become numbers of the whole index; its records and facets are done with.
+        local = np.fromiter((words.setdefault(w, len(words)) for w in batch.vocabulary), dtype=np.uint32,
+                            count=len(batch.vocabulary))
+        batch.pair_term = local[batch.pair_term] if len(local) else batch.pair_term
+        batch.vocabulary, batch.records, batch.keys, batch.entries = [], [], [], {}
+        indexed.append(batch)
+        if step is not None:
+            step(max(0, batch.first + len(batch.lengths) - max(batch.first, topic_count)))
     facet_chunks = -(-count // FACET_CHUNK)
     if chunk[0]:
         writer.write(f"f/{facet_chunks - 1}.gz", chunk)
     writer.write("f/meta.gz", {"year": list(years), "venue": list(venues), "topic": list(topics)})
 
-    # Term shards, cut by size, and the tails of frequent terms.
+    # Impacts need the average length of each field over the whole index.
+    lengths = np.concatenate([b.lengths for b in indexed]) if indexed else np.zeros((0, len(WEIGHTS)), dtype=np.int64)
+    totals = [int(t) for t in lengths.sum(axis=0)]
+    present = [int(p) for p in (lengths > 0).sum(axis=0)]
+    averages = [totals[f] / present[f] if present[f] else 1.0 for f in range(len(WEIGHTS))]
+    terms = sorted(words, key=_utf16)
+    rank = np.empty(len(words), dtype=np.uint64)
+    rank[np.fromiter((words[t] for t in terms), dtype=np.int64, count=len(terms))] = np.arange(len(terms), dtype=np.uint64)
+    del words
+    parts = []
+    while indexed:
+        batch = indexed.pop(0)  # freed as it is folded in
+        parts.append(
+            (rank[batch.pair_term] << np.uint64(32)) | (batch.pair_doc.astype(np.uint64) << np.uint64(8))
+            | _impacts(batch, averages)
+        )
+    postings = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
+    del parts, rank
+
+    # Term shards, cut by size, and the tails of frequent terms; then the title keys, sharded by
+    # their top bits. Compressed in batches as they are made, listed in this order.
     firsts: list[str] = []
-    shard: list[list[object]] = []
-    shard_size = 0
-    tails = 0
-
-    def flush() -> None:
-        nonlocal shard, shard_size, tails
-        if shard:
-            writer.write(f"t/{len(firsts) - 1}.gz", shard)
-        shard, shard_size, tails = [], 0, 0
-
-    for term in sorted(postings, key=_utf16):
-        entries = postings.pop(term)  # freed as it is written
-        if shard_size >= SHARD_BYTES:
-            flush()
-        if not shard:
-            firsts.append(term)
-        df = len(entries)
-        tail_name = 0
-        if df > HEAD:
-            ranked = sorted(entries, key=lambda e: (-(e & 0xFF), e >> 8))
-            head = sorted(ranked[:HEAD])
-            tails += 1
-            tail_name = tails
-            rest = sorted(ranked[HEAD:])
-            writer.write(f"p/{len(firsts) - 1}-{tail_name}.gz", [_deltas(e >> 8 for e in rest), [e & 0xFF for e in rest]])
-        else:
-            head = list(entries)
-        entry: list[object] = [term, df, tail_name, _deltas(e >> 8 for e in head), [e & 0xFF for e in head]]
-        shard.append(entry)
-        shard_size += len(_json(entry))
-    flush()
-
-    # Title keys, sharded by their top bits.
     bits = max(0, math.ceil(math.log2(max(1, len(keys)) / TITLE_KEYS_PER_SHARD)))
-    key_shards: list[dict[str, list[int]]] = [{} for _ in range(1 << bits)]
-    for key in sorted(keys):
-        key_shards[key >> (32 - bits) if bits else 0][str(key)] = keys[key]
-    for n, content in enumerate(key_shards):
-        writer.write(f"k/{n}.gz", content)
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        yield from _term_files(terms, postings, HEAD, firsts)
+        key_shards: list[dict[str, list[int]]] = [{} for _ in range(1 << bits)]
+        for key in sorted(keys):
+            key_shards[key >> (32 - bits) if bits else 0][str(key)] = keys[key]
+        for n, content in enumerate(key_shards):
+            yield f"k/{n}.gz", _json(content)
+
+    for done in tasks.map(_compress_files, ((root, group) for group in _batched(files()))):
+        for rel, data in done:
+            writer.written(rel, data)
 
     directory = {
         "docs": count, "topics": topic_count, "shards": firsts, "keyBits": bits, "facetChunk": FACET_CHUNK,
@@ -349,12 +683,15 @@ def write_index(
         "v": writer.digest.hexdigest()[:12],
     }
     writer.write("index.gz", directory)
-    return {"files": writer.files, "bytes": writer.bytes}
-
-
 def index_search(model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True,
-                 step: Callable[[int], None] | None = None) -> dict[str, int]:
+                 step: Callable[[int], None] | None = None, jobs: int = 1,
+                 cache: SearchCache | None = None) -> dict[str, int]:
     try:
-        return write_index(model, bundle_dir, directory_urls=directory_urls, step=step)
+        return write_index(model, bundle_dir, directory_urls=directory_urls, step=step, jobs=jobs, cache=cache)
     except OSError as err:
         raise SearchIndexFailed(f"the search index could not be written to {bundle_dir}: {err.strerror or err}") from err
+    except cf.process.BrokenProcessPool as err:
+        raise SearchIndexFailed(
+            "a process writing the search index stopped unexpectedly (out of memory?); "
+            "run the build again, with --jobs 1 to index in one process"
+        ) from err

@@ -1,0 +1,149 @@
+"""What the search index made of each document in the last build, reused while the document is the same.
+
+Reading a document for the index (its title and abstract turned to plain text, every field
+tokenized, its words counted, its record compressed) is most of the index's work, and on a daily
+rebuild nearly every document is unchanged. Their document numbers shift (new papers come first)
+and the impacts change with the average field lengths, so the index files themselves are
+written again every build; what is kept is per document: its field lengths, title keys, distinct
+words and their counts per field, and its compressed record.
+
+The cache is one SQLite file under ``build/`` (``search-cache.sqlite3``). The key of a document
+is the SHA-256 of everything it is made from (the values ``search._specs`` collects: title,
+abstract, venue, authors, topics, URL, date label, year; or a topic's name, slug, description,
+paper count and URL) and of what reads them: papercat's code and versions, pylatexenc, the
+Unicode tables, zlib and Python. So an entry is never used for a document it was not made from;
+entries are written as documents are read (an entry left by a killed build is still right) and
+the ones this build did not use are dropped once the site is in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import sqlite3
+import sys
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..fingerprint import code_fingerprint
+
+CACHE_NAME = "search-cache.sqlite3"
+SCHEMA = 2
+_BATCH = 500
+
+# (field lengths, title keys and distinct words as JSON; their counts per field, compressed; the compressed record)
+Entry = tuple[bytes, bytes, bytes]
+
+
+def _versions() -> str:
+    try:
+        latex = importlib.metadata.version("pylatexenc")
+    except importlib.metadata.PackageNotFoundError:
+        latex = "not installed"
+    return json.dumps([SCHEMA, code_fingerprint(), latex, unicodedata.unidata_version, zlib.ZLIB_RUNTIME_VERSION, sys.version])
+
+
+class SearchCache:
+    """``build/search-cache.sqlite3``: each document's share of the search index, by the key of its inputs."""
+
+    def __init__(self, path: Path, *, read: bool = True) -> None:
+        self.path = path
+        self.read = read  # False (--clean): every document is read, the cache only written
+        self.used: set[str] = set()
+        self.hits = 0
+        self._conn: sqlite3.Connection | None = None
+        self._pending: dict[str, Entry] = {}  # not written yet (no build folder before the first build)
+        self._versions = _versions().encode()
+
+    def key(self, spec: Sequence[object]) -> str:
+        digest = hashlib.sha256(self._versions + b"\0")
+        digest.update(json.dumps(spec, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        key = digest.hexdigest()
+        self.used.add(key)
+        return key
+
+    def _connection(self) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            if self._conn is not None:
+                break
+            if not self.path.parent.is_dir():
+                return None  # the build folder is made once a build succeeded, not by a build that may fail
+            try:
+                conn = sqlite3.connect(self.path, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=DELETE")
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, meta BLOB NOT NULL, "
+                    "counts BLOB NOT NULL, record BLOB NOT NULL)"
+                )
+                self._conn = conn
+            except sqlite3.DatabaseError:
+                if attempt == 0 and not self.read:  # damaged, and not read from here on: start it again
+                    self.path.unlink(missing_ok=True)
+            except OSError:
+                return None  # no cache: every document is read
+        return self._conn
+
+    def lookup(self, keys: Sequence[str]) -> dict[str, Entry]:
+        """The entries of those keys that have one, fetched in batches (never the whole cache at once)."""
+        if not self.read or not self.path.is_file():
+            return {}
+        conn = self._connection()
+        if conn is None:
+            return {}
+        found: dict[str, Entry] = {}
+        try:
+            for start in range(0, len(keys), _BATCH):
+                batch = list(keys[start : start + _BATCH])
+                marks = ",".join("?" * len(batch))
+                for key, meta, counts, record in conn.execute(
+                    f"SELECT key, meta, counts, record FROM documents WHERE key IN ({marks})", batch
+                ):
+                    found[key] = (bytes(meta), bytes(counts), bytes(record))
+        except sqlite3.DatabaseError:
+            return {}  # an unreadable cache is no cache
+        self.hits += len(found)
+        return found
+
+    def put(self, entries: Iterable[tuple[str, Entry]]) -> None:
+        """Keep documents' entries: written at once when the build folder exists, else kept until ``prune``."""
+        conn = self._connection()
+        if conn is None:
+            self._pending.update(entries)
+            return
+        with contextlib.suppress(sqlite3.DatabaseError):  # the cache is an optimisation: the build goes on without it
+            conn.execute("BEGIN")
+            conn.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)", ((k, *e) for k, e in entries))
+            conn.execute("COMMIT")
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def prune(self) -> None:
+        """Drop the entries of documents this build did not have (once the new site is in place)."""
+        self.read = False  # from here on a damaged cache is replaced, not read
+        conn = self._connection()
+        if conn is None:
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM temp.used")
+            conn.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((key,) for key in self.used))
+            conn.execute("DELETE FROM documents WHERE key NOT IN (SELECT key FROM temp.used)")
+            conn.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)", ((k, *e) for k, e in self._pending.items()))
+            conn.execute("COMMIT")
+            self._pending.clear()
+        except sqlite3.DatabaseError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        finally:
+            self.close()
