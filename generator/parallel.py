@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -25,10 +24,14 @@ R = TypeVar("R")
 MIN_ITEMS_PER_PROCESS = 500  # below this a process costs more than it saves
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    if sys.platform == "linux" and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+def can_fork() -> bool:
+    """Whether processes can be forked safely: the system forks, and no other thread runs (it could hold a lock)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def process_context() -> multiprocessing.context.BaseContext:
+    """Forked processes where that is safe (they start with this process's data), else spawned ones."""
+    return multiprocessing.get_context("fork" if can_fork() else "spawn")
 
 
 def _apply(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
@@ -49,7 +52,7 @@ def map_in_processes(
     size = -(-len(items) // (jobs * 4))  # a few chunks per process: an uneven chunk does not hold the others up
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     results: list[R] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=initializer, initargs=initargs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=process_context(), initializer=initializer, initargs=initargs) as pool:
         for part in pool.map(_apply, [function] * len(chunks), chunks):
             results.extend(part)
     return results

@@ -13,7 +13,6 @@ import concurrent.futures as cf
 import contextlib
 import json
 import multiprocessing
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from markupsafe import Markup
 
 from ..ingest.dates import MONTH_NAMES
 from ..model import Paper
+from ..parallel import can_fork
 from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
@@ -358,7 +358,7 @@ class PageRenderer:
         rendered there while this process goes on; otherwise here, when asked for.
         """
         tasks = self._listing_tasks(model)
-        if self.jobs > 1 and len(tasks) > 1 and _can_fork():
+        if self.jobs > 1 and len(tasks) > 1 and can_fork():
             started = _listings_in_processes(self, model, tasks, self.jobs)
             if started is not None:
                 return started
@@ -534,11 +534,6 @@ def _short_month(month: str) -> str:
 
 # --------------------------------------------------------------------------- rendering processes
 
-def _can_fork() -> bool:
-    """Whether processes can be forked safely: the system has fork, and no other thread runs (that could hold a lock)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-
-
 # What a rendering process renders from: inherited when processes are forked, else sent once to each.
 _STATE: tuple[PageRenderer, SiteModel, Mapping[str, str]] | None = None
 
@@ -570,7 +565,7 @@ def _in_processes(
     the caller makes everything in this process, which reports the error with its template line.
     """
     global _STATE
-    if _can_fork():
+    if can_fork():
         _STATE = (renderer, model, cite_keys)
         pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
     else:

@@ -54,13 +54,9 @@ import hashlib
 import itertools
 import json
 import math
-import multiprocessing
-import multiprocessing.context
 import os
 import re
 import shutil
-import sys
-import threading
 import unicodedata
 import zlib
 from collections import deque
@@ -73,6 +69,7 @@ import numpy as np
 
 from ..errors import PapercatError
 from ..model import Paper
+from ..parallel import process_context
 from ..topics.taxonomy import Topic
 from .search_cache import Entry, SearchCache
 from .text import plain_text
@@ -330,14 +327,6 @@ class _Writer:
 # --------------------------------------------------------------------------- processes
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Forked processes where that is safe (Linux, and no other thread running on Python 3.12+), else the default."""
-    warns = tuple(sys.version_info) >= (3, 12)  # fork() with threads running: a warning since Python 3.12
-    if sys.platform.startswith("linux") and not (warns and threading.active_count() > 1):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context()
-
-
 class _Tasks:
     """Runs tasks in this process (one job) or in a process pool, handing results back in the order submitted."""
 
@@ -345,7 +334,7 @@ class _Tasks:
         self.jobs = jobs
         self.pool: cf.ProcessPoolExecutor | None = None
         if jobs > 1:
-            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=process_context())
 
     def map(self, fn: Callable[..., T], tasks: Iterable[tuple[object, ...]]) -> Iterator[T]:
         if self.pool is None:
