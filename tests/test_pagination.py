@@ -56,13 +56,32 @@ def _titles(page: str) -> list[str]:
 def test_a_long_topic_is_split_into_pages_with_stable_urls(pages: dict[str, str]) -> None:
     paths = sorted(p for p in pages if p.startswith("topics/vision"))
     assert paths == ["topics/vision.md", "topics/vision/page/2.md", "topics/vision/page/3.md",
-                     "topics/vision/page/4.md", "topics/vision/page/5.md", "topics/vision/rows.json"]
-    shown = [t for p in ["topics/vision.md", *(f"topics/vision/page/{n}.md" for n in range(2, 6))] for t in _titles(pages[p])]
+                     "topics/vision/page/4.md", "topics/vision/rows.json"]
+    shown = [t for p in ["topics/vision.md", *(f"topics/vision/page/{n}.md" for n in range(2, 5))] for t in _titles(pages[p])]
     assert len(shown) == len(set(shown)) == 23  # every paper once, none twice
-    assert all(len(_titles(pages[p])) <= PER_PAGE for p in paths if p.endswith(".md"))
+    # Counted from the oldest paper: every later page holds a whole page, the first the rest (23 = 8 + 3 x 5).
+    assert [len(_titles(pages[p])) for p in paths if p.endswith(".md")] == [8, PER_PAGE, PER_PAGE, PER_PAGE]
     assert shown[0] == "Vision Study Number 00"  # newest first
     meta, _ = split_page(pages["topics/vision/page/2.md"])
-    assert meta["title"] == "Computer Vision, page 2 of 5"
+    assert meta["title"] == "Computer Vision, page 2 of 4"
+
+
+def test_new_papers_change_only_the_first_page_of_a_listing() -> None:
+    """A daily listing adds papers at the top: the older pages keep their papers and their text (nothing to render again)."""
+    papers, assignments = long_catalogue()
+    before = PageRenderer(TEMPLATES).pages(listing_model(papers, assignments, papers_per_page=PER_PAGE))
+    newer = _paper("paper-new", "Vision Study Number New", date="2024-04-02", date_precision="day")
+    assignments = {**assignments, "paper-new": TopicAssignment("vision", (), {"vision": ("vision",)})}
+    after = PageRenderer(TEMPLATES).pages(listing_model([newer, *papers], assignments, papers_per_page=PER_PAGE))
+    assert after["topics/vision.md"] != before["topics/vision.md"]
+    assert _titles(after["topics/vision.md"])[0] == "Vision Study Number New"
+    for n in (2, 3, 4):
+        assert after[f"topics/vision/page/{n}.md"] == before[f"topics/vision/page/{n}.md"]
+    # Once the first page holds two pages' worth, the listing gets one more page.
+    more = [_paper(f"paper-new-{i}", f"Vision Study New {i}", date="2024-04-03", date_precision="day") for i in range(2)]
+    assignments.update({p.id: TopicAssignment("vision", (), {"vision": ("vision",)}) for p in more})
+    grown = PageRenderer(TEMPLATES).pages(listing_model([*more, newer, *papers], assignments, papers_per_page=PER_PAGE))
+    assert "topics/vision/page/5.md" in grown and len(_titles(grown["topics/vision.md"])) == 26 - 4 * PER_PAGE
 
 
 def test_pages_link_previous_next_and_numbers(pages: dict[str, str]) -> None:
@@ -70,19 +89,21 @@ def test_pages_link_previous_next_and_numbers(pages: dict[str, str]) -> None:
     nav = re.search(r'<nav class="pc-pager" aria-label="Pages of this list \(top\)">(.*?)</nav>', body, re.S).group(1)
     assert 'aria-label="Pages of this list (bottom)"' in body
     assert 'href="../2/" rel="prev"' in nav and 'href="../4/" rel="next"' in nav
-    assert 'href="../../" aria-label="Page 1"' in nav and 'href="../5/" aria-label="Page 5"' in nav
+    assert 'href="../../" aria-label="Page 1"' in nav
     assert '<span class="pc-pager-current" aria-current="page">3</span>' in nav
     first = pages["topics/vision.md"]
     assert 'href="page/2/" rel="next"' in first and 'aria-disabled="true">Previous' in first
-    assert "page 1 of 5 shows 1–5" in first
+    assert "23 papers, newest first; the newest 8 are on this page, older ones on the next 3 pages" in first
+    assert "Older papers, newest first: page 3 of 4" in body and "23 papers" not in body
 
 
 def test_month_grouping_is_kept_across_pages(pages: dict[str, str]) -> None:
     headings = {p: re.findall(r"^## (.+)$", pages[p], re.M) for p in pages if p.startswith("topics/vision") and p.endswith(".md")}
-    assert headings["topics/vision.md"] == ["March 2024"]
-    # March holds 8 papers: it carries on onto page 2, marked as continued, and February starts there.
-    assert headings["topics/vision/page/2.md"] == ["March 2024 (continued)", "February 2024"]
-    assert headings["topics/vision/page/5.md"][-1].startswith("January 2024")
+    assert headings["topics/vision.md"] == ["March 2024"]  # March's 8 papers fill the first page
+    assert headings["topics/vision/page/2.md"] == ["February 2024"]
+    # February holds 8 papers: it carries on onto page 3, marked as continued, and January starts there.
+    assert headings["topics/vision/page/3.md"] == ["February 2024 (continued)", "January 2024"]
+    assert headings["topics/vision/page/4.md"][-1].startswith("January 2024")
 
 
 def test_the_rows_file_holds_the_whole_listing(pages: dict[str, str]) -> None:
@@ -93,12 +114,15 @@ def test_the_rows_file_holds_the_whole_listing(pages: dict[str, str]) -> None:
     assert data["topics"]["generative"] == "Generative Models"
     assert 'data-pc-rows="rows.json"' in pages["topics/vision.md"]
     assert 'data-pc-rows="../../rows.json"' in pages["topics/vision/page/2.md"]
-    assert 'data-pc-total="23"' in pages["topics/vision/page/4.md"]
+    # Only the first page names the total (it changes with every paper; the rows file has it too).
+    assert 'data-pc-total="23"' in pages["topics/vision.md"] and "data-pc-total" not in pages["topics/vision/page/4.md"]
 
 
-def test_month_pages_paginate_by_primary_topic(pages: dict[str, str]) -> None:
-    march = sorted(p for p in pages if p.startswith("months/2024-03"))
+def test_month_pages_paginate_by_primary_topic() -> None:
+    pages = PageRenderer(TEMPLATES).pages(listing_model(*long_catalogue(33), papers_per_page=PER_PAGE))
+    march = sorted(p for p in pages if p.startswith("months/2024-03"))  # 11 papers: 6 + 5
     assert march == ["months/2024-03.md", "months/2024-03/page/2.md", "months/2024-03/rows.json"]
+    assert len(_titles(pages["months/2024-03.md"])) == 6
     assert re.findall(r"^## (.+)$", pages["months/2024-03/page/2.md"], re.M) == ["Computer Vision (continued)"]
 
 

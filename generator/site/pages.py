@@ -199,7 +199,7 @@ class PageRenderer:
         numbers: range | None = None,
         **context: object,
     ) -> dict[str, str]:
-        """A listing split into pages of ``papers_per_page``, grouped by ``key`` on every page.
+        """A listing split into pages of ``papers_per_page`` (see ``page_split``), grouped by ``key`` on every page.
 
         ``numbers``: the pages to render (by default all); ``rows.json`` comes with the last one.
 
@@ -209,7 +209,7 @@ class PageRenderer:
         loads to search the whole listing rather than the page shown.
         """
         size = model.settings.papers_per_page
-        count = max(1, -(-len(ordered) // size))
+        count, first_size = page_split(len(ordered), size)
         files: dict[str, str] = {}
         first = path_of(1)
         rows = rows_path(first) if count > 1 else None
@@ -219,7 +219,8 @@ class PageRenderer:
         listing_years = " ".join(str(y) for y in sorted({p.year for p in ordered if p.year is not None}, reverse=True))
         for number in range(1, count + 1):
             path = path_of(number)
-            chunk = ordered[(number - 1) * size : number * size]
+            start = 0 if number == 1 else first_size + (number - 2) * size
+            chunk = ordered[start : first_size if number == 1 else start + size]
             groups: dict[str, list[Paper]] = {}
             for paper in chunk:
                 groups.setdefault(key(paper), []).append(paper)
@@ -233,7 +234,7 @@ class PageRenderer:
             body = self._render(
                 template, path, model, papers=ordered, order=list(groups), groups=groups, continued=continued,
                 pager=pager, rows_file=rows, topic_names=topic_names, listing_years=listing_years,
-                first_shown=(number - 1) * size + 1, last_shown=(number - 1) * size + len(chunk),
+                first_shown=start + 1, last_shown=start + len(chunk),
                 **context,
             )
             files[path] = head + "\n" + body
@@ -340,7 +341,7 @@ class PageRenderer:
         listings = [("topic", t.slug, len(model.by_topic[t.slug])) for t in model.topics_used]
         listings += [("month", m, len(model.by_month[m])) for m in newest_months_first(model.by_month)]
         for kind, name, papers in listings:
-            count = max(1, -(-papers // size))
+            count, _ = page_split(papers, size)
             for start in range(1, count + 1, self.listing_batch):
                 tasks.append((kind, name, range(start, min(count, start + self.listing_batch - 1) + 1)))
         return tasks
@@ -465,6 +466,19 @@ class Pager:
         return cls(
             number, count, path_of(number - 1) if number > 1 else None, path_of(number + 1) if number < count else None, items
         )
+
+
+def page_split(papers: int, size: int) -> tuple[int, int]:
+    """How many pages a listing of ``papers`` has, and how many of them its first page shows.
+
+    The pages are counted from the oldest paper: every page but the first holds exactly ``size``
+    papers, and the first holds the rest, from ``size`` to ``2 * size - 1``. New papers come in
+    at the top of a listing, so they change its first page only; the later pages stay as they
+    were (and the build need not render them again) until the first page has a whole extra page
+    of papers, when the listing gets one more page.
+    """
+    count = max(1, papers // size)
+    return count, papers - size * (count - 1)
 
 
 def size_label(size: int) -> str:

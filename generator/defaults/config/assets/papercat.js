@@ -142,13 +142,14 @@
       if (!filtered) {
         rows.forEach(function (row) { row.hidden = false; });
         showGroups();
-        status.textContent = wholeTotal + " papers";
+        status.textContent = wholeTotal ? wholeTotal + " papers" : "";
         return;
       }
       rows.forEach(function (row) { row.hidden = true; });
       showGroups();
-      status.textContent = "Filtering all " + wholeTotal + " papers…";
+      status.textContent = wholeTotal ? "Filtering all " + wholeTotal + " papers…" : "Filtering all papers…";
       loadWhole().then(function (data) {
+        wholeTotal = data.rows.length;
         if (mine !== generation) return;
         var found = data.rows.filter(function (row) {
           var rowYear = String(row[3]);
