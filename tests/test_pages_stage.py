@@ -241,3 +241,15 @@ def members_of(data: bytes) -> list[bytes]:
         found.append(inflater.decompress(data))
         data = inflater.unused_data
     return found
+
+
+def test_downloads_made_in_a_process_keep_their_compressed_members_in_the_cache(tmp_path: Path):
+    model = _model(31)
+    first = PageCache(tmp_path / "cache.sqlite3")
+    parallel = PageRenderer(TEMPLATES, jobs=2)
+    parallel.min_parallel, parallel.listing_batch = 0, 1
+    made = parallel.pages(model, (first, PaperKeys(model, "k")))
+    first.save()
+    again = PageCache(tmp_path / "cache.sqlite3")
+    assert PageRenderer(TEMPLATES).pages(model, (again, PaperKeys(model, "k"))) == made == _straight(model)
+    assert not again._new  # every compressed member was kept by the build that made it in a process

@@ -30,7 +30,7 @@ from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
-from .exports import Compressor, bibtex, catalogue_files, catalogue_keys, feeds, record, topic_bib_path
+from .exports import Compressor, Download, bibtex, catalogue_files, catalogue_keys, feeds, record, topic_bib_path
 from .feeds import feed_path
 from .fragments import PLACEHOLDER
 from .page_cache import PageCache, PaperKeys, template_reads_only_its_paper
@@ -294,36 +294,27 @@ class PageRenderer:
         listings = Counter(s.file for p in model.papers for s in p.sources)
         year_counts = {year: sum(len(model.by_month[m]) for m in months) for year, months in years.items()}
         common = {"years": dict(years), "year_counts": year_counts, "listings": listings}
-        head = {
-            "index.md": self._render("home.md.j2", "index.md", model, **common),
-            "about.md": self._render("about.md.j2", "about.md", model, **common),
-            "topics/index.md": self._render("topics.md.j2", "topics/index.md", model, **common),
-            "months/index.md": self._render("months.md.j2", "months/index.md", model, **common),
-            "search.md": self._render("search.md.j2", "search.md", model, **common),
-        }
-        listing_pages = self._listings(model)  # in processes, while this one makes the downloads
-        try:
-            return self._assemble(model, work, common, listings, head, listing_pages)
-        finally:
-            listing_pages.cancel()
-
-    def _assemble(
-        self, model: SiteModel, work: dict[str, PaperWork], common: dict[str, Any], listings: Mapping[str, int],
-        head: dict[str, str], listing_pages: _Started | _Here,
-    ) -> dict[str, str | bytes]:
         entries = {pid: w.entry for pid, w in work.items() if w.entry is not None}
         records = {pid: w.record for pid, w in work.items() if w.record is not None}
-        stats = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
-        with cf.ThreadPoolExecutor(max_workers=self.jobs) if self.jobs > 1 else contextlib.nullcontext() as threads:
-            # zlib lets go of the interpreter while it compresses: the two big files are compressed beside the rest.
-            compressor = Compressor(self._store, threads.submit if threads is not None else None)
-            files, listed = catalogue_files(model, entries, records, compressor=compressor)
+        # The listings and the downloads in processes (when jobs > 1) while this one makes the other pages.
+        started = self._start(model, entries, records)
         del entries, records
-        export = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)
-        feed_files = feeds(model)
-        pages: dict[str, str | bytes] = dict(head)
-        for part in listing_pages():
-            pages.update(part)
+        try:
+            pages: dict[str, str | bytes] = {
+                "index.md": self._render("home.md.j2", "index.md", model, **common),
+                "about.md": self._render("about.md.j2", "about.md", model, **common),
+                "topics/index.md": self._render("topics.md.j2", "topics/index.md", model, **common),
+                "months/index.md": self._render("months.md.j2", "months/index.md", model, **common),
+                "search.md": self._render("search.md.j2", "search.md", model, **common),
+            }
+            stats = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
+            feed_files = feeds(model)
+            files, listed = started.downloads()
+            export = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)
+            for part in started.listings():
+                pages.update(part)
+        finally:
+            started.cancel()
         for paper in model.papers:
             text = work[paper.id].page
             assert text is not None
@@ -333,6 +324,16 @@ class PageRenderer:
         pages.update(files)
         pages.update(feed_files)
         return pages
+
+    def downloads_here(
+        self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str], *, threads: bool
+    ) -> tuple[dict[str, str | bytes], list[Download], Compressor]:
+        """The downloads made in this process (``threads``: compressed in ``jobs`` threads)."""
+        with cf.ThreadPoolExecutor(max_workers=self.jobs) if threads else contextlib.nullcontext() as pool:
+            # zlib lets go of the interpreter while it compresses: the two big files are compressed beside the rest.
+            compressor = Compressor(self._store, pool.submit if pool is not None else None)
+            files, listed = catalogue_files(model, entries, records, compressor=compressor)
+        return files, listed, compressor
 
     def _listing_tasks(self, model: SiteModel) -> list[tuple[str, str, range]]:
         """The topic and month pages in site order, a few pages a task: ``(kind, topic or month, page numbers)``."""
@@ -352,18 +353,18 @@ class PageRenderer:
             return self.topic_pages(model, model.taxonomy.topic(name), numbers)
         return self.month_pages(model, name, numbers)
 
-    def _listings(self, model: SiteModel) -> _Started | _Here:
-        """Start rendering the topic and month pages; what is returned gives them, in site order.
+    def _start(self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str]) -> _Started | _Here:
+        """Start making the downloads and the topic and month pages; what is returned gives them.
 
-        With ``jobs`` > 1 and forked processes (which start with every row already made) they are
-        rendered there while this process goes on; otherwise here, when asked for.
+        With ``jobs`` > 1 and forked processes (which start with every row and entry already made)
+        they are made there while this process goes on; otherwise here, when asked for.
         """
         tasks = self._listing_tasks(model)
         if self.jobs > 1 and len(tasks) > 1 and can_fork():
-            started = _listings_in_processes(self, model, tasks, self.jobs)
+            started = _in_forked_processes(self, model, tasks, entries, records, self.jobs)
             if started is not None:
                 return started
-        return _Here(self, model, tasks)
+        return _Here(self, model, tasks, entries, records)
 
     def _paper_work(
         self, model: SiteModel, cite_keys: Mapping[str, str], cache: tuple[PageCache, PaperKeys] | None
@@ -608,52 +609,81 @@ def _listing_batch(task: tuple[str, str, range]) -> dict[str, str]:
     return renderer.listing_task(model, task)
 
 
-def _listings_in_processes(
-    renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]], jobs: int
+_DOWNLOADS: tuple[Mapping[str, str], Mapping[str, str]] | None = None  # each paper's BibTeX entry and JSON record
+
+
+def _downloads_task() -> tuple[dict[str, str | bytes], list[Download], list[str], dict[str, bytes]]:
+    assert _STATE is not None and _DOWNLOADS is not None
+    renderer, model, _ = _STATE
+    files, listed, compressor = renderer.downloads_here(model, *_DOWNLOADS, threads=False)
+    return files, listed, compressor.looked_up, compressor.made
+
+
+def _in_forked_processes(
+    renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
+    entries: Mapping[str, str], records: Mapping[str, str], jobs: int,
 ) -> _Started | None:
-    """The listing ``tasks`` started in ``jobs`` forked processes (None when they could not be started)."""
-    global _STATE
-    _STATE = (renderer, model, {})
+    """The downloads and the listing ``tasks`` started in ``jobs`` forked processes (None when they could not be)."""
+    global _STATE, _DOWNLOADS
+    _STATE, _DOWNLOADS = (renderer, model, {}), (entries, records)
     try:
         pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        downloads = pool.submit(_downloads_task)  # the largest task first
         futures = [pool.submit(_listing_batch, task) for task in tasks]
-    except Exception:  # noqa: BLE001 - rendered here instead
-        _STATE = None
+    except Exception:  # noqa: BLE001 - made here instead
+        _STATE = _DOWNLOADS = None
         return None
-    return _Started(renderer, model, tasks, pool, futures)
+    return _Started(_Here(renderer, model, tasks, entries, records), pool, downloads, futures)
 
 
 class _Started:
-    """Listing pages being rendered in processes: their results in task order, or, on a failure, rendered here."""
+    """Downloads and listing pages being made in processes; on a failure, made here instead."""
 
     def __init__(
-        self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
-        pool: cf.ProcessPoolExecutor, futures: list[cf.Future[dict[str, str]]],
+        self, here: _Here, pool: cf.ProcessPoolExecutor,
+        downloads: cf.Future[tuple[dict[str, str | bytes], list[Download], list[str], dict[str, bytes]]],
+        futures: list[cf.Future[dict[str, str]]],
     ) -> None:
-        self.renderer, self.model, self.tasks, self.pool, self.futures = renderer, model, tasks, pool, futures
+        self.here, self.pool, self.downloads_future, self.futures = here, pool, downloads, futures
 
-    def __call__(self) -> Iterable[dict[str, str]]:
-        global _STATE
+    def downloads(self) -> tuple[dict[str, str | bytes], list[Download]]:
+        try:
+            files, listed, looked_up, made = self.downloads_future.result()
+        except Exception:  # noqa: BLE001 - made again here
+            return self.here.downloads()
+        store = self.here.renderer._store
+        if store is not None:  # what the process looked up and compressed, kept as if done here
+            store.used.update(looked_up)
+            for key, data in made.items():
+                store.add_bytes(key, data)
+        return files, listed
+
+    def listings(self) -> Iterable[dict[str, str]]:
         try:
             return [future.result() for future in self.futures]
         except Exception:  # noqa: BLE001 - made again here, where an error is reported with its template line
-            return [self.renderer.listing_task(self.model, task) for task in self.tasks]
-        finally:
-            self.cancel()
+            return self.here.listings()
 
     def cancel(self) -> None:
-        global _STATE
+        global _STATE, _DOWNLOADS
         self.pool.shutdown(wait=True, cancel_futures=True)
-        _STATE = None
+        _STATE = _DOWNLOADS = None
 
 
 class _Here:
-    """Listing pages rendered in this process when asked for."""
+    """Downloads and listing pages made in this process when asked for."""
 
-    def __init__(self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]]) -> None:
-        self.renderer, self.model, self.tasks = renderer, model, tasks
+    def __init__(
+        self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
+        entries: Mapping[str, str], records: Mapping[str, str],
+    ) -> None:
+        self.renderer, self.model, self.tasks, self.entries, self.records = renderer, model, tasks, entries, records
 
-    def __call__(self) -> Iterable[dict[str, str]]:
+    def downloads(self) -> tuple[dict[str, str | bytes], list[Download]]:
+        files, listed, _ = self.renderer.downloads_here(self.model, self.entries, self.records, threads=self.renderer.jobs > 1)
+        return files, listed
+
+    def listings(self) -> Iterable[dict[str, str]]:
         return (self.renderer.listing_task(self.model, task) for task in self.tasks)
 
     def cancel(self) -> None:
