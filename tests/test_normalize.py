@@ -26,10 +26,10 @@ _ALPHABET = st.sampled_from(
     + ["\n", "\t", "\u00a0", "\u200b", "\u202e", "\ufeff", "\u00ad", "é", "\u0301", "ﬁ", "•", "·"]
 )
 scraped_text = st.text(alphabet=_ALPHABET, max_size=120)
-# Lowercase words that are not abbreviations ("e.g", "al") or code namespaces ("np", "torch").
+# Lowercase words that are not abbreviations ("e.g", "al"), code namespaces ("np", "torch") or a web address ("www").
 _NOT_PLAIN = {"eg", "ie", "vs", "cf", "etc", "al", "fig", "eq", "no", "mr", "dr", "st", "approx", "torch", "nn", "np",
               "numpy", "tf", "jnp", "jax", "pd", "plt", "os", "sys", "math", "sklearn", "scipy", "keras", "re",
-              "json", "flax", "optax", "transformers", "datasets", "self", "cls", "std"}
+              "json", "flax", "optax", "transformers", "datasets", "self", "cls", "std", "www"}
 plain_word = st.from_regex(r"[a-z]{2,10}", fullmatch=True).filter(lambda w: w not in _NOT_PLAIN)
 capital_word = st.from_regex(r"[A-Z][a-z]{1,10}", fullmatch=True)
 
