@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from ..fingerprint import code_fingerprint
 from ..model import Notice, Paper, Rejected
+from ..sqlite_cache import keep_used
 
 if TYPE_CHECKING:
     from ..readers import SourceMeta
@@ -141,17 +142,10 @@ class ParseCache:
         if conn is None:
             return
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-            conn.execute("DELETE FROM temp.used")
-            conn.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((key,) for key in self.used))
-            conn.execute("DELETE FROM files WHERE key NOT IN (SELECT key FROM temp.used)")
-            conn.executemany("INSERT OR REPLACE INTO files VALUES (?, ?)", self._pending.items())
-            conn.execute("COMMIT")
+            keep_used(conn, "files", self.used, self._pending.items(), 2)
             self._pending.clear()
         except sqlite3.DatabaseError:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            pass  # the cache is an optimisation: the build goes on without it
         finally:
             self.close()
 

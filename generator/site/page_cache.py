@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..sqlite_cache import keep_used
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -197,16 +199,7 @@ class PageCache:
             self.path.unlink(missing_ok=True)
             conn = self._connect()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-            conn.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((key,) for key in self.used))
-            conn.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM temp.used)")
-            conn.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", self._new.items())
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            keep_used(conn, "pages", self.used, self._new.items(), 2)
         finally:
             conn.close()
         self._new.clear()

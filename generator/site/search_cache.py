@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..fingerprint import code_fingerprint
+from ..sqlite_cache import keep_used
 
 CACHE_NAME = "search-cache.sqlite3"
 SCHEMA = 2
@@ -134,16 +135,9 @@ class SearchCache:
         if conn is None:
             return
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-            conn.execute("DELETE FROM temp.used")
-            conn.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((key,) for key in self.used))
-            conn.execute("DELETE FROM documents WHERE key NOT IN (SELECT key FROM temp.used)")
-            conn.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)", ((k, *e) for k, e in self._pending.items()))
-            conn.execute("COMMIT")
+            keep_used(conn, "documents", self.used, ((k, *e) for k, e in self._pending.items()), 4)
             self._pending.clear()
         except sqlite3.DatabaseError:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            pass  # the cache is an optimisation: the build goes on without it
         finally:
             self.close()
