@@ -17,10 +17,12 @@ exactly N papers, none merged or rejected.
 
 Each size is built in a fresh temporary project (``mkdocs.yml`` and ``site_config/`` copied from the
 repository, the content generated into it) by a child process that runs ``build_site``, so the
-peak memory (``ru_maxrss`` of the child) is that size's own. The table shows seconds per stage
+peak memory is that size's own: the PSS of the child and every process it starts, summed and
+sampled every 0.2 s (the memory the build needs; their RSS summed, which counts the pages a
+forked process shares with its parent twice, and the child's own ``ru_maxrss`` are shown too). The table shows seconds per stage
 (``BuildReport.seconds``: ingest, classify, related, pages, mkdocs; ``other`` = total - stages, i.e.
 config/taxonomy loading and the swap), the total wall time of ``build_site``, ms per paper and
-peak RSS. The run fails (exit 1) when time(20k)/time(10k) > 2.1, i.e. when the per-paper cost
+peak memory (PSS). The run fails (exit 1) when time(20k)/time(10k) > 2.1, i.e. when the per-paper cost
 grows with the catalogue; with other sizes the two largest are compared, scaled the same way
 (limit = 2.1/2 x size ratio).
 """
@@ -181,19 +183,29 @@ def child_build(project_dir: Path, out: Path, profile: Path | None, jobs: int = 
 # --------------------------------------------------------------------------- parent
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory (KiB) of a process and all its descendants, from /proc (Linux)."""
-    total, todo = 0, [pid]
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """Memory (KiB) of a process and all its descendants, from /proc (Linux): ``(PSS, RSS)`` summed.
+
+    PSS (proportional set size) counts a page shared by several processes (a forked process
+    shares its parent's until either writes to it) once in all, split between them: the sum is
+    the memory the build needs. RSS counts it in each process, so its sum overstates that.
+    """
+    pss = rss = 0
+    todo = [pid]
     while todo:
         current = todo.pop()
         try:
-            with Path(f"/proc/{current}/status").open() as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with Path(f"/proc/{current}/smaps_rollup").open() as rollup:
+                for line in rollup:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
             with Path(f"/proc/{current}/task/{current}/children").open() as children:
                 todo += [int(child) for child in children.read().split()]
         except (OSError, ValueError):
             continue
-    return total
+    return pss, rss
 
 
 def _child(project: Path, count: int, *, jobs: int, clean: bool, profile: Path | None = None) -> dict:
@@ -208,9 +220,10 @@ def _child(project: Path, count: int, *, jobs: int, clean: bool, profile: Path |
     log = project / "child.log"
     with log.open("w") as output:
         proc = subprocess.Popen(cmd, cwd=project, stdout=output, stderr=subprocess.STDOUT, text=True)
-        peak = 0
-        while proc.poll() is None:  # the build and its rendering processes together, sampled every 0.2 s
-            peak = max(peak, _tree_rss(proc.pid))
+        peak = peak_rss = 0
+        while proc.poll() is None:  # the build and its processes together, sampled every 0.2 s
+            pss, rss = _tree_memory(proc.pid)
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             time.sleep(0.2)
     if proc.returncode != 0:
         raise SystemExit(f"build of {count} papers failed (exit {proc.returncode}):\n{log.read_text()}")
@@ -220,7 +233,8 @@ def _child(project: Path, count: int, *, jobs: int, clean: bool, profile: Path |
     while any(".discarded-" in p.name for p in project.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.2)
     result = json.loads(out.read_text(encoding="utf-8"))
-    result["peak_tree_mb"] = peak / 1024
+    result["peak_tree_mb"] = peak / 1024  # PSS of the build and its processes
+    result["peak_tree_rss_mb"] = peak_rss / 1024  # their RSS summed: shared pages counted in each
     result["ms_per_paper"] = 1000 * result["seconds"]["total"] / count
     return result
 
@@ -292,7 +306,7 @@ def _line(label: str, r: dict) -> str:
     stages = ", ".join(f"{k} {r['seconds'][k]:.1f}" for k in STAGES)
     return (
         f"  {label:<28} {r['seconds']['total']:7.1f} s  ({stages})  pages {r['written']:,} written / {r['reused']:,} reused;"
-        f" peak memory {r['peak_tree_mb']:.0f} MB (main process {r['max_rss_mb']:.0f} MB)"
+        f" peak memory {r['peak_tree_mb']:.0f} MB PSS (RSS summed {r['peak_tree_rss_mb']:.0f} MB, main process {r['max_rss_mb']:.0f} MB)"
     )
 
 
@@ -388,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{result['pages']:,} pages, {result['months']} months, {result['files']} listings, "
             f"site {result['site_files']:,} files / {result['site_mb']:.0f} MB, largest page {result['largest_page']} "
             f"{result['largest_page_kb']:.0f} kB, max RSS {result['max_rss_mb']:.0f} MB"
-            + f", peak memory with rendering processes {result['peak_tree_mb']:.0f} MB"
+            + f", peak memory with its processes {result['peak_tree_mb']:.0f} MB PSS ({result['peak_tree_rss_mb']:.0f} MB RSS summed)"
             + (f"  PROBLEM: {'; '.join(problems)}" if problems else ""),
             flush=True,
         )

@@ -11,6 +11,9 @@ one when the work is not split) before any item.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import multiprocessing
 import os
 import threading
@@ -34,6 +37,51 @@ def process_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork" if can_fork() else "spawn")
 
 
+def process_pool(
+    jobs: int, *, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
+    context: multiprocessing.context.BaseContext | None = None,
+) -> ProcessPoolExecutor:
+    """``jobs`` processes, started now: forked where that is safe (see ``process_context``), else spawned.
+
+    Forked processes start as a copy-on-write view of this one. Python's garbage collector would
+    write to every object it looks at, and so copy nearly all of it into each process; the objects
+    that exist when they start are left out of its reach there (``gc.freeze``), so a forked process
+    copies only what it really changes.
+    """
+    context = context or process_context()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=initargs)
+    if context.get_start_method() == "fork":
+        gc.freeze()
+        try:
+            pool.submit(int).result()  # the first task starts every process
+        finally:
+            gc.unfreeze()
+    return pool
+
+
+def release_memory() -> None:
+    """Give the memory freed so far back to the system (glibc keeps it for later otherwise).
+
+    A stage frees most of what it made (results received from processes, pages written to the
+    spool) only once it is done; without this, the next stage starts from the previous one's peak.
+    """
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None  # glibc only
+
+
+_LIBC = _libc()
+
+
 def _apply(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     return [function(item) for item in chunk]
 
@@ -52,7 +100,7 @@ def map_in_processes(
     size = -(-len(items) // (jobs * 4))  # a few chunks per process: an uneven chunk does not hold the others up
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     results: list[R] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=process_context(), initializer=initializer, initargs=initargs) as pool:
+    with process_pool(jobs, initializer=initializer, initargs=initargs) as pool:
         for part in pool.map(_apply, [function] * len(chunks), chunks):
             results.extend(part)
     return results

@@ -24,6 +24,7 @@ import html
 import logging
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from .errors import PapercatError
 from .ingest import ingest_messages
 from .progress import Progress, Step
 from .site.fragments import splice_text
+from .site.spool import SpoolView
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -281,8 +283,10 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
 
     def _index_search(self, prepared: Prepared, config: MkDocsConfig) -> None:
         """Write the search index of the topics and papers into the built site (``search-index/``)."""
+        from .parallel import release_memory
         from .site.search import BUNDLE_DIR, SearchIndexFailed, index_search
 
+        release_memory()  # what MkDocs made of the pages is written: the index starts from what is left
         with self.progress.stage("search", total=len(prepared.model.papers), unit="papers") as step:
             try:
                 index_search(prepared.model, Path(config.site_dir) / BUNDLE_DIR,
@@ -312,11 +316,11 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
 
     def _site_files(self, files: Files, config: MkDocsConfig, prepared: Prepared) -> Files:
         generated: dict[str, File] = {}
-        for path, text in prepared.pages.items():
+        for path in prepared.pages:  # read from the spool when MkDocs renders the page, never held here
             inclusion = InclusionLevel.UNDEFINED if path in _NAV_PAGES else InclusionLevel.NOT_IN_NAV
-            generated[path] = File.generated(config, path, content=text, inclusion=inclusion)
-        for path, data in prepared.exports.items():
-            generated[path] = File.generated(config, path, content=data)
+            generated[path] = File.generated(config, path, inclusion=inclusion, **_source(prepared.pages, path))
+        for path in prepared.exports:
+            generated[path] = File.generated(config, path, **_source(prepared.exports, path))
         for path, source in prepared.assets.items():
             generated[path] = File.generated(config, path, abs_src_path=str(source))
         ordered = [generated[path] for path in sorted(generated, key=_walk_key)]
@@ -337,6 +341,13 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             generated[path] = File.generated(config, path, abs_src_path=str(source))
         ordered = [generated[path] for path in sorted(generated, key=_walk_key)]
         return Files([*ordered, *(f for f in self._without_docs(files, config) if f.src_uri not in generated)])
+
+
+def _source(files: Mapping[str, str | bytes], path: str) -> dict[str, Any]:
+    """How MkDocs gets a generated file: the spooled file's path, or the content itself."""
+    if isinstance(files, SpoolView):
+        return {"abs_src_path": files.file(path)}
+    return {"content": files[path]}
 
 
 def _nav_files(nav: Any) -> list[str]:

@@ -37,6 +37,7 @@ from ..ingest.catalogue import ensure_build_dir, require_folder
 from ..ingest.paper_ids import IDS_FILE, write_ids
 from ..ingest.parse_cache import CACHE_NAME as LISTINGS_CACHE
 from ..ingest.parse_cache import ParseCache
+from ..parallel import release_memory
 from ..progress import Progress
 from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
 from ..topics.taxonomy import unknown_override_ids
@@ -305,6 +306,7 @@ def prepare(
     before = dict(progress.seconds)
     result = ingest_content(content_dir, progress=progress, cache=caches.listings if caches is not None else None, jobs=jobs)
     result.warnings.extend(override_warnings(config.folders, config.overrides, result))
+    release_memory()  # each stage starts from what the catalogue needs, not from the last one's peak
     with progress.stage("classify", total=len(result.papers), unit="papers") as step:
         assignments = classify(
             result.papers, config.taxonomy, overrides=dict(config.overrides), step=step,
@@ -315,8 +317,10 @@ def prepare(
         changes = changes_since_last_build(
             build_dir, result.papers, {pid: (a.primary, a.secondary) for pid, a in assignments.items()}, result.rejected
         )
+    release_memory()
     with progress.stage("related", total=len(result.papers), unit="papers") as step:
         related = related_papers(result.papers, step=step, threads=jobs)
+    release_memory()
     with progress.stage("pages", unit="pages") as step:
         model = SiteModel.build(
             result, assignments, config.taxonomy, config.settings, site_name=site_name,
@@ -335,13 +339,13 @@ def prepare(
         except jinja2.TemplateError as err:
             raise _template_error(template_dirs, err) from None
         # The Markdown pages go through MkDocs; the files beside them (downloads, feeds, the rows
-        # of the listing filters) are copied as they are.
-        pages = {path: text for path, text in rendered.items() if path.endswith(".md") and isinstance(text, str)}
-        exports = {path: data for path, data in rendered.items() if path not in pages}
+        # of the listing filters) are copied as they are. Both stay in the spool, on disk.
+        pages, exports = rendered.markdown(), rendered.others()
         assets = config.folders.assets()
         check_site_paths([*pages, *exports, *assets])
         fragments = _related_fragments(renderer, model, paper_keys, template_dirs)
         step(len(pages) + len(exports))
+    release_memory()
     seconds = {name: value - before.get(name, 0.0) for name, value in progress.seconds.items() if value != before.get(name)}
     return Prepared(
         result, assignments, related, model, pages, exports, assets, source_date_epoch(result), seconds, changes,
@@ -501,6 +505,14 @@ def output_folders(project: Project, config: MkDocsConfig, plugin: PapercatPlugi
     )
 
 
+def _own_state_dir(state_dir: Path, build_dir: Path | None) -> None:
+    """The folder of the build state, created if need be (and marked as papercat's when it is the build folder)."""
+    if state_dir == build_dir:
+        own_build_folder(state_dir)
+    else:
+        ensure_build_dir(state_dir)
+
+
 def _build_into(
     staging: Path, config: MkDocsConfig, plugin: PapercatPlugin, site_dir: Path, progress: Progress,
     on_stage: Callable[[str], None] | None, render: RenderOptions | None,
@@ -515,6 +527,7 @@ def _build_into(
         if render.state_dir is None and plugin.build_dir is not None:
             render = dataclasses.replace(render, state_dir=plugin.build_dir)
         if render.state_dir is not None:
+            _own_state_dir(render.state_dir, plugin.build_dir)  # the caches may write to it while the build runs
             plugin.caches = BuildCaches.at(render.state_dir, read=not render.clean)
         caches = plugin.caches
         plugin.jobs = render.jobs
@@ -547,10 +560,7 @@ def _build_into(
             own_build_folder(plugin.build_dir)  # created once a build succeeded, marked as papercat's
             prepared.changes.save(plugin.build_dir)
         if render.state_dir is not None:
-            if render.state_dir == plugin.build_dir:
-                own_build_folder(render.state_dir)
-            else:
-                ensure_build_dir(render.state_dir)
+            _own_state_dir(render.state_dir, plugin.build_dir)
             save_state()
             if caches is not None:
                 caches.save()

@@ -172,30 +172,42 @@ def catalogue_files(
     *,
     compressor: Compressor | None = None,
 ) -> tuple[dict[str, str | bytes], list[Download]]:
-    """The catalogue's BibTeX and JSON files, and the list the Export page shows.
+    """The catalogue's BibTeX and JSON files, and the list the Export page shows (see ``write_catalogue_files``)."""
+    files: dict[str, str | bytes] = {}
+    listed = write_catalogue_files(model, files.__setitem__, entries, records, compressor=compressor)
+    return files, listed
 
-    ``entries`` and ``records``: each paper's BibTeX entry and JSON record by paper id, when made
-    already (missing ones are made here). ``compressor``: where compressed members are kept and
-    compressed (by default: none kept, compressed here).
+
+def write_catalogue_files(
+    model: SiteModel,
+    put: Callable[[str, str | bytes], object],
+    entries: Mapping[str, str] | None = None,
+    records: Mapping[str, str] | None = None,
+    *,
+    compressor: Compressor | None = None,
+) -> list[Download]:
+    """Make the catalogue's BibTeX and JSON files, each handed to ``put(path, data)`` as soon as it is made.
+
+    Returns the list the Export page shows, in its order. Only one file (and the two whole-catalogue
+    files being compressed) is in memory at a time. ``entries`` and ``records``: each paper's BibTeX
+    entry and JSON record by paper id, when made already (missing ones are made here).
+    ``compressor``: where compressed members are kept and compressed (by default: none kept,
+    compressed here).
     """
     ordered = sorted(model.papers, key=lambda p: p.id)
     keys = catalogue_keys(model)
-    entries = dict(entries or {})
-    records = dict(records or {})
-    for paper in ordered:
-        if paper.id not in entries:
-            entries[paper.id] = bibtex(paper, keys[paper.id])
-        if paper.id not in records:
-            records[paper.id] = record(model, paper, keys[paper.id])
-    files: dict[str, str | bytes] = {}
-    listed: list[Download] = []
+    entries = entries or {}
+    records = records or {}
+    if any(p.id not in entries for p in ordered):
+        entries = {**entries, **{p.id: bibtex(p, keys[p.id]) for p in ordered if p.id not in entries}}
+    if any(p.id not in records for p in ordered):
+        records = {**records, **{p.id: record(model, p, keys[p.id]) for p in ordered if p.id not in records}}
 
     def bib(papers: list[Paper]) -> str:
         return "\n".join(entries[p.id] for p in papers)
 
-    def add(path: str, data: str | bytes, label: str, papers: int) -> None:
-        files[path] = data
-        listed.append(Download(path, label, papers, len(data.encode("utf-8") if isinstance(data, str) else data)))
+    def size(data: str | bytes) -> int:
+        return len(data.encode("utf-8") if isinstance(data, str) else data)
 
     compressor = compressor or Compressor()
     whole = len(ordered)
@@ -203,24 +215,33 @@ def catalogue_files(
     whole_bib = compressor.start(members([(p.id, entries[p.id]) for p in ordered], "\n"))
     head, tail = _json_ends(model, whole)
     whole_json = compressor.start(members([(p.id, records[p.id]) for p in ordered], ",\n", head, tail))
-    later: list[tuple[str, str | bytes, str, int]] = []
+    later: list[Download] = []
+
+    def later_file(path: str, data: str, label: str, papers: int) -> None:
+        put(path, data)
+        later.append(Download(path, label, papers, size(data)))
+
     by_year: dict[str, list[Paper]] = defaultdict(list)
     for paper in ordered:
         by_year[year_of(paper)].append(paper)
     for year in sorted(by_year, key=lambda y: (y == "undated", y), reverse=False):
         papers = by_year[year]
         label = "Undated" if year == "undated" else year
-        later.append((f"{DOWNLOADS}/catalogue-{year}.bib", bib(papers), f"{label}, BibTeX", len(papers)))
+        later_file(f"{DOWNLOADS}/catalogue-{year}.bib", bib(papers), f"{label}, BibTeX", len(papers))
         year_records = [records[p.id] for p in papers]
-        later.append((f"{DOWNLOADS}/catalogue-{year}.json", _json(model, year_records, year=year), f"{label}, JSON", len(papers)))
+        later_file(f"{DOWNLOADS}/catalogue-{year}.json", _json(model, year_records, year=year), f"{label}, JSON", len(papers))
     for topic in model.topics_used:
         papers = sorted(model.by_topic[topic.slug], key=lambda p: p.id)
-        later.append((topic_bib_path(topic.slug), bib(papers), f"Topic: {topic.name}, BibTeX", len(papers)))
-    add(f"{DOWNLOADS}/catalogue.bib.gz", whole_bib(), "Whole catalogue, BibTeX (gzip)", whole)
-    add(f"{DOWNLOADS}/catalogue.json.gz", whole_json(), "Whole catalogue, JSON (gzip)", whole)
-    for item in later:
-        add(*item)
-    return files, listed
+        later_file(topic_bib_path(topic.slug), bib(papers), f"Topic: {topic.name}, BibTeX", len(papers))
+    listed: list[Download] = []
+    for path, made, label in (
+        (f"{DOWNLOADS}/catalogue.bib.gz", whole_bib, "Whole catalogue, BibTeX (gzip)"),
+        (f"{DOWNLOADS}/catalogue.json.gz", whole_json, "Whole catalogue, JSON (gzip)"),
+    ):
+        data = made()
+        put(path, data)
+        listed.append(Download(path, label, whole, len(data)))
+    return listed + later
 
 
 def feeds(model: SiteModel) -> dict[str, str]:

@@ -53,7 +53,6 @@ class Fragments:
     def __init__(self, keys: Mapping[str, str], render: Callable[[str], str]) -> None:
         self._keys = keys  # docs-relative path -> SHA-256 of everything the list is made from
         self._render = render  # docs-relative path -> the list's HTML
-        self._html: dict[str, str] = {}
 
     def key(self, src_uri: str) -> str:
         """What the page's list is made from ("" for a page without one)."""
@@ -62,10 +61,7 @@ class Fragments:
     def html(self, src_uri: str) -> str | None:
         if src_uri not in self._keys:
             return None
-        found = self._html.get(src_uri)
-        if found is None:
-            found = self._html[src_uri] = self._render(src_uri)
-        return found
+        return self._render(src_uri)  # made each time asked (once a page): never all held at once
 
     @staticmethod
     def empty() -> Fragments:

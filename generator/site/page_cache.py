@@ -37,6 +37,7 @@ SCHEMA = 2
 # What of the site model a paper page may read; anything else makes its Markdown depend on the whole catalogue.
 ALLOWED_MODEL_ATTRIBUTES = frozenset({"taxonomy", "captured"})
 _BATCH = 500
+FLUSH_BYTES = 32 * 2**20  # what is added is written to the file once this much is waiting
 
 
 def template_reads_only_its_paper(env: jinja2.Environment, name: str) -> bool:
@@ -136,7 +137,8 @@ class PageCache:
         self.path = path
         self.read = read  # False (--clean): every page is rendered, the cache only written
         self.used: set[str] = set()
-        self._new: dict[str, str | bytes] = {}
+        self._new: dict[str, str | bytes] = {}  # added, not yet written
+        self._pending = 0  # the size of what is in ``_new``
         self.hits = 0  # entries taken from the cache (of the page cache: paper pages)
 
     def _connect(self) -> sqlite3.Connection:
@@ -185,24 +187,58 @@ class PageCache:
         return found
 
     def add(self, key: str, text: str) -> None:
-        self._new[key] = text
+        self._add(key, text)
 
     def add_bytes(self, key: str, data: bytes) -> None:
-        self._new[key] = data
+        self._add(key, data)
+
+    def _add(self, key: str, value: str | bytes) -> None:
+        self._new[key] = value
+        self._pending += len(value)
+        if self._pending >= FLUSH_BYTES:
+            self.flush()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError:  # a damaged cache is started afresh
+            self.path.unlink(missing_ok=True)
+            return self._connect()
+
+    def flush(self) -> None:
+        """Write what was added so far, so that it is not all held in memory until the build is done.
+
+        Only into a folder that already exists (the build folder, once papercat owns it). An entry
+        is keyed by everything it was made from, so it is right whatever the build does next; the
+        ones no build uses are dropped by ``save``.
+        """
+        if not self._new or not self.path.parent.is_dir():
+            return
+        conn = self._open()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", self._new.items())
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+        self.used.update(self._new)
+        self._new.clear()
+        self._pending = 0
 
     def save(self) -> None:
         """Write the pages rendered in this build and drop those it did not use, in one transaction."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = self._connect()
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)
-            conn = self._connect()
+        conn = self._open()
         try:
             keep_used(conn, "pages", self.used, self._new.items(), 2)
         finally:
             conn.close()
         self._new.clear()
+        self._pending = 0
 
 
 def chunks(items: Iterable[Paper], size: int = _BATCH) -> Iterator[list[Paper]]:

@@ -9,15 +9,16 @@ show is ``view``, the files next to them (BibTeX, JSON, feeds) are ``exports``.
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import contextlib
 import json
 import multiprocessing
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import yaml
@@ -25,21 +26,25 @@ from markupsafe import Markup
 
 from ..ingest.dates import MONTH_NAMES
 from ..model import Paper
-from ..parallel import can_fork
+from ..parallel import can_fork, process_pool
 from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
 from .cite import base_key, bibtex_entry
-from .exports import Compressor, Download, bibtex, catalogue_files, catalogue_keys, feeds, record, topic_bib_path
+from .exports import Compressor, Download, bibtex, catalogue_keys, feeds, record, topic_bib_path, write_catalogue_files
 from .feeds import feed_path
 from .fragments import PLACEHOLDER
 from .page_cache import PageCache, PaperKeys, template_reads_only_its_paper
 from .rows import ROW_MACRO, ROW_TEMPLATE, Row, RowRenderer, row_reads_only_its_paper
+from .spool import Spool, SpoolWriter
 from .text import escape, md_text, plain_text, rich_text
 from .urls import UNDATED, Linker, month_path, newest_months_first, page_url, paper_path, rows_path, topic_path
 from .view import SiteModel, date_label, month_label
 
 __all__ = ["PageRenderer", "stats_charts"]
+
+T = TypeVar("T")
+_LOOKUP_BATCH = 2000  # papers looked up in the page cache at a time
 
 # libyaml's emitter when PyYAML has it (the same safe subset, about ten times faster).
 _SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -275,19 +280,20 @@ class PageRenderer:
         """The first page of a month."""
         return self.month_pages(model, month)[month_path(month)]
 
-    def pages(
-        self, model: SiteModel, cache: tuple[PageCache, PaperKeys] | None = None
-    ) -> dict[str, str | bytes]:
-        """Every page of the site and the files next to them, keyed by docs-relative path.
+    def pages(self, model: SiteModel, cache: tuple[PageCache, PaperKeys] | None = None) -> Spool:
+        """Every page of the site and the files next to them, keyed by docs-relative path, in a spool.
 
-        With a ``cache``, what an earlier build made from the same inputs is taken from it: paper
-        pages (when ``paper.md.j2`` reads only its paper), listing rows (when ``_row.j2``'s row
-        does), and each paper's BibTeX entry and JSON record. What is left is made here, in
-        ``jobs`` processes when there is enough of it; the result is the same whatever ``jobs`` is.
+        Each file is written to the spool as soon as it is made, so the pages of a large catalogue
+        are never all in memory at once. With a ``cache``, what an earlier build made from the
+        same inputs is taken from it: paper pages (when ``paper.md.j2`` reads only its paper),
+        listing rows (when ``_row.j2``'s row does), and each paper's BibTeX entry and JSON record.
+        What is left is made here, in ``jobs`` processes when there is enough of it; the result is
+        the same whatever ``jobs`` is.
         """
+        spool = Spool()
         cite_keys = catalogue_keys(model)
         self._store = cache[0] if cache is not None else None
-        work = self._paper_work(model, cite_keys, cache)
+        work = self._paper_work(model, cite_keys, cache, spool)
         years: dict[str, list[str]] = defaultdict(list)
         for month in model.months:
             years[month[:4]].append(month)
@@ -296,44 +302,36 @@ class PageRenderer:
         common = {"years": dict(years), "year_counts": year_counts, "listings": listings}
         entries = {pid: w.entry for pid, w in work.items() if w.entry is not None}
         records = {pid: w.record for pid, w in work.items() if w.record is not None}
+        del work
         # The listings and the downloads in processes (when jobs > 1) while this one makes the other pages.
-        started = self._start(model, entries, records)
+        started = self._start(model, entries, records, spool)
         del entries, records
         try:
-            pages: dict[str, str | bytes] = {
-                "index.md": self._render("home.md.j2", "index.md", model, **common),
-                "about.md": self._render("about.md.j2", "about.md", model, **common),
-                "topics/index.md": self._render("topics.md.j2", "topics/index.md", model, **common),
-                "months/index.md": self._render("months.md.j2", "months/index.md", model, **common),
-                "search.md": self._render("search.md.j2", "search.md", model, **common),
-            }
-            stats = self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common)
-            feed_files = feeds(model)
-            files, listed = started.downloads()
-            export = self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common)
+            for name, template in (
+                ("index.md", "home.md.j2"), ("about.md", "about.md.j2"), ("topics/index.md", "topics.md.j2"),
+                ("months/index.md", "months.md.j2"), ("search.md", "search.md.j2"),
+            ):
+                spool.put(name, self._render(template, name, model, **common))
+            spool.put("stats.md", self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common))
+            spool.put_all(feeds(model))
+            listed = started.downloads()
+            spool.put("export.md", self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common))
             for part in started.listings():
-                pages.update(part)
+                spool.put_all(part)
         finally:
             started.cancel()
-        for paper in model.papers:
-            text = work[paper.id].page
-            assert text is not None
-            pages[paper_path(paper)] = text
-        pages["stats.md"] = stats
-        pages["export.md"] = export
-        pages.update(files)
-        pages.update(feed_files)
-        return pages
+        return spool
 
     def downloads_here(
-        self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str], *, threads: bool
-    ) -> tuple[dict[str, str | bytes], list[Download], Compressor]:
-        """The downloads made in this process (``threads``: compressed in ``jobs`` threads)."""
+        self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str], *, threads: bool,
+        put: Callable[[str, str | bytes], object],
+    ) -> tuple[list[Download], Compressor]:
+        """The downloads made in this process, each given to ``put`` (``threads``: compressed in ``jobs`` threads)."""
         with cf.ThreadPoolExecutor(max_workers=self.jobs) if threads else contextlib.nullcontext() as pool:
             # zlib lets go of the interpreter while it compresses: the two big files are compressed beside the rest.
             compressor = Compressor(self._store, pool.submit if pool is not None else None)
-            files, listed = catalogue_files(model, entries, records, compressor=compressor)
-        return files, listed, compressor
+            listed = write_catalogue_files(model, put, entries, records, compressor=compressor)
+        return listed, compressor
 
     def _listing_tasks(self, model: SiteModel) -> list[tuple[str, str, range]]:
         """The topic and month pages in site order, a few pages a task: ``(kind, topic or month, page numbers)``."""
@@ -353,7 +351,9 @@ class PageRenderer:
             return self.topic_pages(model, model.taxonomy.topic(name), numbers)
         return self.month_pages(model, name, numbers)
 
-    def _start(self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str]) -> _Started | _Here:
+    def _start(
+        self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str], spool: Spool
+    ) -> _Started | _Here:
         """Start making the downloads and the topic and month pages; what is returned gives them.
 
         With ``jobs`` > 1 and forked processes (which start with every row and entry already made)
@@ -361,51 +361,62 @@ class PageRenderer:
         """
         tasks = self._listing_tasks(model)
         if self.jobs > 1 and len(tasks) > 1 and can_fork():
-            started = _in_forked_processes(self, model, tasks, entries, records, self.jobs)
+            started = _in_forked_processes(self, model, tasks, entries, records, spool, self.jobs)
             if started is not None:
                 return started
-        return _Here(self, model, tasks, entries, records)
+        return _Here(self, model, tasks, entries, records, spool)
 
     def _paper_work(
-        self, model: SiteModel, cite_keys: Mapping[str, str], cache: tuple[PageCache, PaperKeys] | None
+        self, model: SiteModel, cite_keys: Mapping[str, str], cache: tuple[PageCache, PaperKeys] | None, spool: Spool
     ) -> dict[str, PaperWork]:
-        """Each paper's page, row, BibTeX entry and JSON record: from the cache where it has them, else made."""
+        """Each paper's row, BibTeX entry and JSON record, its page written to ``spool``: from the cache where it has them, else made.
+
+        The cache is looked up a batch of papers at a time, and a page goes to the spool as soon as
+        it is found or made: the pages are never all in memory at once.
+        """
         rows = self._rows_of(model)
         rows_pure = self.rows_pure
         work: dict[str, PaperWork] = {p.id: PaperWork() for p in model.papers}
         todo: dict[str, tuple[bool, bool, bool, bool]] = {}
+        wanted: dict[str, tuple[str | None, str | None, str, str]] = {}
         if cache is None:
             todo = {p.id: (True, rows_pure, True, True) for p in model.papers}
         else:
             store, keys = cache
             pages_cached = template_reads_only_its_paper(self.env, "paper.md.j2")
-            wanted: dict[str, tuple[str | None, str | None, str, str]] = {}
-            for paper in model.papers:
-                key = cite_keys[paper.id]
-                wanted[paper.id] = (
-                    keys.key(paper, model.cite_keys.get(paper.id) or base_key(paper)) if pages_cached else None,
-                    keys.row_key(paper) if rows_pure else None,
-                    keys.bibtex_key(paper, key),
-                    keys.record_key(paper, key),
-                )
-            found = store.lookup([k for four in wanted.values() for k in four if k is not None], count=False)
-            store.hits += sum(1 for page_key, *_ in wanted.values() if page_key is not None and page_key in found)
-            for paper_id, (page_key, row_key, entry_key, record_key) in wanted.items():
-                done = work[paper_id]
-                done.page = found.get(page_key) if page_key else None
-                row = found.get(row_key) if row_key else None
-                if row is not None:
-                    rows[paper_id] = Row.decode(row)
-                done.entry, done.record = found.get(entry_key), found.get(record_key)
-                need = (done.page is None, row_key is not None and row is None, done.entry is None, done.record is None)
-                if any(need):
-                    todo[paper_id] = need
-        made = self._make(model, cite_keys, todo)
-        for paper_id, result in made.items():
+            for batch in _batches(model.papers, _LOOKUP_BATCH):
+                asked: dict[str, tuple[str | None, str | None, str, str]] = {}
+                for paper in batch:
+                    key = cite_keys[paper.id]
+                    asked[paper.id] = (
+                        keys.key(paper, model.cite_keys.get(paper.id) or base_key(paper)) if pages_cached else None,
+                        keys.row_key(paper) if rows_pure else None,
+                        keys.bibtex_key(paper, key),
+                        keys.record_key(paper, key),
+                    )
+                found = store.lookup([k for four in asked.values() for k in four if k is not None], count=False)
+                for paper in batch:
+                    page_key, row_key, entry_key, record_key = asked[paper.id]
+                    done = work[paper.id]
+                    page = found.get(page_key) if page_key else None
+                    if page is not None:
+                        store.hits += 1
+                        spool.put(paper_path(paper), page)
+                    row = found.get(row_key) if row_key else None
+                    if row is not None:
+                        rows[paper.id] = Row.decode(row)
+                    done.entry, done.record = found.get(entry_key), found.get(record_key)
+                    need = (page is None, row_key is not None and row is None, done.entry is None, done.record is None)
+                    if any(need):
+                        todo[paper.id] = need
+                        wanted[paper.id] = asked[paper.id]
+                del found
+        for paper_id, result in self._make(model, cite_keys, todo):
             done = work[paper_id]
             need_page, need_row, need_entry, need_record = todo[paper_id]
             if need_page:
-                done.page = result.page
+                assert result.page is not None
+                spool.put(paper_path(model.by_id[paper_id]), result.page)
             if need_row:
                 rows[paper_id] = result.row
             if need_entry:
@@ -437,14 +448,21 @@ class PageRenderer:
 
     def _make(
         self, model: SiteModel, cite_keys: Mapping[str, str], todo: dict[str, tuple[bool, bool, bool, bool]]
-    ) -> dict[str, PaperWork]:
-        """Make what ``todo`` asks for each paper: in this process, or in ``jobs`` processes when there is enough."""
+    ) -> Iterator[tuple[str, PaperWork]]:
+        """What ``todo`` asks for each paper, in its order, as it is made: in this process, or in ``jobs`` processes when there is enough.
+
+        Should the processes fail (a template error, say), what they did not make is made here,
+        where the error is reported with its template line.
+        """
         items = list(todo.items())
         if self.jobs > 1 and len(items) >= self.min_parallel:
-            made = _in_processes(self, model, cite_keys, items, self.jobs)
-            if made is not None:
-                return made
-        return {pid: self.make_one(model, cite_keys, model.by_id[pid], need) for pid, need in items}
+            done = 0
+            for pair in _in_processes(self, model, cite_keys, items, self.jobs):
+                yield pair
+                done += 1
+            items = items[done:]
+        for pid, need in items:
+            yield pid, self.make_one(model, cite_keys, model.by_id[pid], need)
 
 @dataclass(frozen=True, slots=True)
 class Pager:
@@ -564,43 +582,53 @@ def _make_batch(items: list[tuple[str, tuple[bool, bool, bool, bool]]]) -> list[
     return [renderer.make_one(model, cite_keys, model.by_id[pid], need) for pid, need in items]
 
 
-def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
+def _batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
-        yield items[start : start + size]
+        yield list(items[start : start + size])
 
 
 def _in_processes(
     renderer: PageRenderer, model: SiteModel, cite_keys: Mapping[str, str],
     items: list[tuple[str, tuple[bool, bool, bool, bool]]], jobs: int,
-) -> dict[str, PaperWork] | None:
-    """``items`` made in ``jobs`` processes, in batches, merged in their order; None when the processes failed.
+) -> Iterator[tuple[str, PaperWork]]:
+    """``items`` made in ``jobs`` processes, in batches, given back in their order as they come.
 
     Processes are forked where the system can (they start with the renderer and the model already
     in memory), else started afresh and sent them once. On any failure (a template error, say)
-    the caller makes everything in this process, which reports the error with its template line.
+    it stops: the caller makes what is left in this process, which reports the error properly.
     """
     global _STATE
     if can_fork():
         _STATE = (renderer, model, cite_keys)
-        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        pool = process_pool(jobs)
     else:
-        pool = cf.ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_process,
+        pool = process_pool(
+            jobs, initializer=_init_process,
             initargs=(renderer.template_dirs, renderer.link.directory_urls, model, dict(cite_keys)),
         )
-    made: dict[str, PaperWork] = {}
     try:
         with pool:
-            for batch, results in zip(
-                _batches(items, renderer.batch), pool.map(_make_batch, _batches(items, renderer.batch)), strict=True
-            ):
+            batches = _batches(items, renderer.batch)
+            pending: collections.deque[tuple[list[tuple[str, Any]], cf.Future[list[PaperWork]]]] = collections.deque()
+            for batch in batches:  # a few batches a process in flight: results never pile up here
+                pending.append((batch, pool.submit(_make_batch, batch)))
+                if len(pending) >= 3 * jobs:
+                    break
+            while pending:
+                batch, future = pending.popleft()
+                try:
+                    results = future.result()
+                except Exception:  # noqa: BLE001 - made again by the caller, where an error is reported properly
+                    for _, waiting in pending:
+                        waiting.cancel()
+                    return
+                following = next(batches, None)
+                if following is not None:
+                    pending.append((following, pool.submit(_make_batch, following)))
                 for (pid, _), result in zip(batch, results, strict=True):
-                    made[pid] = result
-    except Exception:  # noqa: BLE001 - made again here, where an error is reported properly
-        return None
+                    yield pid, result
     finally:
         _STATE = None
-    return made
 
 
 def _listing_batch(task: tuple[str, str, range]) -> dict[str, str]:
@@ -612,28 +640,35 @@ def _listing_batch(task: tuple[str, str, range]) -> dict[str, str]:
 _DOWNLOADS: tuple[Mapping[str, str], Mapping[str, str]] | None = None  # each paper's BibTeX entry and JSON record
 
 
-def _downloads_task() -> tuple[dict[str, str | bytes], list[Download], list[str], dict[str, bytes]]:
+_DownloadsDone = tuple[list[tuple[str, bool]], list[Download], list[str], dict[str, bytes]]
+
+
+def _downloads_task(writer: SpoolWriter) -> _DownloadsDone:
+    """The downloads, written into the spool: what was written, the Export page's list, and the cache's share."""
     assert _STATE is not None and _DOWNLOADS is not None
     renderer, model, _ = _STATE
-    files, listed, compressor = renderer.downloads_here(model, *_DOWNLOADS, threads=False)
-    return files, listed, compressor.looked_up, compressor.made
+    listed, compressor = renderer.downloads_here(model, *_DOWNLOADS, threads=False, put=writer.put)
+    return writer.written, listed, compressor.looked_up, compressor.made
 
 
 def _in_forked_processes(
     renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
-    entries: Mapping[str, str], records: Mapping[str, str], jobs: int,
+    entries: Mapping[str, str], records: Mapping[str, str], spool: Spool, jobs: int,
 ) -> _Started | None:
     """The downloads and the listing ``tasks`` started in ``jobs`` forked processes (None when they could not be)."""
     global _STATE, _DOWNLOADS
     _STATE, _DOWNLOADS = (renderer, model, {}), (entries, records)
     try:
-        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-        downloads = pool.submit(_downloads_task)  # the largest task first
+        pool = process_pool(jobs, context=multiprocessing.get_context("fork"))
+        downloads = pool.submit(_downloads_task, spool.writer())  # the largest task first
         futures = [pool.submit(_listing_batch, task) for task in tasks]
     except Exception:  # noqa: BLE001 - made here instead
         _STATE = _DOWNLOADS = None
         return None
-    return _Started(_Here(renderer, model, tasks, entries, records), pool, downloads, futures)
+    return _Started(_Here(renderer, model, tasks, entries, records, spool), pool, downloads, futures)
+
+
+_DONE: cf.Future[dict[str, str]] = cf.Future()  # a task whose pages were handed over
 
 
 class _Started:
@@ -641,28 +676,35 @@ class _Started:
 
     def __init__(
         self, here: _Here, pool: cf.ProcessPoolExecutor,
-        downloads: cf.Future[tuple[dict[str, str | bytes], list[Download], list[str], dict[str, bytes]]],
+        downloads: cf.Future[_DownloadsDone],
         futures: list[cf.Future[dict[str, str]]],
     ) -> None:
         self.here, self.pool, self.downloads_future, self.futures = here, pool, downloads, futures
 
-    def downloads(self) -> tuple[dict[str, str | bytes], list[Download]]:
+    def downloads(self) -> list[Download]:
+        """The downloads, in the spool; the list the Export page shows."""
         try:
-            files, listed, looked_up, made = self.downloads_future.result()
+            written, listed, looked_up, made = self.downloads_future.result()
         except Exception:  # noqa: BLE001 - made again here
             return self.here.downloads()
+        self.here.spool.adopt(written)
         store = self.here.renderer._store
         if store is not None:  # what the process looked up and compressed, kept as if done here
             store.used.update(looked_up)
             for key, data in made.items():
                 store.add_bytes(key, data)
-        return files, listed
+        return listed
 
-    def listings(self) -> Iterable[dict[str, str]]:
-        try:
-            return [future.result() for future in self.futures]
-        except Exception:  # noqa: BLE001 - made again here, where an error is reported with its template line
-            return self.here.listings()
+    def listings(self) -> Iterator[dict[str, str]]:
+        """Each task's pages as it is done; should a process fail, what is left is made here."""
+        for index, future in enumerate(self.futures):
+            try:
+                part = future.result()
+            except Exception:  # noqa: BLE001 - made again here, where an error is reported with its template line
+                yield from self.here.listings(index)
+                return
+            self.futures[index] = _DONE  # its pages are let go of once written
+            yield part
 
     def cancel(self) -> None:
         global _STATE, _DOWNLOADS
@@ -675,16 +717,20 @@ class _Here:
 
     def __init__(
         self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
-        entries: Mapping[str, str], records: Mapping[str, str],
+        entries: Mapping[str, str], records: Mapping[str, str], spool: Spool,
     ) -> None:
         self.renderer, self.model, self.tasks, self.entries, self.records = renderer, model, tasks, entries, records
+        self.spool = spool
 
-    def downloads(self) -> tuple[dict[str, str | bytes], list[Download]]:
-        files, listed, _ = self.renderer.downloads_here(self.model, self.entries, self.records, threads=self.renderer.jobs > 1)
-        return files, listed
+    def downloads(self) -> list[Download]:
+        listed, _ = self.renderer.downloads_here(
+            self.model, self.entries, self.records, threads=self.renderer.jobs > 1, put=self.spool.put
+        )
+        return listed
 
-    def listings(self) -> Iterable[dict[str, str]]:
-        return (self.renderer.listing_task(self.model, task) for task in self.tasks)
+    def listings(self, start: int = 0) -> Iterator[dict[str, str]]:
+        """The pages of each task from the ``start``-th on."""
+        return (self.renderer.listing_task(self.model, task) for task in self.tasks[start:])
 
     def cancel(self) -> None:
         return None

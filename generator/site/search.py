@@ -69,7 +69,7 @@ import numpy as np
 
 from ..errors import PapercatError
 from ..model import Paper
-from ..parallel import process_context
+from ..parallel import process_pool
 from ..topics.taxonomy import Topic
 from .search_cache import Entry, SearchCache
 from .text import plain_text
@@ -334,7 +334,7 @@ class _Tasks:
         self.jobs = jobs
         self.pool: cf.ProcessPoolExecutor | None = None
         if jobs > 1:
-            self.pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=process_context())
+            self.pool = process_pool(jobs)
 
     def map(self, fn: Callable[..., T], tasks: Iterable[tuple[object, ...]]) -> Iterator[T]:
         if self.pool is None:

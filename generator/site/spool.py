@@ -1,0 +1,132 @@
+"""The generated pages and downloads of one build, kept on disk rather than in memory.
+
+A catalogue of 100,000 papers makes about 2 GB of Markdown, BibTeX and JSON before MkDocs
+starts. Held in memory, that is half of what the build may use; spooled, each file is written
+once as it is made and read back when MkDocs (or a test) asks for it. MkDocs is given the
+spooled file's path (``File.generated(..., abs_src_path=...)``), so it reads a page when it
+renders it and copies a download as it copies any static file.
+
+The spool is a private folder in the system's temporary folder (``TMPDIR``), removed when the
+build is done with it (``close``) or, at the latest, when the spool is garbage-collected or the
+interpreter exits. Nothing in it is read by a later build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Generic, TypeVar, cast
+
+T = TypeVar("T", bound=str | bytes)
+
+
+class Spool(Mapping[str, str | bytes]):
+    """Files by docs-relative path, on disk: ``put`` writes one, ``spool[path]`` reads it back."""
+
+    def __init__(self, prefix: str = "papercat-spool-") -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix))
+        self._text: dict[str, bool] = {}  # path -> whether it was given as text (read back as str)
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
+
+    def put(self, path: str, data: str | bytes) -> None:
+        """Keep ``data`` as the file ``path`` (a later ``put`` of the same path replaces it)."""
+        _write(self.folder, path, data)
+        self._text[path] = isinstance(data, str)
+
+    def put_all(self, files: Mapping[str, str | bytes]) -> None:
+        for path, data in files.items():
+            self.put(path, data)
+
+    def writer(self) -> SpoolWriter:
+        """A writer into this spool for another process (forked, on this machine); ``adopt`` what it wrote."""
+        return SpoolWriter(self.folder)
+
+    def adopt(self, written: Iterable[tuple[str, bool]]) -> None:
+        """Files a ``writer`` wrote: ``(path, whether it was text)``."""
+        self._text.update(written)
+
+    def file(self, path: str) -> Path:
+        """Where the file ``path`` is (or will be) kept."""
+        return self.folder / path
+
+    def is_text(self, path: str) -> bool:
+        return self._text[path]
+
+    def __getitem__(self, path: str) -> str | bytes:
+        is_text = self._text[path]  # KeyError for a path never put
+        data = self.file(path).read_bytes()
+        return data.decode("utf-8") if is_text else data
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._text
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._text))
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+    def markdown(self) -> SpoolView[str]:
+        """The Markdown pages: what MkDocs renders."""
+        return SpoolView(self, sorted(p for p, text in self._text.items() if text and p.endswith(".md")))
+
+    def others(self) -> SpoolView[str | bytes]:
+        """Every other file (downloads, feeds, the rows of the listing filters): copied into the site as it is."""
+        return SpoolView(self, sorted(p for p, text in self._text.items() if not (text and p.endswith(".md"))))
+
+    def close(self) -> None:
+        """Remove the spooled files (nothing can be read afterwards)."""
+        self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        return not self._finalizer.alive
+
+
+class SpoolWriter:
+    """Writes files into a spool's folder from another process; ``written`` is what to ``adopt``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: list[tuple[str, bool]] = []
+
+    def put(self, path: str, data: str | bytes) -> None:
+        _write(self.folder, path, data)
+        self.written.append((path, isinstance(data, str)))
+
+
+def _write(folder: Path, path: str, data: str | bytes) -> None:
+    target = folder / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+class SpoolView(Mapping[str, T], Generic[T]):
+    """Some of a spool's files (the Markdown pages, say), read from it when asked for."""
+
+    def __init__(self, spool: Spool, paths: Iterable[str]) -> None:
+        self.spool = spool
+        self._paths = list(paths)
+        self._set = frozenset(self._paths)
+
+    def __getitem__(self, path: str) -> T:
+        if path not in self._set:
+            raise KeyError(path)
+        return cast(T, self.spool[path])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._set
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def file(self, path: str) -> str:
+        """The path of the spooled file, for MkDocs' ``File.generated(abs_src_path=...)``."""
+        return os.fspath(self.spool.file(path))
