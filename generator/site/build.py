@@ -61,6 +61,7 @@ from .related import related_papers
 from .search_cache import CACHE_NAME as SEARCH_CACHE
 from .search_cache import SearchCache
 from .settings import SiteSettings, load_settings
+from .spool import Spool, SpoolView, remove_stale
 from .urls import paper_path
 from .view import SiteModel
 from .writer import check_site_paths
@@ -335,7 +336,7 @@ def prepare(
         if page_cache is not None:
             cache = (page_cache, paper_keys)
         try:
-            rendered = renderer.pages(model, cache)
+            rendered = renderer.pages(model, cache, Spool(build_dir if build_dir is not None and build_dir.is_dir() else None))
         except jinja2.TemplateError as err:
             raise _template_error(template_dirs, err) from None
         # The Markdown pages go through MkDocs; the files beside them (downloads, feeds, the rows
@@ -487,6 +488,8 @@ def build_site(
     with build_lock(folders):
         for message in recover(site_dir):
             print(f"papercat: {message}", file=sys.stderr)
+        if folders.build_dir is not None:
+            remove_stale(folders.build_dir)
         try:
             staging = new_staging(site_dir)
         except OSError as err:
@@ -505,6 +508,12 @@ def output_folders(project: Project, config: MkDocsConfig, plugin: PapercatPlugi
     )
 
 
+def _close_spool(plugin: PapercatPlugin) -> None:
+    pages = getattr(plugin.prepared, "pages", None)
+    if isinstance(pages, SpoolView):
+        pages.spool.close()
+
+
 def _own_state_dir(state_dir: Path, build_dir: Path | None) -> None:
     """The folder of the build state, created if need be (and marked as papercat's when it is the build folder)."""
     if state_dir == build_dir:
@@ -521,13 +530,16 @@ def _build_into(
 
     from .render import RenderOptions, build_pages
 
+    created_state: Path | None = None  # the state folder, while this build made it and has not succeeded
     try:
         config.site_dir = str(staging)
         render = render if render is not None else RenderOptions(jobs=1)
         if render.state_dir is None and plugin.build_dir is not None:
             render = dataclasses.replace(render, state_dir=plugin.build_dir)
         if render.state_dir is not None:
-            _own_state_dir(render.state_dir, plugin.build_dir)  # the caches may write to it while the build runs
+            # The caches may write to it while the build runs; made by a build that fails, it is removed again.
+            created_state = None if render.state_dir.exists() else render.state_dir
+            _own_state_dir(render.state_dir, plugin.build_dir)
             plugin.caches = BuildCaches.at(render.state_dir, read=not render.clean)
         caches = plugin.caches
         plugin.jobs = render.jobs
@@ -564,6 +576,7 @@ def _build_into(
             save_state()
             if caches is not None:
                 caches.save()
+        created_state = None
         return BuildReport(
             prepared, site_dir, seconds, config.site_url or None, plugin.build_dir, site_bytes=size, site_files=files,
             rendering=rendering, markdown_reused=caches.pages.hits if caches is not None else 0,
@@ -586,3 +599,6 @@ def _build_into(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        if created_state is not None:
+            _close_spool(plugin)
+            shutil.rmtree(created_state, ignore_errors=True)

@@ -280,7 +280,9 @@ class PageRenderer:
         """The first page of a month."""
         return self.month_pages(model, month)[month_path(month)]
 
-    def pages(self, model: SiteModel, cache: tuple[PageCache, PaperKeys] | None = None) -> Spool:
+    def pages(
+        self, model: SiteModel, cache: tuple[PageCache, PaperKeys] | None = None, spool: Spool | None = None
+    ) -> Spool:
         """Every page of the site and the files next to them, keyed by docs-relative path, in a spool.
 
         Each file is written to the spool as soon as it is made, so the pages of a large catalogue
@@ -290,7 +292,7 @@ class PageRenderer:
         What is left is made here, in ``jobs`` processes when there is enough of it; the result is
         the same whatever ``jobs`` is.
         """
-        spool = Spool()
+        spool = spool if spool is not None else Spool()
         cite_keys = catalogue_keys(model)
         self._store = cache[0] if cache is not None else None
         work = self._paper_work(model, cite_keys, cache, spool)
@@ -640,7 +642,7 @@ def _listing_batch(task: tuple[str, str, range]) -> dict[str, str]:
 _DOWNLOADS: tuple[Mapping[str, str], Mapping[str, str]] | None = None  # each paper's BibTeX entry and JSON record
 
 
-_DownloadsDone = tuple[list[tuple[str, bool]], list[Download], list[str], dict[str, bytes]]
+_DownloadsDone = tuple[list[tuple[str, bool, str]], list[Download], list[str], dict[str, bytes]]
 
 
 def _downloads_task(writer: SpoolWriter) -> _DownloadsDone:

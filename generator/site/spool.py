@@ -6,13 +6,16 @@ once as it is made and read back when MkDocs (or a test) asks for it. MkDocs is 
 spooled file's path (``File.generated(..., abs_src_path=...)``), so it reads a page when it
 renders it and copies a download as it copies any static file.
 
-The spool is a private folder in the system's temporary folder (``TMPDIR``), removed when the
-build is done with it (``close``) or, at the latest, when the spool is garbage-collected or the
-interpreter exits. Nothing in it is read by a later build.
+The spool is a private folder in the build folder (``build/.spool-*``) or, without one, in the
+system's temporary folder (``TMPDIR``). It is removed when the build is done with it (``close``)
+or, at the latest, when the spool is garbage-collected or the interpreter exits; the spool of a
+build that was killed is removed by the next ``papercat build`` (``remove_stale``). Nothing in it
+is read by a later build.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -24,17 +27,23 @@ from typing import Generic, TypeVar, cast
 T = TypeVar("T", bound=str | bytes)
 
 
+PREFIX = ".spool-"  # a spool in a build folder
+
+
 class Spool(Mapping[str, str | bytes]):
     """Files by docs-relative path, on disk: ``put`` writes one, ``spool[path]`` reads it back."""
 
-    def __init__(self, prefix: str = "papercat-spool-") -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix=prefix))
+    def __init__(self, parent: Path | None = None) -> None:
+        """A new spool in ``parent`` (a build folder), else in the system's temporary folder."""
+        prefix = PREFIX if parent is not None else "papercat-spool-"
+        self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         self._text: dict[str, bool] = {}  # path -> whether it was given as text (read back as str)
+        self._digests: dict[str, str] = {}  # path -> SHA-256 of the file
         self._finalizer = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
 
     def put(self, path: str, data: str | bytes) -> None:
         """Keep ``data`` as the file ``path`` (a later ``put`` of the same path replaces it)."""
-        _write(self.folder, path, data)
+        self._digests[path] = _write(self.folder, path, data)
         self._text[path] = isinstance(data, str)
 
     def put_all(self, files: Mapping[str, str | bytes]) -> None:
@@ -45,9 +54,14 @@ class Spool(Mapping[str, str | bytes]):
         """A writer into this spool for another process (forked, on this machine); ``adopt`` what it wrote."""
         return SpoolWriter(self.folder)
 
-    def adopt(self, written: Iterable[tuple[str, bool]]) -> None:
-        """Files a ``writer`` wrote: ``(path, whether it was text)``."""
-        self._text.update(written)
+    def adopt(self, written: Iterable[tuple[str, bool, str]]) -> None:
+        """Files a ``writer`` wrote: ``(path, whether it was text, SHA-256)``."""
+        for path, is_text, digest in written:
+            self._text[path], self._digests[path] = is_text, digest
+
+    def digest(self, path: str) -> str | None:
+        """The SHA-256 (hex) of the file ``path``, None for a path never put."""
+        return self._digests.get(path)
 
     def file(self, path: str) -> Path:
         """Where the file ``path`` is (or will be) kept."""
@@ -92,17 +106,27 @@ class SpoolWriter:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.written: list[tuple[str, bool]] = []
+        self.written: list[tuple[str, bool, str]] = []
 
     def put(self, path: str, data: str | bytes) -> None:
-        _write(self.folder, path, data)
-        self.written.append((path, isinstance(data, str)))
+        self.written.append((path, isinstance(data, str), _write(self.folder, path, data)))
 
 
-def _write(folder: Path, path: str, data: str | bytes) -> None:
+def _write(folder: Path, path: str, data: str | bytes) -> str:
+    """Write the file; its SHA-256 (hex)."""
     target = folder / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    target.write_bytes(raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def remove_stale(build_dir: Path) -> None:
+    """Remove the spools a killed build left in its build folder (call with the build lock held)."""
+    if build_dir.is_dir():
+        for entry in build_dir.iterdir():
+            if entry.name.startswith(PREFIX) and entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 class SpoolView(Mapping[str, T], Generic[T]):
@@ -130,3 +154,7 @@ class SpoolView(Mapping[str, T], Generic[T]):
     def file(self, path: str) -> str:
         """The path of the spooled file, for MkDocs' ``File.generated(abs_src_path=...)``."""
         return os.fspath(self.spool.file(path))
+
+    def digest(self, path: str) -> str | None:
+        """The SHA-256 (hex) of the file, known without reading it."""
+        return self.spool.digest(path) if path in self._set else None

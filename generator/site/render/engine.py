@@ -206,6 +206,26 @@ def _fragments(config: Any) -> Fragments:
     return found if isinstance(found, Fragments) else Fragments.empty()
 
 
+def _known_digests(config: Any) -> Callable[[Any], str | None]:
+    """The SHA-256 of each page the papercat plugin spooled, known without reading the page again.
+
+    None for any other file, and for a spooled page another plugin has given new content.
+    """
+    from ..build import PLUGIN_NAME
+    from ..spool import SpoolView
+
+    pages = getattr(getattr(config.plugins.get(PLUGIN_NAME), "prepared", None), "pages", None)
+    if not isinstance(pages, SpoolView):
+        return lambda file: None
+    spooled = pages
+
+    def digest(file: Any) -> str | None:
+        uri = file.src_uri
+        return spooled.digest(uri) if uri in spooled and file.abs_src_path == spooled.file(uri) else None
+
+    return digest
+
+
 def _reusable(record: PageRecord | None, source: str, previous: Path, files: Any) -> bool:
     """Whether the previous site still holds exactly this page's HTML, made from the same Markdown."""
     if record is None or record.source != source:
@@ -316,11 +336,11 @@ def build_pages(
         reused: dict[str, PageRecord] = {}
         patch: set[str] = set()  # reused pages whose related papers are put in anew
         sources: dict[str, str] = {}
+        digest_of = _known_digests(config)
         for file in doc_files:
             if file.src_uri in in_nav:
                 continue
-            markdown = file.content_string
-            source = sources[file.src_uri] = sha256(markdown.encode("utf-8"))
+            source = sources[file.src_uri] = digest_of(file) or sha256(file.content_bytes)
             record = records.get(file.src_uri)
             key = fragments.key(file.src_uri)
             if previous is not None and _reusable(record, source, previous, files):
@@ -334,7 +354,6 @@ def build_pages(
                     to_render.append(file.src_uri)
             else:
                 to_render.append(file.src_uri)
-            del markdown
         report.removed = sum(1 for uri in records if uri not in sources)
         report.reused = len(reused)
         report.seconds["plan"] = time.perf_counter() - start
