@@ -94,3 +94,16 @@ def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert (project / "site" / "index.html").is_file()
     assert sorted(p.name for p in temporary.iterdir()) == [], "the build left files in the temporary folder"
+    assert not list((project / "build").glob(".spool-*")), "the build left its spool in the build folder"
+
+
+def test_the_spool_of_a_killed_build_is_removed_by_the_next_build(tmp_path: Path) -> None:
+    from generator.site.spool import PREFIX, remove_stale
+
+    build = tmp_path / "build"
+    left = build / f"{PREFIX}abc" / "papers"
+    left.mkdir(parents=True)
+    (left / "a.md").write_text("x", encoding="utf-8")
+    (build / "page-cache.sqlite3").write_text("", encoding="utf-8")
+    remove_stale(build)
+    assert sorted(p.name for p in build.iterdir()) == ["page-cache.sqlite3"]
