@@ -148,8 +148,8 @@ class Prepared:
     assignments: Mapping[str, TopicAssignment]
     related: Mapping[str, list[str]]
     model: SiteModel
-    pages: Mapping[str, str]  # docs-relative Markdown path -> page text
-    exports: Mapping[str, str | bytes]  # downloads/ (BibTeX, JSON, gzip), feeds, rows of the listing filters
+    pages: Mapping[str, str]  # docs-relative Markdown path -> page text (read from the build's spool, see spool.py)
+    exports: Mapping[str, str | bytes]  # downloads/ (BibTeX, JSON, gzip), feeds, rows of the listing filters (spooled too)
     assets: Mapping[str, Path]  # site path -> file (the project's own, else the bundled one)
     timestamp: int  # seconds since the epoch, from the inputs: the build date MkDocs is given
     seconds: Mapping[str, float] = field(default_factory=dict)
