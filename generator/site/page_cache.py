@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..sqlite_cache import keep_used
+from ..sqlite_cache import keep_used, transaction
 
 if TYPE_CHECKING:
     import jinja2
@@ -216,13 +216,8 @@ class PageCache:
             return
         conn = self._open()
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", self._new.items())
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            with transaction(conn):
+                conn.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", self._new.items())
         finally:
             conn.close()
         self.used.update(self._new)

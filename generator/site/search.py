@@ -54,7 +54,6 @@ import hashlib
 import itertools
 import json
 import math
-import os
 import re
 import shutil
 import unicodedata
@@ -75,6 +74,7 @@ from .search_cache import Entry, SearchCache
 from .text import plain_text
 from .urls import page_url, paper_path, topic_path
 from .view import SiteModel, date_label
+from .writer import put_file
 
 BUNDLE_DIR = "search-index"  # under the site
 
@@ -99,7 +99,6 @@ DOCUMENTS_PER_TASK = 1000  # documents indexed per task (in another process with
 PARALLEL_DOCUMENTS = 2000  # fewer documents than this are indexed in this process whatever the jobs
 
 T = TypeVar("T")
-_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
 class SearchIndexFailed(PapercatError):
@@ -279,19 +278,8 @@ def _gzip(data: bytes) -> bytes:
 
 
 def _put(root: str, rel: str, data: bytes) -> None:
-    """Write one file of the index (a few system calls: there are tens of thousands of them)."""
-    path = f"{root}/{rel}"
-    try:
-        fd = os.open(path, _WRITE, 0o666)
-    except FileNotFoundError:  # its folder's first file
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, _WRITE, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
+    """Write one file of the index (there are tens of thousands of them)."""
+    put_file(f"{root}/{rel}", data)
 
 
 def _compress_files(root: str, files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:

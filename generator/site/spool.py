@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
+from .writer import put_file
+
 T = TypeVar("T", bound=str | bytes)
 
 
@@ -113,24 +115,10 @@ class SpoolWriter:
 
 
 def _write(folder: Path, path: str, data: str | bytes) -> str:
-    """Write the file; its SHA-256 (hex). A hundred thousand of them: plain system calls, no buffered file object."""
-    target = folder / path
+    """Write the file; its SHA-256 (hex)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        fd = os.open(target, _FLAGS, 0o666)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(target, _FLAGS, 0o666)
-    try:
-        view = memoryview(raw)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
+    put_file(folder / path, raw)
     return hashlib.sha256(raw).hexdigest()
-
-
-_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
 def remove_stale(build_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -84,3 +85,24 @@ def write_docs(
         target.write_bytes(data)
         written += 1
     return written
+
+
+_WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def put_file(path: str | Path, data: bytes) -> None:
+    """Write one generated file, its folder made if need be: a few system calls, no buffered file object.
+
+    For the tens of thousands of files of a build (the search index, the spool of pages).
+    """
+    try:
+        fd = os.open(path, _WRITE, 0o666)
+    except FileNotFoundError:  # its folder's first file
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, _WRITE, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)

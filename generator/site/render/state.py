@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ...fingerprint import VERSIONED, code_components, sha256, tree
+from ...sqlite_cache import transaction
 
 STATE_NAME = "render-state.sqlite3"
 SCHEMA = 2
@@ -138,23 +139,18 @@ class RenderState:
             conn = self._connect()
             replace_all = True
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            _reached("begin")
-            if replace_all:
-                conn.execute("DELETE FROM pages")
-            conn.executemany("DELETE FROM pages WHERE uri = ?", ((uri,) for uri in removed))
-            conn.executemany(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                ((uri, r.source, r.output, r.dest, r.size, r.mtime_ns, r.extras, r.fragment) for uri, r in changed.items()),
-            )
-            _reached("rows written")
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('global', ?)", (json.dumps(dict(components)),))
-            _reached("before commit")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            with transaction(conn):
+                _reached("begin")
+                if replace_all:
+                    conn.execute("DELETE FROM pages")
+                conn.executemany("DELETE FROM pages WHERE uri = ?", ((uri,) for uri in removed))
+                conn.executemany(
+                    "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((uri, r.source, r.output, r.dest, r.size, r.mtime_ns, r.extras, r.fragment) for uri, r in changed.items()),
+                )
+                _reached("rows written")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('global', ?)", (json.dumps(dict(components)),))
+                _reached("before commit")
         finally:
             conn.close()
 
