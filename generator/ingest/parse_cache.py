@@ -13,7 +13,6 @@ done on the whole catalogue every build, from these records.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..fingerprint import code_fingerprint
 from ..model import Notice, Paper, Rejected
-from ..sqlite_cache import keep_used
+from ..sqlite_cache import KeyedCache
 
 if TYPE_CHECKING:
     from ..readers import SourceMeta
@@ -63,16 +62,15 @@ def _decode(text: str) -> Parsed:
     )
 
 
-class ParseCache:
+class ParseCache(KeyedCache):
     """``build/parse-cache.sqlite3``: the reading of each listing file by the key of its inputs."""
 
+    table = "files"
+    columns = "data TEXT NOT NULL"
+    width = 2
+
     def __init__(self, path: Path, *, read: bool = True) -> None:
-        self.path = path
-        self.read = read  # False (--clean): every file is read, the cache only written
-        self.used: set[str] = set()
-        self.hits = 0
-        self._conn: sqlite3.Connection | None = None
-        self._pending: dict[str, str] = {}  # readings not written yet (no build folder before the first build)
+        super().__init__(path, read=read)
         self._code = code_fingerprint()
 
     def key(self, name: str, data: bytes, meta: SourceMeta) -> str:
@@ -84,28 +82,8 @@ class ParseCache:
         self.used.add(key)
         return key
 
-    def _connection(self) -> sqlite3.Connection | None:
-        for attempt in range(2):
-            if self._conn is not None:
-                break
-            if not self.path.parent.is_dir():
-                return None  # the build folder is made once a build succeeded, not by a build that may fail
-            try:
-                conn = sqlite3.connect(self.path, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=DELETE")
-                conn.execute("CREATE TABLE IF NOT EXISTS files (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
-                self._conn = conn
-            except sqlite3.DatabaseError:
-                if attempt == 0 and not self.read:  # damaged, and not read from here on: start it again
-                    self.path.unlink(missing_ok=True)
-            except OSError:
-                return None  # no cache: every file is read
-        return self._conn
-
     def get(self, key: str) -> Parsed | None:
-        if not self.read or not self.path.is_file():
-            return None
-        conn = self._connection()
+        conn = self._readable()
         if conn is None:
             return None
         try:
@@ -122,32 +100,7 @@ class ParseCache:
 
         Written at once when the build folder exists; otherwise (a first build) kept until ``prune``.
         """
-        encoded = _encode(parsed)
-        conn = self._connection()
-        if conn is None:
-            self._pending[key] = encoded
-            return
-        with contextlib.suppress(sqlite3.DatabaseError):  # the cache is an optimisation: the build goes on without it
-            conn.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (key, encoded))
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def prune(self) -> None:
-        """Drop the entries of files this build did not read (once the new site is in place)."""
-        self.read = False  # from here on a damaged cache is replaced, not read
-        conn = self._connection()
-        if conn is None:
-            return
-        try:
-            keep_used(conn, "files", self.used, self._pending.items(), 2)
-            self._pending.clear()
-        except sqlite3.DatabaseError:
-            pass  # the cache is an optimisation: the build goes on without it
-        finally:
-            self.close()
+        self._store([(key, _encode(parsed))])
 
     def lookup(self, name: str, path: Path, meta: SourceMeta, max_bytes: int) -> tuple[str | None, Parsed | None]:
         """``(key, cached reading)`` of a listing file; no key when the file cannot be read or is too large."""

@@ -18,7 +18,6 @@ the ones this build did not use are dropped once the site is in place.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -30,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..fingerprint import code_fingerprint
-from ..sqlite_cache import keep_used
+from ..sqlite_cache import KeyedCache
 
 CACHE_NAME = "search-cache.sqlite3"
 SCHEMA = 2
@@ -48,16 +47,15 @@ def _versions() -> str:
     return json.dumps([SCHEMA, code_fingerprint(), latex, unicodedata.unidata_version, zlib.ZLIB_RUNTIME_VERSION, sys.version])
 
 
-class SearchCache:
+class SearchCache(KeyedCache):
     """``build/search-cache.sqlite3``: each document's share of the search index, by the key of its inputs."""
 
+    table = "documents"
+    columns = "meta BLOB NOT NULL, counts BLOB NOT NULL, record BLOB NOT NULL"
+    width = 4
+
     def __init__(self, path: Path, *, read: bool = True) -> None:
-        self.path = path
-        self.read = read  # False (--clean): every document is read, the cache only written
-        self.used: set[str] = set()
-        self.hits = 0
-        self._conn: sqlite3.Connection | None = None
-        self._pending: dict[str, Entry] = {}  # not written yet (no build folder before the first build)
+        super().__init__(path, read=read)
         self._versions = _versions().encode()
 
     def key(self, spec: Sequence[object]) -> str:
@@ -67,32 +65,9 @@ class SearchCache:
         self.used.add(key)
         return key
 
-    def _connection(self) -> sqlite3.Connection | None:
-        for attempt in range(2):
-            if self._conn is not None:
-                break
-            if not self.path.parent.is_dir():
-                return None  # the build folder is made once a build succeeded, not by a build that may fail
-            try:
-                conn = sqlite3.connect(self.path, isolation_level=None)
-                conn.execute("PRAGMA journal_mode=DELETE")
-                conn.execute(
-                    "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, meta BLOB NOT NULL, "
-                    "counts BLOB NOT NULL, record BLOB NOT NULL)"
-                )
-                self._conn = conn
-            except sqlite3.DatabaseError:
-                if attempt == 0 and not self.read:  # damaged, and not read from here on: start it again
-                    self.path.unlink(missing_ok=True)
-            except OSError:
-                return None  # no cache: every document is read
-        return self._conn
-
     def lookup(self, keys: Sequence[str]) -> dict[str, Entry]:
         """The entries of those keys that have one, fetched in batches (never the whole cache at once)."""
-        if not self.read or not self.path.is_file():
-            return {}
-        conn = self._connection()
+        conn = self._readable()
         if conn is None:
             return {}
         found: dict[str, Entry] = {}
@@ -111,33 +86,4 @@ class SearchCache:
 
     def put(self, entries: Iterable[tuple[str, Entry]]) -> None:
         """Keep documents' entries: written at once when the build folder exists, else kept until ``prune``."""
-        conn = self._connection()
-        if conn is None:
-            self._pending.update(entries)
-            return
-        with contextlib.suppress(sqlite3.DatabaseError):  # the cache is an optimisation: the build goes on without it
-            conn.execute("BEGIN")
-            conn.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)", ((k, *e) for k, e in entries))
-            conn.execute("COMMIT")
-        if conn.in_transaction:
-            with contextlib.suppress(sqlite3.DatabaseError):
-                conn.execute("ROLLBACK")
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def prune(self) -> None:
-        """Drop the entries of documents this build did not have (once the new site is in place)."""
-        self.read = False  # from here on a damaged cache is replaced, not read
-        conn = self._connection()
-        if conn is None:
-            return
-        try:
-            keep_used(conn, "documents", self.used, ((k, *e) for k, e in self._pending.items()), 4)
-            self._pending.clear()
-        except sqlite3.DatabaseError:
-            pass  # the cache is an optimisation: the build goes on without it
-        finally:
-            self.close()
+        self._store((key, *entry) for key, entry in entries)
