@@ -509,9 +509,8 @@ def output_folders(project: Project, config: MkDocsConfig, plugin: PapercatPlugi
 
 
 def _close_spool(plugin: PapercatPlugin) -> None:
-    pages = getattr(plugin.prepared, "pages", None)
-    if isinstance(pages, SpoolView):
-        pages.spool.close()
+    if plugin.prepared is not None and isinstance(plugin.prepared.pages, SpoolView):
+        plugin.prepared.pages.spool.close()
 
 
 def _own_state_dir(state_dir: Path, build_dir: Path | None) -> None:

@@ -69,9 +69,6 @@ class Spool(Mapping[str, str | bytes]):
         """Where the file ``path`` is (or will be) kept."""
         return self.folder / path
 
-    def is_text(self, path: str) -> bool:
-        return self._text[path]
-
     def __getitem__(self, path: str) -> str | bytes:
         is_text = self._text[path]  # KeyError for a path never put
         data = self.file(path).read_bytes()
@@ -97,10 +94,6 @@ class Spool(Mapping[str, str | bytes]):
     def close(self) -> None:
         """Remove the spooled files (nothing can be read afterwards)."""
         self._finalizer()
-
-    @property
-    def closed(self) -> bool:
-        return not self._finalizer.alive
 
 
 class SpoolWriter:
