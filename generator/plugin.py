@@ -39,6 +39,7 @@ from .errors import PapercatError
 from .ingest import ingest_messages
 from .progress import Progress, Step
 from .site.fragments import splice_text
+from .site.raw_html import RawHtmlExtension
 from .site.spool import SpoolView
 
 if TYPE_CHECKING:
@@ -153,6 +154,9 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 check_output_folders(folders, site_option="--site-dir (or site_dir in mkdocs.yml)")
             except UnsafeOutput as err:
                 raise PluginError(f"papercat: {err}") from None
+        # The HTML blocks of papercat's pages go through Markdown unparsed (the same HTML, made faster).
+        if not any(isinstance(e, RawHtmlExtension) for e in config.markdown_extensions):
+            config.markdown_extensions.append(RawHtmlExtension())  # type: ignore[arg-type]  # an instance, as Markdown accepts
         # The project's theme overrides, then the bundled ones, go before the theme's own folders
         # (after a custom_dir named in mkdocs.yml, which stays first).
         dirs = config.theme.dirs
