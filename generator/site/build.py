@@ -233,8 +233,17 @@ PAGES_LIMIT = 1_000_000_000  # bytes: GitHub Pages' limit on a published site
 
 def site_size(site_dir: Path) -> tuple[int, int]:
     """``(bytes, files)`` of a built site."""
-    sizes = [path.stat().st_size for path in site_dir.rglob("*") if path.is_file()]
-    return sum(sizes), len(sizes)
+    total = files = 0
+    folders = [str(site_dir)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.is_file():
+                    total += entry.stat().st_size
+                    files += 1
+    return total, files
 
 
 class BuildFailed(PapercatError):
