@@ -185,6 +185,17 @@ def test_a_site_over_a_gigabyte_is_warned_about_naming_the_limit():
     assert report(999_999_999).size_warning is None
 
 
+def test_the_reported_site_size_counts_every_file_in_every_folder(tmp_path: Path) -> None:
+    from generator.site.build import site_size
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "index.html").write_bytes(b"x" * 10)
+    (tmp_path / "a" / "page.html").write_bytes(b"y" * 200)
+    (tmp_path / "a" / "b" / "deep.json").write_bytes(b"z" * 3000)
+    (tmp_path / "empty").mkdir()
+    assert site_size(tmp_path) == (3210, 3)
+
+
 def test_gzip_downloads_are_byte_identical_from_build_to_build():
     from site_fixtures import make_model, small_catalogue
 
