@@ -81,18 +81,19 @@ def _config_files(config: Any) -> tuple[dict[str, bytes], str]:
     custom_dir = config.theme.custom_dir
     if custom_dir:
         extra += [p for p in sorted(Path(custom_dir).rglob("*")) if p.is_file()]
+    # Hooks and INHERIT are named relative to mkdocs.yml, as MkDocs reads them.
     for hook in (config.get("hooks") or {}).keys() if isinstance(config.get("hooks"), dict) else ():
-        extra.append(Path(hook))
+        extra.append(base / hook)
     inherit = config.get("INHERIT")
     if inherit:
-        extra.append(Path(inherit))
+        extra.append(base / inherit)
     for path in extra:
         path = path.resolve()
         if not path.is_relative_to(base):
             from ...errors import ConfigError
 
             raise ConfigError(
-                str(config_file), "(theme)", "a theme folder inside the folder of mkdocs.yml",
+                str(config_file), "(theme, hooks, INHERIT)", "files inside the folder of mkdocs.yml",
                 f"{path} is outside {base}",
             )
         files[path.relative_to(base).as_posix()] = path.read_bytes()
