@@ -10,6 +10,7 @@ Killed builds are real: a child process exits at a point of the state writing.
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import subprocess
 import sys
@@ -244,6 +245,63 @@ def test_build_killed_while_saving_state(project: Project, point: str) -> None:
     assert killed.returncode == 9, killed.stderr
     ((project.root / 'content') / "real_daily_004.txt").unlink()  # back to the inputs the saved state may describe
     _same_as_clean(project)
+
+
+def _stopped_before_the_swap(project: Project, env: dict[str, str] | None = None) -> Path:
+    """``papercat build`` in a process that ends once MkDocs is done, before the new site replaces the old; its folder."""
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERCAT_")} | {"PAPERCAT_FAULT": "built", **(env or {})}
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "build"], cwd=project.root, env=run_env, capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 70, run.stderr
+    (staging,) = project.root.glob(".site.building-*")
+    return staging
+
+
+def _reused_paper_page(project: Project, staging: Path, added: bytes = b"") -> Path:
+    """A paper page of the previous site that the new build took unchanged (``added`` at its end by a hook)."""
+    for page in sorted((_site(project) / "papers").glob("*/index.html")):
+        new = staging / page.relative_to(_site(project))
+        if new.is_file() and new.read_bytes() == page.read_bytes() + added:
+            return page
+    raise AssertionError("no paper page was reused")
+
+
+def test_reused_pages_are_linked_to_the_previous_site_not_copied(project: Project) -> None:
+    """A daily build does not copy every unchanged page (3 GB at 100,000 papers); the previous site stays as it was."""
+    shutil.copy(LISTINGS / "real_daily_004.txt", project.root / "content" / "real_daily_004.txt")
+    before = tree_digest(_site(project))
+    staging = _stopped_before_the_swap(project)
+    page = _reused_paper_page(project, staging)
+    assert (staging / page.relative_to(_site(project))).stat().st_ino == page.stat().st_ino
+    assert tree_digest(_site(project)) == before
+
+
+def test_a_hook_that_rewrites_the_site_in_place_gets_copies(project: Project) -> None:
+    """With a plugin or hook of its own handling on_post_build, the previous site is never written through a link."""
+    (project.root / "rewrite.py").write_text(
+        textwrap.dedent(
+            """\
+            import os
+            from pathlib import Path
+
+            def on_post_build(config, **kwargs):
+                if os.environ.get("REWRITE_PAGES"):  # as a minifier would: every page, in place
+                    for page in Path(config.site_dir).glob("papers/*/index.html"):
+                        with page.open("ab") as f:
+                            f.write(b"<!-- rewritten -->")
+            """
+        ),
+        encoding="utf-8",
+    )
+    _edit(project.root / "mkdocs.yml", lambda text: text + "\nhooks:\n  - rewrite.py\n")
+    _build(project)
+    shutil.copy(LISTINGS / "real_daily_004.txt", project.root / "content" / "real_daily_004.txt")
+    before = tree_digest(_site(project))
+    staging = _stopped_before_the_swap(project, {"REWRITE_PAGES": "1"})
+    page = _reused_paper_page(project, staging, added=b"<!-- rewritten -->")
+    assert (staging / page.relative_to(_site(project))).stat().st_ino != page.stat().st_ino
+    assert tree_digest(_site(project)) == before
 
 
 def test_jobs_do_not_change_the_site(project: Project) -> None:

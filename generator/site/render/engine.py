@@ -249,9 +249,30 @@ def _reusable(record: PageRecord | None, source: str, previous: Path, files: Any
     return sha256((previous / record.dest).read_bytes()) == record.output
 
 
-def _place(source: Path, target: Path) -> None:
-    """A copy, not a link: a plugin that edits the new site's files must never touch the previous site."""
+def links_are_safe(config: Any) -> bool:
+    """Whether a reused page may be a hard link to the previous site's file instead of a copy.
+
+    A link shares the file with the previous site, which stays in place until the new one is
+    swapped in (and is put back if the build fails). That is safe only while nothing writes
+    into a reused page: MkDocs never does, nor do papercat's own handlers, which write new files.
+    A plugin or hook of the project's own that handles ``on_post_build`` may rewrite the site's
+    pages in place (a minifier does), so then every reused page is copied.
+    """
+    from ...plugin import PapercatPlugin
+
+    handlers = config.plugins.events.get("post_build", [])
+    return all(isinstance(getattr(handler, "__self__", None), PapercatPlugin) for handler in handlers)
+
+
+def _place(source: Path, target: Path, link: bool) -> None:
+    """Put a reused page into the new site: linked where ``links_are_safe``, else copied."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    if link:
+        try:
+            os.link(source, target)
+            return
+        except OSError:  # a file system without hard links, or the two folders on different ones
+            pass
     shutil.copy2(source, target)  # keeps the modification time the state recorded
 
 
@@ -418,6 +439,7 @@ def build_pages(
             step(1)
         report.written = rendered_count + len(in_nav)
         report.seconds["render"] = time.perf_counter() - render_start
+        link = links_are_safe(config)
         for uri, record in reused.items():
             data = json.loads(record.extras)
             extras[uri] = data
@@ -437,7 +459,7 @@ def build_pages(
             elif record.output:
                 assert previous is not None
                 target = site_dir / record.dest
-                _place(previous / record.dest, target)
+                _place(previous / record.dest, target, link)
                 stat = target.stat()
                 if stat.st_mtime_ns != record.mtime_ns:  # verified by its hash: remember the file as it is now
                     new_records[uri] = PageRecord(
