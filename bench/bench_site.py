@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_site.py                      # 1000, 10000 and 20000 papers
     .venv/bin/python bench/bench_site.py --sizes 2000,4000 --json /tmp/site.json
     .venv/bin/python bench/bench_site.py --sizes 10000 --profile /tmp/prof   # cProfile, one .prof per size
-    .venv/bin/python bench/bench_site.py --incremental 10000:50 --jobs 2     # full vs one 50-paper listing added
+    .venv/bin/python bench/bench_site.py --incremental 10000:50 --jobs 2     # full vs one 50-paper listing added vs no change
     .venv/bin/python bench/bench_site.py --compare-jobs 20000:1,2            # clean builds, --jobs 1 vs --jobs 2
     .venv/bin/python bench/bench_site.py --sizes 100000 --jobs 2             # 100,000 papers: time and peak memory
 
@@ -273,15 +273,18 @@ def add_listing(content_dir: Path, count: int, first_index: int, titles: list[st
 
 
 def run_incremental(count: int, added: int, pools: tuple[list[str], list[str]], *, jobs: int) -> dict:
-    """A full build of ``count`` papers, then one listing of ``added`` new papers and an incremental build."""
+    """A full build of ``count`` papers, one listing of ``added`` new papers built incrementally, then a build with no change."""
     tmp = Path(tempfile.mkdtemp(prefix=f"papercat-bench-incr-{count}-"))
     try:
         make_project(tmp, count, *pools)
         full = _child(tmp, count, jobs=jobs, clean=True)
         add_listing(tmp / "content", added, count, *pools)
         incremental = _child(tmp, count + added, jobs=jobs, clean=False)
+        # The same inputs once more: what every build costs before anything has changed.
+        unchanged = _child(tmp, count + added, jobs=jobs, clean=False)
         return {"size": count, "added": added, "jobs": jobs, "full": full, "incremental": incremental,
-                "ratio": incremental["seconds"]["total"] / full["seconds"]["total"]}
+                "unchanged": unchanged, "ratio": incremental["seconds"]["total"] / full["seconds"]["total"],
+                "unchanged_ratio": unchanged["seconds"]["total"] / full["seconds"]["total"]}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -450,7 +453,9 @@ def side_by_side(args: argparse.Namespace) -> int:
         print(f"\nfull vs incremental at {r['size']:,} papers (+{r['added']} in one new listing), --jobs {r['jobs']}:")
         print(_line("full build", r["full"]))
         print(_line(f"incremental (+{r['added']})", r["incremental"]))
-        print(f"  incremental / full = {r['ratio']:.1%} (target <= 10%) {'OK' if ok else 'MISSED'}")
+        print(_line("nothing changed", r["unchanged"]))
+        print(f"  incremental / full = {r['ratio']:.1%} (target <= 10%) {'OK' if ok else 'MISSED'}; "
+              f"nothing changed / full = {r['unchanged_ratio']:.1%}")
     if args.compare_jobs:
         size, _, jobs_text = args.compare_jobs.partition(":")
         jobs_list = [int(j) for j in (jobs_text or "1,2").split(",")]
