@@ -9,13 +9,45 @@ term are scored, memory stays proportional to the rows, and there is no loop ove
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+import hashlib
+import importlib.metadata
+import json
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"
+_LIBRARIES = ("scikit-learn", "sparse-dot-topn", "numpy", "scipy")  # what computes the similarities
+
+
+@functools.cache
+def _library_versions() -> tuple[str, ...]:
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} not installed")
+    return tuple(versions)
+
+
+def catalogue_key(label: str, rows: Iterable[Sequence[object]]) -> str:
+    """The cache key of a result computed from the whole catalogue (related papers, the neighbour placement).
+
+    ``rows``: everything the result is computed from, one row a paper in a fixed order. The key
+    also covers papercat's code and the versions of the libraries that compute similarities, so
+    a result is reused only when computing it again would give exactly the same.
+    """
+    from .fingerprint import code_fingerprint
+
+    digest = hashlib.sha256(json.dumps([label, code_fingerprint(), _library_versions()]).encode())
+    for row in rows:
+        digest.update(json.dumps(row, ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
 def tfidf_rows(texts: Sequence[str], *, max_df: float = 1.0) -> csr_matrix | None:

@@ -329,7 +329,7 @@ def prepare(
         )
     release_memory()
     with progress.stage("related", total=len(result.papers), unit="papers") as step:
-        related = related_papers(result.papers, step=step, threads=jobs)
+        related = related_papers(result.papers, step=step, threads=jobs, cache=caches.topics if caches is not None else None)
     release_memory()
     with progress.stage("pages", unit="pages") as step:
         model = SiteModel.build(

@@ -4,16 +4,26 @@ Each paper is a TF-IDF row of its title (counted twice) and abstract, and its ne
 the rows with the highest cosine similarity (``generator.similarity``: one sparse top-n
 product, no loop over pairs). Ties are broken by paper id, so the result is the same on
 every run.
+
+The lists depend on the whole catalogue (a new paper changes the weight of every word it has),
+so they are computed for every paper in each build in which any paper's title or abstract
+changed; with a ``cache`` (``build/topic-cache.sqlite3``), a build of the same papers as the
+last one takes them from there.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..model import Paper
-from ..similarity import nearest_rows, tfidf_rows
+from ..similarity import catalogue_key, nearest_rows, tfidf_rows
+
+if TYPE_CHECKING:
+    from ..topics.classify import TextCache
 
 DEFAULT_COUNT = 5
 TIE_SLACK = 4
@@ -25,13 +35,35 @@ def _documents(papers: Sequence[Paper]) -> list[str]:
 
 
 def related_papers(
-    papers: Sequence[Paper], count: int = DEFAULT_COUNT, step: Callable[[int], None] | None = None, threads: int = 1
+    papers: Sequence[Paper],
+    count: int = DEFAULT_COUNT,
+    step: Callable[[int], None] | None = None,
+    threads: int = 1,
+    cache: TextCache | None = None,
 ) -> dict[str, list[str]]:
     """``{paper id: ids of its ``count`` most related papers, most related first}``; ``step(1)`` per paper done.
 
     ``threads``: how many threads compute the neighbours (rows are independent: the result does not depend on it).
+    ``cache``: where the lists of the same papers are kept from one build to the next.
     """
     ordered = sorted(papers, key=lambda p: p.id)
+    if cache is None or len(ordered) < 2:
+        return _related(ordered, count, step, threads)
+    key = catalogue_key(f"related papers, {count} each", ([p.id, p.title, p.abstract] for p in ordered))
+    found = cache.lookup([key]).get(key)
+    if found is not None:
+        if step is not None:
+            step(len(ordered))
+        kept: dict[str, list[str]] = json.loads(found)
+        return kept
+    result = _related(ordered, count, step, threads)
+    cache.add(key, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+    return result
+
+
+def _related(
+    ordered: Sequence[Paper], count: int, step: Callable[[int], None] | None, threads: int
+) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {p.id: [] for p in ordered}
     if len(ordered) < 2:
         return result

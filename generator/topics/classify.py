@@ -224,7 +224,7 @@ def classify(
             if cache is not None:
                 cache.add(keys[paper.id], _encode(found))
         result[paper.id] = found
-    _place_by_neighbours(papers, result, taxonomy.fallback)
+    _place_by_neighbours(papers, result, taxonomy.fallback, cache)
     return result
 
 
@@ -284,19 +284,54 @@ def _decode(text: str) -> TopicAssignment:
     )
 
 
-def _place_by_neighbours(papers: Sequence[Paper], result: dict[str, TopicAssignment], fallback: str) -> None:
-    """Give papers left in the fallback topic the topic their nearest decided papers share."""
+def _place_by_neighbours(
+    papers: Sequence[Paper], result: dict[str, TopicAssignment], fallback: str, cache: TextCache | None = None
+) -> None:
+    """Give papers left in the fallback topic the topic their nearest decided papers share.
+
+    The placement depends on the whole catalogue (its word weights, every decided paper's topic);
+    with a ``cache``, a build whose papers and keyword topics are those of the last one takes it from there.
+    """
     papers = sorted(papers, key=lambda p: p.id)  # the same neighbours whatever order the papers come in
     undecided = [i for i, p in enumerate(papers) if result[p.id].primary == fallback and not result[p.id].overridden]
     decided = [i for i, p in enumerate(papers) if result[p.id].primary != fallback]
     if not undecided or len(decided) < NEIGHBOURS:
         return
+    key = None
+    if cache is not None:
+        from generator.similarity import catalogue_key
+
+        rows = (
+            [p.id, p.title, p.title_inferred, p.abstract, result[p.id].primary, result[p.id].overridden] for p in papers
+        )
+        key = catalogue_key(f"placement by neighbours, fallback {fallback}", rows)
+        found = cache.lookup([key]).get(key)
+        if found is not None:
+            for paper_id, topic, named, confidence in json.loads(found):
+                result[paper_id] = _placed(topic, named, confidence)
+            return
+    placed = _neighbour_topics(papers, undecided, decided, result)
+    for paper_id, topic, named, confidence in placed:
+        result[paper_id] = _placed(topic, named, confidence)
+    if cache is not None and key is not None:
+        cache.add(key, json.dumps(placed, ensure_ascii=False, separators=(",", ":")))
+
+
+def _placed(topic: str, named: str, confidence: float) -> TopicAssignment:
+    return TopicAssignment(primary=topic, evidence={topic: (f"nearest papers: {named}",)}, score=0.0, confidence=confidence)
+
+
+def _neighbour_topics(
+    papers: Sequence[Paper], undecided: Sequence[int], decided: Sequence[int], result: Mapping[str, TopicAssignment]
+) -> list[tuple[str, str, str, float]]:
+    """``(paper id, topic, the nearest voters' titles, confidence)`` of each undecided paper its neighbours place."""
     from generator.similarity import nearest_rows, tfidf_rows
 
+    placed: list[tuple[str, str, str, float]] = []
     matrix = tfidf_rows([f"{'' if p.title_inferred else p.title} {'' if p.title_inferred else p.title} {p.abstract}" for p in papers])
     if matrix is None:  # no usable word at all
-        return
-    near = nearest_rows(matrix[undecided], matrix[decided], top_n=NEIGHBOURS, threshold=0.05)
+        return placed
+    near = nearest_rows(matrix[list(undecided)], matrix[list(decided)], top_n=NEIGHBOURS, threshold=0.05)
     for row, index in enumerate(undecided):
         lo, hi = near.indptr[row], near.indptr[row + 1]
         pairs = sorted(zip(near.data[lo:hi].tolist(), near.indices[lo:hi].tolist(), strict=True), key=lambda sc: (-round(sc[0], 5), sc[1]))
@@ -311,9 +346,5 @@ def _place_by_neighbours(papers: Sequence[Paper], result: dict[str, TopicAssignm
         if vote < NEIGHBOUR_MIN_VOTE or voters[0][0] < NEIGHBOUR_MIN_SIMILARITY:
             continue
         named = "; ".join(papers[decided[c]].title[:80] for _, c in voters[:2])
-        result[papers[index].id] = TopicAssignment(
-            primary=topic,
-            evidence={topic: (f"nearest papers: {named}",)},
-            score=0.0,
-            confidence=round(vote / sum(votes.values()), 4),
-        )
+        placed.append((papers[index].id, topic, named, round(vote / sum(votes.values()), 4)))
+    return placed

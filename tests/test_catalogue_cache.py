@@ -1,0 +1,94 @@
+"""Related papers and the placement by neighbours are kept for a build of the same papers.
+
+Both depend on the whole catalogue, so any changed title or abstract computes them again; a
+build of the same papers (a daily run with no new listing, an edited template or setting) takes
+them from the topic cache in ``build/``. What it takes must be exactly what computing gives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from pathlib import Path
+
+import pytest
+
+from generator.model import Paper
+from generator.site.page_cache import PageCache
+from generator.site.related import related_papers
+from generator.topics import classify, load_taxonomy
+
+pytestmark = pytest.mark.unit
+
+TOPICS = Path(__file__).resolve().parents[1] / "generator" / "defaults" / "config" / "topics.yml"
+
+
+def _paper(pid: str, title: str, abstract: str) -> Paper:
+    return Paper(id=pid, title=title, abstract=abstract)
+
+
+def _catalogue() -> list[Paper]:
+    papers = [
+        _paper(f"g{i}", f"Graph neural networks enumerate zeolite frameworks {i}",
+               f"Message passing graph neural networks enumerate zeolite frameworks from tetrahedral sites, variant {i}.")
+        for i in range(8)
+    ]
+    papers += [
+        _paper(f"v{i}", f"Vision transformers for tiny images {i}",
+               f"Image classification with vision transformers on tiny images and convolutional baselines, setting {i}.")
+        for i in range(8)
+    ]
+    papers.append(_paper("u", "Enumerating zeolite frameworks", "We enumerate zeolite frameworks from their tetrahedral sites."))
+    return papers
+
+
+def _next_build(folder: Path, cache: PageCache | None = None) -> PageCache:
+    """Keep what the last build added, and open the cache as the next build does."""
+    if cache is not None:
+        cache.save()
+    return PageCache(folder / "topic-cache.sqlite3")
+
+
+def test_related_papers_of_the_same_papers_come_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    papers = _catalogue()
+    first = _next_build(tmp_path)
+    computed = related_papers(papers, cache=first)
+    assert computed == related_papers(papers)  # the cache changes nothing
+    second = _next_build(tmp_path, first)
+
+    def no_computing(*args: object) -> None:
+        raise AssertionError("computed again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("generator.site.related._related", no_computing)
+        assert related_papers(list(reversed(papers)), cache=second) == computed
+
+    # One abstract edited: computed again, exactly as without a cache.
+    edited = [dataclasses.replace(p, abstract="Graph transformers for molecules.") if p.id == "g3" else p for p in papers]
+    third = _next_build(tmp_path, second)
+    assert related_papers(edited, cache=third) == related_papers(edited)
+    assert related_papers(edited, cache=third) != computed
+
+
+def test_the_placement_by_neighbours_of_the_same_papers_comes_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taxonomy = load_taxonomy(TOPICS)
+    papers = _catalogue()
+    first = _next_build(tmp_path)
+    computed = classify(papers, taxonomy, cache=first)
+    assert computed == classify(papers, taxonomy)
+    assert computed["u"].primary == "graphs" and computed["u"].evidence["graphs"][0].startswith("nearest papers: ")
+    second = _next_build(tmp_path, first)
+
+    def no_computing(*args: object) -> None:
+        raise AssertionError("computed again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importlib.import_module("generator.topics.classify"), "_neighbour_topics", no_computing)
+        assert classify(papers, taxonomy, cache=second) == computed
+
+    # A decided paper's title changes the evidence named for the placed one: computed again.
+    renamed = [dataclasses.replace(p, title="Zeolite frameworks by message passing") if p.id == "g0" else p for p in papers]
+    third = _next_build(tmp_path, second)
+    assert classify(renamed, taxonomy, cache=third) == classify(renamed, taxonomy)
