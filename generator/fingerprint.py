@@ -10,6 +10,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 VERSIONED = {
@@ -37,15 +38,22 @@ def tree(folder: Path, label: str) -> dict[str, str]:
     return found
 
 
+def versions(distributions: Iterable[str]) -> dict[str, str]:
+    """The installed version of each distribution (``"not installed"`` for one that is not)."""
+    found: dict[str, str] = {}
+    for distribution in distributions:
+        try:
+            found[distribution] = importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            found[distribution] = "not installed"
+    return found
+
+
 @functools.cache
 def code_components() -> dict[str, str]:
     """The versions of papercat and of what renders its pages, and a hash of papercat's own code."""
-    components: dict[str, str] = {}
-    for distribution, label in VERSIONED.items():
-        try:
-            components[label] = importlib.metadata.version(distribution)
-        except importlib.metadata.PackageNotFoundError:
-            components[label] = "not installed"
+    installed = versions(VERSIONED)
+    components = {label: installed[distribution] for distribution, label in VERSIONED.items()}
     package = Path(__file__).resolve().parent
     components["papercat's code"] = sha256(json.dumps(tree(package, "generator"), sort_keys=True).encode())
     return components

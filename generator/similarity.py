@@ -9,12 +9,10 @@ term are scored, memory stays proportional to the rows, and there is no loop ove
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -23,31 +21,35 @@ TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"
 _LIBRARIES = ("scikit-learn", "sparse-dot-topn", "numpy", "scipy")  # what computes the similarities
 
 
-@functools.cache
-def _library_versions() -> tuple[str, ...]:
-    versions = []
-    for name in _LIBRARIES:
-        try:
-            versions.append(f"{name} {importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name} not installed")
-    return tuple(versions)
+class TextCache(Protocol):
+    """Text by key, kept between builds (``generator.site.page_cache.PageCache``)."""
+
+    def lookup(self, keys: Sequence[str]) -> dict[str, str]: ...
+
+    def add(self, key: str, text: str) -> None: ...
 
 
-def catalogue_key(label: str, rows: Iterable[Sequence[object]]) -> str:
-    """The cache key of a result computed from the whole catalogue (related papers, the neighbour placement).
+def catalogue_result(cache: TextCache, label: str, rows: Iterable[Sequence[object]], compute: Callable[[], Any]) -> tuple[Any, bool]:
+    """A result computed from the whole catalogue (related papers, the neighbour placement), kept in ``cache``.
 
-    ``rows``: everything the result is computed from, one row a paper in a fixed order. The key
-    also covers papercat's code and the versions of the libraries that compute similarities, so
-    a result is reused only when computing it again would give exactly the same.
+    ``rows``: everything the result is computed from, one row a paper in a fixed order;
+    ``compute()`` gives the result as JSON data. Its key also covers papercat's code and the
+    versions of the libraries that compute similarities, so a result is reused only when
+    computing it again would give exactly the same. Returns the result and whether it was kept.
     """
-    from .fingerprint import code_fingerprint
+    from .fingerprint import code_fingerprint, versions
 
-    digest = hashlib.sha256(json.dumps([label, code_fingerprint(), _library_versions()]).encode())
+    digest = hashlib.sha256(json.dumps([label, code_fingerprint(), versions(_LIBRARIES)]).encode())
     for row in rows:
         digest.update(json.dumps(row, ensure_ascii=False).encode())
         digest.update(b"\n")
-    return digest.hexdigest()
+    key = digest.hexdigest()
+    found = cache.lookup([key]).get(key)
+    if found is not None:
+        return json.loads(found), True
+    result = compute()
+    cache.add(key, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+    return result, False
 
 
 def tfidf_rows(texts: Sequence[str], *, max_df: float = 1.0) -> csr_matrix | None:

@@ -13,17 +13,16 @@ last one takes them from there.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from ..model import Paper
-from ..similarity import catalogue_key, nearest_rows, tfidf_rows
+from ..similarity import catalogue_result, nearest_rows, tfidf_rows
 
 if TYPE_CHECKING:
-    from ..topics.classify import TextCache
+    from ..similarity import TextCache
 
 DEFAULT_COUNT = 5
 TIE_SLACK = 4
@@ -49,16 +48,11 @@ def related_papers(
     ordered = sorted(papers, key=lambda p: p.id)
     if cache is None or len(ordered) < 2:
         return _related(ordered, count, step, threads)
-    key = catalogue_key(f"related papers, {count} each", ([p.id, p.title, p.abstract] for p in ordered))
-    found = cache.lookup([key]).get(key)
-    if found is not None:
-        if step is not None:
-            step(len(ordered))
-        kept: dict[str, list[str]] = json.loads(found)
-        return kept
-    result = _related(ordered, count, step, threads)
-    cache.add(key, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
-    return result
+    rows = ([p.id, p.title, p.abstract] for p in ordered)
+    result, kept = catalogue_result(cache, f"related papers, {count} each", rows, lambda: _related(ordered, count, step, threads))
+    if kept and step is not None:
+        step(len(ordered))
+    return cast(dict[str, list[str]], result)
 
 
 def _related(

@@ -24,10 +24,10 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from generator.model import Paper
 from generator.parallel import map_in_processes
+from generator.similarity import TextCache
 
 from .taxonomy import Override, Taxonomy
 
@@ -242,14 +242,6 @@ def _assign(text: tuple[str, str, tuple[str, ...]]) -> TopicAssignment:
     return _scorer.assign(title, abstract, hints)
 
 
-class TextCache(Protocol):
-    """Text by key, kept between builds (``generator.site.page_cache.PageCache``)."""
-
-    def lookup(self, keys: Sequence[str]) -> dict[str, str]: ...
-
-    def add(self, key: str, text: str) -> None: ...
-
-
 def _common_key(taxonomy: Taxonomy) -> str:
     """What every paper's keyword scoring depends on besides its own text: papercat's code and the taxonomy."""
     from generator.fingerprint import code_fingerprint
@@ -297,28 +289,22 @@ def _place_by_neighbours(
     decided = [i for i, p in enumerate(papers) if result[p.id].primary != fallback]
     if not undecided or len(decided) < NEIGHBOURS:
         return
-    key = None
-    if cache is not None:
-        from generator.similarity import catalogue_key
+    if cache is None:
+        placed = _neighbour_topics(papers, undecided, decided, result)
+    else:
+        from generator.similarity import catalogue_result
 
         rows = (
             [p.id, p.title, p.title_inferred, p.abstract, result[p.id].primary, result[p.id].overridden] for p in papers
         )
-        key = catalogue_key(f"placement by neighbours, fallback {fallback}", rows)
-        found = cache.lookup([key]).get(key)
-        if found is not None:
-            for paper_id, topic, named, confidence in json.loads(found):
-                result[paper_id] = _placed(topic, named, confidence)
-            return
-    placed = _neighbour_topics(papers, undecided, decided, result)
+        placed, _ = catalogue_result(
+            cache, f"placement by neighbours, fallback {fallback}", rows,
+            lambda: _neighbour_topics(papers, undecided, decided, result),
+        )
     for paper_id, topic, named, confidence in placed:
-        result[paper_id] = _placed(topic, named, confidence)
-    if cache is not None and key is not None:
-        cache.add(key, json.dumps(placed, ensure_ascii=False, separators=(",", ":")))
-
-
-def _placed(topic: str, named: str, confidence: float) -> TopicAssignment:
-    return TopicAssignment(primary=topic, evidence={topic: (f"nearest papers: {named}",)}, score=0.0, confidence=confidence)
+        result[paper_id] = TopicAssignment(
+            primary=topic, evidence={topic: (f"nearest papers: {named}",)}, score=0.0, confidence=confidence
+        )
 
 
 def _neighbour_topics(
