@@ -93,6 +93,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.count_events = True  # the mkdocs stage counts MkDocs' page events (papercat build counts pages itself)
         self.caches: BuildCaches | None = None  # papercat build: what the last build read and made, to reuse
         self.jobs = 1  # papercat build --jobs N: processes (or threads) for the stages before MkDocs and the search index
+        self.kept_pages = False  # papercat build: a page from the page cache is written only when read (Spool.put_kept)
         self.given_fragments: dict[str, str] = {}  # a rendering process: the related papers sent with a page
 
     def configure(
@@ -177,6 +178,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 self.content_dir, SiteConfig.load(self.config_dir), site_name=str(config.site_name),
                 site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), progress=self.progress,
                 build_dir=self.build_dir, caches=self.caches, jobs=self.jobs,
+                kept_pages=self.kept_pages and self._alone(config),
             )
         except Exception as err:
             if not isinstance(err, PapercatError):
@@ -227,7 +229,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._end_mkdocs_stage()
         # What `papercat build` set applies to its one build, not to a later `mkdocs build` in this process.
         self._config_dir_override, self._build_dir_override, self.progress = None, None, Progress.null()
-        self.count_events, self.caches, self.jobs = True, None, 1
+        self.count_events, self.caches, self.jobs, self.kept_pages = True, None, 1, False
 
     def on_build_error(self, *, error: Exception) -> None:
         self._managed = False
@@ -312,6 +314,10 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         return server
 
     # --- files ---------------------------------------------------------------------------------
+
+    def _alone(self, config: MkDocsConfig) -> bool:
+        """Whether this is the only plugin (no hook either): then nothing else reads a page MkDocs does not render."""
+        return all(plugin is self for plugin in config.plugins.values())
 
     @staticmethod
     def _without_docs(files: Files, config: MkDocsConfig) -> list[File]:

@@ -371,6 +371,50 @@ def test_page_cache_takes_unchanged_paper_pages(project: Project) -> None:
     assert clean.markdown_reused == 0 and clean.listings_reused == 0 and clean.search_reused == 0
 
 
+def _spooled_papers(project: Project, monkeypatch: pytest.MonkeyPatch) -> tuple[BuildReport, list[str]]:
+    """Build; the paper pages the build wrote into its spool."""
+    from generator.site import spool as spool_module
+
+    written: list[str] = []
+    write = spool_module.put_file
+
+    def put_file(path: str | Path, data: bytes) -> None:
+        if "papers" in Path(path).parts:
+            written.append(Path(path).name)
+        write(path, data)
+
+    monkeypatch.setattr(spool_module, "put_file", put_file)
+    return _build(project), written
+
+
+def test_a_reused_paper_page_is_taken_from_the_cache_without_being_written_out(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report, written = _spooled_papers(project, monkeypatch)
+    assert report.rendering is not None and report.rendering.written <= 7
+    assert report.markdown_reused == len(report.ingest.papers) > 5
+    assert written == []
+
+
+def test_pages_rendered_again_are_written_out_before_mkdocs_reads_them(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    _edit(project.mkdocs_file, lambda t: t.replace("site_name: papercat catalogue", "site_name: An edited catalogue"))
+    report, written = _spooled_papers(project, monkeypatch)
+    assert report.rendering is not None and report.rendering.full_reason == "mkdocs.yml changed"
+    assert report.markdown_reused == len(report.ingest.papers) == len(set(written))
+    page = next((_site(project) / "papers").glob("*/index.html"))
+    assert "An edited catalogue" in page.read_text(encoding="utf-8")
+
+
+def test_with_another_plugin_every_page_is_written_out(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook or plugin of the project's own may read any page's Markdown: every one is there to read."""
+    (project.root / "hook.py").write_text("def on_files(files, config):\n    return files\n", encoding="utf-8")
+    _edit(project.root / "mkdocs.yml", lambda text: text + "\nhooks:\n  - hook.py\n")
+    _build(project)
+    report, written = _spooled_papers(project, monkeypatch)  # nothing changed: every paper page's HTML reused
+    assert report.rendering is not None and report.rendering.full_reason is None and report.rendering.written <= 7
+    assert report.markdown_reused == len(report.ingest.papers) == len(set(written))
+
+
 @pytest.mark.parametrize("name", ["page-cache.sqlite3", "parse-cache.sqlite3", "render-state.sqlite3", "search-cache.sqlite3"])
 def test_damaged_state_files_give_a_clean_build(project: Project, name: str) -> None:
     """A state or cache file that is not a database any more is ignored, never trusted."""

@@ -5,6 +5,7 @@ its pages, and nothing is left behind in the temporary folder."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import subprocess
 from pathlib import Path
@@ -14,7 +15,7 @@ from site_fixtures import HOSTILE, PAPERCAT, copy_project
 
 from generator.site import page_cache as page_cache_module
 from generator.site.page_cache import PageCache
-from generator.site.spool import Spool
+from generator.site.spool import Spool, SpoolError
 
 
 def test_a_spool_gives_back_text_as_text_and_bytes_as_bytes() -> None:
@@ -55,6 +56,48 @@ def test_a_spool_is_removed_when_closed_or_no_longer_used() -> None:
     del dropped
     gc.collect()
     assert not folder.exists()
+
+
+def test_a_page_kept_in_the_page_cache_is_written_only_when_something_reads_it() -> None:
+    kept = {"k1": "---\ntitle: a\n---\n", "k2": "---\ntitle: b\n---\n"}
+    asked: list[list[str]] = []
+
+    def fetch(keys: list[str]) -> dict[str, str]:
+        asked.append(sorted(keys))
+        return {key: kept[key] for key in keys if key in kept}
+
+    spool = Spool(fetch=fetch)
+    spool.put_kept("papers/a/index.md", kept["k1"], "k1")
+    spool.put_kept("papers/b/index.md", kept["k2"], "k2")
+    spool.put("index.md", "home")
+    view = spool.markdown()
+    assert list(view) == ["index.md", "papers/a/index.md", "papers/b/index.md"]
+    assert not Path(view.file("papers/a/index.md")).exists() and not Path(view.file("papers/b/index.md")).exists()
+    # Its digest is known without the file: the rendering decides from it whether the page is reused.
+    assert view.digest("papers/a/index.md") == hashlib.sha256(kept["k1"].encode()).hexdigest()
+    view.materialise(["papers/b/index.md", "index.md", "not/spooled.md"])
+    assert Path(view.file("papers/b/index.md")).read_text(encoding="utf-8") == kept["k2"]
+    assert not Path(view.file("papers/a/index.md")).exists()
+    assert view["papers/a/index.md"] == kept["k1"]  # read through the spool: fetched and written first
+    assert asked == [["k2"], ["k1"]]
+    view.materialise(["papers/a/index.md", "papers/b/index.md"])  # written once only
+    assert asked == [["k2"], ["k1"]]
+
+
+def test_a_kept_page_the_cache_lost_is_a_clear_error_not_a_wrong_page() -> None:
+    spool = Spool(fetch=lambda keys: {"k1": "changed behind the build's back"})
+    spool.put_kept("papers/a/index.md", "the page", "k1")
+    spool.put_kept("papers/b/index.md", "another page", "k2")
+    with pytest.raises(SpoolError, match="papers/a/index.md.*--clean"):
+        spool.materialise(["papers/a/index.md"])
+    with pytest.raises(SpoolError, match="papers/b/index.md"):
+        spool["papers/b/index.md"]
+
+
+def test_without_a_fetch_a_kept_page_is_written_at_once() -> None:
+    spool = Spool()
+    spool.put_kept("papers/a/index.md", "the page", "k1")
+    assert spool.file("papers/a/index.md").read_text(encoding="utf-8") == "the page"
 
 
 def test_cache_entries_are_written_as_they_pile_up_and_kept_by_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -301,6 +302,7 @@ def prepare(
     build_dir: Path | None = None,
     caches: BuildCaches | None = None,
     jobs: int = 1,
+    kept_pages: bool = False,
 ) -> Prepared:
     """Every stage before MkDocs, in memory: nothing is written. ``progress`` reports and times the stages.
 
@@ -309,7 +311,9 @@ def prepare(
     With ``caches``, the readings of unchanged listing files, the keyword topics of unchanged papers
     and the paper pages made from the same inputs are taken from the last build
     (``BuildCaches.save`` keeps this build's once the site is built). ``jobs``: how many processes
-    (or threads) the stages may use; the result is the same whatever it is.
+    (or threads) the stages may use; the result is the same whatever it is. ``kept_pages``: a page
+    taken from the page cache is written to the spool only when something is to read it
+    (``Spool.put_kept``; for ``papercat build``, which reads only the pages it renders).
     """
     page_cache = caches.pages if caches is not None else None
     progress = progress or Progress.null()
@@ -345,7 +349,11 @@ def prepare(
         if page_cache is not None:
             cache = (page_cache, paper_keys)
         try:
-            rendered = renderer.pages(model, cache, Spool(build_dir if build_dir is not None and build_dir.is_dir() else None))
+            spool = Spool(
+                build_dir if build_dir is not None and build_dir.is_dir() else None,
+                fetch=partial(page_cache.lookup, count=False) if page_cache is not None and kept_pages else None,
+            )
+            rendered = renderer.pages(model, cache, spool)
         except jinja2.TemplateError as err:
             raise _template_error(template_dirs, err) from None
         # The Markdown pages go through MkDocs; the files beside them (downloads, feeds, the rows
@@ -490,6 +498,7 @@ def build_site(
     progress = progress or Progress.null()
     plugin = _plugin(config, project, progress=progress)
     plugin.count_events = False  # the rendering counts each page once, wherever it is rendered or reused
+    plugin.kept_pages = True  # the rendering reads only the pages it renders: the others need not be written
     site_dir = Path(config.site_dir).resolve()
     folders = output_folders(project, config, plugin)
     check_output_folders(folders)  # before anything is written

@@ -402,8 +402,9 @@ class PageRenderer:
                     done = work[paper.id]
                     page = found.get(page_key) if page_key else None
                     if page is not None:
+                        assert page_key is not None
                         store.hits += 1
-                        spool.put(paper_path(paper), page)
+                        spool.put_kept(paper_path(paper), page, page_key)
                     row = found.get(row_key) if row_key else None
                     if row is not None:
                         rows[paper.id] = Row.decode(row)

@@ -16,16 +16,19 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...fingerprint import sha256
 from ..fragments import Fragments, has_place, splice
 from . import state as state_module
 from .state import NO_PLACE, PageRecord, RenderState, global_components, why_full
 from .worker import RenderedPage, ShardItem, SiteFile, SitePack, search_lists
+
+if TYPE_CHECKING:
+    from ..spool import SpoolView
 
 log = logging.getLogger("mkdocs.papercat.render")
 
@@ -207,18 +210,30 @@ def _fragments(config: Any) -> Fragments:
     return found if isinstance(found, Fragments) else Fragments.empty()
 
 
+def _spooled(config: Any) -> SpoolView[str] | None:
+    """The pages the papercat plugin spooled (None without it)."""
+    from ..build import PLUGIN_NAME
+    from ..spool import SpoolView
+
+    pages = getattr(getattr(config.plugins.get(PLUGIN_NAME), "prepared", None), "pages", None)
+    return pages if isinstance(pages, SpoolView) else None
+
+
+def _materialise(config: Any, uris: Iterable[str]) -> None:
+    """Write the spooled pages of ``uris`` that were left unwritten until read (``Spool.put_kept``)."""
+    spooled = _spooled(config)
+    if spooled is not None:
+        spooled.materialise(uris)
+
+
 def _known_digests(config: Any) -> Callable[[Any], str | None]:
     """The SHA-256 of each page the papercat plugin spooled, known without reading the page again.
 
     None for any other file, and for a spooled page another plugin has given new content.
     """
-    from ..build import PLUGIN_NAME
-    from ..spool import SpoolView
-
-    pages = getattr(getattr(config.plugins.get(PLUGIN_NAME), "prepared", None), "pages", None)
-    if not isinstance(pages, SpoolView):
+    spooled = _spooled(config)
+    if spooled is None:
         return lambda file: None
-    spooled = pages
 
     def digest(file: Any) -> str | None:
         uri = file.src_uri
@@ -327,6 +342,7 @@ def build_pages(
                 Page(None, file, config)
         nav_markdown: dict[str, str] = {}
         build_date = _build_date(config)
+        _materialise(config, in_nav)
         for file in doc_files:
             if file.src_uri in in_nav:
                 nav_markdown[file.src_uri] = file.content_string
@@ -376,6 +392,7 @@ def build_pages(
                     to_render.append(file.src_uri)
             else:
                 to_render.append(file.src_uri)
+        _materialise(config, to_render)  # the pages about to be read: the others are never written
         report.removed = sum(1 for uri in records if uri not in sources)
         report.reused = len(reused)
         report.seconds["plan"] = time.perf_counter() - start
