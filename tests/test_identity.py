@@ -150,6 +150,36 @@ def test_a_broken_ids_file_is_a_named_error(tmp_path: Path) -> None:
         ingest_content(tmp_path)
 
 
+def test_ids_yaml_would_read_as_numbers_dates_or_booleans_are_kept_as_written(tmp_path: Path) -> None:
+    """A paper called "1984" or "On" gets that id, and the next build reads it back as the same id."""
+    titles = ["1984", "On", "Null", "2024-01-02"]
+    abstracts = [f"Paper {n} of four: a study of its own question, with its own method and its own results." for n in range(4)]
+    _listing(tmp_path, [{"title": t, "abstract": a} for t, a in zip(titles, abstracts, strict=True)])
+    first = ingest_content(tmp_path)
+    assert sorted(p.id for p in first.papers) == ["1984", "2024-01-02", "null", "on"]
+    write_ids(tmp_path, first.ids)
+    text = (tmp_path / IDS_FILE).read_text(encoding="utf-8")
+    assert "'1984': t=" in text and "'on': t=" in text and "'null': t=" in text and "'2024-01-02': t=" in text
+    assert sorted(yaml.safe_load(text)) == ["1984", "2024-01-02", "null", "on"]  # any YAML reader gets the same ids
+    assert {p.title: p.id for p in ingest_content(tmp_path).papers} == {p.title: p.id for p in first.papers}
+
+
+def test_ids_an_earlier_papercat_wrote_unquoted_are_still_read(tmp_path: Path) -> None:
+    _listing(tmp_path, [{"title": "1984", "abstract": ABSTRACT_A}])
+    paper_id = ingest_content(tmp_path).papers[0].id
+    recorded = (tmp_path / IDS_FILE)
+    recorded.write_text(ids_text(ingest_content(tmp_path).ids).replace("'1984'", "1984"), encoding="utf-8")
+    assert recorded.read_text(encoding="utf-8").splitlines()[-1].startswith("1984: t=")
+    assert load_ids(tmp_path).keys() == {"1984"} and ingest_content(tmp_path).papers[0].id == paper_id == "1984"
+
+
+def test_a_hand_edited_ids_file_is_read_as_yaml(tmp_path: Path) -> None:
+    _listing(tmp_path, [{"title": "One", "abstract": ABSTRACT_A}])
+    written = ingest_content(tmp_path).ids["one"]
+    (tmp_path / IDS_FILE).write_text(f"# kept by hand\n'one':   a={written.abstract}  t={written.title}\n", encoding="utf-8")
+    assert load_ids(tmp_path) == {"one": written}
+
+
 def test_build_records_the_ids_after_the_site_is_published(tmp_path: Path) -> None:
     root = tmp_path / "project"
     root.mkdir()

@@ -19,10 +19,13 @@ changes (sorted by id, so it is the same bytes for the same catalogue).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from ..config import ConfigError, load_mapping
 from ..model import Paper
@@ -63,8 +66,18 @@ def fingerprint(paper: Paper) -> Fingerprint:
 
 
 def load_ids(content_dir: Path) -> dict[str, Fingerprint]:
-    """The recorded ids of a content folder (none when the file is missing)."""
+    """The recorded ids of a content folder (none when the file is missing).
+
+    A file as ``papercat build`` writes it is read line by line; anything else, a hand edit say,
+    is read as YAML, which names any mistake.
+    """
     path = content_dir / IDS_FILE
+    try:
+        written = _read_written(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        written = None  # missing or unreadable: said below
+    if written is not None:
+        return written
     data = load_mapping(path, "a mapping of paper id to fingerprint")
     if data is None:
         return {}
@@ -72,7 +85,10 @@ def load_ids(content_dir: Path) -> dict[str, Fingerprint]:
     for paper_id, value in data.items():
         line = data.line(paper_id)
         if not isinstance(paper_id, str) or not _plain(paper_id):
-            raise ConfigError(path, repr(paper_id), "a paper id (lowercase letters, digits and hyphens)", paper_id, line=line)
+            raise ConfigError(
+                path, repr(paper_id), "a paper id (lowercase letters, digits and hyphens; in quotes, as in '1984':, "
+                "where YAML would read a number, a date, true or null)", paper_id, line=line,
+            )
         fields: dict[str, str] = {}
         for part in str(value if value is not None else "").split():
             name, _, text = part.partition("=")
@@ -89,8 +105,38 @@ def _plain(paper_id: str) -> bool:
     return bool(paper_id) and all(c.isascii() and (c.isalnum() and not c.isupper() or c == "-") for c in paper_id)
 
 
+_WRITTEN = re.compile(
+    r"(?P<quote>'?)(?P<id>[a-z0-9-]+)(?P=quote): t=(?P<t>[0-9a-f]+)(?: a=(?P<a>[0-9a-f]+))?(?: x=(?P<x>[A-Za-z0-9./_-]+))?"
+)
+_YAML_TEXT = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _read_written(text: str) -> dict[str, Fingerprint] | None:
+    """The ids of a file in the form ``ids_text`` writes; None for anything else.
+
+    An id is read as the text it is, also where an earlier papercat wrote it unquoted and YAML
+    would read a number or a date (``1984``, ``on``).
+    """
+    stored: dict[str, Fingerprint] = {}
+    for line in text.removeprefix("\ufeff").split("\n"):
+        if not line or line.startswith("#"):
+            continue
+        found = _WRITTEN.fullmatch(line)
+        if found is None or found["id"] in stored:
+            return None
+        stored[found["id"]] = Fingerprint(found["t"], found["a"] or "", found["x"] or "")
+    return stored
+
+
+def _yaml_key(paper_id: str) -> str:
+    """The id as a YAML key that reads back as this text: quoted where YAML would read a number, a date, true or null."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, paper_id, (True, False))  # type: ignore[no-untyped-call]
+    return paper_id if tag == _YAML_TEXT else f"'{paper_id}'"
+
+
 def ids_text(entries: dict[str, Fingerprint]) -> str:
-    return HEADER + "".join(f"{paper_id}: {entries[paper_id].text()}\n" for paper_id in sorted(entries))
+    return HEADER + "".join(f"{_yaml_key(paper_id)}: {entries[paper_id].text()}\n" for paper_id in sorted(entries))
 
 
 def _fresh_ids(papers: Sequence[Paper], wanted: Sequence[str], taken: set[str]) -> list[str]:
