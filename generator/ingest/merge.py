@@ -44,9 +44,15 @@ class _UnionFind:
 
 
 @dataclass(frozen=True, slots=True)
-class _Keys:
+class TextKeys:
+    """A record's title and abstract as ``text_key`` gives them: computed once, for merging and for its id."""
+
     title: str
     abstract: str
+
+    @classmethod
+    def of(cls, paper: Paper) -> TextKeys:
+        return cls(text_key(paper.title), text_key(paper.abstract))
 
 
 def _abstracts_compatible(a: str, b: str) -> bool:
@@ -98,14 +104,17 @@ def find_duplicate_groups(papers: Sequence[Paper]) -> list[list[int]]:
     return find_duplicates(papers)[0]
 
 
-def find_duplicates(papers: Sequence[Paper]) -> tuple[list[list[int]], list[PossibleDuplicate]]:
+def find_duplicates(
+    papers: Sequence[Paper], keys: Sequence[TextKeys] | None = None
+) -> tuple[list[list[int]], list[PossibleDuplicate]]:
     """``find_duplicate_groups``, and the pairs of records with equal titles that stayed apart.
 
     Equal titles (after Unicode normalization and case folding) make one paper only when the rest
     agrees: no two different arXiv ids, abstracts that could be one text (or one missing), an author
     in common (or one side without authors). Otherwise both are kept, and the pair is reported.
+    ``keys``: each record's ``TextKeys``, when the caller has them already.
     """
-    keys = [_Keys(text_key(p.title), text_key(p.abstract)) for p in papers]
+    keys = [TextKeys.of(p) for p in papers] if keys is None else keys
     uf = _UnionFind(len(papers))
 
     exact: dict[tuple[str, str], int] = {}

@@ -30,6 +30,7 @@ import yaml
 from ..config import ConfigError, load_mapping
 from ..model import Paper
 from ..text import text_key
+from .merge import TextKeys
 from .slugs import base_slug, content_hash
 
 IDS_FILE = "papercat-ids.yml"
@@ -56,10 +57,12 @@ class Fingerprint:
         return " ".join(parts)
 
 
-def fingerprint(paper: Paper) -> Fingerprint:
-    abstract = text_key(paper.abstract)[:100]
+def fingerprint(paper: Paper, keys: TextKeys | None = None) -> Fingerprint:
+    """``keys``: the paper's ``TextKeys``, when the caller has them already."""
+    keys = keys or TextKeys.of(paper)
+    abstract = keys.abstract[:100]
     return Fingerprint(
-        content_hash(text_key(paper.title) or paper.title, length=8),
+        content_hash(keys.title or paper.title, length=8),
         content_hash(abstract, length=8) if abstract else "",
         paper.arxiv_id or "",
     )
@@ -162,9 +165,14 @@ def _fresh_ids(papers: Sequence[Paper], wanted: Sequence[str], taken: set[str]) 
     return ids
 
 
-def assign_stable_ids(papers: Sequence[Paper], stored: dict[str, Fingerprint]) -> tuple[list[str], dict[str, Fingerprint]]:
-    """Ids for ``papers`` (in order), keeping every recorded id, and the record to write back."""
-    prints = [fingerprint(p) for p in papers]
+def assign_stable_ids(
+    papers: Sequence[Paper], stored: dict[str, Fingerprint], keys: Sequence[TextKeys | None] | None = None
+) -> tuple[list[str], dict[str, Fingerprint]]:
+    """Ids for ``papers`` (in order), keeping every recorded id, and the record to write back.
+
+    ``keys``: the ``TextKeys`` of each paper where the caller has them (None where not).
+    """
+    prints = [fingerprint(p, keys[i] if keys is not None else None) for i, p in enumerate(papers)]
     ids: list[str | None] = [None] * len(papers)
     free = dict(stored)  # recorded ids not yet given to a current paper
 

@@ -16,7 +16,7 @@ from ..parallel import map_in_processes
 from ..progress import Progress
 from ..readers import READERS, Choice, Document, SourceMeta, choose_reader
 from .decode import UndecodableFile, decode_listing
-from .merge import find_duplicates, merge_records
+from .merge import TextKeys, find_duplicates, merge_records
 from .paper_ids import IDS_FILE, Fingerprint, assign_stable_ids, load_ids
 from .parse_cache import ParseCache, Parsed
 from .sources import SOURCES_FILE, load_sources
@@ -273,7 +273,9 @@ def _merge(
     by_file = {r.file: r for r in reports}
     merged_papers: list[Paper] = []
     merged_from: list[list[str]] = []
-    groups, possible = find_duplicates(records)
+    keys = [TextKeys.of(r) for r in records]
+    groups, possible = find_duplicates(records, keys)
+    paper_keys: list[TextKeys | None] = []  # a paper that is one record has that record's keys
     paper_of: dict[int, int] = {}
     for group in groups:
         members = [records[i] for i in group]
@@ -287,9 +289,11 @@ def _merge(
         for index in group:
             paper_of[index] = len(merged_papers)
         merged_papers.append(paper)
+        paper_keys.append(keys[group[0]] if len(group) == 1 else None)
         merged_from.append([f"{s.file}:{s.line}" for m in members if m is not first for s in m.sources])
 
-    ids, record = assign_stable_ids(merged_papers, load_ids(content_dir) if content_dir.is_dir() else {})
+    ids, record = assign_stable_ids(merged_papers, load_ids(content_dir) if content_dir.is_dir() else {}, paper_keys)
+    del keys, paper_keys
     merged_papers = [dataclasses.replace(paper, id=paper_id) for paper, paper_id in zip(merged_papers, ids, strict=True)]
     pairs = {
         tuple(sorted((merged_papers[paper_of[d.first]].id, merged_papers[paper_of[d.second]].id))): d.reason
