@@ -415,6 +415,61 @@ def test_with_another_plugin_every_page_is_written_out(project: Project, monkeyp
     assert report.markdown_reused == len(report.ingest.papers) == len(set(written))
 
 
+def _listing_renders(project: Project, monkeypatch: pytest.MonkeyPatch) -> tuple[BuildReport, list[str]]:
+    """Build; the topic and month pages whose Markdown the build rendered from their templates."""
+    from generator.site.pages import PageRenderer
+
+    rendered: list[str] = []
+    render = PageRenderer._render
+
+    def spy(self: PageRenderer, name: str, path: str, *args: object, **kwargs: object) -> str:
+        if name in ("topic.md.j2", "month.md.j2"):
+            rendered.append(path)
+        return render(self, name, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PageRenderer, "_render", spy)
+    return _build(project), rendered
+
+
+def test_topic_and_month_pages_of_the_same_papers_come_from_the_page_cache(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report, rendered = _listing_renders(project, monkeypatch)
+    assert report.rendering is not None and report.rendering.full_reason is None
+    assert rendered == []
+    _build(project, jobs=2)  # looked up in forked processes: still kept for the next build
+    assert _listing_renders(project, monkeypatch)[1] == []
+    month = sorted(p for p in report.prepared.pages if p.startswith("months/2") and "/page/" not in p)[-1]
+    (project.root / "content" / "one_more.yml").write_text(
+        yaml.safe_dump({"papers": [{
+            "title": "Legged Robots That Learn to Walk on Ice",
+            "abstract": "A quadruped robot learns a locomotion policy for icy ground in simulation and keeps it on the real robot.",
+            "date": f"{month[7:14]}-12",
+        }]}), encoding="utf-8",
+    )
+    report, rendered = _listing_renders(project, monkeypatch)
+    paper = next(p for p in report.ingest.papers if p.title.startswith("Legged Robots"))
+    shown_on = {month, *(f"topics/{t.slug}.md" for t in report.prepared.model.topics_of(paper))}
+    assert set(rendered) == shown_on  # the pages the new paper is on, and no other
+    incremental = tree_digest(_site(project))
+    _build(project, clean=True)
+    assert tree_digest(_site(project)) == incremental
+
+
+def test_a_listing_template_that_reads_the_whole_listing_is_rendered_every_time(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that shows more of its listing than its own papers and their number is never taken from the cache."""
+    template = own_copy(project.root / "site_config", "templates/pages/topic.md.j2")
+    _edit(template, lambda text: text + "\n<p>Newest in this topic: {{ papers[0].title }}</p>\n")
+    _build(project)
+    report, rendered = _listing_renders(project, monkeypatch)
+    listings = [p for p in report.prepared.pages if p.startswith(("topics/", "months/")) and not p.endswith("/index.md")]
+    assert sorted(rendered) == sorted(listings)
+    shutil.copy(LISTINGS / "real_daily_004.txt", project.root / "content" / "real_daily_004.txt")
+    _same_as_clean(project)
+
+
 @pytest.mark.parametrize("name", ["page-cache.sqlite3", "parse-cache.sqlite3", "render-state.sqlite3", "search-cache.sqlite3"])
 def test_damaged_state_files_give_a_clean_build(project: Project, name: str) -> None:
     """A state or cache file that is not a database any more is ignored, never trusted."""

@@ -70,6 +70,28 @@ def test_the_bundled_row_reads_only_its_paper_and_one_that_reads_the_listing_doe
         assert not row_reads_only_its_paper(PageRenderer(tmp_path / "t").env), what
 
 
+def test_the_bundled_listing_pages_read_only_what_their_cache_key_covers(tmp_path: Path):
+    """A topic or month page is kept in the page cache only while its template reads nothing of the whole
+    listing but its length, and nothing of the site model but the taxonomy."""
+    assert PageRenderer(TEMPLATES).listings_pure
+    shutil.copytree(TEMPLATES, tmp_path / "t")
+    topic = tmp_path / "t" / "topic.md.j2"
+    source = topic.read_text(encoding="utf-8")
+    readers = {
+        "the listing's papers": "{{ papers[0].title }}",
+        "the listing in a loop": "{% for p in papers %}{{ p.title }}{% endfor %}",
+        "the model": "{{ model.papers | length }}",
+        "a macro's default": "{% macro newest(of=papers) %}{{ of[0].title }}{% endmacro %}{{ newest() }}",
+    }
+    for what, snippet in readers.items():
+        topic.write_text(source + snippet, encoding="utf-8")
+        assert not PageRenderer(tmp_path / "t").listings_pure, what
+    # Its own papers, their number, the taxonomy and a macro's own argument of the same name are fine.
+    fine = "{{ papers | length }}{{ model.taxonomy.fallback }}{% macro count(papers) %}{{ papers | length }}{% endmacro %}"
+    topic.write_text(source + fine, encoding="utf-8")
+    assert PageRenderer(tmp_path / "t").listings_pure
+
+
 def test_rows_rendered_once_per_paper_give_the_same_pages():
     model = _model()
     fast = PageRenderer(TEMPLATES)

@@ -10,6 +10,13 @@ using the cache the template (and every template it includes) is checked to read
 site model but ``model.taxonomy`` and ``model.captured``; a template that reads anything else
 (``model.papers | length``, say) turns the cache off for the build.
 
+A topic or month page is kept the same way. Its key covers what its template is given: the
+page's place in the listing and its links to the others, the key of each row it shows (the paper
+and its topics), the number of papers in the whole listing, its years and the topics' names, the
+topic itself. Its templates are checked to read nothing of the whole listing but that number
+(``papers | length``) and nothing of the model but ``model.taxonomy``; else listing pages are
+rendered every build. A daily listing then renders again only the pages its papers are on.
+
 The cache is one SQLite file under ``build/`` (``page-cache.sqlite3``). Its entries are keyed
 by their inputs, so an entry written by a build that was killed afterwards is still right;
 entries the build did not use are dropped once the site is in place.
@@ -36,12 +43,22 @@ CACHE_NAME = "page-cache.sqlite3"
 SCHEMA = 2
 # What of the site model a paper page may read; anything else makes its Markdown depend on the whole catalogue.
 ALLOWED_MODEL_ATTRIBUTES = frozenset({"taxonomy", "captured"})
+# What of the site model a topic or month page may read (``listing_key`` covers the rest of what it is given).
+LISTING_MODEL_ATTRIBUTES = frozenset({"taxonomy"})
 _BATCH = 500
 FLUSH_BYTES = 32 * 2**20  # what is added is written to the file once this much is waiting
 
 
 def template_reads_only_its_paper(env: jinja2.Environment, name: str) -> bool:
     """Whether ``name`` (and the templates it includes) reads only the allowed parts of ``model``."""
+    return template_reads_only(env, name, ALLOWED_MODEL_ATTRIBUTES)
+
+
+def template_reads_only(
+    env: jinja2.Environment, name: str, model_attributes: frozenset[str], counted: frozenset[str] = frozenset()
+) -> bool:
+    """Whether ``name`` (and the templates it includes) reads of ``model`` only ``model_attributes``,
+    and of each name in ``counted`` only its length (``papers | length``)."""
     from jinja2 import nodes
 
     seen: set[str] = set()
@@ -52,8 +69,8 @@ def template_reads_only_its_paper(env: jinja2.Environment, name: str) -> bool:
             continue
         seen.add(current)
         assert env.loader is not None
-        source, _, _ = env.loader.get_source(env, current)
-        tree = env.parse(source)
+        source, filename, _ = env.loader.get_source(env, current)
+        tree = env.parse(source, current, filename)  # a syntax error names its file and line
         for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             template = getattr(node, "template", None)
             if not isinstance(template, nodes.Const) or not isinstance(template.value, str):
@@ -61,9 +78,18 @@ def template_reads_only_its_paper(env: jinja2.Environment, name: str) -> bool:
             todo.append(template.value)
         allowed = {
             id(node.node) for node in tree.find_all(nodes.Getattr)
-            if isinstance(node.node, nodes.Name) and node.node.name == "model" and node.attr in ALLOWED_MODEL_ATTRIBUTES
+            if isinstance(node.node, nodes.Name) and node.node.name == "model" and node.attr in model_attributes
         }
-        if any(node.name == "model" and id(node) not in allowed for node in tree.find_all(nodes.Name)):
+        allowed |= {
+            id(node.node) for node in tree.find_all(nodes.Filter)
+            if node.name == "length" and isinstance(node.node, nodes.Name) and node.node.name in counted
+        }
+        for macro in tree.find_all(nodes.Macro):  # a macro's own argument of that name is not the page's
+            arguments = {argument.name for argument in macro.args}
+            allowed |= {id(argument) for argument in macro.args}
+            allowed |= {id(n) for statement in macro.body for n in statement.find_all(nodes.Name) if n.name in arguments}
+        watched = {"model", *counted}
+        if any(node.name in watched and id(node) not in allowed for node in tree.find_all(nodes.Name)):
             return False
     return True
 
@@ -75,6 +101,11 @@ def _digest(data: Any) -> str:
 def _key(*parts: object) -> str:
     """The SHA-256 of a fixed-order tuple of strings and tuples (its ``repr`` is unambiguous)."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def listing_key(*parts: object) -> str:
+    """The key of a topic or month page: the global key, the template, the page and what it is given (``PageRenderer``)."""
+    return _key("listing", *parts)
 
 
 def paper_digest(paper: Paper) -> str:

@@ -34,7 +34,14 @@ from .cite import base_key, bibtex_entry
 from .exports import Compressor, Download, bibtex, catalogue_keys, feeds, record, topic_bib_path, write_catalogue_files
 from .feeds import feed_path
 from .fragments import PLACEHOLDER
-from .page_cache import PageCache, PaperKeys, template_reads_only_its_paper
+from .page_cache import (
+    LISTING_MODEL_ATTRIBUTES,
+    PageCache,
+    PaperKeys,
+    listing_key,
+    template_reads_only,
+    template_reads_only_its_paper,
+)
 from .rows import ROW_MACRO, ROW_TEMPLATE, Row, RowRenderer, row_reads_only_its_paper
 from .spool import Spool, SpoolWriter
 from .text import escape, md_text, plain_text, rich_text
@@ -44,6 +51,7 @@ from .view import SiteModel, date_label, month_label
 __all__ = ["PageRenderer", "stats_charts"]
 
 T = TypeVar("T")
+ListingPart = tuple[dict[str, str], dict[str, tuple[str, bool]]]  # a listing task's pages, and their page cache keys
 _LOOKUP_BATCH = 2000  # papers looked up in the page cache at a time
 
 # libyaml's emitter when PyYAML has it (the same safe subset, about ten times faster).
@@ -100,6 +108,8 @@ class PageRenderer:
         self._row_renderer: RowRenderer | None = None
         self._cells: dict[str, list[object]] = {}  # paper id -> its row in the listings' rows.json, for ``_rows_model``
         self._store: PageCache | None = None  # the page cache of the build under way
+        self._keys: PaperKeys | None = None  # and the keys of what is made from each paper
+        self._listings_pure: bool | None = None
 
     def _context(self, path: str, model: SiteModel, **context: object) -> dict[str, Any]:
         def link(to: str) -> str:
@@ -202,11 +212,14 @@ class PageRenderer:
         key: Callable[[Paper], str],
         meta: dict[str, object],
         numbers: range | None = None,
+        keyed: dict[str, tuple[str, bool]] | None = None,
         **context: object,
     ) -> dict[str, str]:
         """A listing split into pages of ``papers_per_page`` (see ``page_split``), grouped by ``key`` on every page.
 
         ``numbers``: the pages to render (by default all); ``rows.json`` comes with the last one.
+        ``keyed``: where to note each page's key in the page cache and whether it was taken from
+        there (the pages are looked up only when it is given).
 
         ``ordered`` holds the papers group by group; each page shows its slice under the headings
         of the groups it holds (a group cut by a page break is marked as continued). A listing of
@@ -222,6 +235,7 @@ class PageRenderer:
         topic_names = json.dumps([[t.slug, t.name] for t in model.topics_used], ensure_ascii=False)
         # The years of the whole listing, newest first, for the filter: worked out once, not on each of its pages.
         listing_years = " ".join(str(y) for y in sorted({p.year for p in ordered if p.year is not None}, reverse=True))
+        wanted: list[tuple[str, str, dict[str, Any]]] = []  # (path, front matter, what the template is given)
         for number in range(1, count + 1):
             path = path_of(number)
             start = 0 if number == 1 else first_size + (number - 2) * size
@@ -233,22 +247,64 @@ class PageRenderer:
             seen.update(groups)
             if numbers is not None and number not in numbers:
                 continue
-            pager = Pager.of(number, count, path_of)
             page_title = listing_title if number == 1 else f"{listing_title}, page {number} of {count}"
-            head = front_matter({**meta, "title": theme_text(page_title)})
-            body = self._render(
-                template, path, model, papers=ordered, order=list(groups), groups=groups, continued=continued,
-                pager=pager, rows_file=rows, topic_names=topic_names, listing_years=listing_years,
-                first_shown=start + 1, last_shown=start + len(chunk),
-                **context,
-            )
-            files[path] = head + "\n" + body
+            wanted.append((path, front_matter({**meta, "title": theme_text(page_title)}), dict(
+                order=list(groups), groups=groups, continued=continued, pager=Pager.of(number, count, path_of),
+                rows_file=rows, topic_names=topic_names, listing_years=listing_years, first_shown=start + 1,
+                last_shown=start + len(chunk), **context,
+            )))
+        found: dict[str, str] = {}
+        page_keys: dict[str, str] = {}
+        if keyed is not None and self._store is not None and self._keys is not None and self.listings_pure:
+            page_keys = {path: self._listing_key(template, path, head, len(ordered), values) for path, head, values in wanted}
+            found = self._store.lookup(list(page_keys.values()), count=False)
+        for path, head, values in wanted:
+            page_key = page_keys.get(path)
+            text = found.get(page_key) if page_key is not None else None
+            if text is None:
+                text = head + "\n" + self._render(template, path, model, papers=ordered, **values)
+            files[path] = text
+            if keyed is not None and page_key is not None:
+                keyed[path] = (page_key, page_key in found)
         if rows is not None and (numbers is None or count in numbers):
             self._rows_of(model)
             files[rows] = listing_rows(model, ordered, rows, directory_urls=self.link.directory_urls, cells=self._cells)
         return files
 
-    def topic_pages(self, model: SiteModel, topic: Topic, numbers: range | None = None) -> dict[str, str]:
+    @property
+    def listings_pure(self) -> bool:
+        """Whether a topic or month page shows only what its cache key covers (see ``_listing_key``)."""
+        if self._listings_pure is None:
+            self._listings_pure = self.rows_pure and all(
+                template_reads_only(self.env, name, LISTING_MODEL_ATTRIBUTES, frozenset({"papers"}))
+                for name in ("topic.md.j2", "month.md.j2")
+            )
+        return self._listings_pure
+
+    def _listing_key(self, template: str, path: str, head: str, total: int, values: Mapping[str, Any]) -> str:
+        """The key of a listing page in the page cache: everything its template is given.
+
+        Each paper on the page counts by its row's key (the paper and its topics); the whole
+        listing, only by its length, the one thing ``listings_pure`` lets the template read of it.
+        """
+        assert self._keys is not None
+        keys = self._keys
+        groups = tuple((name, tuple(keys.row_key(p) for p in papers)) for name, papers in values["groups"].items())
+        pager = values["pager"]
+        topic = values.get("topic")
+        scalars = tuple(
+            (name, value) for name, value in sorted(values.items())
+            if name not in ("groups", "continued", "pager", "topic")
+        )
+        return listing_key(
+            keys.global_key, template, path, head, total, groups, tuple(sorted(values["continued"])),
+            (pager.number, pager.count, pager.prev, pager.next, tuple(pager.items)),
+            (topic.slug, topic.name, topic.description) if topic is not None else None, scalars,
+        )
+
+    def topic_pages(
+        self, model: SiteModel, topic: Topic, numbers: range | None = None, keyed: dict[str, tuple[str, bool]] | None = None
+    ) -> dict[str, str]:
         papers = model.by_topic[topic.slug]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
@@ -257,10 +313,12 @@ class PageRenderer:
         ordered = [paper for month in months for paper in groups[month]]
         return self._listing(
             model, "topic.md.j2", lambda n: topic_path(topic.slug, n), topic.name, ordered,
-            lambda p: p.month or UNDATED, {"feed": feed_path(topic.slug)}, numbers, topic=topic,
+            lambda p: p.month or UNDATED, {"feed": feed_path(topic.slug)}, numbers, keyed, topic=topic,
         )
 
-    def month_pages(self, model: SiteModel, month: str, numbers: range | None = None) -> dict[str, str]:
+    def month_pages(
+        self, model: SiteModel, month: str, numbers: range | None = None, keyed: dict[str, tuple[str, bool]] | None = None
+    ) -> dict[str, str]:
         papers = model.by_month[month]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
@@ -269,7 +327,7 @@ class PageRenderer:
         title = "Undated papers" if month == UNDATED else month_label(month)
         return self._listing(
             model, "month.md.j2", lambda n: month_path(month, n), title, ordered,
-            lambda p: model.assignments[p.id].primary, {}, numbers, month=month, title=title,
+            lambda p: model.assignments[p.id].primary, {}, numbers, keyed, month=month, title=title,
         )
 
     def topic_page(self, model: SiteModel, topic: Topic) -> str:
@@ -294,7 +352,7 @@ class PageRenderer:
         """
         spool = spool if spool is not None else Spool()
         cite_keys = catalogue_keys(model)
-        self._store = cache[0] if cache is not None else None
+        self._store, self._keys = cache if cache is not None else (None, None)
         work = self._paper_work(model, cite_keys, cache, spool)
         years: dict[str, list[str]] = defaultdict(list)
         for month in model.months:
@@ -319,7 +377,7 @@ class PageRenderer:
             listed = started.downloads()
             spool.put("export.md", self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common))
             for part in started.listings():
-                spool.put_all(part)
+                self.put_listing(spool, part)
         finally:
             started.cancel()
         return spool
@@ -347,11 +405,28 @@ class PageRenderer:
                 tasks.append((kind, name, range(start, min(count, start + self.listing_batch - 1) + 1)))
         return tasks
 
-    def listing_task(self, model: SiteModel, task: tuple[str, str, range]) -> dict[str, str]:
+    def listing_task(self, model: SiteModel, task: tuple[str, str, range]) -> ListingPart:
+        """The pages of one task, and the page cache's key of each that has one (True: taken from the cache)."""
         kind, name, numbers = task
+        keyed: dict[str, tuple[str, bool]] = {}
         if kind == "topic":
-            return self.topic_pages(model, model.taxonomy.topic(name), numbers)
-        return self.month_pages(model, name, numbers)
+            return self.topic_pages(model, model.taxonomy.topic(name), numbers, keyed), keyed
+        return self.month_pages(model, name, numbers, keyed), keyed
+
+    def put_listing(self, spool: Spool, part: ListingPart) -> None:
+        """Spool the pages of a listing task; keep the ones made afresh in the page cache."""
+        files, keyed = part
+        store = self._store
+        for path, text in files.items():
+            page_key, hit = keyed.get(path, (None, False))
+            if page_key is None or store is None:
+                spool.put(path, text)
+            elif hit:  # looked up in another process, maybe: the cache keeps what this build used
+                store.used.add(page_key)
+                spool.put_kept(path, text, page_key)
+            else:
+                spool.put(path, text)
+                store.add(page_key, text)
 
     def _start(
         self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str], spool: Spool
@@ -634,7 +709,7 @@ def _in_processes(
         _STATE = None
 
 
-def _listing_batch(task: tuple[str, str, range]) -> dict[str, str]:
+def _listing_batch(task: tuple[str, str, range]) -> ListingPart:
     assert _STATE is not None
     renderer, model, _ = _STATE
     return renderer.listing_task(model, task)
@@ -671,7 +746,7 @@ def _in_forked_processes(
     return _Started(_Here(renderer, model, tasks, entries, records, spool), pool, downloads, futures)
 
 
-_DONE: cf.Future[dict[str, str]] = cf.Future()  # a task whose pages were handed over
+_DONE: cf.Future[ListingPart] = cf.Future()  # a task whose pages were handed over
 
 
 class _Started:
@@ -680,7 +755,7 @@ class _Started:
     def __init__(
         self, here: _Here, pool: cf.ProcessPoolExecutor,
         downloads: cf.Future[_DownloadsDone],
-        futures: list[cf.Future[dict[str, str]]],
+        futures: list[cf.Future[ListingPart]],
     ) -> None:
         self.here, self.pool, self.downloads_future, self.futures = here, pool, downloads, futures
 
@@ -698,7 +773,7 @@ class _Started:
                 store.add_bytes(key, data)
         return listed
 
-    def listings(self) -> Iterator[dict[str, str]]:
+    def listings(self) -> Iterator[ListingPart]:
         """Each task's pages as it is done; should a process fail, what is left is made here."""
         for index, future in enumerate(self.futures):
             try:
@@ -731,7 +806,7 @@ class _Here:
         )
         return listed
 
-    def listings(self, start: int = 0) -> Iterator[dict[str, str]]:
+    def listings(self, start: int = 0) -> Iterator[ListingPart]:
         """The pages of each task from the ``start``-th on."""
         return (self.renderer.listing_task(self.model, task) for task in self.tasks[start:])
 
