@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
+    from .model import Paper
+
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"
 _LIBRARIES = ("scikit-learn", "sparse-dot-topn", "numpy", "scipy")  # what computes the similarities
 
@@ -52,12 +54,70 @@ def catalogue_result(cache: TextCache, label: str, rows: Iterable[Sequence[objec
     return result, False
 
 
-def tfidf_rows(texts: Sequence[str], *, max_df: float = 1.0) -> csr_matrix | None:
-    """The L2-normalised TF-IDF matrix (CSR, float32) of ``texts``, or None when no text has a usable word."""
-    import numpy as np
+class PaperTerms:
+    """The words of the papers' titles and abstracts, counted once for every TF-IDF matrix of a build.
 
-    found = _tfidf(texts, max_df=max_df, dtype=np.float32)
-    return found[0] if found else None
+    Related papers and the placement by neighbours each weigh the text ``"title title abstract"``
+    of every paper (the placement without the titles papercat inferred). Tokenizing the whole
+    catalogue is most of that work, so it is done once here, title and abstract apart; each
+    matrix is then the counts ``2 × title + abstract``, weighted as ``TfidfVectorizer`` weighs
+    that text: the same rows, bit for bit (the tests compare them). Nothing is counted until a
+    matrix is asked for, so a build that takes both results from the cache tokenizes nothing.
+    """
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self.papers = sorted(papers, key=lambda p: p.id)  # the rows, in the order of their ids
+        self._counts: tuple[csr_matrix, csr_matrix] | None = None
+        self._counted = False
+
+    def of(self, papers: Sequence[Paper]) -> bool:
+        """Whether these are the words of exactly ``papers``."""
+        return len(papers) == len(self.papers) and {p.id for p in papers} == {p.id for p in self.papers}
+
+    def rows(self, *, inferred_titles: bool = True, max_df: float = 1.0) -> csr_matrix | None:
+        """The L2-normalised TF-IDF rows (CSR, float32) of the papers' texts ``"title title abstract"``.
+
+        ``inferred_titles``: whether a title papercat inferred from the abstract counts. None when no
+        paper has a usable word.
+        """
+        import numpy as np
+        from scipy.sparse import diags
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        counted = self._count()
+        if counted is None:
+            return None
+        titles, abstracts = counted
+        weight = np.array([2 if inferred_titles or not p.title_inferred else 0 for p in self.papers], dtype=np.int32)
+        counts = (diags(weight, dtype=np.int32).tocsr() @ titles + abstracts).tocsr()
+        counts.eliminate_zeros()
+        counts.sort_indices()
+        # What CountVectorizer keeps: terms in at least one and at most max_df of the documents.
+        frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+        kept = np.flatnonzero((frequency >= 1) & (frequency <= max_df * counts.shape[0]))
+        if not len(kept):
+            return None
+        matrix = counts.astype(np.float32)[:, kept]
+        weighting = TfidfTransformer(sublinear_tf=True)
+        weighting.fit(matrix)
+        rows: csr_matrix = weighting.transform(matrix, copy=False)
+        return rows
+
+    def _count(self) -> tuple[csr_matrix, csr_matrix] | None:
+        if not self._counted:
+            import numpy as np
+            from sklearn.feature_extraction.text import CountVectorizer
+
+            self._counted = True
+            vectorizer = CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, dtype=np.int32)
+            texts = [p.title for p in self.papers] + [p.abstract for p in self.papers]
+            try:
+                both: csr_matrix = vectorizer.fit_transform(texts).tocsr()
+            except ValueError:  # not one usable word
+                return None
+            n = len(self.papers)
+            self._counts = (both[:n], both[n:])
+        return self._counts
 
 
 def tfidf_terms(
@@ -65,39 +125,22 @@ def tfidf_terms(
 ) -> tuple[csr_matrix, list[str]] | None:
     """TF-IDF rows (float64) of documents given as their terms, and the terms of the columns (sorted).
 
-    The same weighting as ``tfidf_rows`` for callers that choose their own terms (word pairs,
+    The same weighting as ``PaperTerms.rows`` for callers that choose their own terms (word pairs,
     a stop list of their own); None when no term is kept.
     """
     import numpy as np
-
-    return _tfidf(documents, min_df=min_df, max_df=max_df, dtype=np.float64, analyzer=_as_terms)
-
-
-def _as_terms(document: Sequence[str]) -> Sequence[str]:
-    return document
-
-
-def _tfidf(
-    documents: Sequence[str] | Sequence[Sequence[str]],
-    *,
-    max_df: float,
-    dtype: type,
-    min_df: int = 1,
-    analyzer: Callable[[Sequence[str]], Sequence[str]] | None = None,
-) -> tuple[csr_matrix, list[str]] | None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if analyzer is None:
-        vectorizer = TfidfVectorizer(
-            stop_words="english", sublinear_tf=True, min_df=min_df, max_df=max_df, dtype=dtype, token_pattern=TOKEN_PATTERN
-        )
-    else:
-        vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=min_df, max_df=max_df, dtype=dtype)
+    vectorizer = TfidfVectorizer(analyzer=_as_terms, sublinear_tf=True, min_df=min_df, max_df=max_df, dtype=np.float64)
     try:
         rows: csr_matrix = vectorizer.fit_transform(documents).tocsr()
     except ValueError:  # an empty vocabulary, or every term pruned by min_df / max_df
         return None
     return rows, [str(term) for term in vectorizer.get_feature_names_out()]
+
+
+def _as_terms(document: Sequence[str]) -> Sequence[str]:
+    return document
 
 
 def nearest_rows(

@@ -13,14 +13,17 @@ from pathlib import Path
 
 import pytest
 
+from generator.ingest import ingest_content
 from generator.model import Paper
+from generator.similarity import TOKEN_PATTERN, PaperTerms
 from generator.site.page_cache import PageCache
 from generator.site.related import related_papers
 from generator.topics import classify, load_taxonomy
 
 pytestmark = pytest.mark.unit
 
-TOPICS = Path(__file__).resolve().parents[1] / "generator" / "defaults" / "config" / "topics.yml"
+ROOT = Path(__file__).resolve().parents[1]
+TOPICS = ROOT / "generator" / "defaults" / "config" / "topics.yml"
 
 
 def _paper(pid: str, title: str, abstract: str) -> Paper:
@@ -61,6 +64,7 @@ def test_related_papers_of_the_same_papers_come_from_the_cache(tmp_path: Path, m
 
     with monkeypatch.context() as patch:
         patch.setattr("generator.site.related._related", no_computing)
+        patch.setattr("generator.similarity.PaperTerms._count", no_computing)  # not one word counted
         assert related_papers(list(reversed(papers)), cache=second) == computed
 
     # One abstract edited: computed again, exactly as without a cache.
@@ -92,3 +96,24 @@ def test_the_placement_by_neighbours_of_the_same_papers_comes_from_the_cache(
     renamed = [dataclasses.replace(p, title="Zeolite frameworks by message passing") if p.id == "g0" else p for p in papers]
     third = _next_build(tmp_path, second)
     assert classify(renamed, taxonomy, cache=third) == classify(renamed, taxonomy)
+
+
+@pytest.mark.parametrize("folder", [ROOT / "content", ROOT / "tests" / "hostile"], ids=["bundled", "hostile"])
+def test_the_words_counted_once_weigh_each_text_as_tfidf_vectorizer_does(folder: Path) -> None:
+    """Related papers and the placement by neighbours share one count of the catalogue's words;
+    each matrix is still the one ``TfidfVectorizer`` makes of its own texts."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    papers = ingest_content(folder).papers
+    assert any(p.title_inferred for p in papers) and not all(p.title_inferred for p in papers)
+    terms = PaperTerms(list(reversed(papers)))
+    for inferred_titles, max_df in ((True, 0.5), (False, 1.0)):
+        titles = [p.title if inferred_titles or not p.title_inferred else "" for p in terms.papers]
+        texts = [f"{title} {title} {p.abstract}" for title, p in zip(titles, terms.papers, strict=True)]
+        expected = TfidfVectorizer(
+            stop_words="english", token_pattern=TOKEN_PATTERN, sublinear_tf=True, max_df=max_df, dtype=np.float32
+        ).fit_transform(texts)
+        rows = terms.rows(inferred_titles=inferred_titles, max_df=max_df)
+        assert rows is not None and rows.shape == expected.shape and rows.dtype == expected.dtype
+        assert (rows != expected).nnz == 0

@@ -40,6 +40,7 @@ from ..ingest.parse_cache import CACHE_NAME as LISTINGS_CACHE
 from ..ingest.parse_cache import ParseCache
 from ..parallel import release_memory
 from ..progress import Progress
+from ..similarity import PaperTerms
 from ..topics import Override, Taxonomy, TaxonomyError, TopicAssignment, classify, load_overrides, load_taxonomy
 from ..topics.taxonomy import unknown_override_ids
 from .changes import BuildChanges, changes_since_last_build
@@ -322,9 +323,10 @@ def prepare(
     result.warnings.extend(override_warnings(config.folders, config.overrides, result))
     release_memory()  # each stage starts from what the catalogue needs, not from the last one's peak
     with progress.stage("classify", total=len(result.papers), unit="papers") as step:
+        terms = PaperTerms(result.papers)  # counted once, for the placement by neighbours and related papers
         assignments = classify(
             result.papers, config.taxonomy, overrides=dict(config.overrides), step=step,
-            cache=caches.topics if caches is not None else None, jobs=jobs,
+            cache=caches.topics if caches is not None else None, jobs=jobs, terms=terms,
         )
     changes = None
     if build_dir is not None:
@@ -333,7 +335,10 @@ def prepare(
         )
     release_memory()
     with progress.stage("related", total=len(result.papers), unit="papers") as step:
-        related = related_papers(result.papers, step=step, threads=jobs, cache=caches.topics if caches is not None else None)
+        related = related_papers(
+            result.papers, step=step, threads=jobs, cache=caches.topics if caches is not None else None, terms=terms,
+        )
+    del terms
     release_memory()
     with progress.stage("pages", unit="pages") as step:
         model = SiteModel.build(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from ..model import Paper
-from ..similarity import catalogue_result, nearest_rows, tfidf_rows
+from ..similarity import PaperTerms, catalogue_result, nearest_rows
 
 if TYPE_CHECKING:
     from ..similarity import TextCache
@@ -29,39 +29,37 @@ TIE_SLACK = 4
 MIN_SIMILARITY = 0.05  # below this two papers share only incidental words
 
 
-def _documents(papers: Sequence[Paper]) -> list[str]:
-    return [f"{p.title} {p.title} {p.abstract}" for p in papers]
-
-
 def related_papers(
     papers: Sequence[Paper],
     count: int = DEFAULT_COUNT,
     step: Callable[[int], None] | None = None,
     threads: int = 1,
     cache: TextCache | None = None,
+    terms: PaperTerms | None = None,
 ) -> dict[str, list[str]]:
     """``{paper id: ids of its ``count`` most related papers, most related first}``; ``step(1)`` per paper done.
 
     ``threads``: how many threads compute the neighbours (rows are independent: the result does not depend on it).
     ``cache``: where the lists of the same papers are kept from one build to the next.
+    ``terms``: the words of these papers, counted already (``similarity.PaperTerms``).
     """
-    ordered = sorted(papers, key=lambda p: p.id)
+    terms = terms if terms is not None and terms.of(papers) else PaperTerms(papers)
+    ordered = terms.papers
     if cache is None or len(ordered) < 2:
-        return _related(ordered, count, step, threads)
+        return _related(terms, count, step, threads)
     rows = ([p.id, p.title, p.abstract] for p in ordered)
-    result, kept = catalogue_result(cache, f"related papers, {count} each", rows, lambda: _related(ordered, count, step, threads))
+    result, kept = catalogue_result(cache, f"related papers, {count} each", rows, lambda: _related(terms, count, step, threads))
     if kept and step is not None:
         step(len(ordered))
     return cast(dict[str, list[str]], result)
 
 
-def _related(
-    ordered: Sequence[Paper], count: int, step: Callable[[int], None] | None, threads: int
-) -> dict[str, list[str]]:
+def _related(terms: PaperTerms, count: int, step: Callable[[int], None] | None, threads: int) -> dict[str, list[str]]:
+    ordered = terms.papers
     result: dict[str, list[str]] = {p.id: [] for p in ordered}
     if len(ordered) < 2:
         return result
-    matrix = tfidf_rows(_documents(ordered), max_df=0.5 if len(ordered) >= 20 else 1.0)
+    matrix = terms.rows(max_df=0.5 if len(ordered) >= 20 else 1.0)
     if matrix is None:  # no usable word in the whole catalogue
         return result
     ids = [p.id for p in ordered]

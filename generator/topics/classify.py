@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from generator.model import Paper
 from generator.parallel import map_in_processes
-from generator.similarity import TextCache
+from generator.similarity import PaperTerms, TextCache
 
 from .taxonomy import Override, Taxonomy
 
@@ -181,6 +181,7 @@ def classify(
     step: Callable[[int], None] | None = None,
     cache: TextCache | None = None,
     jobs: int = 1,
+    terms: PaperTerms | None = None,
 ) -> dict[str, TopicAssignment]:
     """Assign a primary topic (and up to two secondary ones) to every paper, keyed by ``paper.id``.
 
@@ -188,6 +189,7 @@ def classify(
     scoring of a paper whose title, abstract and hints were scored with the same taxonomy (and
     papercat) before is taken from it; the placement by neighbours is done on the whole catalogue.
     The other papers are scored in ``jobs`` processes (the result does not depend on it).
+    ``terms``: the words of these papers, counted already (``similarity.PaperTerms``), for the placement.
     """
     overrides = overrides or {}
     result: dict[str, TopicAssignment] = {}
@@ -224,7 +226,7 @@ def classify(
             if cache is not None:
                 cache.add(keys[paper.id], _encode(found))
         result[paper.id] = found
-    _place_by_neighbours(papers, result, taxonomy.fallback, cache)
+    _place_by_neighbours(papers, result, taxonomy.fallback, cache, terms)
     return result
 
 
@@ -277,20 +279,23 @@ def _decode(text: str) -> TopicAssignment:
 
 
 def _place_by_neighbours(
-    papers: Sequence[Paper], result: dict[str, TopicAssignment], fallback: str, cache: TextCache | None = None
+    papers: Sequence[Paper], result: dict[str, TopicAssignment], fallback: str, cache: TextCache | None = None,
+    terms: PaperTerms | None = None,
 ) -> None:
     """Give papers left in the fallback topic the topic their nearest decided papers share.
 
     The placement depends on the whole catalogue (its word weights, every decided paper's topic);
     with a ``cache``, a build whose papers and keyword topics are those of the last one takes it from there.
+    ``terms``: the words of these papers, counted already (``similarity.PaperTerms``).
     """
-    papers = sorted(papers, key=lambda p: p.id)  # the same neighbours whatever order the papers come in
+    terms = terms if terms is not None and terms.of(papers) else PaperTerms(papers)
+    papers = terms.papers  # sorted by id: the same neighbours whatever order the papers come in
     undecided = [i for i, p in enumerate(papers) if result[p.id].primary == fallback and not result[p.id].overridden]
     decided = [i for i, p in enumerate(papers) if result[p.id].primary != fallback]
     if not undecided or len(decided) < NEIGHBOURS:
         return
     if cache is None:
-        placed = _neighbour_topics(papers, undecided, decided, result)
+        placed = _neighbour_topics(terms, undecided, decided, result)
     else:
         from generator.similarity import catalogue_result
 
@@ -299,7 +304,7 @@ def _place_by_neighbours(
         )
         placed, _ = catalogue_result(
             cache, f"placement by neighbours, fallback {fallback}", rows,
-            lambda: _neighbour_topics(papers, undecided, decided, result),
+            lambda: _neighbour_topics(terms, undecided, decided, result),
         )
     for paper_id, topic, named, confidence in placed:
         result[paper_id] = TopicAssignment(
@@ -308,13 +313,15 @@ def _place_by_neighbours(
 
 
 def _neighbour_topics(
-    papers: Sequence[Paper], undecided: Sequence[int], decided: Sequence[int], result: Mapping[str, TopicAssignment]
+    terms: PaperTerms, undecided: Sequence[int], decided: Sequence[int], result: Mapping[str, TopicAssignment]
 ) -> list[tuple[str, str, str, float]]:
     """``(paper id, topic, the nearest voters' titles, confidence)`` of each undecided paper its neighbours place."""
-    from generator.similarity import nearest_rows, tfidf_rows
+    from generator.similarity import nearest_rows
+
+    papers = terms.papers
 
     placed: list[tuple[str, str, str, float]] = []
-    matrix = tfidf_rows([f"{'' if p.title_inferred else p.title} {'' if p.title_inferred else p.title} {p.abstract}" for p in papers])
+    matrix = terms.rows(inferred_titles=False)
     if matrix is None:  # no usable word at all
         return placed
     near = nearest_rows(matrix[list(undecided)], matrix[list(decided)], top_n=NEIGHBOURS, threshold=0.05)
