@@ -188,7 +188,8 @@ def classify(
     ``step(1)`` is called after each paper (progress on a long run). With a ``cache``, the keyword
     scoring of a paper whose title, abstract and hints were scored with the same taxonomy (and
     papercat) before is taken from it; the placement by neighbours is done on the whole catalogue.
-    The other papers are scored in ``jobs`` processes (the result does not depend on it).
+    The other papers are scored in ``jobs`` processes, and the neighbours found in ``jobs`` threads (the
+    result does not depend on it).
     ``terms``: the words of these papers, counted already (``similarity.PaperTerms``), for the placement.
     """
     overrides = overrides or {}
@@ -226,7 +227,7 @@ def classify(
             if cache is not None:
                 cache.add(keys[paper.id], _encode(found))
         result[paper.id] = found
-    _place_by_neighbours(papers, result, taxonomy.fallback, cache, terms)
+    _place_by_neighbours(papers, result, taxonomy.fallback, cache, terms, jobs)
     return result
 
 
@@ -280,13 +281,14 @@ def _decode(text: str) -> TopicAssignment:
 
 def _place_by_neighbours(
     papers: Sequence[Paper], result: dict[str, TopicAssignment], fallback: str, cache: TextCache | None = None,
-    terms: PaperTerms | None = None,
+    terms: PaperTerms | None = None, threads: int = 1,
 ) -> None:
     """Give papers left in the fallback topic the topic their nearest decided papers share.
 
     The placement depends on the whole catalogue (its word weights, every decided paper's topic);
     with a ``cache``, a build whose papers and keyword topics are those of the last one takes it from there.
-    ``terms``: the words of these papers, counted already (``similarity.PaperTerms``).
+    ``terms``: the words of these papers, counted already (``similarity.PaperTerms``); ``threads``:
+    how many threads find the neighbours (each paper's are found alone: the result does not depend on it).
     """
     terms = terms if terms is not None and terms.of(papers) else PaperTerms(papers)
     papers = terms.papers  # sorted by id: the same neighbours whatever order the papers come in
@@ -295,7 +297,7 @@ def _place_by_neighbours(
     if not undecided or len(decided) < NEIGHBOURS:
         return
     if cache is None:
-        placed = _neighbour_topics(terms, undecided, decided, result)
+        placed = _neighbour_topics(terms, undecided, decided, result, threads)
     else:
         from generator.similarity import catalogue_result
 
@@ -304,7 +306,7 @@ def _place_by_neighbours(
         )
         placed, _ = catalogue_result(
             cache, f"placement by neighbours, fallback {fallback}", rows,
-            lambda: _neighbour_topics(terms, undecided, decided, result),
+            lambda: _neighbour_topics(terms, undecided, decided, result, threads),
         )
     for paper_id, topic, named, confidence in placed:
         result[paper_id] = TopicAssignment(
@@ -313,7 +315,8 @@ def _place_by_neighbours(
 
 
 def _neighbour_topics(
-    terms: PaperTerms, undecided: Sequence[int], decided: Sequence[int], result: Mapping[str, TopicAssignment]
+    terms: PaperTerms, undecided: Sequence[int], decided: Sequence[int], result: Mapping[str, TopicAssignment],
+    threads: int = 1,
 ) -> list[tuple[str, str, str, float]]:
     """``(paper id, topic, the nearest voters' titles, confidence)`` of each undecided paper its neighbours place."""
     from generator.similarity import nearest_rows
@@ -324,7 +327,7 @@ def _neighbour_topics(
     matrix = terms.rows(inferred_titles=False)
     if matrix is None:  # no usable word at all
         return placed
-    near = nearest_rows(matrix[list(undecided)], matrix[list(decided)], top_n=NEIGHBOURS, threshold=0.05)
+    near = nearest_rows(matrix[list(undecided)], matrix[list(decided)], top_n=NEIGHBOURS, threshold=0.05, threads=threads)
     for row, index in enumerate(undecided):
         lo, hi = near.indptr[row], near.indptr[row + 1]
         pairs = sorted(zip(near.data[lo:hi].tolist(), near.indices[lo:hi].tolist(), strict=True), key=lambda sc: (-round(sc[0], 5), sc[1]))
