@@ -80,9 +80,10 @@ class Spool(Mapping[str, str | bytes]):
         found = self._fetch(list(wanted.values()))
         for path, key in wanted.items():
             text = found.get(key)
-            if text is None or hashlib.sha256(text.encode("utf-8")).hexdigest() != self._digests[path]:
+            raw = text.encode("utf-8") if text is not None else None
+            if raw is None or hashlib.sha256(raw).hexdigest() != self._digests[path]:
                 raise SpoolError(f"the page cache no longer holds {path}; run the build again with --clean")
-            put_file(self.folder / path, text.encode("utf-8"))
+            put_file(self.folder / path, raw)
             del self._kept[path]
 
     def put_all(self, files: Mapping[str, str | bytes]) -> None:
