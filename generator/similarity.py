@@ -70,9 +70,12 @@ class PaperTerms:
         self._counts: tuple[csr_matrix, csr_matrix] | None = None
         self._counted = False
 
-    def of(self, papers: Sequence[Paper]) -> bool:
-        """Whether these are the words of exactly ``papers``."""
-        return len(papers) == len(self.papers) and {p.id for p in papers} == {p.id for p in self.papers}
+    @classmethod
+    def of(cls, papers: Sequence[Paper], counted: PaperTerms | None = None) -> PaperTerms:
+        """The words of exactly ``papers``: ``counted`` when it is theirs (the build counted them already), else new."""
+        if counted is None or len(papers) != len(counted.papers) or {p.id for p in papers} != {p.id for p in counted.papers}:
+            return cls(papers)
+        return counted
 
     def rows(self, *, inferred_titles: bool = True, max_df: float = 1.0) -> csr_matrix | None:
         """The L2-normalised TF-IDF rows (CSR, float32) of the papers' texts ``"title title abstract"``.

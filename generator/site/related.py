@@ -43,7 +43,7 @@ def related_papers(
     ``cache``: where the lists of the same papers are kept from one build to the next.
     ``terms``: the words of these papers, counted already (``similarity.PaperTerms``).
     """
-    terms = terms if terms is not None and terms.of(papers) else PaperTerms(papers)
+    terms = PaperTerms.of(papers, terms)
     ordered = terms.papers
     if cache is None or len(ordered) < 2:
         return _related(terms, count, step, threads)

@@ -290,7 +290,7 @@ def _place_by_neighbours(
     ``terms``: the words of these papers, counted already (``similarity.PaperTerms``); ``threads``:
     how many threads find the neighbours (each paper's are found alone: the result does not depend on it).
     """
-    terms = terms if terms is not None and terms.of(papers) else PaperTerms(papers)
+    terms = PaperTerms.of(papers, terms)
     papers = terms.papers  # sorted by id: the same neighbours whatever order the papers come in
     undecided = [i for i, p in enumerate(papers) if result[p.id].primary == fallback and not result[p.id].overridden]
     decided = [i for i, p in enumerate(papers) if result[p.id].primary != fallback]
