@@ -35,6 +35,11 @@ def _print_details(result: IngestResult, *, verbose: bool) -> None:
                     print(f"      tried {tried}")
         for notice in result.notices:
             print(f"  note: {notice}")
+    elif result.notices:
+        print(
+            f"{len(result.notices)} note(s) on how the listings were read (skipped page text, titles and dates "
+            "inferred, text repaired); add -v to see them"
+        )
     for line in ingest_messages(result):
         print(line, file=sys.stderr)
     for first, second, why in result.possible_duplicates:

@@ -19,16 +19,29 @@ class Decoded:
     notes: tuple[str, ...]
 
 
+MAX_STRAYS = 16  # bytes that are not UTF-8 in a UTF-8 file before the whole file is taken for Windows-1252
+
+
 def decode_listing(data: bytes) -> Decoded:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 / Latin-1; line endings become ``\\n``."""
+    """Decode UTF-8 (with or without BOM), UTF-16 (with BOM, or told by its NUL bytes), else Windows-1252 / Latin-1.
+
+    A UTF-8 file with a few bytes that are not UTF-8 (a Latin-1 "é" pasted into it) keeps its
+    UTF-8 text; only those bytes are read as Windows-1252, and a note says where. Line endings become ``\\n``.
+    """
     notes: list[str] = []
-    if not data.strip():
+    if not _without_bom(data).strip():
         raise UndecodableFile("the file is empty")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    marked = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    utf16 = None if marked else _utf16_without_bom(data[:BINARY_SAMPLE])
+    if marked or utf16:
         try:
-            text, encoding = data.decode("utf-16"), "utf-16"
+            text, encoding = data.decode(utf16 or "utf-16"), "utf-16"
         except UnicodeDecodeError as err:
             raise UndecodableFile(f"starts with a UTF-16 byte-order mark but is not UTF-16 ({err.reason})") from None
+        if utf16:
+            notes.append(f"decoded as {utf16.upper()} (no byte-order mark)")
+        if not text.strip():
+            raise UndecodableFile("the file is empty")
     else:
         sample = data[:BINARY_SAMPLE]
         # A few stray NULs in a text listing are removed below; a binary file has many.
@@ -37,16 +50,15 @@ def decode_listing(data: bytes) -> Decoded:
         controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
         if controls > max(8, len(sample) // 100):
             raise UndecodableFile("binary file (control bytes): not a text listing")
-        try:
-            text, encoding = data.decode("utf-8-sig"), "utf-8"
-            if data.startswith(codecs.BOM_UTF8):
-                notes.append("removed a UTF-8 byte-order mark")
-        except UnicodeDecodeError as err:
-            try:
-                text, encoding = data.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError:
-                text, encoding = data.decode("latin-1"), "latin-1"
-            notes.append(f"not UTF-8 (byte {err.start}): decoded as {encoding}")
+        if data.startswith(codecs.BOM_UTF8):
+            notes.append("removed a UTF-8 byte-order mark")
+            data = data[len(codecs.BOM_UTF8):]
+        text, encoding, strays = _utf8_or_windows(data)
+        if strays and encoding == "utf-8":
+            line = data.count(b"\n", 0, strays[0]) + 1
+            notes.append(f"{len(strays)} byte(s) that are not UTF-8 read as Windows-1252, the first on line {line}")
+        elif strays:
+            notes.append(f"not UTF-8 (byte {strays[0]}): decoded as {encoding}")
     if "\r" in text:
         notes.append("CRLF line endings" if "\r\n" in text else "CR line endings")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -57,3 +69,62 @@ def decode_listing(data: bytes) -> Decoded:
     if text.startswith("\ufeff"):
         text = text[1:]
     return Decoded(text=text, encoding=encoding, notes=tuple(notes))
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` for text in UTF-16 without its byte-order mark (every other byte NUL)."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for nuls, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls.count(0) >= 0.6 * len(nuls) and other.count(0) <= 0.05 * len(other):
+            return name
+    return None
+
+
+def _without_bom(data: bytes) -> bytes:
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if data.startswith(bom):
+            return data[len(bom) :]
+    return data
+
+
+def _windows_1252(raw: bytes) -> str:
+    """Bytes read as Windows-1252; the five bytes it leaves undefined as Latin-1."""
+    return "".join(raw[i : i + 1].decode("cp1252", errors="strict") if raw[i] not in _UNDEFINED_1252 else chr(raw[i])
+                   for i in range(len(raw)))
+
+
+_UNDEFINED_1252 = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+
+
+def _utf8_or_windows(data: bytes) -> tuple[str, str, list[int]]:
+    """``(text, encoding, offsets of the bytes that were not UTF-8)``.
+
+    UTF-8 with at most ``MAX_STRAYS`` bad bytes keeps its UTF-8 text, those bytes read as
+    Windows-1252; a file with no valid UTF-8 beyond ASCII reads the same either way. More bad
+    bytes: the file is in a single-byte encoding, Windows-1252 (Latin-1 where that fails).
+    """
+    parts: list[str] = []
+    strays: list[int] = []
+    position = 0
+    while True:
+        try:
+            parts.append(data[position:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as err:
+            parts.append(data[position : position + err.start].decode("utf-8"))
+            bad = data[position + err.start : position + err.end]
+            strays.extend(range(position + err.start, position + err.end))
+            parts.append(_windows_1252(bad))
+            position += err.end
+            if len(strays) > MAX_STRAYS:
+                break
+    if len(strays) <= MAX_STRAYS:
+        text = "".join(parts)
+        multibyte = sum(1 for ch in text if ord(ch) > 127) > len(strays)
+        return text, "utf-8" if multibyte or not strays else "cp1252", strays
+    try:
+        return data.decode("cp1252"), "cp1252", strays
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", strays

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
-from .base import Detection, Document, Reader, is_chrome, looks_like_abstract
-
-_ABSTRACT = re.compile(r"^\s*abstract\s*[:.\-—–]\s*", re.IGNORECASE)
+from .base import ABSTRACT_LABEL, Detection, Document, Reader, is_chrome, looks_like_abstract
 
 
 class AbstractsReader(Reader):
@@ -18,7 +15,7 @@ class AbstractsReader(Reader):
 
     def detect(self, doc: Document) -> Detection:
         lines = [line for line in doc.lines if line.strip()]
-        marked = sum(1 for line in lines if _ABSTRACT.match(line))
+        marked = sum(1 for line in lines if ABSTRACT_LABEL.match(line))
         prose = sum(1 for line in lines if looks_like_abstract(line))
         if marked and marked >= 0.6 * max(prose, 1):
             return Detection(min(0.95, 0.6 + 0.05 * marked), f"{marked} line(s) start with 'Abstract:'")
@@ -34,7 +31,7 @@ class AbstractsReader(Reader):
             line, parts = record
             record = None
             raw = "\n".join(parts)
-            abstract = _ABSTRACT.sub("", " ".join(p.strip() for p in parts), count=1).strip()
+            abstract = ABSTRACT_LABEL.sub("", " ".join(p.strip() for p in parts), count=1).strip()
             if not abstract:
                 yield self.reject(doc, line, "'Abstract:' with no text", raw)
                 return
@@ -44,17 +41,27 @@ class AbstractsReader(Reader):
             if not line.strip():
                 yield from flush()
                 continue
-            if _ABSTRACT.match(line):
+            if ABSTRACT_LABEL.match(line):
                 yield from flush()
                 record = (number, [line])
-            elif is_chrome(line):
-                doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
-            elif record is not None:
+            elif record is not None and _continues(record[1][-1], line):
                 record[1].append(line)  # a wrapped abstract continues on the next line
             elif looks_like_abstract(line):
-                record = (number, [line])  # an abstract whose 'Abstract:' label was lost
+                yield from flush()
+                doc.notice(number, "an abstract without its 'Abstract:' label")
+                record = (number, [line])
             elif is_chrome(line) or len(line.strip()) < 80:
+                yield from flush()
                 doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
             else:
+                yield from flush()
                 yield self.reject(doc, number, "text that is neither an 'Abstract:' paragraph nor page chrome", line)
         yield from flush()
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` goes on with the sentence ``previous`` left unfinished (an abstract wrapped over lines).
+
+    A page's own text after an abstract ("Show more results", a name) starts a sentence of its own.
+    """
+    return not previous.rstrip().endswith((".", "!", "?")) and line.lstrip()[:1].islower()

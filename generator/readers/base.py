@@ -26,6 +26,7 @@ PAGE_CHROME = {
     "view all",
     "search",
 }
+ABSTRACT_LABEL = re.compile(r"^\s*abstract\s*[:.\-—–]\s*", re.IGNORECASE)  # "Abstract:" before an abstract
 MAX_RAW = 2000  # characters of a rejected block kept in the report
 HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")  # the only links a paper may carry
 
@@ -228,3 +229,20 @@ def looks_like_abstract(text: str) -> bool:
 def looks_like_title(text: str) -> bool:
     text = text.strip()
     return bool(text) and len(text) <= 300 and not looks_like_abstract(text)
+
+
+MAX_TITLE = 500  # characters: the longest titles in the wild run to about 300
+
+
+def could_be_title(text: str) -> bool:
+    """A title where the listing's layout puts one (right above an abstract), however long.
+
+    A long title is still one unfinished sentence: no full stop at its end and not several
+    sentences. An abstract that lost its title is prose, so it is not taken for one.
+    """
+    text = text.strip()
+    if not text or len(text) > MAX_TITLE:
+        return False
+    if not looks_like_abstract(text):
+        return True
+    return len(text) >= 250 and not text.endswith(".") and not _SENTENCE_BREAK.search(text)

@@ -16,6 +16,7 @@ from .base import (
     Document,
     PaperFields,
     Reader,
+    could_be_title,
     is_chrome,
     looks_like_abstract,
     looks_like_title,
@@ -23,8 +24,11 @@ from .base import (
 )
 from .stream import Item, pair_records
 
-_AUTHOR_COUNT = re.compile(r"^[•·*\-]?\s*(\d{1,5})\s+authors?$", re.IGNORECASE)
-_AUTHOR_NAMES = re.compile(r"^[•*]\s*(.+)$")
+# "• 7 authors", "• 1,024 authors" (a thousands separator: comma, dot or a narrow space).
+_AUTHOR_COUNT = re.compile(r"^[•·*\-]?\s*(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d{1,6})\s+authors?$", re.IGNORECASE)
+# "• Ada Lovelace, Alan Turing": a bullet, or an asterisk used as one (then a space follows it,
+# which tells it from a title in Markdown emphasis, "**Principled** Reward Shaping").
+_AUTHOR_NAMES = re.compile(r"^(?:•|\*(?=\s))\s*(.+)$")
 _SEPARATOR = re.compile(r"^[·•|\-–—]$")
 _UPVOTES = re.compile(r"^\d{1,7}$")
 # "• 6 authors · Jul 13, 2023": the fields other pages print on separate lines, joined by a middle dot.
@@ -35,7 +39,7 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
     """One line of an authors/date block, as (kind, value); None if the line is not one."""
     text = line.strip()
     if match := _AUTHOR_COUNT.match(text):
-        return "author_count", int(match.group(1))
+        return "author_count", int(re.sub(r"\D", "", match.group(1)))
     if _SEPARATOR.match(text):
         return "separator", None
     if (date := parse_listing_date(text)) is not None:
@@ -44,7 +48,7 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
         return "upvotes", int(text)
     if match := _AUTHOR_NAMES.match(text):
         names = [n.strip() for n in re.split(r",|\band\b", match.group(1)) if n.strip()]
-        if names and all(len(n) <= 60 and not n.endswith(".") for n in names):
+        if names and all(len(n) <= 60 and not n.endswith(".") and not n[0].isdigit() for n in names):
             return "authors", names
     return None
 
@@ -97,7 +101,7 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
             rest
             and not after_title
             and not is_chrome(first)
-            and looks_like_title(first)
+            and could_be_title(first)
             and parse_meta_block(block) is None
             and looks_like_abstract(" ".join(line.strip() for line in rest))
         ):
@@ -108,6 +112,27 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
     return out
 
 
+HEADER_BLOCKS = 12  # the page's header comes within its first blocks
+
+
+def _header_line(blocks: list[Block]) -> int:
+    """The line of the page's "Daily Papers" header (0 when there is none)."""
+    return next((b.line for b in blocks[:HEADER_BLOCKS] if b.text.strip().casefold() == "daily papers"), 0)
+
+
+def _above_header(blocks: list[Block]) -> set[int]:
+    """The lines of the site's navigation printed above the header ("Hugging Face", "Models", ...).
+
+    Short lines only: prose or an authors/date block there would be part of a paper, so then
+    nothing above the header is skipped.
+    """
+    header = _header_line(blocks)
+    above = [b for b in blocks if b.line < header]
+    if any(looks_like_abstract(b.text) or parse_meta_block(b) is not None for b in above):
+        return set()
+    return {b.line for b in above}
+
+
 class DailyPapersReader(Reader):
     name = "daily-papers"
     label = "Daily Papers page (title, abstract, • N authors · date)"
@@ -115,7 +140,7 @@ class DailyPapersReader(Reader):
     def detect(self, doc: Document) -> Detection:
         blocks = split_title_lines(split_blocks(doc.lines))
         meta = sum(1 for b in blocks if any(kind in ("author_count", "date") for kind, _ in parse_meta_block(b) or ()))
-        header = any(b.text.strip().casefold() == "daily papers" for b in blocks[:12])
+        header = _header_line(blocks) > 0
         prose = sum(1 for b in blocks if len(b.lines) == 1 and looks_like_abstract(b.text))
         if meta >= 1 and prose >= 1:
             return Detection(min(1.0, 0.6 + 0.1 * meta), f"{meta} '• N authors · date' block(s) after title/abstract blocks")
@@ -126,8 +151,13 @@ class DailyPapersReader(Reader):
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         classified: list[tuple[Block, list[tuple[str, Any]] | None]] = []
         page_date: tuple[int, ListingDate] | None = None
-        for block in split_title_lines(split_blocks(doc.lines)):
+        blocks = split_title_lines(split_blocks(doc.lines))
+        navigation = _above_header(blocks)
+        for block in blocks:
             if all(is_chrome(line) for line in block.lines):
+                continue
+            if block.line in navigation:
+                doc.notice(block.line, f"skipped page text {block.text.strip()[:60]!r} above the 'Daily Papers' header")
                 continue
             meta = parse_meta_block(block)
             if meta is not None and [k for k, _ in meta] == ["date"] and not classified and page_date is None:

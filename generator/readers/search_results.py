@@ -7,12 +7,25 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from ..model import Paper, Rejected
-from .base import Block, Detection, Document, Reader, is_chrome, line_blocks, looks_like_abstract
+from .base import (
+    ABSTRACT_LABEL,
+    Block,
+    Detection,
+    Document,
+    Reader,
+    could_be_title,
+    is_chrome,
+    line_blocks,
+    looks_like_abstract,
+)
 from .stream import Item, pair_records
 
 # Chrome words glued to the first title by scraping: "SubscribeMastering Atari, ...".
-# Only chrome that ends in a way no title starts with ("Subscribe", "... inbox!") is stripped when glued.
-_GLUED_CHROME = re.compile(r"^(?:Get trending papers in your email inbox(?: once a day)?!\s*)*(?:Subscribe)?(?=[A-Z0-9$\"'(])")
+# Only chrome that ends in a way no title starts with ("Subscribe", "... inbox!") is stripped when glued,
+# before a capital, a digit or a name in camel case ("SubscribeiVideoGPT", not "Subscribers").
+_GLUED_CHROME = re.compile(
+    r"^(?:Get trending papers in your email inbox(?: once a day)?!\s*)*(?:Subscribe)?(?=[A-Z0-9$\"'(]|[a-z][A-Z])"
+)
 
 
 def strip_glued_chrome(line: str) -> str:
@@ -34,10 +47,13 @@ class SearchResultsReader(Reader):
         # Blank lines between the first and the last line of content (a trailing newline is not one).
         content = [i for i, line in enumerate(doc.lines) if line.strip()]
         blank_between = sum(1 for line in doc.lines[content[0] : content[-1]] if not line.strip())
-        pairs = 0
-        for first, second in pairwise(lines):
-            if not looks_like_abstract(first) and looks_like_abstract(second):
-                pairs += 1
+        titles = [
+            first.strip().casefold() for first, second in pairwise(lines)
+            if could_be_title(first) and not ABSTRACT_LABEL.match(first) and looks_like_abstract(second)
+        ]
+        pairs = len(titles)
+        if pairs >= 2 and len(set(titles)) <= pairs // 2:  # "Jack" above every abstract: the page's text, not titles
+            return Detection(0.0, f"the same line above most abstracts ({titles[0][:40]!r}): page text, not titles")
         share = pairs / max(1, len(lines) // 2)
         if pairs and blank_between <= max(2, len(lines) // 10) and share >= 0.6:
             reason = f"{pairs} title line(s) directly followed by an abstract line, no blank lines between"
@@ -52,5 +68,8 @@ class SearchResultsReader(Reader):
                 continue
             if line != block.lines[0]:
                 doc.notice(block.line, "removed page chrome glued to the start of the line")
+            unlabelled = ABSTRACT_LABEL.sub("", line, count=1)
+            if unlabelled != line and looks_like_abstract(unlabelled):
+                line = unlabelled  # "Abstract: ..." under a title: the abstract without its label
             items.append(Item("text", Block(block.line, [line])))
         yield from pair_records(self, doc, items)

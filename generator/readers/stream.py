@@ -13,7 +13,7 @@ from typing import Literal
 
 from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
-from .base import NO_FIELDS, Block, Document, PaperFields, Reader, looks_like_abstract
+from .base import NO_FIELDS, Block, Document, PaperFields, Reader, could_be_title, looks_like_abstract
 
 Kind = Literal["text", "meta", "venue"]
 
@@ -69,7 +69,8 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
                 continue
             # Otherwise a pending title never got its abstract: this block starts the next record.
             yield from flush()
-            if looks_like_abstract(text) and not (len(text) < 250 and _next_text_is_abstract(items, index)):
+            title_here = len(text) < 250 or could_be_title(text)  # where an abstract follows: a title ending in "."
+            if looks_like_abstract(text) and not (title_here and _next_text_is_abstract(items, index)):
                 current = _Pending(block.line, list(block.lines), title=None, abstract=text)
             else:
                 current = _Pending(block.line, list(block.lines), title=text)

@@ -18,9 +18,16 @@ _VENUE_WORDS = re.compile(
 )
 
 
-def _venue_candidates(blocks: list[Block]) -> set[str]:
-    """Short one-line blocks that sit between a title and an abstract and repeat, or name a venue."""
+def _venue_lines(blocks: list[Block]) -> set[int]:
+    """The first lines of the venue blocks: short one-line blocks between a title and an abstract.
+
+    Such a block is a venue when its text repeats or names a venue, or when the listing's layout
+    says so: papers set apart by wider gaps (two blank lines) than their fields (one), a paper
+    being its title, venue and abstract. Then a venue seen once ("Nature Machine Intelligence")
+    is known too, also the first paper's, which would otherwise read as the listing's heading.
+    """
     counts: Counter[str] = Counter()
+    middles: list[Block] = []
     for before, block, after in zip(blocks, blocks[1:], blocks[2:], strict=False):
         text = block.text.strip()
         if (
@@ -30,7 +37,29 @@ def _venue_candidates(blocks: list[Block]) -> set[str]:
             and looks_like_abstract(after.text)
         ):
             counts[text] += 1
-    return {text for text, n in counts.items() if n >= 2 or _VENUE_WORDS.search(text)}
+            middles.append(block)
+    named = {text for text, n in counts.items() if n >= 2 or _VENUE_WORDS.search(text)}
+    venues = {b.line for b in middles if b.text.strip() in named}
+    return venues | _laid_out_venues(blocks) if venues else venues
+
+
+def _laid_out_venues(blocks: list[Block]) -> set[int]:
+    """Venue lines told by the gaps: the middle block of each title/venue/abstract group."""
+    groups: list[list[Block]] = []
+    for previous, block in zip([None, *blocks], blocks, strict=False):
+        gap = block.line - (previous.line + len(previous.lines)) if previous is not None else 2
+        if gap >= 2 or not groups:
+            groups.append([block])
+        else:
+            groups[-1].append(block)
+    papers = [g for g in groups if len(g) >= 2 and looks_like_abstract(g[-1].text)]
+    if len(papers) < 2 or any(len(g) > 3 for g in papers):  # not a listing laid out this way
+        return set()
+    return {
+        g[1].line for g in papers
+        if len(g) == 3 and len(g[1].lines) == 1 and len(g[1].text.strip()) <= 120
+        and not looks_like_abstract(g[0].text) and not looks_like_abstract(g[1].text)
+    }
 
 
 class TopicListingReader(Reader):
@@ -39,16 +68,17 @@ class TopicListingReader(Reader):
 
     def detect(self, doc: Document) -> Detection:
         blocks = [b for b in split_blocks(doc.lines) if not all(is_chrome(line) for line in b.lines)]
-        venues = _venue_candidates(blocks)
+        venues = _venue_lines(blocks)
         if not venues:
             return Detection(0.0, "no venue line between a title and an abstract")
-        count = sum(1 for b in blocks if b.text.strip() in venues)
-        return Detection(min(0.95, 0.6 + 0.05 * count), f"{count} title/venue/abstract triple(s), venue e.g. {sorted(venues)[0]!r}")
+        example = next(b.text.strip() for b in blocks if b.line in venues)
+        count = len(venues)
+        return Detection(min(0.95, 0.6 + 0.05 * count), f"{count} title/venue/abstract triple(s), venue e.g. {example!r}")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         blocks = [b for b in split_blocks(doc.lines) if not all(is_chrome(line) for line in b.lines)]
-        venues = _venue_candidates(blocks)
-        first_venue = next((i for i, b in enumerate(blocks) if b.text.strip() in venues), len(blocks))
+        venues = _venue_lines(blocks)
+        first_venue = next((i for i, b in enumerate(blocks) if b.line in venues), len(blocks))
         # Short blocks above the first title are the listing's heading: its topic.
         topic: str | None = None
         start = max(0, first_venue - 1)
@@ -61,9 +91,8 @@ class TopicListingReader(Reader):
         hints = [topic] if topic else []
         items: list[Item] = []
         for block in blocks[start:]:
-            text = block.text.strip()
-            if text in venues:
-                items.append(Item("venue", block, PaperFields(venue=text)))
+            if block.line in venues:
+                items.append(Item("venue", block, PaperFields(venue=block.text.strip())))
             else:
                 items.append(Item("text", block))
         for record in pair_records(self, doc, items):

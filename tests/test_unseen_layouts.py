@@ -1,0 +1,223 @@
+"""Listings of the bundled kinds laid out in ways the bundled files are not.
+
+Each page here is one a user could capture from the same kind of site: a title longer than any
+bundled one, a title in Markdown emphasis, a thousand authors, the site's navigation above the
+header, a venue named once, page text between abstracts, a stray Latin-1 byte in UTF-8, UTF-16
+without a byte-order mark. Every record must come out as the paper it is, with nothing lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.ingest import read_listing
+from generator.ingest.decode import UndecodableFile, decode_listing
+from generator.readers import SourceMeta
+
+JUN_20 = SourceMeta(captured=dt.date(2025, 6, 20))
+ABSTRACT_A = (
+    "Prompt tuning adapts frozen language models with a few learned vectors. We show that initialising the "
+    "vectors from task descriptions halves the number of steps needed to converge on SuperGLUE."
+)
+ABSTRACT_B = (
+    "Mixture-of-experts layers can be added to pretrained dense models by splitting their feed-forward blocks. "
+    "We show that such upcycled models match from-scratch MoE models at 30% of the training cost."
+)
+ABSTRACT_C = (
+    "We pretrain a transformer on 40 years of reanalysis data and fine-tune it for medium-range forecasting, "
+    "downscaling and extreme-event detection, matching operational forecasts at five days."
+)
+LONG_TITLE = (
+    "A Comprehensive Empirical Study of Instruction Tuning, Preference Optimization, and Reinforcement Learning "
+    "from Human Feedback for Aligning Large Language Models Across Twelve Languages, Seven Domains, and Three "
+    "Model Scales: Findings and Recommendations"
+)
+
+
+def read(tmp_path: Path, text: str | bytes, meta: SourceMeta = JUN_20, name: str = "listing.txt"):
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    report, papers, rejected, notices = read_listing(path, name, meta)
+    assert report.records == len(papers) + len(rejected)
+    return report, papers, rejected, notices
+
+
+def daily(*papers: tuple[str, str, str]) -> str:
+    """A Daily Papers page: ``(title, abstract, authors line)`` per paper, all dated Jun 15."""
+    parts = ["Daily Papers\n\nJun 20\n"]
+    for title, abstract, authors in papers:
+        parts.append(f"\n{title}\n\n{abstract}\n\n  • {authors}\n·\nJun 15\n")
+    return "".join(parts)
+
+
+def test_a_title_longer_than_any_abstract_line_is_still_the_title(tmp_path: Path) -> None:
+    assert len(LONG_TITLE) > 250
+    report, papers, rejected, _ = read(tmp_path, daily((LONG_TITLE, ABSTRACT_A, "9 authors")))
+    assert (report.reader, rejected) == ("daily-papers", [])
+    [paper] = papers
+    assert (paper.title, paper.abstract, paper.author_count, paper.date) == (LONG_TITLE, ABSTRACT_A, 9, "2025-06-15")
+    assert not paper.title_inferred
+
+
+def test_a_long_title_in_search_results(tmp_path: Path) -> None:
+    lines = ["Short Title About Retrieval", ABSTRACT_A, LONG_TITLE, ABSTRACT_B, "Weather Foundation Models", ABSTRACT_C]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [p.title for p in papers] == [lines[0], LONG_TITLE, lines[4]]
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B, ABSTRACT_C]
+
+
+def test_a_title_in_markdown_emphasis_is_not_a_list_of_authors(tmp_path: Path) -> None:
+    page = daily(("**Principled** Reward Shaping Beats Heuristics", ABSTRACT_A, "3 authors"),
+                 ("*-CLIP: Contrastive Pretraining for Everything", ABSTRACT_B, "2 authors"))
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.author_count, p.title_inferred) for p in papers] == [
+        ("**Principled** Reward Shaping Beats Heuristics", 3, False),
+        ("*-CLIP: Contrastive Pretraining for Everything", 2, False),
+    ]
+
+
+def test_author_names_after_a_bullet_or_an_asterisk_are_still_names(tmp_path: Path) -> None:
+    page = "Daily Papers\n\nJun 20\n\nA Title\n\n" + ABSTRACT_A + "\n\n* Ada Lovelace, Alan Turing\n·\nJun 15\n"
+    _, [paper], rejected, _ = read(tmp_path, page)
+    assert (rejected, paper.authors, paper.author_count) == ([], ["Ada Lovelace", "Alan Turing"], 2)
+
+
+@pytest.mark.parametrize("count", ["1,024", "1.024", "1 024", "1024"])
+def test_a_thousand_authors_is_a_count_not_two_names(tmp_path: Path, count: str) -> None:
+    _, [paper], rejected, _ = read(tmp_path, daily(("Gemini-Scale Collaboration", ABSTRACT_A, f"{count} authors")))
+    assert (rejected, paper.authors, paper.author_count) == ([], [], 1024)
+
+
+def test_the_sites_navigation_above_the_header_is_no_paper_and_the_page_date_is_found(tmp_path: Path) -> None:
+    page = "Hugging Face\n\nModels\n\nDatasets\n\n" + daily(("Pruning Vision-Language Models", ABSTRACT_A, "5 authors"))
+    page = page.replace("\nJun 15\n", "\nJun 15 7\n")
+    page += "\nChain-of-Thought Distillation\n\n" + ABSTRACT_B + "\n\n  • 4 authors\n·\nSep 30, 2024\n"
+    _, papers, rejected, notices = read(tmp_path, page, meta=SourceMeta())
+    assert rejected == []
+    assert [(p.title, p.date, p.upvotes) for p in papers] == [
+        ("Pruning Vision-Language Models", "2025-06-15", 7),  # the page date (Jun 20) and 2024 give the year
+        ("Chain-of-Thought Distillation", "2024-09-30", None),
+    ]
+    skipped = [n.message for n in notices if "above the 'Daily Papers' header" in n.message]
+    assert [(n.line, n.message.split("'")[1]) for n in notices if n.message in skipped] == [
+        (1, "Hugging Face"), (3, "Models"), (5, "Datasets"),
+    ]
+
+
+def test_a_paper_above_the_header_is_read_not_skipped(tmp_path: Path) -> None:
+    page = "Upcycling Dense Models\n\n" + ABSTRACT_B + "\n\n" + daily(("Pruning Vision-Language Models", ABSTRACT_A, "5 authors"))
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [p.title for p in papers] == ["Upcycling Dense Models", "Pruning Vision-Language Models"]
+
+
+def test_subscribe_glued_to_a_camel_case_name_is_removed(tmp_path: Path) -> None:
+    page = f"SubscribeiVideoGPT: Interactive Video Generation as World Models\n{ABSTRACT_A}\nSubscriber Churn Models\n{ABSTRACT_B}\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [p.title for p in papers] == ["iVideoGPT: Interactive Video Generation as World Models", "Subscriber Churn Models"]
+
+
+def test_page_text_between_abstracts_is_not_appended_to_one(tmp_path: Path) -> None:
+    page = f"Jack\nAbstract:{ABSTRACT_A}\nJack\nAbstract:{ABSTRACT_B}\nShow more results\n"
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+    assert all(p.title_inferred for p in papers)
+    assert sorted(n.line for n in notices if "skipped page text" in n.message) == [1, 3, 5]
+
+
+def test_an_abstract_that_lost_its_label_is_a_paper_of_its_own(tmp_path: Path) -> None:
+    page = f"Abstract:{ABSTRACT_A}\n{ABSTRACT_B}\nAbstract:{ABSTRACT_C}\n"
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert rejected == []
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B, ABSTRACT_C]
+    assert any(n.line == 2 and "without its 'Abstract:' label" in n.message for n in notices)
+
+
+def test_an_abstract_wrapped_over_lines_is_one_abstract(tmp_path: Path) -> None:
+    cut = ABSTRACT_A.index(" frozen")
+    first, rest = ABSTRACT_A[:cut], ABSTRACT_A[cut:]
+    page = f"Abstract:{first.rstrip()}\n{rest.lstrip()}\nAbstract:{ABSTRACT_B}\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+
+
+def test_search_results_with_abstract_labels_keep_their_titles(tmp_path: Path) -> None:
+    page = f"Prompt Initialisation\nAbstract: {ABSTRACT_A}\nUpcycling Dense Models\nAbstract: {ABSTRACT_B}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract) for p in papers] == [("Prompt Initialisation", ABSTRACT_A), ("Upcycling Dense Models", ABSTRACT_B)]
+
+
+def topic_page(*papers: tuple[str, str, str]) -> str:
+    parts = ["Goto\n\nCollaborating Authors\n\n\u00a0Machine Learning for Science\n\n"]
+    for title, venue, abstract in papers:
+        parts.append(f"\n{title}\n\n{venue}\n\n{abstract}\n\n")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("where", [0, 1])
+def test_a_venue_named_once_is_the_papers_venue(tmp_path: Path, where: int) -> None:
+    nips = "Neural Information Processing Systems"
+    papers = [("Upcycling Dense Models", nips, ABSTRACT_B), ("Prompt Initialisation", nips, ABSTRACT_A)]
+    papers.insert(where, ("Foundation Models for Weather", "Nature Machine Intelligence", ABSTRACT_C))
+    report, read_papers, rejected, _ = read(tmp_path, topic_page(*papers))
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.venue, p.topic_hints) for p in read_papers] == [
+        (title, venue, ["Machine Learning for Science"]) for title, venue, _ in papers
+    ]
+
+
+def test_a_topic_listing_without_venue_lines_keeps_its_heading(tmp_path: Path) -> None:
+    page = "Goto\n\n\u00a0Deep Learning\n\n\nUpcycling Dense Models\n\nNeurIPS 2024\n\n" + ABSTRACT_B
+    page += "\n\n\nPrompt Initialisation\n\n" + ABSTRACT_A + "\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.venue, p.topic_hints) for p in papers] == [
+        ("Upcycling Dense Models", "NeurIPS 2024", ["Deep Learning"]), ("Prompt Initialisation", None, ["Deep Learning"]),
+    ]
+
+
+# --- bytes ------------------------------------------------------------------------------------
+
+
+def test_one_latin1_byte_in_a_utf8_file_spoils_nothing_else(tmp_path: Path) -> None:
+    page = daily(("R\u00e9gularisation Spectrale", ABSTRACT_A, "3 authors")).encode("utf-8").replace("R\u00e9".encode(), b"R\xe9")
+    page += "\nCaf\u00e9 Models \u2014 Naïve Bayes Revisited\n\n".encode() + ABSTRACT_B.encode() + "\n\n  • 2 authors\n·\nJun 14\n".encode()
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.author_count, p.date) for p in papers] == [
+        ("R\u00e9gularisation Spectrale", 3, "2025-06-15"), ("Caf\u00e9 Models \u2014 Naïve Bayes Revisited", 2, "2025-06-14"),
+    ]
+    assert report.encoding == "utf-8"
+    assert any("1 byte(s) that are not UTF-8 read as Windows-1252, the first on line 5" in n.message for n in notices)
+
+
+def test_a_windows_1252_file_is_still_read_as_one() -> None:
+    text = "R\u00e9sum\u00e9 \u2014 na\u00efve \u201cquotes\u201d \u20ac5\n" * 40
+    decoded = decode_listing(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark(tmp_path: Path, codec: str) -> None:
+    page = daily(("Transformers \u3067\u5b66\u3076", ABSTRACT_A, "3 authors"))
+    _, papers, rejected, notices = read(tmp_path, page.encode(codec))
+    assert rejected == []
+    assert [p.title for p in papers] == ["Transformers \u3067\u5b66\u3076"]
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf\r\n", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe \x00\n\x00", b" \n\t\n"])
+def test_a_file_with_only_a_byte_order_mark_or_spaces_is_empty(data: bytes) -> None:
+    with pytest.raises(UndecodableFile, match="the file is empty"):
+        decode_listing(data)
