@@ -187,6 +187,9 @@ def test_facets_filter_with_counts_and_stay_in_the_url(watched_page, base_url: s
     year = page.locator("select[data-pc-facet=year]")
     year_options = [o for o in year.locator("option").all_inner_texts() if "(" in o]
     assert year_options and all(int(re.search(r"\((\d+)\)$", o).group(1)) <= count for o in year_options)
+    years = [re.sub(r" \(\d+\)$", "", o) for o in year_options]  # newest first, "undated" last
+    assert "undated" in years
+    assert years == sorted((y for y in years if y != "undated"), reverse=True) + ["undated"]
     watch.assert_clean()
 
 
@@ -225,4 +228,18 @@ def test_a_reader_who_does_not_search_downloads_no_index(watched_page, base_url:
     page.locator(".pc-search-query").fill("transformer")
     expect(_results(page).first).to_be_visible()
     assert any("/index.gz" in url for url in _index_requests(watch))
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("query", ["robot llm", "diffusion robot", "x"])
+def test_the_results_listed_are_the_results_counted(watched_page, base_url: str, query: str) -> None:
+    """The first quick ranking counts a paper matching some of the words; the list must end up as the full count says."""
+    page, watch = _open(watched_page, base_url + "search/?q=" + query.replace(" ", "+"))
+    status = page.locator(".pc-search-status")
+    expect(status).to_have_text(re.compile(r"^(No results|\d+ results?)$"))
+    text = status.inner_text()
+    total = 0 if text == "No results" else int(text.split()[0])
+    expect(page.locator(".pc-results > li")).to_have_count(min(total, 10))
+    if total <= 10:
+        expect(page.locator(".pc-results-more")).to_be_hidden()
     watch.assert_clean()

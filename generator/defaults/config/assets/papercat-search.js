@@ -372,8 +372,8 @@
     function fillFacet(name, counts) {
       var select = selects[name];
       var entries = Object.keys(counts).filter(function (value) { return counts[value] > 0 || value === wanted[name]; });
-      entries.sort(name === "year"
-        ? function (a, b) { return b.localeCompare(a); }
+      entries.sort(name === "year"  // newest year first, "undated" last, as on the listing pages
+        ? function (a, b) { return (/^\d/.test(b) - /^\d/.test(a)) || b.localeCompare(a); }
         : function (a, b) { return (counts[b] - counts[a]) || a.localeCompare(b); });
       if (name === "venue" && entries.length > 60) entries = entries.slice(0, 60);
       if (wanted[name] && entries.indexOf(wanted[name]) < 0) entries.unshift(wanted[name]);
@@ -403,11 +403,13 @@
     }
 
     function show(docs) {
+      // The rows shown stay when a fresh list would show exactly them: the same documents, as many.
       var keep = Math.max(PAGE_SIZE, shown);
-      var same = results.length >= Math.min(keep, docs.length) &&
-        docs.slice(0, keep).every(function (doc, i) { return results[i] === doc; });
+      var count = Math.min(keep, docs.length);
+      var same = shown > 0 && count === shown &&
+        docs.slice(0, count).every(function (doc, i) { return results[i] === doc; });
       results = docs;
-      if (same && shown) { more.hidden = shown >= results.length; return; }
+      if (same) { more.hidden = shown >= results.length; return; }
       list.textContent = "";
       shown = 0;
       showMore(keep);
