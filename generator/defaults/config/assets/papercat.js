@@ -279,8 +279,46 @@
     });
   }
 
+  // Material opens the navigation drawer of narrow screens with a <label> for its checkbox, which
+  // the keyboard cannot reach: the header's label becomes a button (same classes and icon) that
+  // toggles the checkbox, says whether the drawer is open, and moves the focus into it; Escape
+  // closes the drawer and brings the focus back.
+  function drawerButton() {
+    var toggle = document.getElementById("__drawer");
+    if (!toggle) return;
+    document.querySelectorAll('.md-header label[for="__drawer"]').forEach(function (label) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = label.className + " pc-drawer-button";
+      button.setAttribute("aria-label", "Navigation");
+      button.setAttribute("aria-controls", "__drawer");
+      button.setAttribute("aria-expanded", String(toggle.checked));
+      while (label.firstChild) button.appendChild(label.firstChild);
+      button.addEventListener("click", function () {
+        toggle.click();
+        var first = toggle.checked && document.querySelector(".md-sidebar--primary .md-nav__link[href]");
+        if (first) window.setTimeout(function () { first.focus(); }, 50);
+      });
+      label.replaceWith(button);
+    });
+    if (toggle.dataset.pcReady) return;
+    toggle.dataset.pcReady = "1";
+    toggle.addEventListener("change", function () {
+      document.querySelectorAll(".pc-drawer-button").forEach(function (button) {
+        button.setAttribute("aria-expanded", String(toggle.checked));
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !toggle.checked) return;
+      toggle.click();
+      var button = document.querySelector(".pc-drawer-button");
+      if (button) button.focus();
+    });
+  }
+
   function init() {
     nameDialogs();
+    drawerButton();
     document.querySelectorAll("[data-pc-filter]").forEach(setup);
     document.querySelectorAll("[data-pc-copy]").forEach(setupCopy);
   }
