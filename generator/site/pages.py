@@ -233,8 +233,11 @@ class PageRenderer:
         rows = rows_path(first) if count > 1 else None
         seen: set[str] = set()
         topic_names = json.dumps([[t.slug, t.name] for t in model.topics_used], ensure_ascii=False)
-        # The years of the whole listing, newest first, for the filter: worked out once, not on each of its pages.
-        listing_years = " ".join(str(y) for y in sorted({p.year for p in ordered if p.year is not None}, reverse=True))
+        # The years of the whole listing, newest first, then "undated" if a paper has no date, for the
+        # filter: worked out once, not on each of its pages.
+        years = {p.year for p in ordered}
+        listing_years = " ".join([str(y) for y in sorted((y for y in years if y is not None), reverse=True)]
+                                 + (["undated"] if None in years else []))
         wanted: list[tuple[str, str, dict[str, Any]]] = []  # (path, front matter, what the template is given)
         for number in range(1, count + 1):
             path = path_of(number)

@@ -142,3 +142,17 @@ def test_search_on_the_long_catalogue(watched_page, base_url: str) -> None:
     page.locator("select[data-pc-facet=year]").select_option("2024")
     assert "year=2024" in page.url
     watch.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["topics/vision/", "topics/vision/page/2/", "months/2024-01/"])
+def test_the_filter_matches_the_same_text_on_every_listing(watched_page, base_url: str, path: str) -> None:
+    """Titles, dates and topic names, on a page of one listing as over a whole long one; no year that no row has."""
+    page, watch = _open(watched_page, base_url + path)
+    text = page.locator(".pc-filter-text")
+    text.fill("number")  # in every abstract (and so in the rows' snippets), in no title
+    expect(page.locator(".pc-filter-status")).to_have_text(re.compile(r"^0 of \d+ papers$"))
+    text.fill("scenes 0")
+    expect(page.locator(".pc-filter-status")).not_to_have_text(re.compile(r"^0 of"))
+    years = page.locator(".pc-filter-year option").all_inner_texts()
+    assert years == ["All years", "2024"]  # every paper is dated: no "Undated" to choose
+    watch.assert_clean()

@@ -261,6 +261,20 @@ def test_phone_viewport_has_no_horizontal_scroll(watched_page, base_url: str, pa
     watch.assert_clean()
 
 
+@pytest.mark.parametrize(("path", "undated"), [("months/undated/", True), ("topics/llm/", True), ("months/2025-11/", False)])
+def test_the_year_filter_offers_undated_only_where_a_paper_has_no_date(
+    watched_page, base_url: str, path: str, undated: bool
+) -> None:
+    page, watch = _open(watched_page, base_url + path)
+    options = page.locator(".pc-filter-year option")
+    expect(options.first).to_have_text("All years")
+    assert ("Undated" in options.all_inner_texts()) is undated
+    if undated:
+        page.locator(".pc-filter-year").select_option("undated")
+        expect(page.locator(".pc-filter-status")).not_to_have_text(re.compile(r"^0 of"))
+    watch.assert_clean()
+
+
 # 7. Every kind of page.
 
 

@@ -39,11 +39,16 @@
     root.dataset.pcReady = "1";
     var rows = Array.prototype.slice.call(document.querySelectorAll(".pc-row"));
     if (!rows.length) return;
-    var texts = rows.map(function (row) { return norm(row.textContent); });
+    // The text matched is a row's title, date and topics: what rows.json holds of every row of a long listing.
+    var texts = rows.map(function (row) {
+      return norm(Array.prototype.map.call(row.querySelectorAll(".pc-row-title, .pc-row-meta"), function (part) {
+        return part.textContent;
+      }).join(" "));
+    });
 
-    var years = {}, topics = {};
+    var years = {}, topics = {}, undated = false;
     rows.forEach(function (row) {
-      if (row.dataset.year) years[row.dataset.year] = true;
+      if (row.dataset.year) years[row.dataset.year] = true; else undated = true;
       row.querySelectorAll(".pc-chip").forEach(function (chip) {
         var slug = (chip.className.match(/pc-chip--([\w-]+)/) || [])[1];
         if (slug) topics[slug] = chip.textContent;
@@ -53,7 +58,9 @@
     var whole = root.dataset.pcRows ? new URL(root.dataset.pcRows, window.location.href) : null;
     var wholeTotal = whole ? Number(root.dataset.pcTotal) || 0 : 0;
     if (whole) {
-      (root.dataset.pcYears || "").split(" ").filter(Boolean).forEach(function (y) { years[y] = true; });
+      (root.dataset.pcYears || "").split(" ").filter(Boolean).forEach(function (y) {
+        if (y === "undated") undated = true; else years[y] = true;
+      });
       try { JSON.parse(root.dataset.pcTopicNames || "[]").forEach(function (pair) { topics[pair[0]] = pair[1]; }); } catch (error) { /* page topics only */ }
     }
 
@@ -66,7 +73,7 @@
     year.className = "pc-filter-year";
     option(year, "", "All years");
     Object.keys(years).sort().reverse().forEach(function (y) { option(year, y, y); });
-    option(year, "undated", "Undated");
+    if (undated) option(year, "undated", "Undated");
     var topic = document.createElement("select");
     topic.className = "pc-filter-topic";
     option(topic, "", "All topics");
