@@ -489,3 +489,42 @@ def test_topics_of_unchanged_papers_come_from_the_cache_and_agree(project: Proje
     cached = classify(report.ingest.papers, taxonomy, overrides=overrides, cache=caches.topics)
     assert caches.topics.hits == len(report.ingest.papers) - len(overrides)
     assert cached == classify(report.ingest.papers, taxonomy, overrides=overrides) == report.prepared.assignments
+
+
+def _cached_paths(workflow: Path) -> list[str]:
+    """The paths the workflow's build job saves to the Actions cache (and restores on its next run)."""
+    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    saved = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache/save@")]
+    restored = [s for s in steps if str(s.get("uses", "")).startswith(("actions/cache/restore@", "actions/cache@"))]
+    assert saved and restored, f"{workflow} keeps nothing between runs"
+    paths = [p for s in saved for p in s["with"]["path"].split()]
+    assert sorted(paths) == sorted(p for s in restored for p in s["with"]["path"].split())
+    return paths
+
+
+WORKFLOWS = {
+    "repository": ROOT / ".github" / "workflows" / "site.yml",
+    "papercat new": ROOT / "generator" / "defaults" / "project" / "github" / "workflows" / "site.yml",
+}
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS.values(), ids=WORKFLOWS.keys())
+def test_what_the_ci_workflow_caches_is_a_state_the_next_run_builds_from(project: Project, tmp_path: Path, workflow: Path) -> None:
+    """A CI run starts from a fresh checkout plus what the last run put in the cache: the build takes it up and renders
+    only the new listing's pages, and the change report names the new papers."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for name in ("mkdocs.yml", "content", "site_config"):
+        source = project.root / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, checkout / name)
+    for path in _cached_paths(workflow):  # what actions/cache restores: the saved paths, as they were
+        source = project.root / path
+        assert source.exists(), f"{workflow.name} caches {path}, which a build does not write"
+        (checkout / path).parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, checkout / path, **({"symlinks": True} if source.is_dir() else {}))
+    shutil.copy(LISTINGS / "search_invented.txt", checkout / "content" / "search_invented.txt")
+    report = _build(Project.at(checkout))
+    assert report.rendering is not None and report.rendering.full_reason is None, report.rendering.full_reason
+    assert report.rendering.reused > report.rendering.written
+    added = report.changes.get("added", [])
+    assert not report.changes.get("baseline") and added and len(added) < len(report.ingest.papers)
