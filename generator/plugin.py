@@ -59,6 +59,14 @@ serve_log = logging.getLogger("papercat")
 _NAV_PAGES = {"index.md", "about.md", "stats.md", "search.md", "export.md", "topics/index.md", "months/index.md"}
 
 
+class _ShownInPreview(Exception):
+    """A mistake in the catalogue the preview shows in the browser instead of stopping."""
+
+    def __init__(self, error: PapercatError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class PapercatConfig(base.Config):
     config_dir = c.Type(str, default="site_config")
     content = c.Optional(c.Type(str))
@@ -95,6 +103,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.jobs = 1  # papercat build --jobs N: processes (or threads) for the stages before MkDocs and the search index
         self.kept_pages = False  # papercat build: a page from the page cache is written only when read (Spool.put_kept)
         self.given_fragments: dict[str, str] = {}  # a rendering process: the related papers sent with a page
+        self._rendering_only = False  # a rendering process: renders pages another process made, makes none
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
@@ -120,6 +129,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._config_dir_override, self._build_dir_override = config_dir, None
         self.serving, self._managed, self.prepared, self.error = False, False, None, None
         self.progress, self.timestamp = Progress.null(), timestamp
+        self._rendering_only = True
 
     def advance(self, steps: int) -> None:
         """Advance the mkdocs stage for pages rendered elsewhere or reused from the previous build."""
@@ -168,11 +178,30 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 dirs.insert(at, str(folder))
         return config
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Every stage before MkDocs runs here, before `mkdocs build` empties the site folder: a mistake in
+        # a listing or a setting stops the build with the previous site still in place. The preview
+        # (`mkdocs serve`) does it in on_files instead, where it can show the mistake in the browser.
+        self.prepared, self.error, self.timestamp = None, None, None
+        if not self.serving and not self._rendering_only:
+            self._prepare(config)
+
     @event_priority(50)  # before other plugins, so they see the generated pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.serving:
+            self.prepared, self.error, self.timestamp = None, None, None
+            try:
+                self._prepare(config)
+            except _ShownInPreview as shown:
+                return self._error_files(files, config, shown.error)
+        if self.prepared is None:
+            return files
+        return self._site_files(files, config, self.prepared)
+
+    def _prepare(self, config: MkDocsConfig) -> None:
+        """The catalogue, its pages and downloads (``site.build.prepare``), kept in ``self.prepared``."""
         from .site.build import SiteConfig, prepare
 
-        self.prepared, self.error, self.timestamp = None, None, None
         try:
             prepared = prepare(
                 self.content_dir, SiteConfig.load(self.config_dir), site_name=str(config.site_name),
@@ -191,7 +220,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 raise PluginError(f"papercat: {err}") from err
             serve_log.error(f"papercat: error: {err}")
             serve_log.error("papercat: the browser shows this error until the file is fixed; watching for changes")
-            return self._error_files(files, config, err)
+            raise _ShownInPreview(err) from None
         for line in ingest_messages(prepared.ingest):
             log.info(f"papercat: {line}")
         result = prepared.ingest
@@ -203,7 +232,6 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         # MkDocs' own stage: every page is read (Markdown → HTML) and then written with the theme.
         self._mkdocs_stage = self.progress.stage("mkdocs", total=2 * len(prepared.pages), unit="steps (read + write a page)")
         self._step = self._mkdocs_stage.__enter__()
-        return self._site_files(files, config, prepared)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self._step is not None and self.count_events:

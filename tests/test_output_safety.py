@@ -248,6 +248,24 @@ def test_mkdocs_build_marks_its_site_so_papercat_build_may_replace_it(root: Path
     assert again.returncode == 0, again.stderr
 
 
+@pytest.mark.parametrize(
+    ("path", "mistake"),
+    [("site_config/topics.yml", "topics: [unclosed\n"), ("content/sources.yml", "x.txt:\n  captured: 2025-02-30\n"),
+     ("site_config/site.yml", "newest_papers: 0\n")],
+    ids=["topics.yml", "sources.yml", "site.yml"],
+)
+def test_mkdocs_build_with_a_mistake_leaves_the_site_as_it_was(root: Path, path: str, mistake: str) -> None:
+    """MkDocs empties the site folder before reading the files: papercat reads the catalogue before that."""
+    site = tree_digest(root / "site")
+    assert "index.html" in site
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text(mistake, encoding="utf-8")
+    run = _mkdocs(root, "build")
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert Path(path).name in run.stderr, run.stderr
+    assert tree_digest(root / "site") == site
+
+
 def test_a_link_out_of_the_configuration_folder_is_refused_not_published(root: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("private key material\n", encoding="utf-8")
