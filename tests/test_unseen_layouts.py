@@ -221,3 +221,13 @@ def test_utf16_without_a_byte_order_mark(tmp_path: Path, codec: str) -> None:
 def test_a_file_with_only_a_byte_order_mark_or_spaces_is_empty(data: bytes) -> None:
     with pytest.raises(UndecodableFile, match="the file is empty"):
         decode_listing(data)
+
+
+def test_an_arxiv_id_written_unquoted_in_yaml_keeps_its_trailing_zero(tmp_path: Path) -> None:
+    page = (
+        "papers:\n  - title: A Paper About Zeros\n    abstract: Trailing zeros matter.\n    arxiv_id: 2411.08840\n"
+        "  - title: 3.10\n    abstract: A title YAML would read as a number.\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page, name="curated.yml")
+    assert rejected == []
+    assert [(p.title, p.arxiv_id) for p in papers] == [("A Paper About Zeros", "2411.08840"), ("3.10", None)]

@@ -33,7 +33,18 @@ _FIELD_KEY = re.compile(
 
 class _Loader(StrictPyLoader):
     """Safe loading (no Python objects) that keeps every value a plain scalar, list or mapping, and
-    refuses a key given twice (the configuration files' loader, on PyYAML's own parser)."""
+    refuses a key given twice (the configuration files' loader, on PyYAML's own parser).
+
+    No field of a paper is a fraction, and a number written unquoted may be an arXiv id: what YAML
+    would read as a float stays the text it was written as (``arxiv_id: 2411.08840`` keeps its 0).
+    """
+
+
+def _as_written(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _as_written)
 
 
 class YamlPapersReader(Reader):
