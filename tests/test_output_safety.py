@@ -12,11 +12,12 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from site_fixtures import HOSTILE, PAPERCAT, copy_project, settled, tree_digest
+from site_fixtures import HOSTILE, PAPERCAT, ROOT, copy_project, settled, tree_digest
 
 from generator.site.build import Project, build_site
 from generator.site.output import OWNER_MARKER, UnsafeOutput
@@ -294,3 +295,38 @@ def test_ingest_refuses_a_working_folder_that_is_not_papercats(root: Path) -> No
     run = _papercat(root, "ingest")  # its own working folder, marked by the build
     assert run.returncode == 0, run.stderr
     assert (root / "build" / "catalogue.jsonl").is_file()
+
+
+def test_a_replaced_site_made_read_only_is_still_removed() -> None:
+    """`chmod -R a-w site`, then a build: the replaced site cannot be removed as it is; its owner makes it writable.
+
+    Permissions do not bind root, so as root the removal runs as the unprivileged user `nobody`, who owns the folders.
+    """
+    import tempfile
+
+    from generator.site.output import OWNER_MARKER
+
+    parent = Path(tempfile.mkdtemp(prefix="papercat-read-only-"))  # not under pytest's folders, which only root may enter
+    try:
+        old = parent / ".site.discarded-1-abcd"
+        (old / "papers" / "a").mkdir(parents=True)
+        (old / "papers" / "a" / "index.html").write_text("<p>a</p>\n", encoding="utf-8")
+        (old / OWNER_MARKER).write_text("papercat\n", encoding="utf-8")
+        as_user: dict[str, int] = {}
+        if os.geteuid() == 0:
+            for path in [parent, *parent.rglob("*")]:
+                os.chown(path, 65534, 65534)
+            as_user = {"user": 65534, "group": 65534}
+        for folder in [old, *(p for p in old.rglob("*") if p.is_dir())]:
+            folder.chmod(0o555)
+        code = "import sys; from pathlib import Path; from generator.site.output import recover; print(recover(Path(sys.argv[1])))"
+        run = subprocess.run(  # type: ignore[call-overload]
+            [sys.executable, "-c", code, str(parent / "site")], capture_output=True, text=True, check=False, timeout=60,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=parent, **as_user,
+        )
+        assert run.returncode == 0, run.stderr
+        assert not old.exists(), run.stdout
+    finally:
+        for folder in [parent, *(p for p in parent.rglob("*") if p.is_dir())]:
+            folder.chmod(0o755)
+        shutil.rmtree(parent)

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import PapercatError
 
@@ -248,9 +249,38 @@ def recover(site_dir: Path) -> list[str]:
             if ours and (is_owned(entry) or not any(entry.iterdir())):  # never a look-alike of someone else
                 shutil.rmtree(entry)
                 done.append(f"removed {entry} left by an interrupted build")
-            elif entry.name.startswith(_discard_prefix(site_dir)) and entry.is_dir() and not entry.is_symlink() and is_owned(entry):
-                shutil.rmtree(entry, ignore_errors=True)  # a replaced site whose removal had not finished
+            elif (
+                entry.name.startswith(_discard_prefix(site_dir)) and entry.is_dir() and not entry.is_symlink()
+                and is_owned(entry) and not remove_tree(entry)  # a replaced site whose removal had not finished
+            ):
+                done.append(f"could not remove {entry} (no permission to); delete it by hand")
     return done
+
+
+# Removes a folder of papercat's own, also one whose folders were made read-only (chmod -R a-w site):
+# their owner may make them writable again. Kept as source, because ``discard`` runs it as a
+# program of its own in the background as well.
+_REMOVE_TREE = """
+import os, shutil
+
+def remove(path):
+    shutil.rmtree(path, ignore_errors=True)
+    if os.path.lexists(path):
+        for folder, _, _ in os.walk(path):
+            try:
+                os.chmod(folder, 0o700)
+            except OSError:
+                pass
+        shutil.rmtree(path, ignore_errors=True)
+"""
+_REMOVER: dict[str, Any] = {}
+exec(compile(_REMOVE_TREE, __file__, "exec"), _REMOVER)  # noqa: S102 - papercat's own code, above
+
+
+def remove_tree(path: Path) -> bool:
+    """Remove a folder papercat made, making its read-only folders writable if need be; whether it is gone."""
+    _REMOVER["remove"](str(path))
+    return not path.exists() and not path.is_symlink()
 
 
 def fault_point(name: str) -> None:
@@ -301,14 +331,14 @@ def discard(old: Path, site_dir: Path) -> None:
     target = site_dir.with_name(f"{_discard_prefix(site_dir)}{os.getpid()}-{secrets.token_hex(4)}")
     os.replace(old, target)  # noqa: PTH105 - a rename: the folder is never seen half-deleted under its old name
     if os.name != "posix":
-        shutil.rmtree(target, ignore_errors=True)
+        remove_tree(target)
         return
     # A shell that starts the removal in the background and exits at once: nothing is left for this process to wait on.
-    remove = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    remove = _REMOVE_TREE + "\nimport sys\nremove(sys.argv[1])\n"
     try:
         subprocess.run(  # noqa: S603 - our own interpreter, removing our own folder
             ["/bin/sh", "-c", '"$0" -c "$1" "$2" </dev/null >/dev/null 2>&1 &', sys.executable, remove, str(target)],
             check=True, start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
     except (OSError, subprocess.CalledProcessError):
-        shutil.rmtree(target, ignore_errors=True)
+        remove_tree(target)
