@@ -206,13 +206,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from .defaults import BUNDLED_CONFIG
-    from .new import create_project
+    from .new import create_project, installed_requirement
 
     target: Path = args.directory
     created = create_project(target)
     print(f"created a catalogue in {target}:")
     for path in created:
         print(f"  {path}")
+    note = installed_requirement().note
+    if note:
+        print(f"note: {note}")
     print(
         f"next: cd {target} && papercat build   (or: mkdocs serve for a live preview)\n"
         "put your listings into content/; to change a bundled file (topics.yml, a page template, the CSS), "

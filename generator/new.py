@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from .defaults import PROJECT_TEMPLATE
@@ -24,6 +27,51 @@ def template_files() -> dict[str, Path]:
     return files
 
 
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """The line of the new project's ``requirements.txt`` that installs this papercat, and a note when CI cannot use it."""
+
+    line: str
+    note: str | None = None
+
+
+def papercat_requirement(version: str, direct_url: str | None) -> Requirement:
+    """Where the new project installs papercat from: where this one was installed from (PEP 610 ``direct_url.json``).
+
+    A git repository or an archive on the web is pinned as it is (``papercat @ git+URL@commit``);
+    an install from a folder or a file on this machine, which a CI runner cannot reach, gives the
+    version and a note to replace it by an address the runner can install from.
+    """
+    try:
+        origin = json.loads(direct_url) if direct_url else {}
+    except ValueError:
+        origin = {}
+    url = str(origin.get("url", "")) if isinstance(origin, dict) else ""
+    vcs = origin.get("vcs_info") if isinstance(origin, dict) else None
+    if url and isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return Requirement(f"papercat @ git+{url}@{vcs['commit_id']}")
+    if url.startswith(("https://", "http://")):
+        return Requirement(f"papercat @ {url}")
+    where = f" from {url}" if url else ""
+    return Requirement(
+        f"papercat=={version}",
+        f"this papercat was installed{where} on this machine, which a CI runner cannot reach: in requirements.txt, "
+        "put where the runner can install it from instead (for example papercat @ git+https://github.com/OWNER/papercat, "
+        "or a wheel committed to the repository)",
+    )
+
+
+def installed_requirement() -> Requirement:
+    """``papercat_requirement`` for the papercat that is running."""
+    try:
+        dist = metadata.distribution("papercat")
+    except metadata.PackageNotFoundError:
+        from . import __version__
+
+        return papercat_requirement(__version__, None)
+    return papercat_requirement(dist.version, dist.read_text("direct_url.json"))
+
+
 def create_project(target: Path) -> list[str]:
     """Create a catalogue in ``target`` (new or empty); returns the files created. Refuses a non-empty folder."""
     if target.exists() and not target.is_dir():
@@ -36,7 +84,12 @@ def create_project(target: Path) -> list[str]:
         for rel, source in files.items():
             destination = target.joinpath(*PurePosixPath(rel).parts)
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, destination)
+            if rel == "requirements.txt":
+                requirement = installed_requirement()
+                note = f"# {requirement.note}\n" if requirement.note else ""
+                destination.write_text(note + requirement.line + "\n", encoding="utf-8")
+            else:
+                shutil.copyfile(source, destination)
     except OSError as err:
         raise PapercatError(f"cannot create the catalogue in {target}: {err.strerror or err}") from None
     return list(files)

@@ -120,3 +120,37 @@ def test_missing_or_empty_content_folder_fails(tmp_path: Path) -> None:
 def test_usage_errors_are_argparse_messages(tmp_path: Path) -> None:
     proc = papercat("frobnicate", cwd=tmp_path)
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "line", "noted"),
+    [
+        ('{"url": "https://github.com/me/papercat.git", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}',
+         "papercat @ git+https://github.com/me/papercat.git@abc123", False),
+        ('{"url": "https://example.org/papercat-0.1.0-py3-none-any.whl", "archive_info": {}}',
+         "papercat @ https://example.org/papercat-0.1.0-py3-none-any.whl", False),
+        ('{"url": "file:///home/me/papercat", "dir_info": {}}', "papercat==0.1.0", True),
+        (None, "papercat==0.1.0", True),
+    ],
+    ids=["git", "web archive", "local folder", "from a source tree"],
+)
+def test_a_new_project_installs_papercat_from_where_this_one_came(direct_url: str | None, line: str, noted: bool) -> None:
+    """papercat is not on PyPI: the new project's requirements.txt must name a source its CI can install from."""
+    from generator.new import papercat_requirement
+
+    requirement = papercat_requirement("0.1.0", direct_url)
+    assert requirement.line == line
+    assert (requirement.note is not None) is noted
+    if noted:
+        assert "CI runner cannot reach" in str(requirement.note)
+
+
+def test_papercat_new_writes_the_requirement_and_says_when_ci_cannot_use_it(tmp_path: Path) -> None:
+    from generator.new import installed_requirement
+
+    run = papercat("new", str(tmp_path / "catalogue"), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    requirements = (tmp_path / "catalogue" / "requirements.txt").read_text(encoding="utf-8")
+    expected = installed_requirement()
+    assert requirements.splitlines()[-1] == expected.line
+    assert ("note: " in run.stdout) is (expected.note is not None)
