@@ -127,6 +127,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = _project(args)
     if args.jobs is not None and args.jobs < 1:
         raise PapercatError(f"--jobs needs a positive number of processes, not {args.jobs}")
+    if args.cluster:
+        from .site.render.cluster import check_cluster
+
+        check_cluster(args.cluster)
     render = RenderOptions(jobs=args.jobs or os.cpu_count() or 1, cluster=args.cluster, clean=args.clean)
     start = time.perf_counter()
     with Progress() as progress:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from site_fixtures import CONTENT, FIXTURES, papercat
+from site_fixtures import CONTENT, FIXTURES, ROOT, papercat
 
 pytestmark = pytest.mark.site  # runs the papercat command
 
@@ -154,3 +154,12 @@ def test_papercat_new_writes_the_requirement_and_says_when_ci_cannot_use_it(tmp_
     expected = installed_requirement()
     assert requirements.splitlines()[-1] == expected.line
     assert ("note: " in run.stdout) is (expected.note is not None)
+
+
+@pytest.mark.parametrize("address", ["notanaddress", "tcp://scheduler"])
+def test_a_cluster_address_without_a_port_is_refused_before_the_build_starts(project: Path, address: str) -> None:
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    run = papercat("build", "--cluster", address, cwd=project)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "is not the address of a Dask scheduler" in run.stderr and "tcp://HOST:PORT" in run.stderr
+    assert "ingest" not in run.stdout and not (project / "site").exists()

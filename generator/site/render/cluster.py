@@ -16,6 +16,22 @@ from .worker import RenderedPage, ShardItem, SitePack, render_shard
 SHARDS_PER_WORKER = 4
 
 
+def check_cluster(address: str) -> None:
+    """Refuse, before the build starts, a ``--cluster`` that cannot work: no Dask installed, or not a scheduler address."""
+    try:
+        from distributed.comm import parse_address
+        from distributed.comm.addressing import parse_host_port
+    except ImportError:
+        raise PapercatError("--cluster needs Dask's distributed scheduler: pip install 'papercat[cluster]'") from None
+    try:
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except ValueError as err:
+        raise PapercatError(f"--cluster {address!r} is not the address of a Dask scheduler ({err}); "
+                            "give it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786") from None
+
+
 def render_on_cluster(
     address: str,
     pack: SitePack,
@@ -35,7 +51,7 @@ def render_on_cluster(
     if own:
         try:
             client = Client(address, timeout="30s")  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as err:
+        except (OSError, TimeoutError, ValueError) as err:
             raise PapercatError(f"cannot reach the Dask scheduler at {address}: {err}") from None
     try:
         workers = max(1, len(client.scheduler_info().get("workers", {})))
