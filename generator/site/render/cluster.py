@@ -19,8 +19,7 @@ SHARDS_PER_WORKER = 4
 def check_cluster(address: str) -> None:
     """Refuse, before the build starts, a ``--cluster`` that cannot work: no Dask installed, or not a scheduler address."""
     try:
-        from distributed.comm import parse_address
-        from distributed.comm.addressing import parse_host_port
+        from distributed.comm.addressing import parse_address, parse_host_port
     except ImportError:
         raise PapercatError("--cluster needs Dask's distributed scheduler: pip install 'papercat[cluster]'") from None
     try:
