@@ -49,6 +49,22 @@ def test_entry_has_key_type_venue_month_year_and_authors():
     assert (entry["eprint"], entry["archiveprefix"]) == ("2401.01234", "arXiv")
 
 
+@pytest.mark.parametrize(
+    ("venue", "kind", "field"),
+    [("Journal of Machine Learning Research", "article", "journal"), ("Nature Machine Intelligence", "article", "journal"),
+     ("Transactions on Machine Learning Research", "article", "journal"),
+     ("Neural Information Processing Systems", "inproceedings", "booktitle"),
+     ("Proceedings of the AAAI Conference on Artificial Intelligence", "inproceedings", "booktitle"),
+     ("ICLR 2024 Workshop on Science", "inproceedings", "booktitle")],
+)
+def test_a_journal_is_an_article_and_a_conference_proceedings(venue: str, kind: str, field: str) -> None:
+    paper = _paper("p", "A Paper", authors=["Ada Lovelace"], venue=venue, date="2024-01-01", date_precision="day")
+    entry = _parsed(bibtex_entry(paper, "k"))["k"]
+    assert entry["@type"] == kind and entry[field] == venue
+    other = ({"journal", "booktitle"} - {field}).pop()
+    assert other not in entry
+
+
 def test_paper_without_venue_authors_or_date_is_a_misc_entry_with_a_stable_key():
     paper = _paper("x", "The Unreasonable Effectiveness of Data")
     key = citation_keys([paper])["x"]

@@ -13,6 +13,7 @@ the page shows literally included, has BibTeX's special characters escaped.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -90,7 +91,7 @@ def entry_fields(paper: Paper, *, abstract: bool = True) -> list[tuple[str, str]
     if paper.authors:
         fields.append(("author", " and ".join(escape_value(name) for name in paper.authors)))
     if paper.venue:
-        fields.append(("booktitle", escape_value(paper.venue)))
+        fields.append(("journal" if is_journal(paper.venue) else "booktitle", escape_value(paper.venue)))
     if paper.year:
         fields.append(("year", str(paper.year)))
     if paper.date and paper.date_precision in ("day", "month"):
@@ -106,8 +107,24 @@ def entry_fields(paper: Paper, *, abstract: bool = True) -> list[tuple[str, str]
     return fields
 
 
+# A venue that names a journal (the catalogue keeps one venue a paper, not the kind of entry it came from).
+_JOURNAL = re.compile(
+    r"\b(?:journal|transactions|letters|review|magazine|bulletin|annals|acta|nature|science|cell|"
+    r"proceedings of the national academy|jmlr|tmlr|tacl|tpami|pnas)\b",
+    re.IGNORECASE,
+)
+_CONFERENCE = re.compile(r"\b(?:conference|symposium|workshop|meeting|congress)\b", re.IGNORECASE)
+
+
+def is_journal(venue: str) -> bool:
+    """Whether a venue is a journal ("Journal of Machine Learning Research", "Nature Communications"), not a conference."""
+    return bool(_JOURNAL.search(venue)) and not _CONFERENCE.search(venue)
+
+
 def entry_type(paper: Paper) -> str:
-    return "inproceedings" if paper.venue else "misc"
+    if not paper.venue:
+        return "misc"
+    return "article" if is_journal(paper.venue) else "inproceedings"
 
 
 def bibtex_entry(paper: Paper, key: str, *, abstract: bool = True) -> str:
