@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -453,9 +455,23 @@ class _Given(argparse.Action):
         setattr(namespace, f"{self.dest}_given", True)
 
 
+class _Interrupts:
+    """Ctrl-C, remembered: an interrupt that lands inside a library's import or C code can surface as another error."""
+
+    seen = False
+
+    @classmethod
+    def handle(cls, signum: int, frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _Interrupts.seen = False
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _Interrupts.handle)
     try:
         return int(args.func(args))
     except PapercatError as err:
@@ -465,6 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("papercat: interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # a bug, not bad input: say so without a wall of traceback
+        if _Interrupts.seen:  # e.g. "ImportError: initialization failed" from a module whose import Ctrl-C stopped
+            print("papercat: interrupted", file=sys.stderr)
+            return 130
         if os.environ.get("PAPERCAT_DEBUG"):
             traceback.print_exc()
         print(f"papercat: internal error: {type(err).__name__}: {err} (set PAPERCAT_DEBUG=1 for details)", file=sys.stderr)

@@ -163,3 +163,26 @@ def test_a_cluster_address_without_a_port_is_refused_before_the_build_starts(pro
     assert run.returncode == 2, run.stdout + run.stderr
     assert "is not the address of a Dask scheduler" in run.stderr and "tcp://HOST:PORT" in run.stderr
     assert "ingest" not in run.stdout and not (project / "site").exists()
+
+
+def test_ctrl_c_inside_a_librarys_import_is_an_interruption_not_a_crash(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """numpy and SciPy turn a Ctrl-C during their import into "ImportError: initialization failed"."""
+    import signal
+
+    from generator import cli
+
+    def interrupted_import(args: object) -> int:
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            raise ImportError("initialization failed") from None
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_check", interrupted_import)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        assert cli.main(["check"]) == 130
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    err = capsys.readouterr().err
+    assert "papercat: interrupted" in err and "internal error" not in err
