@@ -67,6 +67,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         require_folder(out.parent, "the folder of --out")
     else:
         out = args.build_dir / "catalogue.jsonl"
+        require_folder(Path(args.content), "the content folder")  # before the working folder is created
         _own_working_folder(args)
     rejections: Path = out.with_name("rejected.jsonl")
     with Progress() as progress:

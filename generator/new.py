@@ -76,7 +76,7 @@ def create_project(target: Path) -> list[str]:
     """Create a catalogue in ``target`` (new or empty); returns the files created. Refuses a non-empty folder."""
     if target.exists() and not target.is_dir():
         raise PapercatError(f"{target} is a file; papercat new needs a new or empty folder")
-    if target.is_dir() and any(target.iterdir()):
+    if target.is_dir() and any(entry.name != ".git" for entry in target.iterdir()):  # a fresh `git init` is welcome
         raise PapercatError(f"{target} is not empty; papercat new only creates a catalogue in a new or empty folder")
     files = template_files()
     try:

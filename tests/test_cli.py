@@ -186,3 +186,20 @@ def test_ctrl_c_inside_a_librarys_import_is_an_interruption_not_a_crash(monkeypa
         signal.signal(signal.SIGINT, previous)
     err = capsys.readouterr().err
     assert "papercat: interrupted" in err and "internal error" not in err
+
+
+def test_ingest_without_a_content_folder_leaves_nothing_behind(tmp_path: Path) -> None:
+    run = papercat("ingest", cwd=tmp_path)
+    assert run.returncode == 2 and "the content folder, content, does not exist" in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_papercat_new_in_a_fresh_git_repository(tmp_path: Path) -> None:
+    (tmp_path / "catalogue" / ".git").mkdir(parents=True)
+    run = papercat("new", "catalogue", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "catalogue" / "mkdocs.yml").is_file() and (tmp_path / "catalogue" / ".git").is_dir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    refused = papercat("new", "other", cwd=tmp_path)
+    assert refused.returncode == 2 and "is not empty" in refused.stderr

@@ -126,6 +126,18 @@ def test_a_topic_slug_taken_by_a_page_of_the_site_is_an_error(tmp_path: Path, sl
     assert f"found str '{slug}'" in message and "(line " in message
 
 
+def test_two_topics_with_one_name_is_an_error(tmp_path: Path) -> None:
+    """Search filters and listing hints find a topic by its name: two topics may not share one."""
+    text = (ROOT / "generator" / "defaults" / "config" / "topics.yml").read_text(encoding="utf-8")
+    name = load_taxonomy(ROOT / "generator" / "defaults" / "config" / "topics.yml").topics[0].name
+    second = load_taxonomy(ROOT / "generator" / "defaults" / "config" / "topics.yml").topics[1].name
+    path = tmp_path / "topics.yml"
+    path.write_text(text.replace(f"name: {second}", f"name: {name.upper()}", 1), encoding="utf-8")
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    assert "topics[1].name: expected a name not used before (topics[0] has it)" in str(info.value)
+
+
 def test_a_broken_labels_file_is_a_named_error(tmp_path: Path) -> None:
     from generator.topics.evaluate import load_labels
 

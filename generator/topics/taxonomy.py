@@ -185,11 +185,16 @@ def load_taxonomy(path: Path | str) -> Taxonomy:
                    found=None if "topics" in data else "nothing (key missing)")
     topics = [_topic(path, i, raw) for i, raw in enumerate(raw_topics)]
     seen: dict[str, int] = {}
+    names: dict[str, int] = {}  # a topic is found by its name too (search filters, listing hints): one topic a name
     for i, topic in enumerate(topics):
         if topic.slug in seen:
             raise _err(path, f"topics[{i}].slug", f"a slug not used before (topics[{seen[topic.slug]}] has it)",
                        topic.slug)
+        if topic.name.casefold() in names:
+            raise _err(path, f"topics[{i}].name", f"a name not used before (topics[{names[topic.name.casefold()]}] has it)",
+                       topic.name)
         seen[topic.slug] = i
+        names[topic.name.casefold()] = i
     fallback = data.get("fallback", "other")
     if not isinstance(fallback, str) or fallback not in seen:
         raise _err(path, "fallback", f"the slug of one of the topics {sorted(seen)}", fallback)
