@@ -528,3 +528,12 @@ def test_what_the_ci_workflow_caches_is_a_state_the_next_run_builds_from(project
     assert report.rendering.reused > report.rendering.written
     added = report.changes.get("added", [])
     assert not report.changes.get("baseline") and added and len(added) < len(report.ingest.papers)
+
+
+def test_a_build_with_no_previous_site_says_it_renders_every_page(project: Project) -> None:
+    """The state is there but the site it describes is not (site/ deleted, a new --site-dir): a full build, said so."""
+    shutil.rmtree(_site(project))
+    report = _build(project)
+    assert report.rendering is not None
+    assert report.rendering.full_reason == "no previous site to take the pages from"
+    assert report.rendering.reused == 0 and report.rendering.written > 0

@@ -377,9 +377,11 @@ def build_pages(
             "no build state kept" if state is None else
             why_full(saved, components)
         )
+        previous = previous_site if previous_site is not None and previous_site.is_dir() else None
+        if report.full_reason is None and previous is None and records:
+            report.full_reason = "no previous site to take the pages from"  # a new --site-dir, or site/ deleted
         if report.full_reason is not None:
             records = {}
-        previous = previous_site if previous_site is not None and previous_site.is_dir() else None
 
         fragments = _fragments(config)
         to_render: list[str] = []
