@@ -182,14 +182,13 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         # Every stage before MkDocs runs here, before `mkdocs build` empties the site folder: a mistake in
         # a listing or a setting stops the build with the previous site still in place. The preview
         # (`mkdocs serve`) does it in on_files instead, where it can show the mistake in the browser.
-        self.prepared, self.error, self.timestamp = None, None, None
+        # A rendering process makes nothing and keeps the build date it was given.
         if not self.serving and not self._rendering_only:
             self._prepare(config)
 
     @event_priority(50)  # before other plugins, so they see the generated pages
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.serving:
-            self.prepared, self.error, self.timestamp = None, None, None
             try:
                 self._prepare(config)
             except _ShownInPreview as shown:
@@ -202,6 +201,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         """The catalogue, its pages and downloads (``site.build.prepare``), kept in ``self.prepared``."""
         from .site.build import SiteConfig, prepare
 
+        self.prepared, self.error, self.timestamp = None, None, None
         try:
             prepared = prepare(
                 self.content_dir, SiteConfig.load(self.config_dir), site_name=str(config.site_name),

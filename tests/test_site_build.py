@@ -319,3 +319,14 @@ def test_section_anchors_do_not_change_with_counts(built_site: Path):
         assert all(re.fullmatch(r"[a-z]+-\d{4}|undated", i) for i in ids), (page, ids)
     months = (built_site / "months" / "index.html").read_text(encoding="utf-8")
     assert all(re.fullmatch(r"\d{4}|undated", i) for i in re.findall(r'<h2 id="([^"]+)"', months))
+
+
+def test_a_rendering_process_keeps_the_build_date_it_was_given(tmp_path: Path) -> None:
+    """``on_pre_build`` reads the catalogue in a build, but a rendering process makes nothing: its pages keep the date sent."""
+    from generator.plugin import PapercatPlugin
+
+    plugin = PapercatPlugin()
+    plugin.render_only(config_dir=tmp_path, timestamp=1_700_000_000)
+    plugin.on_pre_build(config=None)  # type: ignore[arg-type]  # a rendering process reads nothing of it
+    assert plugin.timestamp == 1_700_000_000 and plugin.prepared is None
+    assert plugin.build_date is not None and plugin.build_date.year == 2023
