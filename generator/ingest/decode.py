@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
 from dataclasses import dataclass
 
 BINARY_SAMPLE = 8192
@@ -53,12 +55,12 @@ def decode_listing(data: bytes) -> Decoded:
         if data.startswith(codecs.BOM_UTF8):
             notes.append("removed a UTF-8 byte-order mark")
             data = data[len(codecs.BOM_UTF8):]
-        text, encoding, strays = _utf8_or_windows(data)
+        text, encoding, strays, first = _utf8_or_windows(data)
         if strays and encoding == "utf-8":
-            line = data.count(b"\n", 0, strays[0]) + 1
-            notes.append(f"{len(strays)} byte(s) that are not UTF-8 read as Windows-1252, the first on line {line}")
+            line = data.count(b"\n", 0, first) + 1
+            notes.append(f"{strays} byte(s) that are not UTF-8 read as Windows-1252, the first on line {line}")
         elif strays:
-            notes.append(f"not UTF-8 (byte {strays[0]}): decoded as {encoding}")
+            notes.append(f"not UTF-8 (byte {first}): decoded as {encoding}")
     if "\r" in text:
         notes.append("CRLF line endings" if "\r\n" in text else "CR line endings")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -89,42 +91,32 @@ def _without_bom(data: bytes) -> bytes:
     return data
 
 
-def _windows_1252(raw: bytes) -> str:
-    """Bytes read as Windows-1252; the five bytes it leaves undefined as Latin-1."""
-    return "".join(raw[i : i + 1].decode("cp1252", errors="strict") if raw[i] not in _UNDEFINED_1252 else chr(raw[i])
-                   for i in range(len(raw)))
+def _windows_1252(byte: int) -> str:
+    """A byte read as Windows-1252; the five bytes it leaves undefined as Latin-1."""
+    return chr(byte) if byte in _UNDEFINED_1252 else bytes((byte,)).decode("cp1252")
 
 
 _UNDEFINED_1252 = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+_STRAY = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as the "surrogateescape" error handler keeps it
 
 
-def _utf8_or_windows(data: bytes) -> tuple[str, str, list[int]]:
-    """``(text, encoding, offsets of the bytes that were not UTF-8)``.
+def _utf8_or_windows(data: bytes) -> tuple[str, str, int, int]:
+    """``(text, encoding, bytes that were not UTF-8, offset of the first)``, decoded in one pass.
 
     UTF-8 with at most ``MAX_STRAYS`` bad bytes keeps its UTF-8 text, those bytes read as
     Windows-1252; a file with no valid UTF-8 beyond ASCII reads the same either way. More bad
     bytes: the file is in a single-byte encoding, Windows-1252 (Latin-1 where that fails).
     """
-    parts: list[str] = []
-    strays: list[int] = []
-    position = 0
-    while True:
-        try:
-            parts.append(data[position:].decode("utf-8"))
-            break
-        except UnicodeDecodeError as err:
-            parts.append(data[position : position + err.start].decode("utf-8"))
-            bad = data[position + err.start : position + err.end]
-            strays.extend(range(position + err.start, position + err.end))
-            parts.append(_windows_1252(bad))
-            position += err.end
-            if len(strays) > MAX_STRAYS:
-                break
-    if len(strays) <= MAX_STRAYS:
-        text = "".join(parts)
-        multibyte = sum(1 for ch in text if ord(ch) > 127) > len(strays)
-        return text, "utf-8" if multibyte or not strays else "cp1252", strays
+    text = data.decode("utf-8", errors="surrogateescape")
+    found = [m.start() for m in itertools.islice(_STRAY.finditer(text), MAX_STRAYS + 1)]
+    if not found:
+        return text, "utf-8", 0, 0
+    first = len(text[: found[0]].encode("utf-8", errors="surrogateescape"))
+    if len(found) <= MAX_STRAYS:
+        utf8 = any(ord(ch) > 127 and not _STRAY.match(ch) for ch in text)
+        repaired = _STRAY.sub(lambda m: _windows_1252(ord(m.group()) - 0xDC00), text)
+        return repaired, "utf-8" if utf8 else "cp1252", len(found), first
     try:
-        return data.decode("cp1252"), "cp1252", strays
+        return data.decode("cp1252"), "cp1252", len(found), first
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1", strays
+        return data.decode("latin-1"), "latin-1", len(found), first
