@@ -216,13 +216,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .new import create_project, installed_requirement
 
     target: Path = args.directory
-    created = create_project(target)
+    requirement = installed_requirement()
+    created = create_project(target, requirement)
     print(f"created a catalogue in {target}:")
     for path in created:
         print(f"  {path}")
-    note = installed_requirement().note
-    if note:
-        print(f"note: {note}")
+    if requirement.note:
+        print(f"note: {requirement.note}")
     print(
         f"next: cd {target} && papercat build   (or: mkdocs serve for a live preview)\n"
         "put your listings into content/; to change a bundled file (topics.yml, a page template, the CSS), "

@@ -72,8 +72,12 @@ def installed_requirement() -> Requirement:
     return papercat_requirement(dist.version, dist.read_text("direct_url.json"))
 
 
-def create_project(target: Path) -> list[str]:
-    """Create a catalogue in ``target`` (new or empty); returns the files created. Refuses a non-empty folder."""
+def create_project(target: Path, requirement: Requirement | None = None) -> list[str]:
+    """Create a catalogue in ``target`` (new or empty); returns the files created. Refuses a non-empty folder.
+
+    ``requirement``: how its ``requirements.txt`` installs papercat (by default, as this one was installed).
+    """
+    requirement = requirement or installed_requirement()
     if target.exists() and not target.is_dir():
         raise PapercatError(f"{target} is a file; papercat new needs a new or empty folder")
     if target.is_dir() and any(entry.name != ".git" for entry in target.iterdir()):  # a fresh `git init` is welcome
@@ -85,7 +89,6 @@ def create_project(target: Path) -> list[str]:
             destination = target.joinpath(*PurePosixPath(rel).parts)
             destination.parent.mkdir(parents=True, exist_ok=True)
             if rel == "requirements.txt":
-                requirement = installed_requirement()
                 note = f"# {requirement.note}\n" if requirement.note else ""
                 destination.write_text(note + requirement.line + "\n", encoding="utf-8")
             else:
