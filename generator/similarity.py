@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from .model import Paper
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"
-_LIBRARIES = ("scikit-learn", "sparse-dot-topn", "numpy", "scipy")  # what computes the similarities
+_LIBRARIES = ("sparse-dot-topn", "numpy", "scipy")  # what computes the similarities
+_ROWS_PER_SUM = 1024  # rows whose lengths are summed at once: memory for their longest row each
 
 
 class TextCache(Protocol):
@@ -85,7 +87,6 @@ class PaperTerms:
         """
         import numpy as np
         from scipy.sparse import diags
-        from sklearn.feature_extraction.text import TfidfTransformer
 
         counted = self._count()
         if counted is None:
@@ -100,27 +101,100 @@ class PaperTerms:
         kept = np.flatnonzero((frequency >= 1) & (frequency <= max_df * counts.shape[0]))
         if not len(kept):
             return None
-        matrix = counts.astype(np.float32)[:, kept]
-        weighting = TfidfTransformer(sublinear_tf=True)
-        weighting.fit(matrix)
-        rows: csr_matrix = weighting.transform(matrix, copy=False)
-        return rows
+        return tfidf_weights(counts.astype(np.float32)[:, kept])
 
     def _count(self) -> tuple[csr_matrix, csr_matrix] | None:
         if not self._counted:
-            import numpy as np
-            from sklearn.feature_extraction.text import CountVectorizer
-
             self._counted = True
-            vectorizer = CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN, dtype=np.int32)
-            texts = [p.title for p in self.papers] + [p.abstract for p in self.papers]
-            try:
-                both: csr_matrix = vectorizer.fit_transform(texts).tocsr()
-            except ValueError:  # not one usable word
+            both = count_words([p.title for p in self.papers] + [p.abstract for p in self.papers])
+            if both is None:  # not one usable word
                 return None
             n = len(self.papers)
             self._counts = (both[:n], both[n:])
         return self._counts
+
+
+class Numbering(dict[str, int]):
+    """Words numbered in the order they are first met."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
+
+
+def count_words(texts: Sequence[str]) -> csr_matrix | None:
+    """How often each word occurs in each text (CSR, int32; a column a word, the words in sorted order).
+
+    The words are those ``CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN)``
+    finds: runs matching ``TOKEN_PATTERN`` in the lower-cased text, English stop words left out.
+    None when no text has one.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from .stop_words import ENGLISH_STOP_WORDS
+
+    find = re.compile(TOKEN_PATTERN).findall
+    numbering = Numbering((word, n) for n, word in enumerate(sorted(ENGLISH_STOP_WORDS)))  # numbers below ``stop``
+    stop = len(numbering)
+    number = numbering.__getitem__
+    ids: list[int] = []
+    ends = [0]
+    for text in texts:
+        ids.extend(map(number, find(text.lower())))
+        ends.append(len(ids))
+    words = list(numbering)[stop:]
+    if not words:
+        return None
+    # Columns in the order of the words; every (text, word) pair counted in one sort.
+    numbers = np.array(ids, dtype=np.int64)
+    rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(np.array(ends, dtype=np.int64)))
+    kept = numbers >= stop
+    columns = np.empty(len(words), dtype=np.int64)
+    columns[[numbering[word] - stop for word in sorted(words)]] = np.arange(len(words))
+    width = len(words)
+    pairs, counts = np.unique(rows[kept] * width + columns[numbers[kept] - stop], return_counts=True)
+    indptr = np.searchsorted(pairs // width, np.arange(len(texts) + 1))
+    return csr_matrix(
+        (counts.astype(np.int32), (pairs % width).astype(np.int32), indptr.astype(np.int32)), shape=(len(texts), width)
+    )
+
+
+def tfidf_weights(counts: csr_matrix) -> csr_matrix:
+    """The rows of ``counts`` (CSR, float32, indices sorted) weighted as ``TfidfTransformer(sublinear_tf=True)`` does.
+
+    Smoothed inverse document frequency ``ln((1 + n) / (1 + df)) + 1``, term frequency ``1 + ln(tf)``,
+    each row scaled to length 1: the same operations on the same types as scikit-learn, so the
+    same bits (the tests compare them), without importing it. ``counts`` is changed in place.
+    """
+    import numpy as np
+
+    n, width = counts.shape
+    df = np.bincount(counts.indices, minlength=width).astype(counts.dtype)
+    df += 1.0
+    idf = np.full_like(df, fill_value=n + 1, dtype=counts.dtype)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(counts.data, counts.data)
+    counts.data += 1.0
+    counts.data *= idf[counts.indices]
+    # Each row's sum of squares, added up in the order of its entries in double precision, as
+    # scikit-learn's normaliser does (numpy's own sums pair terms up: other last bits).
+    squares = (counts.data * counts.data).astype(np.float64)
+    lengths = np.diff(counts.indptr)
+    sums = np.zeros(n)
+    for first in range(0, n, _ROWS_PER_SUM):
+        block = lengths[first : first + _ROWS_PER_SUM]
+        if not block.size or not block.max():
+            continue
+        padded = np.zeros((len(block), int(block.max())))
+        padded[np.arange(padded.shape[1]) < block[:, None]] = squares[counts.indptr[first] : counts.indptr[first + len(block)]]
+        sums[first : first + len(block)] = np.add.accumulate(padded, axis=1)[:, -1]
+    norms = np.sqrt(sums)
+    norms[sums == 0.0] = 1.0  # an empty row stays empty
+    counts.data /= np.repeat(norms, lengths)
+    return counts
 
 
 def tfidf_terms(

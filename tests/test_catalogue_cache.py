@@ -117,3 +117,24 @@ def test_the_words_counted_once_weigh_each_text_as_tfidf_vectorizer_does(folder:
         rows = terms.rows(inferred_titles=inferred_titles, max_df=max_df)
         assert rows is not None and rows.shape == expected.shape and rows.dtype == expected.dtype
         assert (rows != expected).nnz == 0
+
+
+def test_the_words_are_those_count_vectorizer_finds_and_its_stop_words_are_left_out() -> None:
+    """The words are counted without scikit-learn: the same words, counts and columns as its ``CountVectorizer``."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    from generator.similarity import count_words
+    from generator.stop_words import ENGLISH_STOP_WORDS as ours
+
+    assert ours == ENGLISH_STOP_WORDS
+    texts = [
+        "Self-supervised ViT-22B models: the state-of-the-art, re-examined -- again_and_again!",
+        "ÉCOLE Übersicht naïve Straße İstanbul 東京 模型 ﬁne-tuning x2 2x a-b- -ab _ab ab_",
+        "", "the and of", "Zebra zebra ZEBRA yak",
+    ]
+    vectorizer = CountVectorizer(stop_words="english", token_pattern=TOKEN_PATTERN)
+    expected = vectorizer.fit_transform(texts)
+    counted = count_words(texts)
+    assert counted is not None and counted.shape == expected.shape
+    assert (counted != expected).nnz == 0
+    assert count_words(["the of and", ""]) is None

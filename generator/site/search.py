@@ -69,6 +69,7 @@ import numpy as np
 from ..errors import PapercatError
 from ..model import Paper
 from ..parallel import process_pool
+from ..similarity import Numbering
 from ..topics.taxonomy import Topic
 from .search_cache import Entry, SearchCache
 from .text import plain_text
@@ -361,14 +362,6 @@ class _Batch:
     entries: dict[int, Entry]  # what the cache keeps of the documents read afresh, by position in the batch
 
 
-class _Numbering(dict[str, int]):
-    """Words numbered in the order they are first met."""
-
-    def __missing__(self, word: str) -> int:
-        number = self[word] = len(self)
-        return number
-
-
 def _facets(spec: Spec) -> tuple[str | None, str | None, tuple[str, ...]]:
     """Year, venue and topic names of a document (none for a topic page)."""
     if spec[0] == "topic":
@@ -387,7 +380,7 @@ def _index_batch(root: str, first: int, specs: list[Spec], per_folder: int, cach
     lengths = np.zeros((len(specs), fields_n), dtype=np.int64)
     keys: list[tuple[int, ...]] = []
     records: list[bytes] = []
-    vocabulary = _Numbering()
+    vocabulary = Numbering()
     number = vocabulary.__getitem__
     ids: list[int] = []  # every word of the documents read afresh, numbered...
     slots: list[int] = []  # ...with its document and field: counted below in one go
