@@ -64,8 +64,9 @@ def release_memory() -> None:
 
     A stage frees most of what it made (results received from processes, pages written to the
     spool) only once it is done; without this, the next stage starts from the previous one's peak.
+    What a stage made is freed as its references go (a full collection here finds next to no cycles
+    and costs a quarter of a second per 100,000 objects), so this only trims the heap.
     """
-    gc.collect()
     if _LIBC is not None:
         _LIBC.malloc_trim(0)
 
