@@ -37,7 +37,14 @@ DIGEST = 10  # hex characters per field: a chance collision between two versions
 
 
 def _digest(value: object) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str):
+        text = value
+    elif value is None:
+        text = "null"
+    elif type(value) is int:
+        text = str(value)  # what json.dumps writes, without its cost: a state holds ten digests a paper
+    else:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=DIGEST // 2).hexdigest()
 
 
