@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"
 _LIBRARIES = ("sparse-dot-topn", "numpy", "scipy")  # what computes the similarities
 _ROWS_PER_SUM = 1024  # rows whose lengths are summed at once: memory for their longest row each
+_TEXTS_PER_COUNT = 4096  # texts whose words are counted at once
 
 
 class TextCache(Protocol):
@@ -138,26 +139,36 @@ def count_words(texts: Sequence[str]) -> csr_matrix | None:
     numbering = Numbering((word, n) for n, word in enumerate(sorted(ENGLISH_STOP_WORDS)))  # numbers below ``stop``
     stop = len(numbering)
     number = numbering.__getitem__
-    ids: list[int] = []
-    ends = [0]
-    for text in texts:
-        ids.extend(map(number, find(text.lower())))
-        ends.append(len(ids))
+    lengths: list[np.ndarray] = []  # per text, its distinct words; then each word (numbered as met) and its count
+    terms: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    for first in range(0, len(texts), _TEXTS_PER_COUNT):  # a few thousand texts' words at a time: memory stays small
+        some = texts[first : first + _TEXTS_PER_COUNT]
+        ids: list[int] = []
+        sizes: list[int] = []
+        for text in some:
+            before = len(ids)
+            ids.extend(map(number, find(text.lower())))
+            sizes.append(len(ids) - before)
+        numbers = np.array(ids, dtype=np.int64)
+        rows = np.repeat(np.arange(len(some), dtype=np.int64), sizes)
+        kept = numbers >= stop
+        pairs, found = np.unique(rows[kept] << 32 | (numbers[kept] - stop), return_counts=True)  # by text, then word
+        lengths.append(np.bincount(pairs >> 32, minlength=len(some)))
+        terms.append(pairs & 0xFFFFFFFF)
+        counts.append(found.astype(np.int32))
     words = list(numbering)[stop:]
     if not words:
         return None
-    # Columns in the order of the words; every (text, word) pair counted in one sort.
-    numbers = np.array(ids, dtype=np.int64)
-    rows = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(np.array(ends, dtype=np.int64)))
-    kept = numbers >= stop
-    columns = np.empty(len(words), dtype=np.int64)
+    columns = np.empty(len(words), dtype=np.int64)  # the words in sorted order, as the columns
     columns[[numbering[word] - stop for word in sorted(words)]] = np.arange(len(words))
-    width = len(words)
-    pairs, counts = np.unique(rows[kept] * width + columns[numbers[kept] - stop], return_counts=True)
-    indptr = np.searchsorted(pairs // width, np.arange(len(texts) + 1))
-    return csr_matrix(
-        (counts.astype(np.int32), (pairs % width).astype(np.int32), indptr.astype(np.int32)), shape=(len(texts), width)
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(lengths))])
+    matrix = csr_matrix(
+        (np.concatenate(counts), columns[np.concatenate(terms)].astype(np.int32), indptr.astype(np.int32)),
+        shape=(len(texts), len(words)),
     )
+    matrix.sort_indices()
+    return matrix
 
 
 def tfidf_weights(counts: csr_matrix) -> csr_matrix:

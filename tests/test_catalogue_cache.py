@@ -119,13 +119,17 @@ def test_the_words_counted_once_weigh_each_text_as_tfidf_vectorizer_does(folder:
         assert (rows != expected).nnz == 0
 
 
-def test_the_words_are_those_count_vectorizer_finds_and_its_stop_words_are_left_out() -> None:
+@pytest.mark.parametrize("per_count", [2, 4096], ids=["counted-two-texts-at-a-time", "counted-at-once"])
+def test_the_words_are_those_count_vectorizer_finds_and_its_stop_words_are_left_out(
+    per_count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The words are counted without scikit-learn: the same words, counts and columns as its ``CountVectorizer``."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     from generator.similarity import count_words
     from generator.stop_words import ENGLISH_STOP_WORDS as ours
 
+    monkeypatch.setattr("generator.similarity._TEXTS_PER_COUNT", per_count)
     assert ours == ENGLISH_STOP_WORDS
     texts = [
         "Self-supervised ViT-22B models: the state-of-the-art, re-examined -- again_and_again!",
