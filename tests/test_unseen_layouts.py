@@ -188,6 +188,64 @@ def test_a_topic_listing_without_venue_lines_keeps_its_heading(tmp_path: Path) -
     ]
 
 
+# --- the page's navigation, counts and footer ---------------------------------------------------
+
+FOOTERS = {
+    "pagination": "Previous\n\n1\n\n2\n\n…\n\n18\n\nNext",
+    "footer": "Page 1 of 12\n\n\u00a9 2025 Hugging Face\n\nTOS\n\nPrivacy\n\nAbout\n\nJobs",
+    "arrows": "\u2190 Previous\n\nNext page \u2192",
+}
+
+
+@pytest.mark.parametrize("footer", FOOTERS.values(), ids=FOOTERS.keys())
+def test_pagination_and_footer_below_a_daily_page_are_no_papers(tmp_path: Path, footer: str) -> None:
+    page = daily(("Prompt Initialisation", ABSTRACT_A, "3 authors"), ("Upcycling Dense Models", ABSTRACT_B, "5 authors"))
+    report, papers, rejected, notices = read(tmp_path, page + "\n" + footer + "\n")
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [p.title for p in papers] == ["Prompt Initialisation", "Upcycling Dense Models"]
+    assert len([n for n in notices if "not a paper" in n.message]) == footer.count("\n\n") + 1
+
+
+def test_a_vote_count_on_its_own_above_a_paper_is_skipped_not_rejected(tmp_path: Path) -> None:
+    page = "Daily Papers\n\nJun 20\n\n42\n\nPrompt Initialisation\n\n" + ABSTRACT_A + "\n\n  \u2022 3 authors\n\u00b7\nJun 15\n"
+    page += "\n\u25b2 9\n\nUpcycling Dense Models\n\n" + ABSTRACT_B + "\n\n  \u2022 5 authors\n\u00b7\nJun 14\n"
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.date) for p in papers] == [("Prompt Initialisation", "2025-06-15"), ("Upcycling Dense Models", "2025-06-14")]
+    assert [n.line for n in notices if "not a paper" in n.message] == [5, 15]
+
+
+@pytest.mark.parametrize("between", ["\n", "\n\n"], ids=["adjacent", "blank-lines-between-results"])
+def test_search_results_with_a_result_count_above_and_pagination_below(tmp_path: Path, between: str) -> None:
+    results = [("Prompt Initialisation", ABSTRACT_A), ("Upcycling Dense Models", ABSTRACT_B),
+               ("Foundation Models for Weather", ABSTRACT_C), ("Prompt Initialisation Revisited", ABSTRACT_B)]
+    page = "Showing 1-4 of 353 results\n" + between.join(f"{t}\n{a}" for t, a in results)
+    page += "\nPrevious\n1\n2\nNext\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert sorted((p.title, p.abstract) for p in papers) == sorted(results)
+
+
+def test_search_snippets_cut_short_with_an_ellipsis_are_abstracts(tmp_path: Path) -> None:
+    cut_a, cut_b = ABSTRACT_A[:120].rstrip() + "\u2026", ABSTRACT_B[:130].rstrip() + "..."
+    page = f"Prompt Initialisation\n{cut_a}\nUpcycling Dense Models\n{cut_b}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract) for p in papers] == [("Prompt Initialisation", cut_a), ("Upcycling Dense Models", cut_b)]
+
+
+def test_a_topic_listing_cut_off_after_a_venue_line_rejects_that_paper(tmp_path: Path) -> None:
+    nips = "Neural Information Processing Systems"
+    page = topic_page(("Upcycling Dense Models", nips, ABSTRACT_B), ("Prompt Initialisation", nips, ABSTRACT_A))
+    page += f"\nFoundation Models for Weather\n\n{nips}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "topic-listing"
+    assert [(p.title, p.venue) for p in papers] == [("Upcycling Dense Models", nips), ("Prompt Initialisation", nips)]
+    assert [(r.reason, r.raw) for r in rejected] == [
+        ("title with no abstract (truncated or incomplete record)", f"Foundation Models for Weather\n{nips}")
+    ]
+
+
 # --- bytes ------------------------------------------------------------------------------------
 
 

@@ -35,6 +35,47 @@ def is_chrome(line: str) -> bool:
     return line.strip().casefold() in PAGE_CHROME
 
 
+# What a listing site prints around the papers to move between pages and at their foot: page
+# numbers and links, result counts, a copyright line, footer links, vote counts on their own.
+# Never a paper's text; skipped with a notice.
+_NAVIGATION = re.compile(
+    r"""^(?:
+        \d{1,4}                                            # a page number, or a lone vote count
+      | [▲△⬆↑]\s*\d[\d.,]*k? | \d{1,3}(?:\.\d)?k               # vote counts: "▲ 9", "1.2k"
+      | (?:[«‹<←]\s*)?(?:previous|prev|next|older|newer|first|last)(?:\s+page)?(?:\s*[»›>→])?
+      | [«‹<←»›>→] | … | \.{3}
+      | (?:©|\(c\)|copyright\b).{0,100}
+      | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FOOTER_LINKS = {
+    "about", "api", "blog", "careers", "company", "contact", "cookies", "docs", "faq", "help", "jobs", "press",
+    "pricing", "privacy", "privacy policy", "status", "system theme", "terms", "terms of service", "terms of use",
+    "tos", "website",
+}
+
+
+def is_navigation(line: str) -> bool:
+    text = line.strip()
+    return text.casefold() in _FOOTER_LINKS or bool(_NAVIGATION.match(text))
+
+
+def is_page_text(lines: list[str]) -> bool:
+    """Whether lines are all the site's own (chrome, navigation), not a paper's."""
+    return all(is_chrome(line) or is_navigation(line) for line in lines)
+
+
+def skip_page_text(doc: Document, line: int, lines: list[str]) -> bool:
+    """``is_page_text``, noting navigation skipped (chrome is left out without a word, as always)."""
+    if not is_page_text(lines):
+        return False
+    if not all(is_chrome(text) for text in lines):
+        shown = " ".join(text.strip() for text in lines)
+        doc.notice(line, f"skipped {shown[:60]!r}: the page's navigation, counts or footer, not a paper")
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class SourceMeta:
     """What ``content/sources.yml`` says about one listing file."""
@@ -223,6 +264,8 @@ def looks_like_abstract(text: str) -> bool:
         return True
     if len(text) >= 60 and text.endswith(".") and not text.endswith(("et al.", "etc.", "vs.")):
         return True
+    if len(text) >= 60 and text.endswith(("…", "...")) and (len(text) >= 120 or _SENTENCE_BREAK.search(text)):
+        return True  # an abstract the page cut short: "... We train a process reward…"
     return len(text) >= 80 and len(_SENTENCE_BREAK.findall(text)) >= 2
 
 

@@ -20,6 +20,7 @@ from .base import (
     is_chrome,
     looks_like_abstract,
     looks_like_title,
+    skip_page_text,
     split_blocks,
 )
 from .stream import Item, pair_records
@@ -154,7 +155,7 @@ class DailyPapersReader(Reader):
         blocks = split_title_lines(split_blocks(doc.lines))
         navigation = _above_header(blocks)
         for block in blocks:
-            if all(is_chrome(line) for line in block.lines):
+            if skip_page_text(doc, block.line, block.lines):
                 continue
             if block.line in navigation:
                 doc.notice(block.line, f"skipped page text {block.text.strip()[:60]!r} above the 'Daily Papers' header")

@@ -14,9 +14,10 @@ from .base import (
     Document,
     Reader,
     could_be_title,
-    is_chrome,
+    is_page_text,
     line_blocks,
     looks_like_abstract,
+    skip_page_text,
 )
 from .stream import Item, pair_records
 
@@ -41,16 +42,21 @@ class SearchResultsReader(Reader):
     label = "search-results page (title line, abstract line, no blank lines)"
 
     def detect(self, doc: Document) -> Detection:
-        lines = [line for line in doc.lines if line.strip() and not is_chrome(line)]
+        numbered = [(i, line) for i, line in enumerate(doc.lines) if line.strip() and not is_page_text([line])]
+        lines = [line for _, line in numbered]
         if len(lines) < 2:
             return Detection(0.0, "fewer than two lines of content")
         # Blank lines between the first and the last line of content (a trailing newline is not one).
         content = [i for i, line in enumerate(doc.lines) if line.strip()]
         blank_between = sum(1 for line in doc.lines[content[0] : content[-1]] if not line.strip())
         titles = [
-            first.strip().casefold() for first, second in pairwise(lines)
+            first.strip().casefold() for (i, first), (j, second) in pairwise(numbered)
             if could_be_title(first) and not ABSTRACT_LABEL.match(first) and looks_like_abstract(second)
         ]
+        adjacent = sum(  # a title on the line right above its abstract
+            1 for (i, first), (j, second) in pairwise(numbered)
+            if j == i + 1 and could_be_title(first) and not ABSTRACT_LABEL.match(first) and looks_like_abstract(second)
+        )
         pairs = len(titles)
         if pairs >= 2 and len(set(titles)) <= pairs // 2:  # "Jack" above every abstract: the page's text, not titles
             return Detection(0.0, f"the same line above most abstracts ({titles[0][:40]!r}): page text, not titles")
@@ -58,13 +64,15 @@ class SearchResultsReader(Reader):
         if pairs and blank_between <= max(2, len(lines) // 10) and share >= 0.6:
             reason = f"{pairs} title line(s) directly followed by an abstract line, no blank lines between"
             return Detection(min(0.95, 0.5 + 0.5 * share), reason)
+        if adjacent >= 2 and 2 * adjacent >= 0.9 * len(lines):  # results set apart by blank lines, each title on its abstract
+            return Detection(0.75, f"{adjacent} title lines each directly above an abstract line, results apart")
         return Detection(0.0, f"title/abstract lines not adjacent ({pairs} pairs, {blank_between} blank lines)")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         items: list[Item] = []
         for block in line_blocks(doc.lines):
             line = strip_glued_chrome(block.lines[0])
-            if is_chrome(line):
+            if skip_page_text(doc, block.line, [line]):
                 continue
             if line != block.lines[0]:
                 doc.notice(block.line, "removed page chrome glued to the start of the line")

@@ -7,7 +7,17 @@ from collections import Counter
 from collections.abc import Iterator
 
 from ..model import Paper, Rejected
-from .base import Block, Detection, Document, PaperFields, Reader, is_chrome, looks_like_abstract, split_blocks
+from .base import (
+    Block,
+    Detection,
+    Document,
+    PaperFields,
+    Reader,
+    is_page_text,
+    looks_like_abstract,
+    skip_page_text,
+    split_blocks,
+)
 from .stream import Item, pair_records
 
 _VENUE_WORDS = re.compile(
@@ -67,7 +77,7 @@ class TopicListingReader(Reader):
     label = "topic listing (topic heading; title, venue line, abstract)"
 
     def detect(self, doc: Document) -> Detection:
-        blocks = [b for b in split_blocks(doc.lines) if not all(is_chrome(line) for line in b.lines)]
+        blocks = [b for b in split_blocks(doc.lines) if not is_page_text(b.lines)]
         venues = _venue_lines(blocks)
         if not venues:
             return Detection(0.0, "no venue line between a title and an abstract")
@@ -76,8 +86,10 @@ class TopicListingReader(Reader):
         return Detection(min(0.95, 0.6 + 0.05 * count), f"{count} title/venue/abstract triple(s), venue e.g. {example!r}")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
-        blocks = [b for b in split_blocks(doc.lines) if not all(is_chrome(line) for line in b.lines)]
+        blocks = [b for b in split_blocks(doc.lines) if not skip_page_text(doc, b.line, b.lines)]
         venues = _venue_lines(blocks)
+        # A venue named again where the page was cut off, with no abstract after it, is still a venue.
+        venue_names = {b.text.strip() for b in blocks if b.line in venues}
         first_venue = next((i for i, b in enumerate(blocks) if b.line in venues), len(blocks))
         # Short blocks above the first title are the listing's heading: its topic.
         topic: str | None = None
@@ -91,7 +103,7 @@ class TopicListingReader(Reader):
         hints = [topic] if topic else []
         items: list[Item] = []
         for block in blocks[start:]:
-            if block.line in venues:
+            if block.line in venues or (len(block.lines) == 1 and block.text.strip() in venue_names):
                 items.append(Item("venue", block, PaperFields(venue=block.text.strip())))
             else:
                 items.append(Item("text", block))
