@@ -41,6 +41,14 @@ dates = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))
         ("September 3, 2021 15", 9, 3, 2021, 15),
         ("sept. 3", 9, 3, None, None),
         ("  Dec 2, 2024 2  ", 12, 2, 2024, 2),
+        ("9 Jun", 6, 9, None, None),  # day first
+        ("13 July, 2023", 7, 13, 2023, None),
+        ("13 Jul 2023 4", 7, 13, 2023, 4),
+        ("2023-07-13", 7, 13, 2023, None),
+        ("Published on Jul 31, 2024", 7, 31, 2024, None),
+        ("Submitted on 13 Jul 2023", 7, 13, 2023, None),
+        ("Friday, Dec 12, 2025", 12, 12, 2025, None),
+        ("Thu Dec 11", 12, 11, None, None),
     ],
 )
 def test_listing_dates_as_the_pages_print_them(text, month, day, year, upvotes) -> None:
@@ -49,7 +57,8 @@ def test_listing_dates_as_the_pages_print_them(text, month, day, year, upvotes) 
 
 @pytest.mark.parametrize(
     "text",
-    ["Jun 92", "Feb 30", "Feb 30, 2024", "Jun 0", "Foo 9", "9 Jun", "Jun", "Daily Papers", "Jun 9, 2024, 3", ""],
+    ["Jun 92", "Feb 30", "Feb 30, 2024", "Jun 0", "Foo 9", "92 Jun", "Jun", "Daily Papers", "Jun 9, 2024, 3", "",
+     "2023-13-01", "2023-02-30", "Published on", "Montreal 13 Jul", "Fridays Jul 13"],
 )
 def test_text_that_is_not_a_listing_date(text: str) -> None:
     assert parse_listing_date(text) is None

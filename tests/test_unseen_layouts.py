@@ -246,6 +246,54 @@ def test_a_topic_listing_cut_off_after_a_venue_line_rejects_that_paper(tmp_path:
     ]
 
 
+@pytest.mark.parametrize("date", ["Published on Jun 15, 2025", "15 Jun 2025", "15 June, 2025", "2025-06-15", "Sunday, Jun 15, 2025"])
+def test_a_daily_date_in_another_form_still_dates_the_paper(tmp_path: Path, date: str) -> None:
+    page = f"Daily Papers\n\nJun 20\n\nPrompt Initialisation\n\n{ABSTRACT_A}\n\n  \u2022 3 authors\n\u00b7\n{date}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.author_count, p.date) for p in papers] == [("Prompt Initialisation", 3, "2025-06-15")]
+
+
+def test_a_page_date_with_its_weekday_is_the_page_date(tmp_path: Path) -> None:
+    page = f"Daily Papers\n\nFriday, Jun 20, 2025\n\nPrompt Initialisation\n\n{ABSTRACT_A}\n\n  \u2022 3 authors\n\u00b7\nJun 15\n"
+    report, papers, rejected, _ = read(tmp_path, page, meta=SourceMeta())
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [p.date for p in papers] == ["2025-06-15"]  # the year-less date takes the page's year
+
+
+@pytest.mark.parametrize(("line", "names", "count"), [
+    ("Ana Ruiz, Bo Chen, +4 authors", ["Ana Ruiz", "Bo Chen"], 6),
+    ("Ana Ruiz, Bo Chen et al.", ["Ana Ruiz", "Bo Chen"], 2),
+])
+def test_author_names_with_more_authors_not_named(tmp_path: Path, line: str, names: list[str], count: int) -> None:
+    page = f"Daily Papers\n\nJun 20\n\nPrompt Initialisation\n\n{ABSTRACT_A}\n\n  \u2022 {line}\n\u00b7\nJun 15\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.authors, p.author_count, p.organization, p.date) for p in papers] == [(names, count, None, "2025-06-15")]
+
+
+def test_who_submitted_a_paper_is_neither_an_author_nor_a_paper(tmp_path: Path) -> None:
+    page = f"Daily Papers\n\nJun 20\n\nSubmitted by akhaliq\n\nPrompt Initialisation\n\n{ABSTRACT_A}\n\n"
+    page += "  \u2022 3 authors\n\u00b7\nSubmitted by akhaliq\n\u00b7\nJun 15\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.authors, p.author_count, p.date) for p in papers] == [("Prompt Initialisation", [], 3, "2025-06-15")]
+
+
+def test_abstract_labels_on_a_line_of_their_own(tmp_path: Path) -> None:
+    page = f"Jack\n\nAbstract\n{ABSTRACT_A}\n\nAbstract\n{ABSTRACT_B}\n\nShowing 2 of 120 abstracts\nNext page \u2192\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+
+
+def test_labelled_abstracts_without_titles_are_an_abstracts_listing_whatever_the_page_text(tmp_path: Path) -> None:
+    page = f"Jack\nAbstract: {ABSTRACT_A}\nAbstract: {ABSTRACT_B}\nShowing 2 of 120 abstracts\nNext page \u2192\n\u00a9 2025\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [(p.abstract, p.title_inferred) for p in papers] == [(ABSTRACT_A, True), (ABSTRACT_B, True)]
+
+
 # --- bytes ------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,19 @@ LISTING_DATE = re.compile(
     r"(?:\s+(?P<upvotes>\d{1,7}))?$",
     re.IGNORECASE,
 )
+# The same date written day first ("13 Jul 2023", "13 July, 2023") or as ISO 8601 ("2023-07-13").
+_DAY_FIRST = re.compile(
+    rf"^(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_NAMES})\.?(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?"
+    r"(?:\s+(?P<upvotes>\d{1,7}))?$",
+    re.IGNORECASE,
+)
+_ISO = re.compile(r"^(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?:\s+(?P<upvotes>\d{1,7}))?$")
+# What may stand before a date: "Published on", "Submitted on", a weekday ("Friday, Dec 12, 2025").
+_DATE_PREFIX = re.compile(
+    r"^(?:(?:published|submitted|posted|updated)(?:\s+on)?\s*:?\s+)?"
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?",
+    re.IGNORECASE,
+)
 
 
 def month_number(text: str) -> int | None:
@@ -63,11 +76,18 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 
 
 def parse_listing_date(text: str) -> ListingDate | None:
-    """Parse ``Jul 13, 2023``, ``Jun 9 2`` (year-less, 2 upvotes) and the like; None if it is not a date line."""
-    match = LISTING_DATE.match(text.strip())
-    if not match:
+    """Parse ``Jul 13, 2023``, ``Jun 9 2`` (year-less, 2 upvotes) and the like; None if it is not a date line.
+
+    Also ``13 Jul 2023``, ``2023-07-13``, and any of them after ``Published on`` or a weekday.
+    """
+    text = text.strip()
+    prefix = _DATE_PREFIX.match(text)
+    text = text[prefix.end() :] if prefix else text
+    match = LISTING_DATE.match(text) or _DAY_FIRST.match(text) or _ISO.match(text)
+    if match is None:
         return None
-    month = MONTHS[match.group("month").lower()]
+    named = match.group("month")
+    month = int(named) if named.isdigit() else MONTHS[named.lower()]
     day = int(match.group("day"))
     year = int(match.group("year")) if match.group("year") else None
     if not 1 <= day <= 31 or _safe_date(year or 2000, month, day) is None:

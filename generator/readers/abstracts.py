@@ -15,7 +15,7 @@ class AbstractsReader(Reader):
 
     def detect(self, doc: Document) -> Detection:
         lines = [line for line in doc.lines if line.strip()]
-        marked = sum(1 for line in lines if ABSTRACT_LABEL.match(line))
+        marked = sum(1 for line in lines if ABSTRACT_LABEL.match(line) or _is_bare_label(line))
         prose = sum(1 for line in lines if looks_like_abstract(line))
         if marked and marked >= 0.6 * max(prose, 1):
             return Detection(min(0.95, 0.6 + 0.05 * marked), f"{marked} line(s) start with 'Abstract:'")
@@ -31,19 +31,29 @@ class AbstractsReader(Reader):
             line, parts = record
             record = None
             raw = "\n".join(parts)
-            abstract = ABSTRACT_LABEL.sub("", " ".join(p.strip() for p in parts), count=1).strip()
+            text = parts[1:] if _is_bare_label(parts[0]) else parts
+            abstract = ABSTRACT_LABEL.sub("", " ".join(p.strip() for p in text), count=1).strip()
             if not abstract:
                 yield self.reject(doc, line, "'Abstract:' with no text", raw)
                 return
             yield self.make_paper(doc, line, title=infer_title(abstract), abstract=abstract, raw=raw, title_inferred=True)
 
+        labelled = False  # the line before was "Abstract" on its own: this one is the abstract
         for number, line in enumerate(doc.lines, start=1):
             if not line.strip():
-                yield from flush()
+                if not labelled:
+                    yield from flush()
                 continue
-            if ABSTRACT_LABEL.match(line):
+            if _is_bare_label(line):
                 yield from flush()
-                record = (number, [line])
+                record, labelled = (number, [line]), True
+            elif ABSTRACT_LABEL.match(line) or labelled:
+                if not labelled:
+                    yield from flush()
+                    record = (number, [line])
+                elif record is not None:
+                    record[1].append(line)
+                labelled = False
             elif record is not None and _continues(record[1][-1], line):
                 record[1].append(line)  # a wrapped abstract continues on the next line
             elif looks_like_abstract(line):
@@ -57,6 +67,11 @@ class AbstractsReader(Reader):
                 yield from flush()
                 yield self.reject(doc, number, "text that is neither an 'Abstract:' paragraph nor page chrome", line)
         yield from flush()
+
+
+def _is_bare_label(line: str) -> bool:
+    """``Abstract`` alone on its line, its paragraph on the next."""
+    return line.strip().rstrip(":").strip().casefold() == "abstract"
 
 
 def _continues(previous: str, line: str) -> bool:

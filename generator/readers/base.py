@@ -46,6 +46,7 @@ _NAVIGATION = re.compile(
       | [«‹<←»›>→] | … | \.{3}
       | (?:©|\(c\)|copyright\b).{0,100}
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
+      | submitted\s+by\s+\S.{0,80}                       # who posted the paper to the page
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -54,6 +55,9 @@ _FOOTER_LINKS = {
     "pricing", "privacy", "privacy policy", "status", "system theme", "terms", "terms of service", "terms of use",
     "tos", "website",
 }
+
+
+SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)
 
 
 def is_navigation(line: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 from ..ingest.dates import ListingDate, parse_listing_date
 from ..model import Paper, Rejected
 from .base import (
+    SUBMITTER,
     Block,
     Detection,
     Document,
@@ -31,6 +32,8 @@ _AUTHOR_COUNT = re.compile(r"^[•·*\-]?\s*(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|
 # which tells it from a title in Markdown emphasis, "**Principled** Reward Shaping").
 _AUTHOR_NAMES = re.compile(r"^(?:•|\*(?=\s))\s*(.+)$")
 _SEPARATOR = re.compile(r"^[·•|\-–—]$")
+_MORE_AUTHORS = re.compile(r"^\+\s*(\d{1,6})(?:\s+(?:more|other))?(?:\s+authors?)?$", re.IGNORECASE)
+_ET_AL = re.compile(r",?\s+et\s+al\.?$", re.IGNORECASE)
 _UPVOTES = re.compile(r"^\d{1,7}$")
 # "• 6 authors · Jul 13, 2023": the fields other pages print on separate lines, joined by a middle dot.
 _INLINE_SEPARATOR = re.compile(r"\s+·\s+")
@@ -47,10 +50,16 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
         return "date", date
     if _UPVOTES.match(text):
         return "upvotes", int(text)
+    if SUBMITTER.match(text):
+        return "submitter", None
     if match := _AUTHOR_NAMES.match(text):
-        names = [n.strip() for n in re.split(r",|\band\b", match.group(1)) if n.strip()]
+        listed = _ET_AL.sub("", match.group(1))
+        names = [n.strip() for n in re.split(r",|\band\b", listed) if n.strip()]
+        more = _MORE_AUTHORS.match(names[-1]) if names else None
+        if more:  # "Ana Ruiz, Bo Chen, +4 authors": two names of six authors
+            names.pop()
         if names and all(len(n) <= 60 and not n.endswith(".") and not n[0].isdigit() for n in names):
-            return "authors", names
+            return "authors", (names, len(names) + int(more.group(1)) if more else None)
     return None
 
 
@@ -77,7 +86,7 @@ def parse_meta_block(block: Block) -> list[tuple[str, Any]] | None:
     lines = [p for p in parsed if p is not None]
     if len(lines) < len(parsed):
         return None
-    if {kind for kind, _ in lines} <= {"separator", "upvotes"}:
+    if {kind for kind, _ in lines} <= {"separator", "upvotes", "submitter"}:
         return None  # a lone number or dot is not enough to be an authors/date block
     return lines
 
@@ -190,7 +199,10 @@ class DailyPapersReader(Reader):
                 elif kind == "organization":
                     found = replace(found, organization=value)
                 elif kind == "authors":
-                    found = replace(found, authors=tuple(value))
+                    names, count = value
+                    found = replace(found, authors=tuple(names))
+                    if count is not None and found.author_count is None:
+                        found = replace(found, author_count=count)
             items.append(Item("meta", block, found))
         yield from pair_records(self, doc, items)
 

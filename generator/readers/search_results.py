@@ -58,6 +58,9 @@ class SearchResultsReader(Reader):
             if j == i + 1 and could_be_title(first) and not ABSTRACT_LABEL.match(first) and looks_like_abstract(second)
         )
         pairs = len(titles)
+        labelled = sum(1 for line in lines if ABSTRACT_LABEL.match(line))
+        if labelled > max(1, pairs):  # most "Abstract:" paragraphs have no title above: an abstracts listing
+            return Detection(0.0, f"{labelled} 'Abstract:' paragraphs, {pairs} under a title line")
         if pairs >= 2 and len(set(titles)) <= pairs // 2:  # "Jack" above every abstract: the page's text, not titles
             return Detection(0.0, f"the same line above most abstracts ({titles[0][:40]!r}): page text, not titles")
         share = pairs / max(1, len(lines) // 2)
