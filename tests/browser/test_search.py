@@ -243,3 +243,38 @@ def test_the_results_listed_are_the_results_counted(watched_page, base_url: str,
     if total <= 10:
         expect(page.locator(".pc-results-more")).to_be_hidden()
     watch.assert_clean()
+
+
+def test_a_prefix_that_stands_for_more_words_than_are_read_says_so(watched_page, base_url: str) -> None:
+    """"con" starts more words than a query reads: the count must not pass for every match."""
+    page, watch = _open(watched_page, base_url + "search/?q=con")
+    status = page.locator(".pc-search-status")
+    expect(status).to_have_text(re.compile(r"^\d+ results for the most frequent words starting with \u201ccon\u201d; "
+                                           r"type more of the word to find every match$"))
+    page.goto(base_url + "search/?q=contrastive", wait_until="load")
+    expect(status).to_have_text(re.compile(r"^\d+ results?$"))
+    watch.assert_clean()
+
+
+def test_a_finished_word_stays_finished_in_a_shared_address(watched_page, base_url: str) -> None:
+    """A space after a word ends it: "diffus " is the word "diffus", not the start of "diffusion"."""
+    page, watch = _open(watched_page, base_url + "search/")
+    page.locator(".pc-search-query").press_sequentially("diffus ")
+    status = page.locator(".pc-search-status")
+    expect(status).to_have_text("No results")
+    expect(page).to_have_url(re.compile(r"\?q=diffus\+$"))
+    page.reload(wait_until="load")
+    expect(page.locator(".pc-search-query")).to_have_value("diffus ")
+    expect(status).to_have_text("No results")
+    watch.assert_clean()
+
+
+def test_more_results_takes_the_keyboard_to_the_first_result_it_adds(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/?q=learning")
+    expect(_results(page)).to_have_count(10)
+    more = page.locator(".pc-results-more")
+    more.focus()
+    page.keyboard.press("Enter")
+    eleventh = page.locator(".pc-results > li").nth(10).locator("a.pc-result-title")
+    expect(eleventh).to_be_focused()
+    watch.assert_clean()

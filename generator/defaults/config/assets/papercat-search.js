@@ -160,7 +160,8 @@
 
   function resolveWord(dir, word, prefix) {
     var first = shardIndex(dir, word);
-    var last = prefix ? Math.min(shardIndex(dir, word + "\uffff"), first + PREFIX_SHARDS - 1) : first;
+    var end = prefix ? shardIndex(dir, word + "\uffff") : first;
+    var last = Math.min(end, first + PREFIX_SHARDS - 1);
     var wanted = [];
     for (var n = first; n <= last; n++) wanted.push(shard(n));
     return Promise.all(wanted).then(function (loaded) {
@@ -172,9 +173,12 @@
       found.sort(function (a, b) {
         return ((b.term === word) - (a.term === word)) || (b.df - a.df) || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
       });
-      return found.slice(0, MAX_EXPANSIONS).map(function (entry) {
+      var group = found.slice(0, MAX_EXPANSIONS).map(function (entry) {
         return { entry: entry, weight: entry.term === word ? 1 : 0.8 };
       });
+      // More words start with it than are read: the matches are those of its most frequent words.
+      group.cut = prefix && (found.length > MAX_EXPANSIONS || end > last) ? word : "";
+      return group;
     });
   }
 
@@ -363,7 +367,8 @@
 
     function keepInUrl() {
       var query = new URLSearchParams();
-      if (box.value.trim()) query.set("q", box.value.trim());
+      // A space after the last word ends it (no longer a prefix): the address keeps one, so it opens the same search.
+      if (box.value.trim()) query.set("q", box.value.trim() + (/\s$/.test(box.value) ? " " : ""));
       FACETS.forEach(function (name) { if (wanted[name]) query.set(name, wanted[name]); });
       var search = query.toString();
       history.replaceState(history.state, "", window.location.pathname + (search ? "?" + search : ""));
@@ -387,17 +392,21 @@
       select.closest("label").hidden = entries.length === 0;
     }
 
-    function showMore(count) {
+    function showMore(count, focusFirst) {
       var batch = results.slice(shown, shown + (count || PAGE_SIZE));
       shown += batch.length;
       more.hidden = shown >= results.length;
       var mine = generation;
       // Each result is shown as soon as its own record arrives, in rank order.
-      batch.forEach(function (doc) {
+      batch.forEach(function (doc, i) {
         var slot = element("li", "pc-result pc-result--loading");
         list.appendChild(slot);
         record(dir, doc).then(function (data) {
-          if (mine === generation && slot.parentNode === list) list.replaceChild(resultItem(data, words), slot);
+          if (mine !== generation || slot.parentNode !== list) return;
+          var item = resultItem(data, words);
+          list.replaceChild(item, slot);
+          // "More results" was pressed: the keyboard goes on from the first result it added.
+          if (focusFirst && i === 0 && item.querySelector("a")) item.querySelector("a").focus();
         });
       });
     }
@@ -429,6 +438,7 @@
         return;
       }
       status.textContent = "Searching…";
+      var cut = "";
       words = parseQuery(box.value).words;
       directory().then(function (loaded) {
         dir = loaded;
@@ -439,6 +449,7 @@
         }
         return prepare(box.value).then(function (prepared) {
           if (mine !== generation) return null;
+          cut = prepared.groups.map(function (group) { return group.cut; }).filter(Boolean)[0] || "";
           if (!filters.length) { results = []; shown = 0; list.textContent = ""; show(rank(prepared, false)); }
           return rankWhole(prepared);
         });
@@ -455,7 +466,8 @@
             FACETS.forEach(function (name) { own[name].forEach(function (value) { counts[name][value] = (counts[name][value] || 0) + 1; }); });
           });
           show(kept);
-          status.textContent = kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s");
+          status.textContent = (kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s")) +
+            (cut ? " for the most frequent words starting with \u201c" + cut + "\u201d; type more of the word to find every match" : "");
           FACETS.forEach(function (name) { fillFacet(name, counts[name]); });
           facetBox.hidden = false;
         });
@@ -472,7 +484,7 @@
       selects[name].addEventListener("change", function () { wanted[name] = selects[name].value; run(true); });
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); window.clearTimeout(timer); run(true); });
-    more.addEventListener("click", function () { showMore(); });
+    more.addEventListener("click", function () { showMore(0, true); });
     if (box.value || chosen().length) run(false);
     else if (!window.location.hash) box.focus();
     // The directory starts loading when the reader turns to the box (not on the focus given above).
