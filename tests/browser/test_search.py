@@ -278,3 +278,27 @@ def test_more_results_takes_the_keyboard_to_the_first_result_it_adds(watched_pag
     eleventh = page.locator(".pc-results > li").nth(10).locator("a.pc-result-title")
     expect(eleventh).to_be_focused()
     watch.assert_clean()
+
+
+def test_a_filter_chosen_still_offers_its_other_values(watched_page, base_url: str) -> None:
+    """Each filter counts the results of the other filters: choosing 2023 does not hide 2024, nor a topic the others."""
+    page, watch = _open(watched_page, base_url + "search/?q=diffusion")
+    status = page.locator(".pc-search-status")
+    expect(status).to_have_text(re.compile(r"^\d+ results?$"))
+    topic, year = page.locator("select[data-pc-facet=topic]"), page.locator("select[data-pc-facet=year]")
+
+    def options(select) -> list[str]:
+        return [o for o in select.locator("option").all_inner_texts() if "(" in o]
+
+    topics_before = options(topic)
+    years_before = options(year)
+    assert len(topics_before) >= 2 and len(years_before) >= 2
+    year.select_option(value=re.sub(r" \(\d+\)$", "", years_before[0]))
+    expect(status).to_have_text(f"{years_before[0].rsplit('(', 1)[1].rstrip(')')} result" + ("" if years_before[0].endswith("(1)") else "s"))
+    assert options(year) == years_before  # every year, counted without the year filter
+    assert sum(int(re.search(r"\((\d+)\)$", o).group(1)) for o in options(topic)) >= int(status.inner_text().split()[0])
+    year.select_option(value="")
+    page.locator(".pc-search-query").fill("")  # no words, no filter: nothing searched, no counts left over
+    expect(status).to_have_text("")
+    expect(page.locator(".pc-facets")).to_be_hidden()
+    watch.assert_clean()

@@ -433,6 +433,7 @@
         list.textContent = "";
         status.textContent = "";
         more.hidden = true;
+        facetBox.hidden = true;  // counts of a search no longer shown
         results = [];
         shown = 0;
         return;
@@ -458,12 +459,17 @@
         // Counts over every match, read from the facet table after the first results are shown.
         return facetTable(dir, matches).then(function (table) {
           if (mine !== generation) return;
+          // Each filter's counts leave that filter out (the others apply), so the reader can switch
+          // from one year or topic to another directly.
           var counts = { topic: {}, year: {}, venue: {} }, kept = [];
           matches.forEach(function (doc) {
             var own = facetsOf(dir, table, doc);
-            if (!filters.every(function (name) { return own[name].indexOf(wanted[name]) >= 0; })) return;
-            kept.push(doc);
-            FACETS.forEach(function (name) { own[name].forEach(function (value) { counts[name][value] = (counts[name][value] || 0) + 1; }); });
+            var failed = filters.filter(function (name) { return own[name].indexOf(wanted[name]) < 0; });
+            if (!failed.length) kept.push(doc);
+            FACETS.forEach(function (name) {
+              if (failed.length > 1 || (failed.length === 1 && failed[0] !== name)) return;
+              own[name].forEach(function (value) { counts[name][value] = (counts[name][value] || 0) + 1; });
+            });
           });
           show(kept);
           status.textContent = (kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s")) +
