@@ -131,8 +131,8 @@ def test_paper_page_shows_the_facts(pages):
     assert fact(body, "Upvotes") == "12"
     assert "inferred title" not in body
     # every listing the paper came from, with the listing's capture date when known
-    assert "<code>a.txt</code>, line 3 (daily-papers listing), captured 2024-03-06" in body
-    assert "<code>b.txt</code>, line 17 (search-results listing), captured 2024-04-01" in body
+    assert "<code>a.txt</code>, line 3 (Daily Papers page), captured 2024-03-06" in body
+    assert "<code>b.txt</code>, line 17 (search-results page), captured 2024-04-01" in body
 
 
 def test_paper_page_links_its_topics(pages):
@@ -328,7 +328,7 @@ def test_golden_paper_with_venue_from_listing_metadata(bundled_docs):
     assert fact(body, "Venue") == f"{NEURIPS}"
     assert fact(body, "Authors") == "not listed"
     assert re.search(r'href="\.\./\.\./topics/llm/">Large Language Models &amp; NLP</a>', body)
-    assert "<code>000_f2c3e964f4632815.txt</code>, line 71 (topic-listing listing)</li>" in body  # no capture date
+    assert "<code>000_f2c3e964f4632815.txt</code>, line 71 (topic listing)</li>" in body  # no capture date
 
 
 def test_golden_paper_merged_from_two_listings(bundled_docs):
@@ -337,8 +337,8 @@ def test_golden_paper_merged_from_two_listings(bundled_docs):
     assert meta["paper"]["date"] == "2021-12-16" and meta["paper"]["author_count"] == 5
     assert fact(body, "Date") == "16 December 2021"
     assert fact(body, "Authors") == "5 authors (names not listed)"
-    assert "<code>001_081b339fd5401ceb.txt</code>, line 79 (search-results listing)</li>" in body
-    assert "<code>004_a179481af104a910.txt</code>, line 29 (daily-papers listing), captured 2025-11-13</li>" in body
+    assert "<code>001_081b339fd5401ceb.txt</code>, line 79 (search-results page)</li>" in body
+    assert "<code>004_a179481af104a910.txt</code>, line 29 (Daily Papers page), captured 2025-11-13</li>" in body
     december = (bundled_docs / "months/2021-12.md").read_text()
     assert "alp-data-augmentation-using-lexicalized-pcfgs-for-few-shot-text-classification/" in december
 

@@ -37,6 +37,12 @@ def reader_by_name(name: str) -> Reader | None:
     return next((r for r in READERS if r.name == name), None)
 
 
+def reader_kind(name: str) -> str:
+    """What a reader reads, in a few words ("Daily Papers page", "topic listing"): its label before the details."""
+    reader = reader_by_name(name)
+    return reader.label.split(" (")[0] if reader is not None else name
+
+
 def choose_reader(doc: Document) -> Choice:
     """The reader whose detection is most confident, or the one ``sources.yml`` names for the file."""
     if doc.meta.format:
@@ -51,4 +57,4 @@ def choose_reader(doc: Document) -> Choice:
     return Choice(READERS[best_index], best.reason, detections)
 
 
-__all__ = ["READERS", "Choice", "Detection", "Document", "Reader", "SourceMeta", "choose_reader", "reader_by_name"]
+__all__ = ["READERS", "Choice", "Detection", "Document", "Reader", "SourceMeta", "choose_reader", "reader_by_name", "reader_kind"]

@@ -100,7 +100,9 @@ class PageRenderer:
             keep_trailing_newline=True,
         )
         self.link = Linker(directory_urls=directory_urls)
-        self.env.filters.update(rich=rich_text, md=md_text, month_label=month_label, date_label=date_label)
+        self.env.filters.update(
+            rich=rich_text, md=md_text, month_label=month_label, date_label=date_label, reader_kind=_reader_kind
+        )
         self.env.globals.update(escape=escape)
         self._rows_pure: bool | None = None
         self._rows: dict[str, Row | None] = {}  # paper id -> its row with marked links, for ``_rows_model``
@@ -815,3 +817,9 @@ class _Here:
 
     def cancel(self) -> None:
         return None
+
+
+def _reader_kind(name: str) -> str:
+    from ..readers import reader_kind  # the readers, imported once a page names one
+
+    return reader_kind(name)
