@@ -132,6 +132,20 @@ def test_invisible_and_bidi_characters_are_removed_and_counted() -> None:
     assert removed == 4
 
 
+PERSIAN = "\u0645\u062f\u0644\u200c\u0647\u0627\u06cc \u0632\u0628\u0627\u0646\u06cc"  # "large models", with a ZWNJ
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    (PERSIAN, PERSIAN),  # ZWNJ inside a word
+    ("\u0915\u094d\u200d\u0937", "\u0915\u094d\u200d\u0937"),  # Devanagari: ZWJ
+    ("coder \U0001f469\u200d\U0001f4bb", "coder \U0001f469\u200d\U0001f4bb"),  # an emoji sequence
+    ("Zero\u200dWidth\u200c Join", "ZeroWidth Join"),  # between Latin letters they only hide text
+    ("\u200c\u0645\u062f\u0644\u200c", "\u0645\u062f\u0644"),  # at a word's edge
+])
+def test_joiners_stay_where_a_script_writes_words_with_them(text: str, kept: str) -> None:
+    assert strip_invisible(text)[0] == kept
+
+
 def test_whitespace_of_every_kind_collapses() -> None:
     assert collapse_whitespace("  a\tb\n\nc\u00a0d  ") == "a b c d"
 

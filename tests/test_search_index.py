@@ -211,3 +211,9 @@ def _files_of(facts: dict[str, int], root: Path) -> dict[str, bytes]:
     files = _files(root)
     assert len(files) == facts["files"]
     return files
+
+
+def test_a_word_with_a_zero_width_non_joiner_is_found_typed_either_way() -> None:
+    """Persian keyboards type "مدل‌های" with a ZWNJ; copied text often loses it: the same word to search."""
+    word = "\u0645\u062f\u0644\u0647\u0627\u06cc"
+    assert tokenize(word[:3] + "\u200c" + word[3:]) == tokenize(word) == [word]

@@ -19,6 +19,8 @@ _INVISIBLE = {
     "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c",  # bidi isolates and marks
 }
 
+_JOINERS = {"\u200c", "\u200d"}
+
 # A sentence end glued to the next sentence: "fashion.However" or "regions-as-input.We".
 # Left: a word of 2+ letters (or a closing bracket / digit / percent after a letter); right: a
 # capitalised word. URLs, paths, e-mail addresses and dotted identifiers are protected first.
@@ -48,16 +50,34 @@ def _is_removable(ch: str) -> bool:
 _CANDIDATE = re.compile(r"[^\t\n\r\x20-\x7e]")
 
 
+def _shapes(text: str, index: int) -> bool:
+    """Whether the zero-width (non-)joiner at ``index`` shapes the letters either side of it.
+
+    Persian, Arabic and the Indic scripts write words with them ("مدل‌های"), and ZWJ joins an
+    emoji sequence; between Latin letters or at a word's edge they only hide text.
+    """
+    if index == 0 or index + 1 >= len(text):
+        return False
+    before, after = text[index - 1], text[index + 1]
+    if all(ord(c) >= 0x0590 and unicodedata.category(c)[0] in "LM" for c in (before, after)):
+        return True
+    return text[index] == "\u200d" and all(unicodedata.category(c) in ("So", "Sk", "Mn") for c in (before, after))
+
+
 def strip_invisible(text: str) -> tuple[str, int]:
-    """Remove control, zero-width and bidirectional-override characters; return the text and how many."""
+    """Remove control, zero-width and bidirectional-override characters; return the text and how many.
+
+    A zero-width joiner or non-joiner inside a word of a script that is written with them is kept.
+    """
     removed = 0
 
     def repl(match: re.Match[str]) -> str:
         nonlocal removed
-        if _is_removable(match.group(0)):
+        char = match.group(0)
+        if _is_removable(char) and not (char in _JOINERS and _shapes(text, match.start())):
             removed += 1
             return ""
-        return match.group(0)
+        return char
 
     return _CANDIDATE.sub(repl, text), removed
 

@@ -46,6 +46,7 @@ HOSTILE_STRINGS = [
     "a_b-c.d/e\\f", "zero\u200bwidth non\u00a0breaking", "𝒜𝓁𝓅𝒽𝒶 𝐀𝐁𝐂 𝟏𝟐𝟑", "ǅemal Ǆ", "Ꭰ Ꮳ ꭰ",
     "e\u0301 n\u0303 a\u030a", "x" * 50 + " " + "é" * 40, "tab\there\nnewline\r\n", "ß" * 20, "Ωmega ℃ ℵ₀",
     "{\\\"o}ber \\'{e}cole", "Hello, World! — “quoted” «guillemets» ‘single’", "",
+    "\u0645\u062f\u0644\u200c\u0647\u0627\u06cc \u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0915\u094d\u200d\u0937 a\u200cb",
 ]
 
 
@@ -294,7 +295,8 @@ def test_a_filter_chosen_still_offers_its_other_values(watched_page, base_url: s
     years_before = options(year)
     assert len(topics_before) >= 2 and len(years_before) >= 2
     year.select_option(value=re.sub(r" \(\d+\)$", "", years_before[0]))
-    expect(status).to_have_text(f"{years_before[0].rsplit('(', 1)[1].rstrip(')')} result" + ("" if years_before[0].endswith("(1)") else "s"))
+    in_year = int(years_before[0].rsplit("(", 1)[1].rstrip(")"))
+    expect(status).to_have_text(f"{in_year} result" + ("" if in_year == 1 else "s"))
     assert options(year) == years_before  # every year, counted without the year filter
     assert sum(int(re.search(r"\((\d+)\)$", o).group(1)) for o in options(topic)) >= int(status.inner_text().split()[0])
     year.select_option(value="")

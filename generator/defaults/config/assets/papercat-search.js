@@ -25,8 +25,9 @@
   var PREFIX_SHARDS = 3;  // term shards a prefix may read
   var TOPIC_BOOST = 2;
   var SNIPPET_WORDS = 30;
-  var FOLD = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ς": "σ" };
-  var FOLD_RE = /[ßæœøłđðþıħς]/g;
+  var FOLD = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ς": "σ",
+    "\u200c": "", "\u200d": "" };
+  var FOLD_RE = /[ßæœøłđðþıħς\u200c\u200d]/g;
   var configElement = document.getElementById("__config");
   var base = ".";
   try { base = configElement ? JSON.parse(configElement.textContent).base || "." : "."; } catch (error) { base = "."; }
