@@ -106,11 +106,19 @@ _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊
 _SCRIPT = re.compile(r"([\^_])(?:\{([0-9+\-=()n]{1,6})\}|([0-9n]))")
 
 
+# Named operators LaTeX sets apart from what follows ("n \log n"); as text the space must stay.
+_OPERATOR = re.compile(
+    r"\\(arccos|arcsin|arctan|arg|cos|cosh|cot|deg|det|dim|exp|gcd|hom|inf|ker|lg|lim|liminf|limsup|ln|log|max|min"
+    r"|Pr|sec|sin|sinh|sup|tan|tanh)(?![A-Za-z])\s*(?=[A-Za-z0-9\\])"
+)
+
+
 def _math_as_text(latex: str) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 
     try:
-        text = str(LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(latex))
+        spaced = _OPERATOR.sub(lambda m: f"\\{m.group(1)}\\ ", latex)
+        text = str(LatexNodes2Text(math_mode="text", strict_latex_spaces=True).latex_to_text(spaced))
     except Exception:  # noqa: BLE001 - LaTeX the converter cannot read: keep it as written
         return latex
     script = _SCRIPT.sub(

@@ -37,6 +37,16 @@ def test_a_formula_is_math_in_every_output() -> None:
     assert text.as_bibtex() == "AstroM$^3$: a model"
 
 
+@pytest.mark.parametrize(("source", "plain"), [
+    ("Scaling $\\mathcal{O}(n \\log n)$ Attention", "Scaling \U0001d4aa(n log n) Attention"),
+    ("$\\sin x + \\cos\\theta$", "sin x + cos θ"),
+    ("$\\log(n)$ time", "log(n) time"),
+])
+def test_a_named_operator_keeps_its_space_as_text(source: str, plain: str) -> None:
+    """The browser tab, search results and feeds show "n log n", as the formula reads, not "n logn"."""
+    assert ListingText(source).as_plain() == plain
+
+
 @pytest.mark.parametrize(
     ("source", "bibtex"),
     [
