@@ -294,6 +294,24 @@ def test_labelled_abstracts_without_titles_are_an_abstracts_listing_whatever_the
     assert [(p.abstract, p.title_inferred) for p in papers] == [(ABSTRACT_A, True), (ABSTRACT_B, True)]
 
 
+ZH_A = ("基于逐步验证的数学推理", "大型语言模型在数学推理任务上仍然容易出错。我们提出一种逐步验证的方法，"
+        "在每一步推理后由另一个模型检查其正确性，并在发现错误时回溯。实验表明，该方法在GSM8K数据集上将准确率提高了十一个百分点。")
+ZH_B = ("利用扩散模型注意力图的弱监督分割", "图像分割需要大量的像素级标注。我们利用扩散模型的注意力图生成伪标签，"
+        "仅用百分之一的标注数据即可训练出高质量的分割模型。")
+
+
+def test_chinese_search_results_are_read_as_titles_and_abstracts(tmp_path: Path) -> None:
+    report, papers, rejected, _ = read(tmp_path, "\n".join(ZH_A + ZH_B) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert sorted((p.title, p.abstract) for p in papers) == sorted([ZH_A, ZH_B])
+
+
+def test_a_chinese_abstract_without_a_title_is_titled_by_its_first_sentence(tmp_path: Path) -> None:
+    report, papers, rejected, _ = read(tmp_path, f"Abstract: {ZH_A[1]}\n\nAbstract: {ZH_B[1]}\n")
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.title for p in papers] == ["大型语言模型在数学推理任务上仍然容易出错", "图像分割需要大量的像素级标注"]
+
+
 # --- bytes ------------------------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ _NAME_THEN_DESCRIPTION = re.compile(
 _DESCRIPTION_THEN_NAME = re.compile(
     rf"{_SUBJECT} {_VERB} (?P<desc>(?:an?|the) [^.;:,]+?),? (?:called |named |dubbed |coined |termed )?{_NAME}(?=[,.;:)]| \()"
 )
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]%])[.!?](?=\s+[A-Z(]|$)")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]%])[.!?](?=\s+[A-Z(]|$)|[。！？]")  # the CJK full stops too
 
 
 def _cut(text: str, limit: int = MAX_TITLE) -> str:

@@ -253,6 +253,7 @@ class Reader(ABC):
         return paper
 
 
+_CJK_SENTENCE_END = re.compile(r"[。！？]")
 # A full stop ending one sentence and a capital starting the next ("... objects. The model ...").
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 
@@ -266,6 +267,8 @@ def looks_like_abstract(text: str) -> bool:
     text = text.strip()
     if len(text) >= 250:
         return True
+    if len(text) >= 30 and len(_CJK_SENTENCE_END.findall(text)) >= (1 if text.endswith(("。", "！", "？")) else 2):
+        return True  # Chinese or Japanese prose: a character says about as much as a word
     if len(text) >= 60 and text.endswith(".") and not text.endswith(("et al.", "etc.", "vs.")):
         return True
     if len(text) >= 60 and text.endswith(("…", "...")) and (len(text) >= 120 or _SENTENCE_BREAK.search(text)):
