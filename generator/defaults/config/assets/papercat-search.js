@@ -393,7 +393,7 @@
       select.closest("label").hidden = entries.length === 0;
     }
 
-    function showMore(count, focusFirst) {
+    function showMore(count, focusAt) {
       var batch = results.slice(shown, shown + (count || PAGE_SIZE));
       shown += batch.length;
       more.hidden = shown >= results.length;
@@ -406,8 +406,9 @@
           if (mine !== generation || slot.parentNode !== list) return;
           var item = resultItem(data, words);
           list.replaceChild(item, slot);
-          // "More results" was pressed: the keyboard goes on from the first result it added.
-          if (focusFirst && i === 0 && item.querySelector("a")) item.querySelector("a").focus();
+          // "More results" was pressed (the keyboard goes on from the first result it added), or the
+          // list was made again under the reader's focus: the focus goes to that result.
+          if (i === focusAt && item.querySelector("a")) item.querySelector("a").focus();
         });
       });
     }
@@ -420,9 +421,10 @@
         docs.slice(0, count).every(function (doc, i) { return results[i] === doc; });
       results = docs;
       if (same) { more.hidden = shown >= results.length; return; }
+      var focused = Array.prototype.indexOf.call(list.children, document.activeElement && document.activeElement.closest("li"));
       list.textContent = "";
       shown = 0;
-      showMore(keep);
+      showMore(keep, focused);
     }
 
     function run(updateUrl) {
@@ -491,7 +493,7 @@
       selects[name].addEventListener("change", function () { wanted[name] = selects[name].value; run(true); });
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); window.clearTimeout(timer); run(true); });
-    more.addEventListener("click", function () { showMore(0, true); });
+    more.addEventListener("click", function () { showMore(0, 0); });
     if (box.value || chosen().length) run(false);
     else if (!window.location.hash) box.focus();
     // The directory starts loading when the reader turns to the box (not on the focus given above).
