@@ -270,12 +270,26 @@ def test_a_finished_word_stays_finished_in_a_shared_address(watched_page, base_u
     watch.assert_clean()
 
 
-def test_more_results_takes_the_keyboard_to_the_first_result_it_adds(watched_page, base_url: str) -> None:
-    page, watch = _open(watched_page, base_url + "search/?q=learning")
+# The rest of a frequent word's postings arrives late: the full ranking replaces the quick one after a click.
+_SLOW_TAILS = """(() => {
+  const fetch = window.fetch;
+  window.fetch = (url, init) => /\\/search-index\\/p\\//.test(String(url))
+    ? new Promise(resolve => setTimeout(resolve, 2000)).then(() => fetch(url, init)) : fetch(url, init);
+})();"""
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["tails-in-time", "tails-late"])
+def test_more_results_takes_the_keyboard_to_the_first_result_it_adds(watched_page, base_url: str, slow: bool) -> None:
+    page, watch = watched_page()
+    page.set_default_timeout(TIMEOUT)
+    if slow:
+        page.add_init_script(_SLOW_TAILS)
+    page.goto(base_url + "search/?q=learning", wait_until="load")
     expect(_results(page)).to_have_count(10)  # the first, quick ranking: the full one may still replace it
     more = page.locator(".pc-results-more")
     more.focus()
     page.keyboard.press("Enter")
+    expect(page.locator(".pc-search-status")).to_have_text(re.compile(r"^\d+ results$"))  # every match ranked
     eleventh = page.locator(".pc-results > li").nth(10).locator("a.pc-result-title")
     expect(eleventh).to_be_focused()
     watch.assert_clean()

@@ -363,6 +363,9 @@
     box.value = params.get("q") || "";
     FACETS.forEach(function (name) { wanted[name] = params.get(name) || ""; });
     var generation = 0, timer = 0, results = [], shown = 0, words = [], dir = null;
+    // The result that takes the keyboard focus once it is shown: the first one "More results" adds,
+    // or the one focused when the list was made again (the full ranking replacing the quick one).
+    var focusAt = -1;
 
     function chosen() { return FACETS.filter(function (name) { return wanted[name]; }); }
 
@@ -393,7 +396,8 @@
       select.closest("label").hidden = entries.length === 0;
     }
 
-    function showMore(count, focusAt) {
+    function showMore(count) {
+      var start = shown;
       var batch = results.slice(shown, shown + (count || PAGE_SIZE));
       shown += batch.length;
       more.hidden = shown >= results.length;
@@ -406,9 +410,10 @@
           if (mine !== generation || slot.parentNode !== list) return;
           var item = resultItem(data, words);
           list.replaceChild(item, slot);
-          // "More results" was pressed (the keyboard goes on from the first result it added), or the
-          // list was made again under the reader's focus: the focus goes to that result.
-          if (i === focusAt && item.querySelector("a")) item.querySelector("a").focus();
+          if (start + i === focusAt && item.querySelector("a")) {
+            item.querySelector("a").focus();
+            focusAt = -1;
+          }
         });
       });
     }
@@ -422,13 +427,15 @@
       results = docs;
       if (same) { more.hidden = shown >= results.length; return; }
       var focused = Array.prototype.indexOf.call(list.children, document.activeElement && document.activeElement.closest("li"));
+      if (focused >= 0) focusAt = focused;
       list.textContent = "";
       shown = 0;
-      showMore(keep, focused);
+      showMore(keep);
     }
 
     function run(updateUrl) {
       var mine = ++generation;
+      focusAt = -1;
       if (updateUrl) keepInUrl();
       var text = box.value.trim();
       var filters = chosen();
@@ -493,7 +500,7 @@
       selects[name].addEventListener("change", function () { wanted[name] = selects[name].value; run(true); });
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); window.clearTimeout(timer); run(true); });
-    more.addEventListener("click", function () { showMore(0, 0); });
+    more.addEventListener("click", function () { focusAt = shown; showMore(); });
     if (box.value || chosen().length) run(false);
     else if (!window.location.hash) box.focus();
     // The directory starts loading when the reader turns to the box (not on the focus given above).
