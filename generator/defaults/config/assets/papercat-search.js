@@ -408,10 +408,10 @@
         list.appendChild(slot);
         record(dir, doc).then(function (data) {
           if (mine !== generation || slot.parentNode !== list) return;
-          var item = resultItem(data, words);
+          var item = resultItem(data, words), link = item.querySelector("a");
           list.replaceChild(item, slot);
-          if (start + i === focusAt && item.querySelector("a")) {
-            item.querySelector("a").focus();
+          if (start + i === focusAt && link) {
+            link.focus();
             focusAt = -1;
           }
         });
