@@ -275,6 +275,9 @@ _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
+CJK_FULL_STOPS = "。！？"  # sentence ends of Chinese and Japanese text
+
+
 def fold_ascii(text: str) -> str:
     """``text`` in lower-case ASCII: accents dropped (``Gödel`` → ``godel``), other characters removed."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()

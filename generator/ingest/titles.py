@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import cut_at_word
+from ..text import CJK_FULL_STOPS, cut_at_word
 
 MAX_TITLE = 120
 
@@ -21,7 +21,7 @@ _NAME_THEN_DESCRIPTION = re.compile(
 _DESCRIPTION_THEN_NAME = re.compile(
     rf"{_SUBJECT} {_VERB} (?P<desc>(?:an?|the) [^.;:,]+?),? (?:called |named |dubbed |coined |termed )?{_NAME}(?=[,.;:)]| \()"
 )
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9\)\]%])[.!?](?=\s+[A-Z(]|$)|[。！？]")  # the CJK full stops too
+_SENTENCE_END = re.compile(rf"(?<=[a-z0-9\)\]%])[.!?](?=\s+[A-Z(]|$)|[{CJK_FULL_STOPS}]")  # the CJK full stops too
 
 
 def _cut(text: str, limit: int = MAX_TITLE) -> str:

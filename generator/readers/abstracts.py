@@ -47,13 +47,12 @@ class AbstractsReader(Reader):
             if _is_bare_label(line):
                 yield from flush()
                 record, labelled = (number, [line]), True
-            elif ABSTRACT_LABEL.match(line) or labelled:
-                if not labelled:
-                    yield from flush()
-                    record = (number, [line])
-                elif record is not None:
-                    record[1].append(line)
+            elif labelled and record is not None:
+                record[1].append(line)
                 labelled = False
+            elif ABSTRACT_LABEL.match(line):
+                yield from flush()
+                record = (number, [line])
             elif record is not None and _continues(record[1][-1], line):
                 record[1].append(line)  # a wrapped abstract continues on the next line
             elif looks_like_abstract(line):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from ..ingest.normalize import normalize_text, strip_invisible
 from ..model import DatePrecision, Notice, Paper, Rejected, Source
+from ..text import CJK_FULL_STOPS
 
 # Lines that listing sites print around the papers. Compared case-insensitively, after trimming.
 PAGE_CHROME = {
@@ -46,7 +47,6 @@ _NAVIGATION = re.compile(
       | [«‹<←»›>→] | … | \.{3}
       | (?:©|\(c\)|copyright\b).{0,100}
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
-      | submitted\s+by\s+\S.{0,80}                       # who posted the paper to the page
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -55,14 +55,12 @@ _FOOTER_LINKS = {
     "pricing", "privacy", "privacy policy", "status", "system theme", "terms", "terms of service", "terms of use",
     "tos", "website",
 }
-
-
-SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)
+SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)  # who posted the paper to the page
 
 
 def is_navigation(line: str) -> bool:
     text = line.strip()
-    return text.casefold() in _FOOTER_LINKS or bool(_NAVIGATION.match(text))
+    return text.casefold() in _FOOTER_LINKS or bool(_NAVIGATION.match(text) or SUBMITTER.match(text))
 
 
 def is_page_text(lines: list[str]) -> bool:
@@ -253,7 +251,7 @@ class Reader(ABC):
         return paper
 
 
-_CJK_SENTENCE_END = re.compile(r"[。！？]")
+_CJK_SENTENCE_END = re.compile(f"[{CJK_FULL_STOPS}]")
 # A full stop ending one sentence and a capital starting the next ("... objects. The model ...").
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 
@@ -267,7 +265,7 @@ def looks_like_abstract(text: str) -> bool:
     text = text.strip()
     if len(text) >= 250:
         return True
-    if len(text) >= 30 and len(_CJK_SENTENCE_END.findall(text)) >= (1 if text.endswith(("。", "！", "？")) else 2):
+    if len(text) >= 30 and len(_CJK_SENTENCE_END.findall(text)) >= (1 if text[-1] in CJK_FULL_STOPS else 2):
         return True  # Chinese or Japanese prose: a character says about as much as a word
     if len(text) >= 60 and text.endswith(".") and not text.endswith(("et al.", "etc.", "vs.")):
         return True

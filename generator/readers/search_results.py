@@ -49,14 +49,12 @@ class SearchResultsReader(Reader):
         # Blank lines between the first and the last line of content (a trailing newline is not one).
         content = [i for i, line in enumerate(doc.lines) if line.strip()]
         blank_between = sum(1 for line in doc.lines[content[0] : content[-1]] if not line.strip())
-        titles = [
-            first.strip().casefold() for (i, first), (j, second) in pairwise(numbered)
+        found = [  # a title line, then an abstract line: the title and whether the two lines touch
+            (first.strip().casefold(), j == i + 1) for (i, first), (j, second) in pairwise(numbered)
             if could_be_title(first) and not ABSTRACT_LABEL.match(first) and looks_like_abstract(second)
         ]
-        adjacent = sum(  # a title on the line right above its abstract
-            1 for (i, first), (j, second) in pairwise(numbered)
-            if j == i + 1 and could_be_title(first) and not ABSTRACT_LABEL.match(first) and looks_like_abstract(second)
-        )
+        titles = [title for title, _ in found]
+        adjacent = sum(1 for _, touching in found if touching)
         pairs = len(titles)
         labelled = sum(1 for line in lines if ABSTRACT_LABEL.match(line))
         if labelled > max(1, pairs):  # most "Abstract:" paragraphs have no title above: an abstracts listing
