@@ -298,6 +298,8 @@ def test_focus_is_never_hidden_when_tabbing_backwards(watched_page, site_url: st
     for name in ("topic", "home"):
         _open(page, site_url + pages[name])
         page.keyboard.press("End")
+        # Chromium animates the End key's scroll; let it finish, or it goes on moving the page under the focus.
+        page.wait_for_function("() => Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight")
         page.locator(".md-footer a").last.focus()
         for _ in range(60):
             page.keyboard.press("Shift+Tab")
