@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -37,6 +38,9 @@ _ET_AL = re.compile(r",?\s+et\s+al\.?$", re.IGNORECASE)
 _UPVOTES = re.compile(r"^\d{1,7}$")
 # "• 6 authors · Jul 13, 2023": the fields other pages print on separate lines, joined by a middle dot.
 _INLINE_SEPARATOR = re.compile(r"\s+·\s+")
+_ORGANIZATION_CHARS = 100  # the longest organisation line read in place of an author count
+
+MetaBlock = tuple[tuple[str, Any], ...]  # an authors/date block's lines as (kind, value)
 
 
 def _meta_line(line: str) -> tuple[str, Any] | None:
@@ -63,32 +67,40 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
     return None
 
 
-def _meta_entries(block: Block) -> list[str]:
+def _meta_entries(lines: tuple[str, ...]) -> list[str]:
     entries: list[str] = []
-    for line in block.lines:
+    for line in lines:
         parts = [part for part in _INLINE_SEPARATOR.split(line.strip()) if part]
         entries.extend(parts if len(parts) > 1 else [line])
     return entries
 
 
-def parse_meta_block(block: Block) -> list[tuple[str, Any]] | None:
-    entries = _meta_entries(block)
-    parsed = [_meta_line(entry) for entry in entries]
-    # "BostonU Boston University / · / Jul 31, 2024": an organisation line in place of the author count.
-    if (
-        len(parsed) >= 2
-        and parsed[0] is None
-        and len(entries[0].strip()) <= 100
-        and all(p is not None for p in parsed[1:])
-        and any(p[0] == "date" for p in parsed[1:] if p)
-    ):
-        parsed[0] = ("organization", entries[0].strip())
-    lines = [p for p in parsed if p is not None]
-    if len(lines) < len(parsed):
-        return None
-    if {kind for kind, _ in lines} <= {"separator", "upvotes", "submitter"}:
+def parse_meta_block(block: Block) -> MetaBlock | None:
+    """The authors/date block ``block`` is, entry by entry; None when it is something else."""
+    return _parse_meta(tuple(block.lines))
+
+
+@functools.lru_cache(maxsize=4096)  # asked of a block several times: as a title's neighbour, to detect, to parse
+def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
+    entries = _meta_entries(lines)
+    first = _meta_line(entries[0])
+    if first is None and (len(entries) < 2 or len(entries[0].strip()) > _ORGANIZATION_CHARS):
+        return None  # most blocks are titles and abstracts: settled by their first line
+    rest: list[tuple[str, Any]] = []
+    for entry in entries[1:]:
+        parsed = _meta_line(entry)
+        if parsed is None:
+            return None
+        rest.append(parsed)
+    if first is None:
+        # "BostonU Boston University / · / Jul 31, 2024": an organisation line in place of the author count.
+        if not any(kind == "date" for kind, _ in rest):
+            return None
+        first = ("organization", entries[0].strip())
+    found = (first, *rest)
+    if {kind for kind, _ in found} <= {"separator", "upvotes", "submitter"}:
         return None  # a lone number or dot is not enough to be an authors/date block
-    return lines
+    return found
 
 
 def split_title_lines(blocks: list[Block]) -> list[Block]:
@@ -159,7 +171,7 @@ class DailyPapersReader(Reader):
         return Detection(0.0, "no '• N authors' / date blocks and no 'Daily Papers' header")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
-        classified: list[tuple[Block, list[tuple[str, Any]] | None]] = []
+        classified: list[tuple[Block, MetaBlock | None]] = []
         page_date: tuple[int, ListingDate] | None = None
         blocks = split_title_lines(split_blocks(doc.lines))
         navigation = _above_header(blocks)
