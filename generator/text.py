@@ -278,9 +278,18 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 CJK_FULL_STOPS = "。！？"  # sentence ends of Chinese and Japanese text
 
 
+# Letters that case folding and accent stripping leave outside ASCII, spelled as a keyboard types them
+# (search folds them so, and slugs and BibTeX keys spell them so).
+FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ς": "σ",
+        "\u200c": "", "\u200d": ""}  # a word with a zero-width (non-)joiner is found typed with or without it
+_ASCII_FOLD = str.maketrans(FOLD)
+
+
 def fold_ascii(text: str) -> str:
-    """``text`` in lower-case ASCII: accents dropped (``Gödel`` → ``godel``), other characters removed."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    """``text`` in lower-case ASCII: accents dropped (``Gödel`` → ``godel``), letters spelled out
+    (``Straße`` → ``strasse``, ``Łukasz`` → ``lukasz``), other characters removed."""
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_ASCII_FOLD))
+    return folded.encode("ascii", "ignore").decode("ascii")
 
 
 def text_key(text: str) -> str:

@@ -73,6 +73,11 @@ def test_paper_without_venue_authors_or_date_is_a_misc_entry_with_a_stable_key()
     assert entry["@type"] == "misc" and "year" not in entry and "author" not in entry
 
 
+def test_a_key_spells_out_letters_that_have_no_accent_to_strip():
+    paper = _paper("l", "Ærodynamic Flows", authors=["Łukasz Wróblewski-Strauß"], date="2024-01-01", date_precision="year")
+    assert citation_keys([paper])["l"] == "wroblewskistrauss2024aerodynamic"
+
+
 def test_keys_are_unique_and_do_not_change_when_an_unrelated_paper_is_added():
     a = _paper("a-one", "Diffusion Models Beat GANs", authors=["A Smith"], date="2021-01-01", date_precision="year")
     b = _paper("b-two", "Diffusion Policies", authors=["B Smith"], date="2021-05-01", date_precision="month")

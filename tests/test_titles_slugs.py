@@ -118,6 +118,8 @@ def test_abstract_only_listing_marks_titles_as_inferred() -> None:
         ("Café Lattices — Sparse Routing!", "cafe-lattices-sparse-routing"),
         ("  Where's the Point?  ", "where-s-the-point"),
         ("P$^2$-Net", "p-2-net"),
+        # Letters with no accent to strip are spelled out, not dropped.
+        ("Straße to Ærø: Œuvres of Łukasz", "strasse-to-aero-oeuvres-of-lukasz"),
     ],
 )
 def test_slugify(title: str, slug: str) -> None:

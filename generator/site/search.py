@@ -70,6 +70,7 @@ from ..errors import PapercatError
 from ..model import Paper
 from ..parallel import process_pool
 from ..similarity import Numbering
+from ..text import FOLD
 from ..topics.taxonomy import Topic
 from .search_cache import Entry, SearchCache
 from .text import plain_text
@@ -80,9 +81,6 @@ from .writer import put_file
 BUNDLE_DIR = "search-index"  # under the site
 
 MAX_TOKEN = 32  # code points kept of a longer word (both tokenizers cut there)
-# Letters that case folding and accent stripping leave outside ASCII, spelled as a keyboard types them.
-FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ς": "σ",
-        "\u200c": "", "\u200d": ""}  # a word with a zero-width (non-)joiner is found typed with or without it
 
 HEAD = 128  # postings per term kept in its shard; the rest go to the term's tail file
 SHARD_BYTES = 24_000  # a term shard is cut once its JSON passes this size (about 6-9 kB compressed)
