@@ -89,9 +89,10 @@ FACET_CHUNK = 16_384  # documents per facet chunk
 FRAGMENTS_PER_FOLDER = 1000
 
 # Field weights: a word of the title counts ten times a word of the abstract.
-TITLE, NAME, TOPICS, VENUE, AUTHORS, ABSTRACT = range(6)
-WEIGHTS = (10.0, 14.0, 3.0, 3.0, 2.0, 1.0)
-LENGTH_NORM = (0.5, 0.3, 0.3, 0.3, 0.3, 0.75)  # BM25's b per field
+# IDS holds a paper's arXiv id as it is typed ("arXiv:2401.01234" → arxiv, 2401, 01234).
+TITLE, NAME, TOPICS, VENUE, AUTHORS, ABSTRACT, IDS = range(7)
+WEIGHTS = (10.0, 14.0, 3.0, 3.0, 2.0, 1.0, 3.0)
+LENGTH_NORM = (0.5, 0.3, 0.3, 0.3, 0.3, 0.75, 0.0)  # BM25's b per field
 K1 = 1.2
 GZIP_LEVEL = 9
 
@@ -179,7 +180,7 @@ def _empty_fields() -> tuple[list[str], ...]:
 
 # What a document is made from, as plain values (they go to the indexing processes as they are):
 # ("topic", name, slug, description, papers, url) or
-# ("paper", title, abstract, venue, authors, ((slug, name), ...), url, date, year).
+# ("paper", title, abstract, venue, authors, ((slug, name), ...), url, date, year, arXiv id).
 Spec = tuple[object, ...]
 
 
@@ -193,7 +194,7 @@ def _paper_spec(model: SiteModel, paper: Paper, *, directory_urls: bool) -> Spec
         "paper", paper.title, paper.abstract, paper.venue, tuple(paper.authors),
         tuple((t.slug, t.name) for t in model.topics_of(paper)),
         page_url(paper_path(paper), directory_urls=directory_urls), date_label(paper),
-        str(paper.year) if paper.year else "undated",
+        str(paper.year) if paper.year else "undated", paper.arxiv_id,
     )
 
 
@@ -201,8 +202,8 @@ def _document(spec: Spec) -> Document:
     if spec[0] == "topic":
         _, name, slug, description, count, url = spec
         return _topic_document(str(name), str(slug), str(description), int(count), str(url))  # type: ignore[call-overload]
-    _, title, abstract, venue, authors, topics, url, date, year = spec
-    return _paper_document(title, abstract, venue, authors, topics, url, date, year)  # type: ignore[arg-type]
+    _, title, abstract, venue, authors, topics, url, date, year, arxiv = spec
+    return _paper_document(title, abstract, venue, authors, topics, url, date, year, arxiv)  # type: ignore[arg-type]
 
 
 def _topic_document(name: str, slug: str, description: str, count: int, url: str) -> Document:
@@ -216,7 +217,7 @@ def _topic_document(name: str, slug: str, description: str, count: int, url: str
 
 def _paper_document(
     raw_title: str, raw_abstract: str | None, venue: str | None, authors: tuple[str, ...],
-    topics: tuple[tuple[str, str], ...], url: str, date: str, year: str,
+    topics: tuple[tuple[str, str], ...], url: str, date: str, year: str, arxiv: str | None,
 ) -> Document:
     fields = _empty_fields()
     title = plain_text(raw_title)
@@ -232,6 +233,8 @@ def _paper_document(
         fields[AUTHORS].extend(tokenize(author))
     abstract = plain_text(raw_abstract) if raw_abstract else ""
     fields[ABSTRACT].extend(tokenize(abstract))
+    if arxiv:
+        fields[IDS].extend(["arxiv", *tokenize(arxiv)])
     keys = tuple(sorted({fnv1a(" ".join(words)) for words in (plain, source) if words}))
     record: dict[str, object] = {"t": title, "u": url, "d": date, "c": [[slug, name] for slug, name in topics], "a": abstract}
     if venue:
@@ -365,7 +368,7 @@ def _facets(spec: Spec) -> tuple[str | None, str | None, tuple[str, ...]]:
     """Year, venue and topic names of a document (none for a topic page)."""
     if spec[0] == "topic":
         return None, None, ()
-    _, _, _, venue, _, topics, _, _, year = spec
+    _, _, _, venue, _, topics, _, _, year, _ = spec
     return str(year), str(venue) if venue else None, tuple(name for _, name in topics)  # type: ignore[attr-defined]
 
 

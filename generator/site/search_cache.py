@@ -9,7 +9,7 @@ words and their counts per field, and its compressed record.
 
 The cache is one SQLite file under ``build/`` (``search-cache.sqlite3``). The key of a document
 is the SHA-256 of everything it is made from (the values ``search._specs`` collects: title,
-abstract, venue, authors, topics, URL, date label, year; or a topic's name, slug, description,
+abstract, venue, authors, topics, URL, date label, year, arXiv id; or a topic's name, slug, description,
 paper count and URL) and of what reads them: papercat's code and versions, pylatexenc, the
 Unicode tables, zlib and Python. So an entry is never used for a document it was not made from;
 entries are written as documents are read (an entry left by a killed build is still right) and

@@ -15,7 +15,7 @@ import gzip
 import json
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -317,4 +317,31 @@ def test_a_filter_chosen_still_offers_its_other_values(watched_page, base_url: s
     page.locator(".pc-search-query").fill("")  # no words, no filter: nothing searched, no counts left over
     expect(status).to_have_text("")
     expect(page.locator(".pc-facets")).to_be_hidden()
+    watch.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def site_with_arxiv_ids(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small catalogue whose papers carry arXiv ids, as BibTeX and arXiv imports give them."""
+    import shutil
+
+    from site_fixtures import CONFIG, LISTING_PAPERS, ROOT, write_listing
+
+    from generator.site.build import Project, build_site
+
+    root = tmp_path_factory.mktemp("arxiv-ids") / "project"
+    (root / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(CONFIG, root / "site_config")
+    ids = ["2401.01234", "2401.04321", "hep-th/9901001", "2312.01234", "2402.00001"]
+    write_listing(root / "content" / "main.yml", [{**p, "arxiv_id": i} for p, i in zip(LISTING_PAPERS, ids, strict=True)])
+    return build_site(Project.at(root)).site_dir
+
+
+@pytest.mark.parametrize("query", ["2401.01234", "arXiv:2401.01234", "arxiv 2401.01234", "hep-th/9901001"])
+def test_an_arxiv_id_finds_its_paper(watched_page, serve, site_with_arxiv_ids: Path, query: str) -> None:
+    titles = {"hep-th/9901001": "Graph Networks for Molecules"}
+    page, watch = _open(watched_page, serve(site_with_arxiv_ids) + "search/?q=" + quote(query))
+    expect(_results(page)).to_have_count(1)
+    expect(_results(page).first.locator("a.pc-result-title")).to_have_text(titles.get(query, "Sparse Attention for Long Documents"))
     watch.assert_clean()
