@@ -178,6 +178,27 @@ def test_a_venue_named_once_is_the_papers_venue(tmp_path: Path, where: int) -> N
     ]
 
 
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["one blank line", "two blank lines"])
+@pytest.mark.parametrize(
+    "venues",
+    [
+        ("ICASSP 2024", "Interspeech 2023", "SIGDIAL 2023 (Oral)"),
+        ("Nature Machine Intelligence", "Digital Discovery", "Geoscientific Model Development"),
+    ],
+    ids=["a year", "journals"],
+)
+def test_venues_no_list_names_are_read_from_the_layout(tmp_path: Path, gap: str, venues: tuple[str, str, str]) -> None:
+    titles = ("Upcycling Dense Models", "Prompt Initialisation", "Foundation Models for Weather")
+    abstracts = (ABSTRACT_B, ABSTRACT_A, ABSTRACT_C)
+    page = "\u00a0Speech and Science\n" + "".join(
+        f"{gap}\n{title}\n\n{venue}\n\n{abstract}\n" for title, venue, abstract in zip(titles, venues, abstracts, strict=True)
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    expected = [(title, venue, ["Speech and Science"]) for title, venue in zip(titles, venues, strict=True)]
+    assert [(p.title, p.venue, p.topic_hints) for p in papers] == expected
+
+
 def test_a_topic_listing_without_venue_lines_keeps_its_heading(tmp_path: Path) -> None:
     page = "Goto\n\n\u00a0Deep Learning\n\n\nUpcycling Dense Models\n\nNeurIPS 2024\n\n" + ABSTRACT_B
     page += "\n\n\nPrompt Initialisation\n\n" + ABSTRACT_A + "\n"

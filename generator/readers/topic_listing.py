@@ -26,15 +26,19 @@ _VENUE_WORDS = re.compile(
     r"neurips|nips|iclr|icml|acl|emnlp|naacl|cvpr|iccv|eccv|aaai|ijcai|kdd|colm|tmlr|jmlr|arxiv|preprint)\b",
     re.IGNORECASE,
 )
+# "ICASSP 2024", "Interspeech 2023 (Oral)": a few words and a year.
+_VENUE_YEAR = re.compile(r"^(?:\S+\s+){0,7}(?:19|20)\d\d(?:\s*\([^()]{1,30}\))?$")
 
 
-def _venue_lines(blocks: list[Block]) -> set[int]:
-    """The first lines of the venue blocks: short one-line blocks between a title and an abstract.
+def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
+    """The first lines of the venue blocks, and whether any of them names a venue.
 
-    Such a block is a venue when its text repeats or names a venue, or when the listing's layout
-    says so: papers set apart by wider gaps (two blank lines) than their fields (one), a paper
-    being its title, venue and abstract. Then a venue seen once ("Nature Machine Intelligence")
-    is known too, also the first paper's, which would otherwise read as the listing's heading.
+    A venue block is a short one-line block between a title and an abstract. It is one when its
+    text repeats or names a venue ("Neural Information Processing Systems", "ICASSP 2024"), or
+    when the listing's layout says so: every paper its title, a venue line and its abstract
+    (papers set apart by wider gaps, two blank lines, than their fields, or papers with no other
+    line between their abstracts). Then a venue seen once ("Nature Machine Intelligence") is known
+    too, also the first paper's, which would otherwise read as the listing's heading.
     """
     counts: Counter[str] = Counter()
     middles: list[Block] = []
@@ -48,9 +52,30 @@ def _venue_lines(blocks: list[Block]) -> set[int]:
         ):
             counts[text] += 1
             middles.append(block)
-    named = {text for text, n in counts.items() if n >= 2 or _VENUE_WORDS.search(text)}
+    named = {text for text, n in counts.items() if n >= 2 or _VENUE_WORDS.search(text) or _VENUE_YEAR.search(text)}
     venues = {b.line for b in middles if b.text.strip() in named}
-    return venues | _laid_out_venues(blocks) if venues else venues
+    return venues | _laid_out_venues(blocks) | _alternating_venues(blocks), bool(venues)
+
+
+def _alternating_venues(blocks: list[Block]) -> set[int]:
+    """Venue lines told by the order of the blocks: between two abstracts, a title then a one-line venue.
+
+    Every gap between abstracts must hold one or two blocks (a title, with or without its venue),
+    and most of them two.
+    """
+    runs: list[list[Block]] = [[]]
+    for block in blocks:
+        if looks_like_abstract(block.text):
+            runs.append([])
+        else:
+            runs[-1].append(block)
+    between = runs[1:-1]  # before the first abstract a heading may come too; after the last, the page's end
+    if not between or not runs[0] or any(not 1 <= len(run) <= 2 for run in between):
+        return set()
+    with_venue = [run for run in [runs[0][-2:], *between] if len(run) == 2]
+    if len(with_venue) < 2 or 2 * len(with_venue) <= len(between) + 1:
+        return set()
+    return {run[1].line for run in with_venue if len(run[1].lines) == 1 and len(run[1].text.strip()) <= 120}
 
 
 def _laid_out_venues(blocks: list[Block]) -> set[int]:
@@ -78,16 +103,18 @@ class TopicListingReader(Reader):
 
     def detect(self, doc: Document) -> Detection:
         blocks = [b for b in split_blocks(doc.lines) if not is_page_text(b.lines)]
-        venues = _venue_lines(blocks)
+        venues, named = _venue_lines(blocks)
         if not venues:
             return Detection(0.0, "no venue line between a title and an abstract")
         example = next(b.text.strip() for b in blocks if b.line in venues)
         count = len(venues)
-        return Detection(min(0.95, 0.6 + 0.05 * count), f"{count} title/venue/abstract triple(s), venue e.g. {example!r}")
+        reason = f"{count} title/venue/abstract triple(s), venue e.g. {example!r}"
+        # Told by the layout alone, a listing is less sure: an authors/date line sits there in other pages.
+        return Detection(min(0.95, 0.6 + 0.05 * count) if named else min(0.75, 0.55 + 0.05 * count), reason)
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         blocks = [b for b in split_blocks(doc.lines) if not skip_page_text(doc, b.line, b.lines)]
-        venues = _venue_lines(blocks)
+        venues, _ = _venue_lines(blocks)
         # A venue named again where the page was cut off, with no abstract after it, is still a venue.
         venue_names = {b.text.strip() for b in blocks if b.line in venues}
         first_venue = next((i for i, b in enumerate(blocks) if b.line in venues), len(blocks))
