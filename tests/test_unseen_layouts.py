@@ -267,6 +267,32 @@ def test_a_topic_listing_cut_off_after_a_venue_line_rejects_that_paper(tmp_path:
     ]
 
 
+# What a Daily Papers page may print around a paper's authors/date block: other bullets, its
+# links, "Read more" under a cut abstract, who submitted it, its votes and comments.
+AROUND_META = {
+    "other bullets": ("", "\u25cf 3 authors\n\u00b7\nJun 15", None),
+    "hollow bullet": ("", "\u25e6 3 authors\n\u00b7\nJun 15", None),
+    "links": ("arXiv\n\nGitHub\n\nProject page\n\n", "  \u2022 3 authors\n\u00b7\nJun 15", None),
+    "read more": ("Read more\n\n", "  \u2022 3 authors\n\u00b7\nJun 15", None),
+    "submitter and votes": ("", "  \u2022 3 authors\n\u00b7\nSubmitted by\nakhaliq\n\u00b7\nJun 15\nUpvote\n42", 42),
+    "inline votes": ("", "\u2022 3 authors \u00b7 Jun 15 \u00b7 \u25b2 15", 15),
+    "inline comments": ("", "\u2022 3 authors \u00b7 Jun 15 \u00b7 3 comments", None),
+}
+
+
+@pytest.mark.parametrize(("above", "meta", "upvotes"), AROUND_META.values(), ids=AROUND_META.keys())
+def test_a_daily_papers_block_keeps_its_authors_and_date_among_the_pages_buttons(
+    tmp_path: Path, above: str, meta: str, upvotes: int | None
+) -> None:
+    page = f"Daily Papers\n\nJun 20\n\nPrompt Initialisation\n\n{ABSTRACT_A}\n\n{above}{meta}\n"
+    page += f"\nUpcycling Dense Models\n\n{ABSTRACT_B}\n\n  \u2022 5 authors\n\u00b7\nJun 14\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.author_count, p.date, p.upvotes, p.organization) for p in papers] == [
+        ("Prompt Initialisation", 3, "2025-06-15", upvotes, None), ("Upcycling Dense Models", 5, "2025-06-14", None, None),
+    ]
+
+
 @pytest.mark.parametrize("date", ["Published on Jun 15, 2025", "15 Jun 2025", "15 June, 2025", "2025-06-15", "Sunday, Jun 15, 2025"])
 def test_a_daily_date_in_another_form_still_dates_the_paper(tmp_path: Path, date: str) -> None:
     page = f"Daily Papers\n\nJun 20\n\nPrompt Initialisation\n\n{ABSTRACT_A}\n\n  \u2022 3 authors\n\u00b7\n{date}\n"

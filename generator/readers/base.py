@@ -47,6 +47,8 @@ _NAVIGATION = re.compile(
       | [«‹<←»›>→] | … | \.{3}
       | (?:©|\(c\)|copyright\b).{0,100}
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
+      | (?:read|show|see|view)\s+(?:more|less) | [△▽▲▼]\s*(?:more|less)      # an abstract's "Read more"
+      | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -55,12 +57,17 @@ _FOOTER_LINKS = {
     "pricing", "privacy", "privacy policy", "status", "system theme", "terms", "terms of service", "terms of use",
     "tos", "website",
 }
+# The links a listing prints under a paper, each on its own line when copied.
+_PAPER_LINKS = {
+    "arxiv", "bibtex", "cite", "code", "dataset", "demo", "github", "html", "paper", "pdf",
+    "poster", "project page", "save", "slides", "video",
+}
 SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)  # who posted the paper to the page
 
 
 def is_navigation(line: str) -> bool:
     text = line.strip()
-    return text.casefold() in _FOOTER_LINKS or bool(_NAVIGATION.match(text) or SUBMITTER.match(text))
+    return text.casefold() in _FOOTER_LINKS or text.casefold() in _PAPER_LINKS or bool(_NAVIGATION.match(text) or SUBMITTER.match(text))
 
 
 def is_page_text(lines: list[str]) -> bool:
@@ -74,7 +81,7 @@ def skip_page_text(doc: Document, line: int, lines: list[str]) -> bool:
         return False
     if not all(is_chrome(text) for text in lines):
         shown = " ".join(text.strip() for text in lines)
-        doc.notice(line, f"skipped {shown[:60]!r}: the page's navigation, counts or footer, not a paper")
+        doc.notice(line, f"skipped {shown[:60]!r}: the page's navigation, links, counts or footer, not a paper")
     return True
 
 

@@ -20,6 +20,7 @@ from .base import (
     Reader,
     could_be_title,
     is_chrome,
+    is_navigation,
     looks_like_abstract,
     looks_like_title,
     skip_page_text,
@@ -28,14 +29,15 @@ from .base import (
 from .stream import Item, pair_records
 
 # "• 7 authors", "• 1,024 authors" (a thousands separator: comma, dot or a narrow space).
-_AUTHOR_COUNT = re.compile(r"^[•·*\-]?\s*(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d{1,6})\s+authors?$", re.IGNORECASE)
+_AUTHOR_COUNT = re.compile(r"^[•·●◦▪‣*\-]?\s*(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d{1,6})\s+authors?$", re.IGNORECASE)
 # "• Ada Lovelace, Alan Turing": a bullet, or an asterisk used as one (then a space follows it,
 # which tells it from a title in Markdown emphasis, "**Principled** Reward Shaping").
-_AUTHOR_NAMES = re.compile(r"^(?:•|\*(?=\s))\s*(.+)$")
+_AUTHOR_NAMES = re.compile(r"^(?:[•●◦▪‣]|\*(?=\s))\s*(.+)$")
 _SEPARATOR = re.compile(r"^[·•|\-–—]$")
 _MORE_AUTHORS = re.compile(r"^\+\s*(\d{1,6})(?:\s+(?:more|other))?(?:\s+authors?)?$", re.IGNORECASE)
 _ET_AL = re.compile(r",?\s+et\s+al\.?$", re.IGNORECASE)
-_UPVOTES = re.compile(r"^\d{1,7}$")
+_UPVOTES = re.compile(r"^(?:[▲△⬆↑]\s*)?(\d{1,7})$")  # "42", "▲ 42"
+_SUBMITTED_BY = re.compile(r"^submitted\s+by$", re.IGNORECASE)  # the submitter's name on the next line
 # "• 6 authors · Jul 13, 2023": the fields other pages print on separate lines, joined by a middle dot.
 _INLINE_SEPARATOR = re.compile(r"\s+·\s+")
 _ORGANIZATION_CHARS = 100  # the longest organisation line read in place of an author count
@@ -52,10 +54,12 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
         return "separator", None
     if (date := parse_listing_date(text)) is not None:
         return "date", date
-    if _UPVOTES.match(text):
-        return "upvotes", int(text)
-    if SUBMITTER.match(text):
+    if match := _UPVOTES.match(text):
+        return "upvotes", int(match.group(1))
+    if SUBMITTER.match(text) or _SUBMITTED_BY.match(text):
         return "submitter", None
+    if is_navigation(text):  # "Upvote", "3 comments"
+        return "page text", None
     if match := _AUTHOR_NAMES.match(text):
         listed = _ET_AL.sub("", match.group(1))
         names = [n.strip() for n in re.split(r",|\band\b", listed) if n.strip()]
@@ -87,8 +91,10 @@ def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
     if first is None and (len(entries) < 2 or len(entries[0].strip()) > _ORGANIZATION_CHARS):
         return None  # most blocks are titles and abstracts: settled by their first line
     rest: list[tuple[str, Any]] = []
-    for entry in entries[1:]:
+    for previous, entry in zip(entries, entries[1:], strict=False):
         parsed = _meta_line(entry)
+        if parsed is None and _SUBMITTED_BY.match(previous.strip()) and len(entry.split()) <= 3:
+            parsed = ("submitter", None)  # "Submitted by" / "akhaliq"
         if parsed is None:
             return None
         rest.append(parsed)
@@ -98,7 +104,7 @@ def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
             return None
         first = ("organization", entries[0].strip())
     found = (first, *rest)
-    if {kind for kind, _ in found} <= {"separator", "upvotes", "submitter"}:
+    if {kind for kind, _ in found} <= {"separator", "upvotes", "submitter", "page text"}:
         return None  # a lone number or dot is not enough to be an authors/date block
     return found
 
