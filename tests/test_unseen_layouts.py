@@ -159,6 +159,20 @@ def test_search_results_with_abstract_labels_keep_their_titles(tmp_path: Path) -
     assert [(p.title, p.abstract) for p in papers] == [("Prompt Initialisation", ABSTRACT_A), ("Upcycling Dense Models", ABSTRACT_B)]
 
 
+@pytest.mark.parametrize("markers", [("1. ", "2. "), ("1) ", "2) "), ("[1] ", "[2] "), ("\u2022 ", "\u2022 "), ("Title: ", "Title: ")])
+def test_a_results_lists_numbers_bullets_and_labels_are_not_part_of_the_titles(tmp_path: Path, markers: tuple[str, str]) -> None:
+    page = f"{markers[0]}Prompt Initialisation\nAbstract: {ABSTRACT_A}\n{markers[1]}Upcycling Dense Models\nAbstract: {ABSTRACT_B}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract) for p in papers] == [("Prompt Initialisation", ABSTRACT_A), ("Upcycling Dense Models", ABSTRACT_B)]
+
+
+def test_numbered_abstracts_are_an_abstracts_listing(tmp_path: Path) -> None:
+    report, papers, rejected, _ = read(tmp_path, f"1. Abstract: {ABSTRACT_A}\n2. Abstract: {ABSTRACT_B}\n")
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+
+
 def topic_page(*papers: tuple[str, str, str]) -> str:
     parts = ["Goto\n\nCollaborating Authors\n\n\u00a0Machine Learning for Science\n\n"]
     for title, venue, abstract in papers:

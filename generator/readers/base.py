@@ -27,7 +27,12 @@ PAGE_CHROME = {
     "view all",
     "search",
 }
-ABSTRACT_LABEL = re.compile(r"^\s*abstract\s*[:.\-—–]\s*", re.IGNORECASE)  # "Abstract:" before an abstract
+# A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ".
+LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
+# "Abstract:" before an abstract, "1. Abstract:" in a numbered list.
+ABSTRACT_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*[:.\-—–]\s*", re.IGNORECASE)
+# What a title may carry that is the list's, not the paper's: its number or bullet, a "Title:" label.
+_TITLE_PREFIX = re.compile(rf"^(?:{LIST_MARKER}|title\s*:\s*)(?=\S)", re.IGNORECASE)
 MAX_RAW = 2000  # characters of a rejected block kept in the report
 HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")  # the only links a paper may carry
 
@@ -223,7 +228,7 @@ class Reader(ABC):
         dropped_o = sum(strip_invisible(text)[1] for text in others)
         if dropped_t or dropped_a or dropped_o:
             doc.notice(line, f"removed {dropped_t + dropped_a + dropped_o} control, zero-width or bidirectional character(s)")
-        clean_title = normalize_text(clean_title)
+        clean_title = _TITLE_PREFIX.sub("", normalize_text(clean_title), count=1)
         clean_abstract = normalize_text(clean_abstract)
         if not clean_title:
             return self.reject(doc, line, "title is empty after removing invisible characters", raw)
