@@ -345,3 +345,18 @@ def test_an_arxiv_id_finds_its_paper(watched_page, serve, site_with_arxiv_ids: P
     expect(_results(page)).to_have_count(1)
     expect(_results(page).first.locator("a.pc-result-title")).to_have_text(titles.get(query, "Sparse Attention for Long Documents"))
     watch.assert_clean()
+
+
+@pytest.mark.parametrize("query", ["language model", "large language model", "learned model", "Planning with a Learned Model"])
+def test_a_word_still_being_typed_ranks_papers_with_its_common_forms_first(
+    watched_page, base_url: str, records: list[dict], doc_urls: list[str], query: str
+) -> None:
+    """The last word is a prefix; its rare longer forms ("modelled") must not outrank the word itself."""
+    titles = {urlsplit(base_url).path + r["page"]: plain_text(r["title"]) for r in records}
+    page, watch = _open(watched_page, base_url + "search/")
+    (docs,) = page.evaluate(_FIRST_DOCS, [query])
+    first = next(titles[doc_urls[d]] for d in docs if doc_urls[d] in titles)
+    *words, last = [w for w in tokenize(query) if w not in {"a", "with"}]
+    found = tokenize(first)
+    assert all(w in found for w in words) and any(t.startswith(last) for t in found), (query, first)
+    watch.assert_clean()

@@ -196,15 +196,19 @@
   }
 
   /* Documents ranked: the typed title (or topic name) first, then those matching every word, by
-   * the sum over words of idf × impact. With ``whole`` every posting counts and only documents
+   * the sum over words of idf × impact (a prefix's idf that of its commonest word). With ``whole`` every posting counts and only documents
    * matching every word are kept; without it only the shards' heads are read. */
   function rank(prepared, whole) {
     var dir = prepared.dir, groups = prepared.groups, total = new Map(), matched = new Map();
     var keyed = new Set(prepared.keyDocs);
     groups.forEach(function (group) {
       var best = new Map();
+      // The words a typed prefix stands for are as rare as the commonest of them: "model" typed is
+      // "model" or "models", not "modelled", the rarest word that starts so.
+      var df = group.reduce(function (most, x) { return Math.max(most, x.entry.df); }, 0);
+      var idf = Math.log(1 + (dir.docs - df + 0.5) / (df + 0.5));
       group.forEach(function (x) {
-        var e = x.entry, factor = Math.log(1 + (dir.docs - e.df + 0.5) / (e.df + 0.5)) * x.weight / 255;
+        var e = x.entry, factor = idf * x.weight / 255;
         var docs = whole && e.tail ? e.allDocs : e.docs, imps = whole && e.tail ? e.allImps : e.imps;
         for (var i = 0; i < docs.length; i++) {
           var value = factor * imps[i], old = best.get(docs[i]);
