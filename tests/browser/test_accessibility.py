@@ -334,6 +334,31 @@ def test_the_navigation_drawer_works_from_the_keyboard(watched_page, site_url: s
     watch.assert_clean()
 
 
+@pytest.mark.parametrize("name", ["home", "topic", "paper", "search", "404"])
+def test_the_first_tab_offers_to_skip_to_the_content(watched_page, site_url: str, built_site: Path, name: str) -> None:
+    """Bypass blocks (2.4.1): on every kind of page, paper pages included, the first Tab stop skips the header."""
+    page, watch = watched_page()
+    _open(page, site_url + page_types(built_site)[name])
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Skip to content")
+    skip.press("Enter")
+    # The keyboard goes on from the page's heading, past the header, the tabs and the navigation.
+    page.keyboard.press("Tab")
+    passed = "() => !document.activeElement.closest('.md-header, .md-tabs, .md-sidebar--primary, .md-skip')"
+    assert page.evaluate(passed), page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+    watch.assert_clean()
+
+
+def test_the_drawer_button_is_shown_only_where_the_drawer_is(watched_page, site_url: str) -> None:
+    """On a wide screen the navigation is always in view: Material hides its drawer button there, and so does papercat."""
+    page, _ = watched_page(viewport={"width": 1280, "height": 900})
+    _open(page, site_url)
+    expect(page.locator(".md-header .pc-drawer-button")).to_be_hidden()
+    page.set_viewport_size(VIEWPORTS["phone"])
+    expect(page.locator(".md-header .pc-drawer-button")).to_be_visible()
+
+
 def _contrast(page: Page, selector: str) -> float:
     """Contrast of an element's focus ring with the background behind it (the header's or the tabs' colour)."""
     return float(page.evaluate(

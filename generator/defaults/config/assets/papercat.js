@@ -323,8 +323,32 @@
     });
   }
 
+  // Material links "Skip to content" to a page's first heading in its table of contents; a paper
+  // page (its title and labels are HTML, not Markdown headings) and the 404 page have none, so
+  // the link goes to the page's own heading instead.
+  function skipLink() {
+    var holder = document.querySelector('[data-md-component="skip"]');
+    var heading = document.querySelector(".md-content h1");
+    if (!holder || !heading || holder.querySelector(".md-skip")) return;
+    if (!heading.id) heading.id = "pc-page-title";
+    heading.tabIndex = -1;  // focusable, out of the Tab order
+    var link = document.createElement("a");
+    link.className = "md-skip";
+    link.href = "#" + heading.id;
+    link.textContent = "Skip to content";
+    // The focus moves to the heading (and the keyboard goes on from there); the page is not loaded
+    // again, as Material's instant navigation would, losing the focus.
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      heading.focus();
+    });
+    holder.appendChild(link);
+  }
+
   function init() {
     nameDialogs();
+    skipLink();
     drawerButton();
     document.querySelectorAll("[data-pc-filter]").forEach(setup);
     document.querySelectorAll("[data-pc-copy]").forEach(setupCopy);
