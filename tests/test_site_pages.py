@@ -210,6 +210,23 @@ def test_topic_page_groups_by_month_newest_first_with_undated_last(pages):
     ]
 
 
+def test_papers_of_one_day_and_undated_papers_are_listed_a_to_z():
+    from site_fixtures import catalogue_paper
+
+    from generator.topics import TopicAssignment
+
+    papers = [
+        catalogue_paper("zeta", "Zeta Nets", date="2024-03-05", date_precision="day"),
+        catalogue_paper("alpha", "Alpha Nets", date="2024-03-05", date_precision="day"),
+        catalogue_paper("newer", "Newer Nets", date="2024-03-06", date_precision="day"),
+        catalogue_paper("walrus", "Walrus Vision"),
+        catalogue_paper("beaver", "beaver vision"),
+    ]
+    model = make_model(papers, {p.id: TopicAssignment("vision", (), {"vision": ("nets",)}) for p in papers})
+    assert [p.id for p in model.papers] == ["newer", "alpha", "zeta", "beaver", "walrus"]
+    assert [p.id for p in model.by_month["undated"]] == ["beaver", "walrus"]
+
+
 def test_month_pages_link_each_of_their_papers_once(model, pages):
     assert set(model.by_month) == {"2024-03", "2023-11", "undated"}
     for month, papers in model.by_month.items():

@@ -34,7 +34,9 @@ def date_label(paper: Paper) -> str:
 
 
 def _newest_first(papers: Sequence[Paper]) -> list[Paper]:
-    return sorted(papers, key=lambda p: (p.date or "", p.title.casefold(), p.id), reverse=True)
+    """Newest first; papers of the same date (and the undated ones) by title, A to Z."""
+    by_title = sorted(papers, key=lambda p: (p.title.casefold(), p.id))
+    return sorted(by_title, key=lambda p: p.date or "", reverse=True)  # a stable sort: the titles stay in order
 
 
 @dataclass(frozen=True, slots=True)
