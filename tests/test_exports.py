@@ -128,7 +128,7 @@ def test_feed_parses_and_keeps_titles_literal(site_url):
     papers = _feed_papers(FEED_SIZE + 10)
     xml = atom_feed(papers, slug="vision", title="cat: Vision", subtitle="Seeing", site_url=site_url,
                     updated=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), page_url="topics/vision/",
-                    paper_url=lambda p: f"papers/{p.id}/")
+                    paper_url=lambda p: f"papers/{p.id}/", day_of=lambda p: p.date)
     feed = feedparser.parse(xml)
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
@@ -139,8 +139,27 @@ def test_feed_parses_and_keeps_titles_literal(site_url):
     # Same inputs, same bytes: nothing comes from the clock.
     again = atom_feed(papers, slug="vision", title="cat: Vision", subtitle="Seeing", site_url=site_url,
                       updated=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), page_url="topics/vision/",
-                      paper_url=lambda p: f"papers/{p.id}/")
+                      paper_url=lambda p: f"papers/{p.id}/", day_of=lambda p: p.date)
     assert again == xml
+
+
+def test_a_feed_dates_an_undated_paper_by_its_listings_capture_and_never_calls_it_new():
+    from site_fixtures import catalogue_paper, make_model
+
+    from generator.model import Source
+    from generator.site.exports import feeds
+    from generator.topics import TopicAssignment
+
+    papers = [
+        catalogue_paper("new", "A Dated Paper", date="2025-11-11", date_precision="day"),
+        catalogue_paper("seen", "Seen On A Captured Page", sources=[Source("b.txt", 3, "search-results")]),
+        catalogue_paper("unknown", "From A Page Of Unknown Date", sources=[Source("other.txt", 3, "search-results")]),
+    ]
+    model = make_model(papers, {p.id: TopicAssignment("vision", (), {}) for p in papers})  # b.txt captured 2024-04-01
+    feed = feedparser.parse(feeds(model)["feed.xml"])
+    assert [(e.title, e.updated[:10], "published" in e) for e in feed.entries] == [
+        ("A Dated Paper", "2025-11-11", True), ("Seen On A Captured Page", "2024-04-01", False),
+    ]
 
 
 def test_built_site_offers_bibtex_json_and_feeds(built_site: Path):

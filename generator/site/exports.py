@@ -253,6 +253,10 @@ def feeds(model: SiteModel) -> dict[str, str]:
     def url_of(paper: Paper) -> str:
         return page_url(paper_path(paper))
 
+    def day_of(paper: Paper) -> str | None:
+        """The paper's date, or else the day its listing was first captured."""
+        return paper.date or min((model.captured[s.file] for s in paper.sources if s.file in model.captured), default=None)
+
     channels: list[tuple[str | None, str, str, list[Paper], str]] = [
         (None, model.site_name, model.settings.description, model.papers, "")
     ]
@@ -263,6 +267,6 @@ def feeds(model: SiteModel) -> dict[str, str]:
     for slug, title, subtitle, papers, page in channels:
         files[feed_path(slug)] = atom_feed(
             papers, slug=slug, title=title, subtitle=subtitle, site_url=model.site_url, updated=updated,
-            page_url=page, paper_url=url_of, author=model.site_name,
+            page_url=page, paper_url=url_of, day_of=day_of, author=model.site_name,
         ).decode("utf-8")
     return files

@@ -6,7 +6,9 @@ only the root has one. With a ``site_url`` (mkdocs.yml, or
 ``papercat build --site-url``) entry links and ids are absolute URLs; without one the links are
 relative to the feed (``papers/<id>/``) and ids are ``urn:papercat:`` names, so a feed is
 valid either way. Every timestamp comes from the papers' dates, never from the clock, so two
-builds of the same catalogue write the same bytes.
+builds of the same catalogue write the same bytes. An undated paper is stamped with the day its
+listing was captured (``captured:`` in sources.yml), the day it was first seen; one with no such
+day is left out of the feeds (it is on the site's pages), so no feed calls an old paper new.
 """
 
 from __future__ import annotations
@@ -19,9 +21,7 @@ from ..model import Paper
 FEED_SIZE = 50
 
 
-def _timestamp(day: str | None, fallback: dt.datetime) -> dt.datetime:
-    if not day:
-        return fallback
+def _timestamp(day: str) -> dt.datetime:
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), tzinfo=dt.UTC)
 
 
@@ -39,9 +39,10 @@ def atom_feed(
     updated: dt.datetime,
     page_url: str,
     paper_url: Callable[[Paper], str],
+    day_of: Callable[[Paper], str | None],
     author: str = "papercat",
 ) -> bytes:
-    """One Atom feed of ``papers`` (already newest first; the first ``FEED_SIZE`` are kept)."""
+    """One Atom feed of ``papers`` (already newest first): the first ``FEED_SIZE`` that ``day_of`` dates."""
     from feedgen.feed import FeedGenerator
 
     base = site_url.rstrip("/") + "/" if site_url else None
@@ -55,15 +56,14 @@ def atom_feed(
     generator.author(name=author)
     generator.generator("papercat")
     generator.language("en")
-    shown = list(papers[:FEED_SIZE])
-    generator.updated(max((_timestamp(p.date, updated) for p in shown), default=updated))
-    for paper in shown:
+    shown = [(paper, _timestamp(day)) for paper in papers if (day := day_of(paper))][:FEED_SIZE]
+    generator.updated(max((stamp for _, stamp in shown), default=updated))
+    for paper, stamp in shown:
         entry = generator.add_entry(order="append")
         url = paper_url(paper)
         entry.id(base + url if base else f"urn:papercat:paper:{paper.id}")
         entry.title(paper.title)
         entry.link(href=(base + url) if base else url, rel="alternate")
-        stamp = _timestamp(paper.date, updated)
         entry.updated(stamp)
         if paper.date:
             entry.published(stamp)
