@@ -97,6 +97,13 @@ def test_pages_link_previous_next_and_numbers(pages: dict[str, str]) -> None:
     assert "Older papers, newest first: page 3 of 4" in body and "23 papers" not in body
 
 
+def test_a_listing_of_two_pages_names_its_next_page_in_good_english() -> None:
+    papers, assignments = long_catalogue(12)
+    pages = PageRenderer(TEMPLATES).pages(listing_model(papers, assignments, papers_per_page=PER_PAGE))
+    first = pages["topics/vision.md"]
+    assert "older ones on the next page." in first and "next 1 page" not in first
+
+
 def test_month_grouping_is_kept_across_pages(pages: dict[str, str]) -> None:
     headings = {p: re.findall(r"^## (.+)$", pages[p], re.M) for p in pages if p.startswith("topics/vision") and p.endswith(".md")}
     assert headings["topics/vision.md"] == ["March 2024"]  # March's 8 papers fill the first page

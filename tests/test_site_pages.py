@@ -80,7 +80,7 @@ def sections(text: str) -> list[tuple[str, int | None, str]]:
     out = []
     parts = re.split(r"^## (.*)$", body_of(text), flags=re.M)
     for heading, content in zip(parts[1::2], parts[2::2], strict=True):
-        count = re.match(r'\s*<p class="pc-group-count"><span class="pc-count">(\d+)</span>', content)
+        count = re.match(r'\s*<p class="pc-group-count"><span class="pc-count">(\d+) papers?</span>', content)
         label = html.unescape(re.sub(r"<[^>]+>.*", "", heading).strip()).replace("\\", "")
         out.append((label, int(count.group(1)) if count else None, content))
     return out

@@ -275,6 +275,16 @@ def test_the_year_filter_offers_undated_only_where_a_paper_has_no_date(
     watch.assert_clean()
 
 
+def test_a_filtered_group_counts_its_papers_in_good_english(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "months/2025-11/")
+    title = page.locator(".pc-row-title").first.inner_text()
+    page.locator(".pc-filter-text").fill(title)
+    expect(page.locator(".pc-group-count:not([hidden]) .pc-count").first).to_have_text("1 paper")
+    page.locator(".pc-filter-text").fill("")
+    expect(page.locator(".pc-group-count .pc-count").first).to_have_text(re.compile(r"^\d+ papers?$"))
+    watch.assert_clean()
+
+
 # 7. Every kind of page.
 
 

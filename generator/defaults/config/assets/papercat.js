@@ -214,13 +214,13 @@
       document.querySelectorAll(".pc-list").forEach(function (list) {
         var visible = list.querySelectorAll(".pc-row:not([hidden])").length;
         list.hidden = visible === 0;
-        // A group is its heading, a "N papers" line and the list: all hidden when nothing matches.
+        // A group is its heading, an "N papers" line and the list: all hidden when nothing matches.
         var line = list.previousElementSibling;
         var heading = line && line.classList.contains("pc-group-count") ? line.previousElementSibling : line;
         if (line && line !== heading) {
           line.hidden = visible === 0;
           var count = line.querySelector(".pc-count");
-          if (count) count.textContent = String(visible);
+          if (count) count.textContent = visible + (visible === 1 ? " paper" : " papers");
         }
         if (heading && /^H[23]$/.test(heading.tagName)) heading.hidden = visible === 0;
       });
