@@ -174,6 +174,14 @@ def test_sources_yml_capture_date_venue_and_topic(tmp_path: Path) -> None:
     assert any("missing.txt" in w and "no such file" in w for w in result.warnings)
 
 
+def test_a_listing_address_that_is_not_http_is_reported_and_never_linked(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "daily_invented.txt", tmp_path / "daily.txt")
+    (tmp_path / "sources.yml").write_text("daily.txt:\n  url: javascript:alert(1)\n")
+    result = ingest_content(tmp_path)
+    assert result.sources["daily.txt"].url is None
+    assert any("daily.txt.url" in w and "not an http(s) address" in w for w in result.warnings)
+
+
 @pytest.mark.parametrize(
     ("text", "key"),
     [

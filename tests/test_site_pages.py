@@ -135,6 +135,20 @@ def test_paper_page_shows_the_facts(pages):
     assert "<code>b.txt</code>, line 17 (search-results page), captured 2024-04-01" in body
 
 
+def test_paper_page_links_the_listing_it_came_from():
+    import dataclasses
+
+    from generator.readers import SourceMeta
+
+    model = make_model(*small_catalogue())
+    url = "https://example.org/papers?date=2024-03-06&sort=new"
+    model = dataclasses.replace(model, ingest=dataclasses.replace(model.ingest, sources={"a.txt": SourceMeta(url=url)}))
+    _, body = split_page(PageRenderer(TEMPLATES).pages(model)["papers/diffusion-nets.md"])
+    shown = html.escape(url)
+    assert f'captured 2024-03-06 from <a href="{shown}" rel="noopener nofollow">{shown}</a></li>' in body
+    assert "<code>b.txt</code>, line 17 (search-results page), captured 2024-04-01</li>" in body
+
+
 def test_paper_page_links_its_topics(pages):
     text = pages["papers/diffusion-nets.md"]
     topics = [u for u in linked_pages("papers/diffusion-nets.md", text) if u.startswith("topics/")]

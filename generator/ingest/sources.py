@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..config import ConfigError, ConfigMap, as_date, load_mapping
 from ..readers import READERS, SourceMeta
+from ..readers.base import HTTP_URL
 
 SOURCES_FILE = "sources.yml"
 _KEYS = {
@@ -55,7 +56,11 @@ def _meta(label: str, name: str, entry: ConfigMap, warnings: list[str]) -> Sourc
         value = entry.get(key)
         if value is not None and not isinstance(value, str):
             raise ConfigError(label, f"{name}.{key}", _KEYS[key], value, line=entry.line(key))
+    url = entry.get("url")
+    if url is not None and not HTTP_URL.match(url.strip()):
+        warnings.append(f"{label}:{entry.line('url')}: {name}.url: {url!r} is not an http(s) address, so it is not linked")
+        url = None
     fmt = entry.get("format")
     if fmt is not None and fmt not in {r.name for r in READERS}:
         raise ConfigError(label, f"{name}.format", _KEYS["format"], fmt, line=entry.line("format"))
-    return SourceMeta(captured=captured, venue=entry.get("venue"), url=entry.get("url"), topic=entry.get("topic"), format=fmt)
+    return SourceMeta(captured=captured, venue=entry.get("venue"), url=url.strip() if url else None, topic=entry.get("topic"), format=fmt)

@@ -117,7 +117,7 @@ class PaperKeys:
     """The cache keys of what is made from one paper of a site model: its page, its listing row, its downloads.
 
     Each paper is digested once per build; a key is the digest of that and of whatever else the
-    piece shows (topics, related papers, citation key, capture dates), with the global key.
+    piece shows (topics, related papers, citation key, listings' capture dates and addresses), with the global key.
     """
 
     def __init__(self, model: SiteModel, global_key: str) -> None:
@@ -132,9 +132,10 @@ class PaperKeys:
         return found
 
     def key(self, paper: Paper, cite_key: str) -> str:
-        """The paper's page: the paper, its topic assignment, citation key and capture dates (not its related papers)."""
+        """The paper's page: the paper, its topic assignment, citation key and its listings' capture dates and
+        addresses (not its related papers)."""
         model = self.model
-        captured = tuple((s.file, model.captured.get(s.file)) for s in paper.sources)
+        captured = tuple((s.file, model.captured.get(s.file), model.listing_url(s.file)) for s in paper.sources)
         return _key("page", self.global_key, self.digest(paper), repr(model.assignments[paper.id]), cite_key, captured)
 
     def related_key(self, paper: Paper) -> str:

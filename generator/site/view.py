@@ -89,6 +89,11 @@ class SiteModel:
             whats_new,
         )
 
+    def listing_url(self, file: str) -> str | None:
+        """The address a listing was captured from (``url:`` in sources.yml), if known."""
+        meta = self.ingest.sources.get(file)
+        return meta.url if meta is not None else None
+
     def topics_of(self, paper: Paper) -> list[Topic]:
         assignment = self.assignments[paper.id]
         return [self.taxonomy.topic(slug) for slug in (assignment.primary, *assignment.secondary)]
