@@ -105,7 +105,7 @@ def test_any_title_gives_one_valid_entry(title):
     text = bibliography([paper, _paper("u", "Second paper")])
     parsed = _parsed(text)
     assert len(parsed) == 2
-    assert parsed[citation_keys([paper])["t"]]["title"] == escape_value(paper.title)
+    assert parsed[citation_keys([paper])["t"]]["title"] == "{" + escape_value(paper.title) + "}"  # its case kept
 
 
 def test_latex_math_is_kept_and_special_characters_escaped():

@@ -23,7 +23,7 @@ def test_prices_are_text_on_the_page_and_in_bibtex() -> None:
     assert text.as_plain() == "It costs $5 and $6 per run."
     assert text.as_bibtex() == r"It costs \$5 and \$6 per run."
     entry = bibtex_entry(Paper(title="Cheap $5 and $6 models", abstract="x", id="cheap"), "cheap")
-    assert r"title = {Cheap \$5 and \$6 models}," in entry
+    assert r"title = {{Cheap \$5 and \$6 models}}," in entry
 
 
 def test_a_formula_is_math_in_every_output() -> None:

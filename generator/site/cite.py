@@ -87,7 +87,9 @@ def entry_fields(paper: Paper, *, abstract: bool = True) -> list[tuple[str, str]
 
     ``abstract=False`` leaves the abstract out: a paper page shows it once, above the entry.
     """
-    fields: list[tuple[str, str]] = [("title", escape_value(paper.title))]
+    # The title in a second pair of braces: bibliography styles print it as written ("CLIP", "AstroM$^3$"),
+    # not in sentence case ("clip").
+    fields: list[tuple[str, str]] = [("title", "{" + escape_value(paper.title) + "}")]
     if paper.authors:
         fields.append(("author", " and ".join(escape_value(name) for name in paper.authors)))
     if paper.venue:
