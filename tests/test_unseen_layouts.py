@@ -261,6 +261,16 @@ def test_search_results_with_a_result_count_above_and_pagination_below(tmp_path:
     assert sorted((p.title, p.abstract) for p in papers) == sorted(results)
 
 
+def test_a_few_search_results_below_the_pages_filters(tmp_path: Path) -> None:
+    page = "Search results\nSort by: Relevance\nAny time\nSince 2024\nSince 2023\nCustom range...\nSaved searches\n"
+    page += f"Prompt Initialisation\n{ABSTRACT_A}\nUpcycling Dense Models\n{ABSTRACT_B}\n"
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert report.reader == "search-results"
+    assert [(p.title, p.abstract) for p in papers] == [("Prompt Initialisation", ABSTRACT_A), ("Upcycling Dense Models", ABSTRACT_B)]
+    assert [r.line for r in rejected] == [7]  # a line the reader does not know is reported, with its line
+    assert [n.line for n in notices if "not a paper" in n.message] == [2, 3, 4, 5, 6]
+
+
 def test_search_snippets_cut_short_with_an_ellipsis_are_abstracts(tmp_path: Path) -> None:
     cut_a, cut_b = ABSTRACT_A[:120].rstrip() + "\u2026", ABSTRACT_B[:130].rstrip() + "..."
     page = f"Prompt Initialisation\n{cut_a}\nUpcycling Dense Models\n{cut_b}\n"

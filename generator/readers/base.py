@@ -26,6 +26,7 @@ PAGE_CHROME = {
     "load more",
     "view all",
     "search",
+    "search results",
 }
 # A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ".
 LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
@@ -54,6 +55,7 @@ _NAVIGATION = re.compile(
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
       | (?:read|show|see|view)\s+(?:more|less) | [△▽▲▼]\s*(?:more|less)      # an abstract's "Read more"
       | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts
+      | sort(?:ed)?\s+by\b.{0,40} | any\s+time | since\s+(?:19|20)\d\d | custom\s+range\.*   # a results page's filters
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -49,19 +49,21 @@ class SearchResultsReader(Reader):
         # Blank lines between the first and the last line of content (a trailing newline is not one).
         content = [i for i, line in enumerate(doc.lines) if line.strip()]
         blank_between = sum(1 for line in doc.lines[content[0] : content[-1]] if not line.strip())
-        found = [  # a title line, then an abstract line: the title and whether the two lines touch
-            (first.strip().casefold(), j == i + 1) for (i, first), (j, second) in pairwise(numbered)
+        found = [  # a title line, then an abstract line: where, the title, and whether the two lines touch
+            (k, first.strip().casefold(), j == i + 1) for k, ((i, first), (j, second)) in enumerate(pairwise(numbered))
             if could_be_title(first) and not ABSTRACT_LABEL.match(first) and looks_like_abstract(second)
         ]
-        titles = [title for title, _ in found]
-        adjacent = sum(1 for _, touching in found if touching)
+        titles = [title for _, title, _ in found]
+        adjacent = sum(1 for _, _, touching in found if touching)
         pairs = len(titles)
         labelled = sum(1 for line in lines if ABSTRACT_LABEL.match(line))
         if labelled > max(1, pairs):  # most "Abstract:" paragraphs have no title above: an abstracts listing
             return Detection(0.0, f"{labelled} 'Abstract:' paragraphs, {pairs} under a title line")
         if pairs >= 2 and len(set(titles)) <= pairs // 2:  # "Jack" above every abstract: the page's text, not titles
             return Detection(0.0, f"the same line above most abstracts ({titles[0][:40]!r}): page text, not titles")
-        share = pairs / max(1, len(lines) // 2)
+        # The share of the lines that are titles and abstracts, from the first result on: a header
+        # above it (filters, "Sort by") is the page's, not a result's.
+        share = pairs / max(1, (len(lines) - (found[0][0] if pairs >= 2 else 0)) // 2)
         if pairs and blank_between <= max(2, len(lines) // 10) and share >= 0.6:
             reason = f"{pairs} title line(s) directly followed by an abstract line, no blank lines between"
             return Detection(min(0.95, 0.5 + 0.5 * share), reason)
