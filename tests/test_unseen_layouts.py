@@ -167,6 +167,18 @@ def test_a_results_lists_numbers_bullets_and_labels_are_not_part_of_the_titles(t
     assert [(p.title, p.abstract) for p in papers] == [("Prompt Initialisation", ABSTRACT_A), ("Upcycling Dense Models", ABSTRACT_B)]
 
 
+def test_an_abstract_wrapped_where_a_line_starts_with_a_capital_stays_one_abstract(tmp_path: Path) -> None:
+    wrapped = (
+        "Abstract: Generating molecules with graph diffusion models often yields invalid\n"
+        "valences. We project each denoising step onto the set of chemically valid\n"
+        "graphs with a fast combinatorial solver. Validity reaches 100% on QM9 and\n"
+        "ZINC250k, and the novelty and diversity of samples are unchanged.\n"
+    )
+    report, papers, rejected, _ = read(tmp_path, wrapped + f"Abstract: {ABSTRACT_A}\n")
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [" ".join(wrapped.removeprefix("Abstract: ").split()), ABSTRACT_A]
+
+
 def test_numbered_abstracts_are_an_abstracts_listing(tmp_path: Path) -> None:
     report, papers, rejected, _ = read(tmp_path, f"1. Abstract: {ABSTRACT_A}\n2. Abstract: {ABSTRACT_B}\n")
     assert (report.reader, rejected) == ("abstracts", [])

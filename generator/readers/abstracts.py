@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
-from .base import ABSTRACT_LABEL, Detection, Document, Reader, is_chrome, looks_like_abstract
+from .base import ABSTRACT_LABEL, Detection, Document, Reader, is_chrome, is_page_text, looks_like_abstract
 
 
 class AbstractsReader(Reader):
@@ -76,6 +76,13 @@ def _is_bare_label(line: str) -> bool:
 def _continues(previous: str, line: str) -> bool:
     """Whether ``line`` goes on with the sentence ``previous`` left unfinished (an abstract wrapped over lines).
 
-    A page's own text after an abstract ("Show more results", a name) starts a sentence of its own.
+    A page's own text after an abstract ("Show more results", a name) starts a sentence of its own;
+    a line that starts with a capital or a digit goes on with a wrapped one only (a short line, as a
+    page wraps its text: "... on QM9 and" / "ZINC250k, and the novelty ...").
     """
-    return not previous.rstrip().endswith((".", "!", "?")) and line.lstrip()[:1].islower()
+    if previous.rstrip().endswith((".", "!", "?")) or is_page_text([line]):
+        return False
+    return line.lstrip()[:1].islower() or len(previous.strip()) <= _WRAP_WIDTH
+
+
+_WRAP_WIDTH = 160  # characters: a page that wraps an abstract over lines wraps it narrower than this
