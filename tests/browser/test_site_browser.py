@@ -285,6 +285,18 @@ def test_a_filtered_group_counts_its_papers_in_good_english(watched_page, base_u
     watch.assert_clean()
 
 
+def test_a_printed_listing_or_paper_leaves_out_the_screens_controls(watched_page, base_url: str, built_site: Path) -> None:
+    paper = next(p.name for p in sorted((built_site / "papers").iterdir()) if (p / "index.html").is_file())
+    pages = [("topics/llm/", ".pc-filter, .pc-pager"), (f"papers/{paper}/", ".pc-copy"), ("search/?q=diffusion", ".pc-search-form")]
+    for path, controls in pages:
+        page, watch = _open(watched_page, base_url + path)
+        expect(page.locator(controls).first).to_be_visible()
+        page.emulate_media(media="print")
+        expect(page.locator(controls).first).to_be_hidden()
+        expect(page.locator(".md-content h1").first).to_be_visible()
+        watch.assert_clean()
+
+
 # 7. Every kind of page.
 
 
