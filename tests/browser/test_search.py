@@ -360,3 +360,24 @@ def test_a_word_still_being_typed_ranks_papers_with_its_common_forms_first(
     found = tokenize(first)
     assert all(w in found for w in words) and any(t.startswith(last) for t in found), (query, first)
     watch.assert_clean()
+
+
+def test_back_from_a_result_shows_as_many_results_where_the_reader_was(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/?q=learning")
+    expect(_results(page)).to_have_count(10)
+    page.locator(".pc-results-more").click()
+    expect(_results(page)).to_have_count(20)
+    chosen = _results(page).nth(14).locator("a.pc-result-title")
+    chosen.scroll_into_view_if_needed()
+    scrolled = page.evaluate("() => window.scrollY")
+    assert scrolled > 0
+    href = chosen.get_attribute("href")
+    chosen.click()
+    expect(page).to_have_url(href)
+    page.go_back()
+    expect(_results(page)).to_have_count(20)
+    page.wait_for_function("(y) => Math.abs(window.scrollY - y) < 5", arg=scrolled)
+    # A new search starts from the first results again.
+    page.locator(".pc-search-query").fill("diffusion")
+    expect(_results(page)).to_have_count(10)
+    watch.assert_clean()

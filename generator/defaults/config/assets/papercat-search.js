@@ -367,6 +367,10 @@
     box.value = params.get("q") || "";
     FACETS.forEach(function (name) { wanted[name] = params.get(name) || ""; });
     var generation = 0, timer = 0, results = [], shown = 0, words = [], dir = null;
+    // Back from a result: as many results as were shown, and the place the reader had scrolled to
+    // (kept for this address in the tab's session storage: Material's navigation owns history.state).
+    var saved = recall();
+    var restoreShown = saved.shown || 0, restoreScroll = saved.scroll, lastBatch = Promise.resolve();
     // The result that takes the keyboard focus once it is shown: the first one "More results" adds,
     // or the one focused when the list was made again (the full ranking replacing the quick one).
     var focusAt = -1;
@@ -380,6 +384,25 @@
       FACETS.forEach(function (name) { if (wanted[name]) query.set(name, wanted[name]); });
       var search = query.toString();
       history.replaceState(history.state, "", window.location.pathname + (search ? "?" + search : ""));
+      remember(0);
+    }
+
+    function placeKey() { return "papercat-search:" + window.location.pathname + window.location.search; }
+
+    // How many results this address shows and where the page is scrolled (forgotten with 0).
+    function remember(count) {
+      try {
+        if (count) window.sessionStorage.setItem(placeKey(), JSON.stringify({ shown: count, scroll: window.scrollY }));
+        else window.sessionStorage.removeItem(placeKey());
+      } catch (error) { /* no storage: Back shows the first results */ }
+    }
+
+    function recall() {
+      try {
+        var place = JSON.parse(window.sessionStorage.getItem(placeKey()) || "{}");
+        window.sessionStorage.removeItem(placeKey());
+        return place && typeof place === "object" ? place : {};
+      } catch (error) { return {}; }
     }
 
     function fillFacet(name, counts) {
@@ -407,10 +430,10 @@
       more.hidden = shown >= results.length;
       var mine = generation;
       // Each result is shown as soon as its own record arrives, in rank order.
-      batch.forEach(function (doc, i) {
+      return Promise.all(batch.map(function (doc, i) {
         var slot = element("li", "pc-result pc-result--loading");
         list.appendChild(slot);
-        record(dir, doc).then(function (data) {
+        return record(dir, doc).then(function (data) {
           if (mine !== generation || slot.parentNode !== list) return;
           var item = resultItem(data, words), link = item.querySelector("a");
           list.replaceChild(item, slot);
@@ -419,22 +442,31 @@
             focusAt = -1;
           }
         });
-      });
+      }));
     }
 
-    function show(docs) {
+    // The results of the search: ``final`` once every posting has been read (the quick ranking first).
+    function show(docs, final) {
       // The rows shown stay when a fresh list would show exactly them: the same documents, as many.
-      var keep = Math.max(PAGE_SIZE, shown);
+      var keep = Math.max(PAGE_SIZE, shown, restoreShown);
       var count = Math.min(keep, docs.length);
       var same = shown > 0 && count === shown &&
         docs.slice(0, count).every(function (doc, i) { return results[i] === doc; });
       results = docs;
-      if (same) { more.hidden = shown >= results.length; return; }
-      var focused = Array.prototype.indexOf.call(list.children, document.activeElement && document.activeElement.closest("li"));
-      if (focused >= 0) focusAt = focused;
-      list.textContent = "";
-      shown = 0;
-      showMore(keep);
+      if (same) {
+        more.hidden = shown >= results.length;
+      } else {
+        var focused = Array.prototype.indexOf.call(list.children, document.activeElement && document.activeElement.closest("li"));
+        if (focused >= 0) focusAt = focused;
+        list.textContent = "";
+        shown = 0;
+        lastBatch = showMore(keep);
+      }
+      if (final && restoreShown) {  // back from a result: once the results are in, scroll to where the reader was
+        var scroll = restoreScroll;
+        restoreShown = 0;
+        if (scroll !== undefined) lastBatch.then(function () { window.scrollTo(0, scroll); });
+      }
     }
 
     function run(updateUrl) {
@@ -485,7 +517,7 @@
               own[name].forEach(function (value) { counts[name][value] = (counts[name][value] || 0) + 1; });
             });
           });
-          show(kept);
+          show(kept, true);
           status.textContent = (kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s")) +
             (cut ? " for the most frequent words starting with \u201c" + cut + "\u201d; type more of the word to find every match" : "");
           FACETS.forEach(function (name) { fillFacet(name, counts[name]); });
@@ -505,6 +537,10 @@
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); window.clearTimeout(timer); run(true); });
     more.addEventListener("click", function () { focusAt = shown; showMore(); });
+    // Leaving for a result keeps the place to come back to.
+    list.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("a")) remember(shown);
+    });
     if (box.value || chosen().length) run(false);
     else if (!window.location.hash) box.focus();
     // The directory starts loading when the reader turns to the box (not on the focus given above).
