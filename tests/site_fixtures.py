@@ -394,6 +394,15 @@ def listing_model(papers: list[Any], assignments: dict[str, Any], **settings: An
     )
 
 
+def listing_project(root: Path, papers: list[object]) -> Path:
+    """A project at ``root``: the repository's mkdocs.yml and site_config/, and ``papers`` as content/main.yml."""
+    (root / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(CONFIG, root / "site_config")
+    write_listing(root / "content" / "main.yml", papers)
+    return root
+
+
 def copy_project(root: Path, content: Path) -> None:
     """A project at ``root``: the repository's mkdocs.yml and site_config/, and ``content`` as its content/."""
     root.mkdir(parents=True)

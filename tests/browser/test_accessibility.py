@@ -230,20 +230,13 @@ def test_charts_keep_their_data_tables(watched_page, site_url: str) -> None:
 @pytest.fixture(scope="module")
 def site_with_whats_new(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small catalogue built twice, the second time with papers added and removed: its home page has "What's new"."""
-    import shutil
-
-    from site_fixtures import CONFIG, ROOT, write_listing
     from site_fixtures import LISTING_PAPERS as PAPERS
     from site_fixtures import listing_paper as paper
+    from site_fixtures import listing_project, write_listing
 
     from generator.site.build import Project, build_site
 
-    root = tmp_path_factory.mktemp("whats-new") / "project"
-    root.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(CONFIG, root / "site_config")
-    (root / "content").mkdir()
-    write_listing(root / "content" / "main.yml", PAPERS)
+    root = listing_project(tmp_path_factory.mktemp("whats-new") / "project", PAPERS)
     project = Project.at(root)
     build_site(project)
     write_listing(root / "content" / "main.yml", [*PAPERS[1:], paper("Tiny Language Models on Phones", "Small models run on phones.")])

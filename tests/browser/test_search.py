@@ -323,18 +323,13 @@ def test_a_filter_chosen_still_offers_its_other_values(watched_page, base_url: s
 @pytest.fixture(scope="module")
 def site_with_arxiv_ids(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small catalogue whose papers carry arXiv ids, as BibTeX and arXiv imports give them."""
-    import shutil
-
-    from site_fixtures import CONFIG, LISTING_PAPERS, ROOT, write_listing
+    from site_fixtures import LISTING_PAPERS, listing_project
 
     from generator.site.build import Project, build_site
 
-    root = tmp_path_factory.mktemp("arxiv-ids") / "project"
-    (root / "content").mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(CONFIG, root / "site_config")
     ids = ["2401.01234", "2401.04321", "hep-th/9901001", "2312.01234", "2402.00001"]
-    write_listing(root / "content" / "main.yml", [{**p, "arxiv_id": i} for p, i in zip(LISTING_PAPERS, ids, strict=True)])
+    papers = [{**p, "arxiv_id": i} for p, i in zip(LISTING_PAPERS, ids, strict=True)]
+    root = listing_project(tmp_path_factory.mktemp("arxiv-ids") / "project", papers)
     return build_site(Project.at(root)).site_dir
 
 
