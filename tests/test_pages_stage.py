@@ -170,6 +170,21 @@ def test_the_page_cache_gives_the_same_pages_and_keeps_rows_and_downloads(tmp_pa
     assert len(again.used) > 4 * len(model.papers)
 
 
+def test_a_listing_address_added_in_sources_yml_renders_its_papers_pages_again(tmp_path: Path):
+    import dataclasses
+
+    from generator.readers import SourceMeta
+
+    model = make_model(*small_catalogue())
+    cache = PageCache(tmp_path / "cache.sqlite3")
+    PageRenderer(TEMPLATES).pages(model, (cache, PaperKeys(model, "k")))
+    cache.save()
+    url = "https://example.org/daily"
+    linked = dataclasses.replace(model, ingest=dataclasses.replace(model.ingest, sources={"a.txt": SourceMeta(url=url)}))
+    cached = PageRenderer(TEMPLATES).pages(linked, (PageCache(tmp_path / "cache.sqlite3"), PaperKeys(linked, "k")))
+    assert cached == _straight(linked) and url in cached["papers/diffusion-nets.md"]
+
+
 def test_a_changed_topic_renders_the_row_again(tmp_path: Path):
     papers, assignments = long_catalogue(8)
     model = listing_model(papers, assignments, papers_per_page=5)

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 CACHE_NAME = "page-cache.sqlite3"
 SCHEMA = 2
 # What of the site model a paper page may read; anything else makes its Markdown depend on the whole catalogue.
-ALLOWED_MODEL_ATTRIBUTES = frozenset({"taxonomy", "captured"})
+ALLOWED_MODEL_ATTRIBUTES = frozenset({"taxonomy", "captured", "listing_url"})  # each in PaperKeys.key
 # What of the site model a topic or month page may read (``listing_key`` covers the rest of what it is given).
 LISTING_MODEL_ATTRIBUTES = frozenset({"taxonomy"})
 _BATCH = 500
