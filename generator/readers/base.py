@@ -74,7 +74,8 @@ SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)  # who po
 
 def is_navigation(line: str) -> bool:
     text = line.strip()
-    return text.casefold() in _FOOTER_LINKS or text.casefold() in _PAPER_LINKS or bool(_NAVIGATION.match(text) or SUBMITTER.match(text))
+    key = text.casefold()
+    return key in _FOOTER_LINKS or key in _PAPER_LINKS or bool(_NAVIGATION.match(text) or SUBMITTER.match(text))
 
 
 def is_page_text(lines: list[str]) -> bool:
