@@ -208,6 +208,8 @@ def test_copy_button_works_from_the_keyboard(browser, serve, built_site: Path) -
         assert ring["outline"] != "none", ring
         page.keyboard.press("Enter")
         expect(page.locator("button.pc-copy")).to_have_text("Copied")
+        # A screen reader hears the outcome: the button's new text alone is not announced.
+        expect(page.get_by_role("status")).to_have_text("BibTeX copied to the clipboard")
         copied = page.evaluate("() => navigator.clipboard.readText()")
         assert copied.strip() == page.locator("pre.pc-bibtex").inner_text().strip() and copied.startswith("@")
     finally:

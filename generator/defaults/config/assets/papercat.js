@@ -267,15 +267,24 @@
     button.dataset.pcReady = "1";
     button.hidden = false;
     var label = button.textContent;
+    // The new button text is seen; a screen reader hears it from this status message (WCAG 4.1.3).
+    var status = document.createElement("span");
+    status.className = "pc-visually-hidden";
+    status.setAttribute("role", "status");
+    button.insertAdjacentElement("afterend", status);
+    function say(shown, heard) {
+      button.textContent = shown;
+      status.textContent = heard;
+    }
     button.addEventListener("click", function () {
       var source = document.querySelector(button.dataset.pcCopy);
       if (!source) return;
       copyText(source.textContent).then(function () {
-        button.textContent = "Copied";
+        say("Copied", label.replace(/^Copy /, "") + " copied to the clipboard");
       }, function () {
-        button.textContent = "Select the text to copy";
+        say("Select the text to copy", "Could not copy: select the text to copy it");
       });
-      window.setTimeout(function () { button.textContent = label; }, 2000);
+      window.setTimeout(function () { say(label, ""); }, 2000);
     });
   }
 
