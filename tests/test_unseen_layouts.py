@@ -438,3 +438,55 @@ def test_an_arxiv_id_written_unquoted_in_yaml_keeps_its_trailing_zero(tmp_path: 
     _, papers, rejected, _ = read(tmp_path, page, name="curated.yml")
     assert rejected == []
     assert [(p.title, p.arxiv_id) for p in papers] == [("A Paper About Zeros", "2411.08840"), ("3.10", None)]
+
+
+def test_unknown_lines_between_the_daily_header_and_the_page_date_are_page_text(tmp_path: Path) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors")).replace(
+        "Daily Papers\n\n", "Daily Papers\n\nby AK and the research community\n\nSubmit\n\n", 1
+    )
+    _, papers, rejected, notices = read(tmp_path, page, SourceMeta())
+    assert [p.title for p in papers] == ["Prompt Tuning from Task Descriptions"] and not rejected
+    # The page date is still the page's: it dates the paper's year-less "Jun 15" (with a year from another paper it would).
+    assert any("'Submit'" in n.message and "page text" in n.message for n in notices)
+    dated = page + "\nUpcycled Mixture of Experts\n\n" + ABSTRACT_B + "\n\n  • 2 authors\n·\nMar 3, 2024\n"
+    _, papers, rejected, _ = read(tmp_path, dated, SourceMeta())
+    assert {p.title: p.date for p in papers} == {
+        "Prompt Tuning from Task Descriptions": "2025-06-15", "Upcycled Mixture of Experts": "2024-03-03",
+    } and not rejected
+
+
+def test_result_counts_and_the_query_line_of_a_search_page_are_not_a_paper(tmp_path: Path) -> None:
+    page = (
+        "Search results for “mixture of experts”\n128 results\n"
+        f"Prompt Tuning from Task Descriptions\n{ABSTRACT_A}\nUpcycled Mixture of Experts\n{ABSTRACT_B}\n"
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "search-results"
+    assert sorted(p.title for p in papers) == ["Prompt Tuning from Task Descriptions", "Upcycled Mixture of Experts"]
+    assert not rejected
+
+
+def test_a_paper_count_under_a_topic_heading_does_not_replace_the_topic(tmp_path: Path) -> None:
+    page = "\u00a0Causal Inference\n\n1,284 papers\n\n\n" + "".join(
+        f"{title}\n\nNeural Information Processing Systems\n\n{abstract}\n\n\n"
+        for title, abstract in (("Prompt Tuning from Task Descriptions", ABSTRACT_A), ("Upcycled Mixture of Experts", ABSTRACT_B))
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "topic-listing" and len(papers) == 2 and not rejected
+    assert all(p.topic_hints == ["Causal Inference"] for p in papers)
+
+
+def test_a_topic_listings_first_paper_without_a_venue_keeps_its_title(tmp_path: Path) -> None:
+    page = (
+        " Quantum Computing\n\n\nPrompt Tuning from Task Descriptions\n\n" + ABSTRACT_A + "\n\n\n"
+        "Upcycled Mixture of Experts\n\nNature Communications\n\n" + ABSTRACT_B + "\n\n\n"
+        "Pretraining on Reanalysis\n\nNature Communications\n\n" + ABSTRACT_C + "\n"
+    )
+    for gap in ("\n\n\n", "\n\n"):  # the heading set apart by a wider gap, or by one blank line like every field
+        report, papers, rejected, _ = read(tmp_path, page.replace("Quantum Computing\n\n\n", "Quantum Computing" + gap))
+        assert report.reader == "topic-listing" and not rejected
+        assert {p.title: p.venue for p in papers} == {
+            "Prompt Tuning from Task Descriptions": None, "Upcycled Mixture of Experts": "Nature Communications",
+            "Pretraining on Reanalysis": "Nature Communications",
+        }
+        assert all(p.topic_hints == ["Quantum Computing"] for p in papers)

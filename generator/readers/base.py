@@ -20,6 +20,7 @@ PAGE_CHROME = {
     "subscribe",
     "daily papers",
     "byak and the research community",
+    "by ak and the research community",
     "goto",
     "collaborating authors",
     "trending papers",
@@ -53,6 +54,8 @@ _NAVIGATION = re.compile(
       | [«‹<←»›>→] | … | \.{3}
       | (?:©|\(c\)|copyright\b).{0,100}
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
+      | (?:about\s+)?\d[\d,.]*k?\s+(?:results?|papers?|matches|hits)(?:\s+found)?             # "128 results", "1,284 papers"
+      | (?:showing\s+|search\s+)?results\s+(?:for|matching)\s+\S.{0,120}                    # "Search results for “…”"
       | (?:read|show|see|view)\s+(?:more|less) | [△▽▲▼]\s*(?:more|less)      # an abstract's "Read more"
       | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts
       | sort(?:ed)?\s+by\b.{0,40} | any\s+time | since\s+(?:19|20)\d\d | custom\s+range\.*   # a results page's filters

@@ -161,6 +161,19 @@ def _above_header(blocks: list[Block]) -> set[int]:
     return {b.line for b in above}
 
 
+HEADER_LINES = 4  # short lines a page prints between its "Daily Papers" header and its date
+
+
+def _header_text(header: int, before: list[tuple[Block, MetaBlock | None]]) -> bool:
+    """Whether the blocks read so far are the page's header: none, or a few short lines below "Daily Papers"."""
+    if not before:
+        return True
+    return header > 0 and len(before) <= HEADER_LINES and all(
+        meta is None and block.line > header and len(block.lines) == 1 and not looks_like_abstract(block.text)
+        for block, meta in before
+    )
+
+
 class DailyPapersReader(Reader):
     name = "daily-papers"
     label = "Daily Papers page (title, abstract, • N authors · date)"
@@ -181,6 +194,7 @@ class DailyPapersReader(Reader):
         page_date: tuple[int, ListingDate] | None = None
         blocks = split_title_lines(split_blocks(doc.lines))
         navigation = _above_header(blocks)
+        header = _header_line(blocks)
         for block in blocks:
             if skip_page_text(doc, block.line, block.lines):
                 continue
@@ -188,7 +202,10 @@ class DailyPapersReader(Reader):
                 doc.notice(block.line, f"skipped page text {block.text.strip()[:60]!r} above the 'Daily Papers' header")
                 continue
             meta = parse_meta_block(block)
-            if meta is not None and [k for k, _ in meta] == ["date"] and not classified and page_date is None:
+            if meta is not None and [k for k, _ in meta] == ["date"] and page_date is None and _header_text(header, classified):
+                for text, _ in classified:  # "by AK and the research community", "Submit": the page's, between header and date
+                    doc.notice(text.line, f"skipped page text {text.text.strip()[:60]!r} between the header and the page date")
+                classified.clear()
                 page_date = (block.line, meta[0][1])  # the page's own date, above the first paper
                 continue
             classified.append((block, meta))

@@ -73,16 +73,39 @@ def _alternating_venues(blocks: list[Block]) -> set[int]:
     if not between or not runs[0] or any(not 1 <= len(run) <= 2 for run in between):
         return set()
     with_venue = [run for run in [runs[0][-2:], *between] if len(run) == 2]
+    if len(runs[0]) == 2 and _heading_then_title(runs[0], [run for run in between if len(run) == 2]):
+        with_venue.remove(runs[0])
     if len(with_venue) < 2 or 2 * len(with_venue) <= len(between) + 1:
         return set()
     return {run[1].line for run in with_venue if len(run[1].lines) == 1 and len(run[1].text.strip()) <= 120}
+
+
+def _heading_then_title(first: list[Block], papers: list[list[Block]]) -> bool:
+    """Whether the two blocks above the first abstract are the listing's heading and a title, not a title and its venue.
+
+    They are when a wider gap sets them apart than any paper's title from its venue, or when the
+    other papers share one venue and this line is not it and names none.
+    """
+    gaps = [_gap(title, venue) for title, venue in papers]
+    if gaps and _gap(first[0], first[1]) > max(gaps):
+        return True
+    venues = {venue.text.strip() for _, venue in papers}
+    text = first[1].text.strip()
+    return len(papers) >= 2 and len(venues) == 1 and text not in venues and not (
+        _VENUE_WORDS.search(text) or _VENUE_YEAR.search(text)
+    )
+
+
+def _gap(above: Block, below: Block) -> int:
+    """Blank lines between two blocks."""
+    return below.line - (above.line + len(above.lines))
 
 
 def _laid_out_venues(blocks: list[Block]) -> set[int]:
     """Venue lines told by the gaps: the middle block of each title/venue/abstract group."""
     groups: list[list[Block]] = []
     for previous, block in zip([None, *blocks], blocks, strict=False):
-        gap = block.line - (previous.line + len(previous.lines)) if previous is not None else 2
+        gap = _gap(previous, block) if previous is not None else 2
         if gap >= 2 or not groups:
             groups.append([block])
         else:
@@ -90,11 +113,14 @@ def _laid_out_venues(blocks: list[Block]) -> set[int]:
     papers = [g for g in groups if len(g) >= 2 and looks_like_abstract(g[-1].text)]
     if len(papers) < 2 or any(len(g) > 3 for g in papers):  # not a listing laid out this way
         return set()
-    return {
-        g[1].line for g in papers
+    laid_out = [
+        g for g in papers
         if len(g) == 3 and len(g[1].lines) == 1 and len(g[1].text.strip()) <= 120
         and not looks_like_abstract(g[0].text) and not looks_like_abstract(g[1].text)
-    }
+    ]
+    if laid_out and laid_out[0] is groups[0] and _heading_then_title(groups[0][:2], [g[:2] for g in laid_out[1:]]):
+        laid_out.pop(0)  # the listing's heading right above the first paper, which has no venue line
+    return {g[1].line for g in laid_out}
 
 
 class TopicListingReader(Reader):
@@ -117,10 +143,12 @@ class TopicListingReader(Reader):
         venues, _ = _venue_lines(blocks)
         # A venue named again where the page was cut off, with no abstract after it, is still a venue.
         venue_names = {b.text.strip() for b in blocks if b.line in venues}
+        # Short blocks above the first title (above its venue line, or its abstract when it has none) are the heading: its topic.
+        first_abstract = next((i for i, b in enumerate(blocks) if looks_like_abstract(b.text)), len(blocks))
+        first_title = first_abstract - 2 if 0 < first_abstract < len(blocks) and blocks[first_abstract - 1].line in venues else first_abstract - 1
         first_venue = next((i for i, b in enumerate(blocks) if b.line in venues), len(blocks))
-        # Short blocks above the first title are the listing's heading: its topic.
         topic: str | None = None
-        start = max(0, first_venue - 1)
+        start = max(0, min(first_venue - 1, first_title))
         for block in blocks[:start]:
             if looks_like_abstract(block.text):
                 start = blocks.index(block)
