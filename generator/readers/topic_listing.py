@@ -145,7 +145,9 @@ class TopicListingReader(Reader):
         venue_names = {b.text.strip() for b in blocks if b.line in venues}
         # Short blocks above the first title (above its venue line, or its abstract when it has none) are the heading: its topic.
         first_abstract = next((i for i, b in enumerate(blocks) if looks_like_abstract(b.text)), len(blocks))
-        first_title = first_abstract - 2 if 0 < first_abstract < len(blocks) and blocks[first_abstract - 1].line in venues else first_abstract - 1
+        first_title = first_abstract - 1
+        if 0 < first_abstract < len(blocks) and blocks[first_title].line in venues:
+            first_title -= 1
         first_venue = next((i for i, b in enumerate(blocks) if b.line in venues), len(blocks))
         topic: str | None = None
         start = max(0, min(first_venue - 1, first_title))
