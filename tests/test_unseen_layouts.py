@@ -9,6 +9,7 @@ without a byte-order mark. Every record must come out as the paper it is, with n
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -490,3 +491,62 @@ def test_a_topic_listings_first_paper_without_a_venue_keeps_its_title(tmp_path: 
             "Pretraining on Reanalysis": "Nature Communications",
         }
         assert all(p.topic_hints == ["Quantum Computing"] for p in papers)
+
+
+def test_a_utf8_page_and_a_windows_1252_page_saved_into_one_file_are_both_read(tmp_path: Path) -> None:
+    turkish, french = "Tokenizing Çekoslovakyalılaştıramadık", "Évaluation à réseaux récurrents étendus"
+    utf8 = daily((turkish, ABSTRACT_A, "3 authors")).encode()
+    abstract = ABSTRACT_B.replace("We", "Nous évaluons, é") + " été à é" * 5 + "."
+    latin = f"\n{french}\n\n{abstract}\n\n  • 2 authors\n·\nJun 14\n".encode("cp1252")
+    assert latin.count(b"\xe9") > 16  # more stray bytes than a UTF-8 file with a few slips
+    report, papers, rejected, notices = read(tmp_path, utf8 + latin)
+    assert not rejected and report.encoding == "utf-8"
+    assert sorted(p.title for p in papers) == [turkish, french]
+
+
+def test_cr_cr_lf_line_endings_are_one_line_end(tmp_path: Path) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors"))
+    _, papers, rejected, notices = read(tmp_path, page.replace("\n", "\r\r\n").encode())
+    assert not rejected and [(p.author_count, p.date) for p in papers] == [(3, "2025-06-15")]
+    assert any(n.message == "CR CR LF line endings" for n in notices)
+
+
+def test_an_authors_date_block_copied_with_blank_lines_between_its_lines_stays_whole(tmp_path: Path) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors")).replace("·\nJun 15", "\n·\n\nJun 15 6")
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected and [(p.author_count, p.date, p.upvotes) for p in papers] == [(3, "2025-06-15", 6)]
+    # A page number after the last paper is not its upvotes.
+    _, papers, rejected, _ = read(tmp_path, daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors")) + "\n2\n\n3\n")
+    assert not rejected and [p.upvotes for p in papers] == [None]
+
+
+def test_who_submitted_a_daily_paper_in_a_block_of_its_own_is_skipped(tmp_path: Path) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors")).replace(
+        "\n\n  • 3", "\n\nSubmitted by\nivanpetrov\n\n  • 3"
+    )
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert not rejected and [(p.author_count, p.date, p.authors) for p in papers] == [(3, "2025-06-15", [])]
+    assert any("who posted the paper" in n.message for n in notices)
+
+
+def test_a_daily_page_whose_abstracts_are_wrapped_over_lines_is_still_a_daily_page(tmp_path: Path) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", textwrap.fill(ABSTRACT_A, 72), "3 authors"),
+                 ("Upcycled Mixture of Experts", textwrap.fill(ABSTRACT_B, 72), "2 authors"))
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "daily-papers" and not rejected
+    assert {p.title: (p.author_count, p.abstract) for p in papers} == {
+        "Prompt Tuning from Task Descriptions": (3, ABSTRACT_A), "Upcycled Mixture of Experts": (2, ABSTRACT_B),
+    }
+
+
+@pytest.mark.parametrize("first", ["Über die Stabilität von Gradientenverfahren", "日本語の評価", "“Quoted” Titles"])
+def test_subscribe_glued_to_a_first_title_in_any_script_is_removed(tmp_path: Path, first: str) -> None:
+    page = f"Subscribe{first}\n{ABSTRACT_A}\nUpcycled Mixture of Experts\n{ABSTRACT_B}\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected and sorted(p.title for p in papers) == sorted([first, "Upcycled Mixture of Experts"])
+
+
+def test_a_word_broken_after_its_hyphen_at_a_line_end_is_joined_without_a_space(tmp_path: Path) -> None:
+    page = "Abstract: We find 17 subgroups missed by single-\nattribute audits of clinical risk scores, and fix them.\n"
+    _, papers, _, _ = read(tmp_path, page)
+    assert "single-attribute audits" in papers[0].abstract

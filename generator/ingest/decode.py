@@ -22,6 +22,7 @@ class Decoded:
 
 
 MAX_STRAYS = 16  # bytes that are not UTF-8 in a UTF-8 file before the whole file is taken for Windows-1252
+MIXED_UTF8 = 3  # valid UTF-8 characters beyond ASCII that keep a file with more stray bytes UTF-8
 
 
 def decode_listing(data: bytes) -> Decoded:
@@ -62,8 +63,10 @@ def decode_listing(data: bytes) -> Decoded:
         elif strays:
             notes.append(f"not UTF-8 (byte {first}): decoded as {encoding}")
     if "\r" in text:
-        notes.append("CRLF line endings" if "\r\n" in text else "CR line endings")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        # "\r\r\n": a CRLF file saved again by a program that wrote its "\n" as "\r\n"; one line end, not two.
+        ending = next(e for e in ("\r\r\n", "\r\n", "\r") if e in text)
+        notes.append({"\r\r\n": "CR CR LF line endings", "\r\n": "CRLF line endings", "\r": "CR line endings"}[ending])
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         notes.append(f"removed {text.count(chr(0))} NUL character(s), the first on line {line}")
@@ -97,6 +100,7 @@ def _windows_1252(byte: int) -> str:
 
 
 _UNDEFINED_1252 = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+_UTF8_CHARACTER = re.compile("[^\x00-\x7f\udc80-\udcff]")  # a character beyond ASCII that was valid UTF-8
 _STRAY = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as the "surrogateescape" error handler keeps it
 
 
@@ -104,18 +108,22 @@ def _utf8_or_windows(data: bytes) -> tuple[str, str, int, int]:
     """``(text, encoding, bytes that were not UTF-8, offset of the first)``, decoded in one pass.
 
     UTF-8 with at most ``MAX_STRAYS`` bad bytes keeps its UTF-8 text, those bytes read as
-    Windows-1252; a file with no valid UTF-8 beyond ASCII reads the same either way. More bad
-    bytes: the file is in a single-byte encoding, Windows-1252 (Latin-1 where that fails).
+    Windows-1252; a file with no valid UTF-8 beyond ASCII reads the same either way. So does a
+    file with more bad bytes but also UTF-8 text of its own (``MIXED_UTF8`` characters or more:
+    a UTF-8 page and a Windows-1252 one saved into one file); bytes of a single-byte encoding
+    seldom make that many valid UTF-8 characters by chance. Otherwise the file is in a
+    single-byte encoding, Windows-1252 (Latin-1 where that fails).
     """
     text = data.decode("utf-8", errors="surrogateescape")
     found = [m.start() for m in itertools.islice(_STRAY.finditer(text), MAX_STRAYS + 1)]
     if not found:
         return text, "utf-8", 0, 0
     first = len(text[: found[0]].encode("utf-8", errors="surrogateescape"))
-    if len(found) <= MAX_STRAYS:
-        utf8 = any(ord(ch) > 127 and not _STRAY.match(ch) for ch in text)
+    utf8 = sum(1 for _ in itertools.islice(_UTF8_CHARACTER.finditer(text), MIXED_UTF8))
+    if len(found) <= MAX_STRAYS or utf8 >= MIXED_UTF8:
+        strays = len(found) if len(found) <= MAX_STRAYS else len(_STRAY.findall(text))
         repaired = _STRAY.sub(lambda m: _windows_1252(ord(m.group()) - 0xDC00), text)
-        return repaired, "utf-8" if utf8 else "cp1252", len(found), first
+        return repaired, "utf-8" if utf8 else "cp1252", strays, first
     try:
         return data.decode("cp1252"), "cp1252", len(found), first
     except UnicodeDecodeError:

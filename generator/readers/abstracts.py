@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
-from .base import ABSTRACT_LABEL, Detection, Document, Reader, is_chrome, is_page_text, looks_like_abstract
+from .base import ABSTRACT_LABEL, Detection, Document, Reader, is_chrome, is_page_text, join_lines, looks_like_abstract
 
 
 class AbstractsReader(Reader):
@@ -32,7 +32,7 @@ class AbstractsReader(Reader):
             record = None
             raw = "\n".join(parts)
             text = parts[1:] if _is_bare_label(parts[0]) else parts
-            abstract = ABSTRACT_LABEL.sub("", " ".join(p.strip() for p in text), count=1).strip()
+            abstract = ABSTRACT_LABEL.sub("", join_lines(text), count=1).strip()
             if not abstract:
                 yield self.reject(doc, line, "'Abstract:' with no text", raw)
                 return

@@ -142,11 +142,20 @@ class Block:
 
     @property
     def text(self) -> str:
-        return " ".join(part.strip() for part in self.lines)
+        return join_lines(self.lines)
 
     @property
     def raw(self) -> str:
         return "\n".join(self.lines)
+
+
+# A line broken after a hyphen inside a word ("single-" / "attribute audits"): the word goes on.
+_HYPHEN_BREAK = re.compile(r"(?<=\w-)\n(?=[^\W\d_])")
+
+
+def join_lines(lines: list[str]) -> str:
+    """Wrapped lines as one text: a space where a line broke, none where it broke after a word's hyphen."""
+    return _HYPHEN_BREAK.sub("", "\n".join(part.strip() for part in lines)).replace("\n", " ")
 
 
 def split_blocks(lines: list[str]) -> list[Block]:

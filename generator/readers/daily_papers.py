@@ -140,6 +140,39 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
     return out
 
 
+def join_meta_blocks(blocks: list[Block]) -> list[Block]:
+    """An authors/date block copied with blank lines between its lines (``• 3 authors`` / ``·`` / ``May 2``), as one block.
+
+    Only separators and dates join the block above them, and only one without a date yet: a lone
+    number after a paper is as often the page's own (a page number) as its upvotes.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and all(_SEPARATOR.match(line.strip()) or parse_listing_date(line.strip()) for line in block.lines)
+            and (meta := parse_meta_block(previous)) is not None
+            and all(kind != "date" for kind, _ in meta)
+            and parse_meta_block(joined := Block(previous.line, previous.lines + block.lines)) is not None
+        ):
+            out[-1] = joined
+        else:
+            out.append(block)
+    return out
+
+
+def is_submitter_block(block: Block) -> bool:
+    """``Submitted by`` / ``ivanpetrov`` as a block of its own: who posted the paper, not the paper's."""
+    lines = [line.strip() for line in block.lines]
+    return bool(SUBMITTER.match(" ".join(lines))) and bool(_SUBMITTED_BY.match(lines[0]) or SUBMITTER.match(lines[0]))
+
+
+def page_blocks(doc: Document) -> list[Block]:
+    """A Daily Papers page's blocks: titles split from abstracts, authors/date blocks whole."""
+    return join_meta_blocks(split_title_lines(split_blocks(doc.lines)))
+
+
 HEADER_BLOCKS = 12  # the page's header comes within its first blocks
 
 
@@ -179,10 +212,10 @@ class DailyPapersReader(Reader):
     label = "Daily Papers page (title, abstract, • N authors · date)"
 
     def detect(self, doc: Document) -> Detection:
-        blocks = split_title_lines(split_blocks(doc.lines))
+        blocks = page_blocks(doc)
         meta = sum(1 for b in blocks if any(kind in ("author_count", "date") for kind, _ in parse_meta_block(b) or ()))
         header = _header_line(blocks) > 0
-        prose = sum(1 for b in blocks if len(b.lines) == 1 and looks_like_abstract(b.text))
+        prose = sum(1 for b in blocks if looks_like_abstract(b.text))
         if meta >= 1 and prose >= 1:
             return Detection(min(1.0, 0.6 + 0.1 * meta), f"{meta} '• N authors · date' block(s) after title/abstract blocks")
         if header and prose >= 1:
@@ -192,11 +225,14 @@ class DailyPapersReader(Reader):
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         classified: list[tuple[Block, MetaBlock | None]] = []
         page_date: tuple[int, ListingDate] | None = None
-        blocks = split_title_lines(split_blocks(doc.lines))
+        blocks = page_blocks(doc)
         navigation = _above_header(blocks)
         header = _header_line(blocks)
         for block in blocks:
             if skip_page_text(doc, block.line, block.lines):
+                continue
+            if is_submitter_block(block):
+                doc.notice(block.line, f"skipped {block.text.strip()[:60]!r}: who posted the paper to the page, not its authors")
                 continue
             if block.line in navigation:
                 doc.notice(block.line, f"skipped page text {block.text.strip()[:60]!r} above the 'Daily Papers' header")

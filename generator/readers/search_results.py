@@ -23,16 +23,25 @@ from .stream import Item, pair_records
 
 # Chrome words glued to the first title by scraping: "SubscribeMastering Atari, ...".
 # Only chrome that ends in a way no title starts with ("Subscribe", "... inbox!") is stripped when glued,
-# before a capital, a digit or a name in camel case ("SubscribeiVideoGPT", not "Subscribers").
-_GLUED_CHROME = re.compile(
-    r"^(?:Get trending papers in your email inbox(?: once a day)?!\s*)*(?:Subscribe)?(?=[A-Z0-9$\"'(]|[a-z][A-Z])"
-)
+# before a capital of any script, a letter of a script without case ("Subscribe日本語"), a digit,
+# an opening quote or bracket, or a name in camel case ("SubscribeiVideoGPT", not "Subscribers").
+_GLUED_CHROME = re.compile(r"^(?:Get trending papers in your email inbox(?: once a day)?!\s*)*(?:Subscribe)?")
+_TITLE_OPENERS = "$\"'(“‘«[¿¡"
+
+
+def _starts_a_title(text: str) -> bool:
+    first = text[:1]
+    if not first:
+        return False
+    if first.isupper() or first.isdigit() or first in _TITLE_OPENERS or (first.isalpha() and not first.islower()):
+        return True
+    return first.islower() and text[1:2].isupper()
 
 
 def strip_glued_chrome(line: str) -> str:
     stripped = line.strip()
     match = _GLUED_CHROME.match(stripped)
-    if match and match.end() > 0:
+    if match and match.end() > 0 and _starts_a_title(stripped[match.end() :]):
         return stripped[match.end() :]
     return line
 
