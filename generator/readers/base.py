@@ -155,7 +155,10 @@ _HYPHEN_BREAK = re.compile(r"(?<=\w-)\n(?=[^\W\d_])")
 
 def join_lines(lines: list[str]) -> str:
     """Wrapped lines as one text: a space where a line broke, none where it broke after a word's hyphen."""
-    return _HYPHEN_BREAK.sub("", "\n".join(part.strip() for part in lines)).replace("\n", " ")
+    if len(lines) == 1:
+        return lines[0].strip()
+    text = "\n".join(part.strip() for part in lines)
+    return (_HYPHEN_BREAK.sub("", text) if "-\n" in text else text).replace("\n", " ")
 
 
 def split_blocks(lines: list[str]) -> list[Block]:
