@@ -349,6 +349,24 @@ def test_the_first_tab_offers_to_skip_to_the_content(watched_page, site_url: str
     watch.assert_clean()
 
 
+def test_tabbing_out_of_the_open_drawer_closes_it(watched_page, site_url: str, built_site: Path) -> None:
+    """Focus not obscured (2.4.11): past the drawer's last link the focus is on the page, so the drawer gets out of the way."""
+    page, watch = watched_page(viewport=VIEWPORTS["phone"])
+    _open(page, site_url + page_types(built_site)["topic"])
+    page.get_by_role("button", name="Navigation").click()
+    expect(page.locator("#__drawer")).to_be_checked()
+    page.wait_for_function("() => !!document.activeElement.closest('.md-sidebar--primary')")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if not page.evaluate("() => !!document.activeElement.closest('.md-sidebar--primary')"):
+            break
+    expect(page.locator("#__drawer")).not_to_be_checked()
+    page.wait_for_timeout(400)  # the drawer slides away
+    seen = page.evaluate(_FOCUS_SEEN)
+    assert seen["seen"], seen
+    watch.assert_clean()
+
+
 def test_the_drawer_button_is_shown_only_where_the_drawer_is(watched_page, site_url: str) -> None:
     """On a wide screen the navigation is always in view: Material hides its drawer button there, and so does papercat."""
     page, _ = watched_page(viewport={"width": 1280, "height": 900})

@@ -99,6 +99,8 @@ def test_the_filter_searches_every_page_of_the_listing(watched_page, base_url: s
     page, watch = _open(watched_page, base_url + "topics/vision/page/2/")
     text = page.locator(".pc-filter-text")
     expect(text).to_be_visible()
+    # A later page does not name the listing's total (a new paper would change every page): it counts its own.
+    expect(page.locator(".pc-filter-status")).to_have_text("5 papers on this page")
     assert not page.locator(f".pc-row:has-text('{RARE}')").count()  # not on this page
     text.fill(RARE.lower())
     expect(page.locator(".pc-filter-status")).to_have_text(f"1 of {COUNT} papers")
@@ -119,6 +121,21 @@ def test_the_filter_searches_every_page_of_the_listing(watched_page, base_url: s
     expect(page.locator(".pc-filter-status")).to_have_text(f"{COUNT} of {COUNT} papers")
     expect(page.locator(".pc-filter-more")).to_be_hidden()
     page.locator(".pc-filter-year").select_option("")
+    watch.assert_clean()
+
+
+def test_the_filter_falls_back_to_the_pages_own_rows_when_the_whole_list_cannot_be_loaded(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "topics/vision/page/2/")
+    page.route("**/rows.json", lambda route: route.abort())
+    own = page.locator(".pc-row .pc-row-title").first.inner_text()
+    page.locator(".pc-filter-text").fill(own.lower())
+    expect(page.locator(".pc-filter-status")).to_have_text(
+        re.compile(r"^1 of 5 papers on this page \(the list of all papers could not be loaded\)$")
+    )
+    expect(_visible_rows(page)).to_have_count(1)
+    expect(_visible_rows(page).first.locator(".pc-row-title")).to_have_text(own)
+    expect(page.locator("nav.pc-pager").first).to_be_visible()
+    watch.console_errors.clear()  # the aborted request, logged by the browser
     watch.assert_clean()
 
 

@@ -37,6 +37,20 @@ def test_copy_button_puts_the_bibtex_entry_on_the_clipboard(built_site, base, wa
     watch.assert_clean()
 
 
+def test_show_more_takes_the_focus_to_the_rows_it_brought(built_site, base, watched_page):
+    page, watch = watched_page()
+    page.goto(base + "topics/llm/?text=a")
+    more = page.locator(".pc-filter-more")
+    expect(more).to_be_visible()
+    before = page.locator(".pc-filter-results .pc-row").count()
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".pc-filter-results .pc-row").nth(before)).to_be_visible()
+    focused = page.evaluate("() => document.activeElement.closest('.pc-row') && document.activeElement.textContent")
+    assert focused == page.locator(".pc-filter-results .pc-row").nth(before).locator(".pc-row-title").inner_text()
+    watch.assert_clean()
+
+
 def test_filter_narrows_rows_instantly_and_the_url_keeps_it(built_site, base, watched_page):
     records = _records(built_site)
     topic = "llm"

@@ -149,7 +149,8 @@
       if (!filtered) {
         rows.forEach(function (row) { row.hidden = false; });
         showGroups();
-        status.textContent = wholeTotal ? wholeTotal + " papers" : "";
+        // Later pages do not name the listing's total (a new paper would change every one of them).
+        status.textContent = wholeTotal ? wholeTotal + " papers" : rows.length + " papers on this page";
         return;
       }
       rows.forEach(function (row) { row.hidden = true; });
@@ -177,11 +178,22 @@
           more.hidden = shown >= found.length;
         }
         results.appendChild(more);
-        more.addEventListener("click", showMore);
+        more.addEventListener("click", function () {
+          var first = shown;
+          showMore();
+          // The focus goes on with the rows it brought, as the Search page's "More results" does.
+          var link = results.children[first] && results.children[first].querySelector(".pc-row-title");
+          if (link) link.focus();
+        });
         showMore();
         status.textContent = found.length + " of " + data.rows.length + " papers";
       }, function () {
-        if (mine === generation) status.textContent = "The list of all papers could not be loaded";
+        if (mine !== generation) return;
+        // This page's own rows, filtered, and its page links, rather than an empty page.
+        results.hidden = true;
+        document.querySelectorAll(".pc-pager").forEach(function (nav) { nav.hidden = false; });
+        var shown = filterPageRows(words);
+        status.textContent = shown + " of " + rows.length + " papers on this page (the list of all papers could not be loaded)";
       });
     }
 
@@ -203,6 +215,14 @@
         if (updateUrl) keepInUrl();
         return;
       }
+      var shown = filterPageRows(words);
+      var filtered = Boolean(words.length || year.value || topic.value);
+      status.textContent = filtered ? shown + " of " + rows.length + " papers" : rows.length + " papers";
+      if (updateUrl) keepInUrl();
+    }
+
+    /* The rows of this page that match, shown, the others and their empty groups hidden; how many match. */
+    function filterPageRows(words) {
       var shown = 0;
       rows.forEach(function (row, index) {
         var ok = (!year.value || (year.value === "undated" ? !row.dataset.year : row.dataset.year === year.value)) &&
@@ -224,9 +244,7 @@
         }
         if (heading && /^H[23]$/.test(heading.tagName)) heading.hidden = visible === 0;
       });
-      var filtered = Boolean(words.length || year.value || topic.value);
-      status.textContent = filtered ? shown + " of " + rows.length + " papers" : rows.length + " papers";
-      if (updateUrl) keepInUrl();
+      return shown;
     }
 
     function keepInUrl() {
@@ -323,6 +341,13 @@
       document.querySelectorAll(".pc-drawer-button").forEach(function (button) {
         button.setAttribute("aria-expanded", String(toggle.checked));
       });
+    });
+    // Tabbing out of the open drawer closes it: the focus would go to links hidden behind it (WCAG 2.4.11).
+    document.addEventListener("focusin", function (event) {
+      if (!toggle.checked || !window.matchMedia("(max-width: 76.234375em)").matches) return;
+      var target = event.target;
+      if (target.closest && (target.closest(".md-sidebar--primary") || target.closest(".pc-drawer-button"))) return;
+      toggle.click();
     });
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape" || !toggle.checked) return;
