@@ -105,7 +105,7 @@ def test_changes_across_builds(project: Project) -> None:
     home = _home(project)
     assert "What's new" in home
     assert f'href="papers/{added_id}/"' in home and "Tiny Language Models on Phones" in home
-    assert f"<strong>Removed:</strong> {REMOVED}" in home
+    assert f"<strong>Removed:</strong> <bdi>{REMOVED}</bdi>" in home
     assert "more.yml, line" in home
     # The Markdown summary for a CI job summary.
     text = markdown(report)

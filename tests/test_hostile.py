@@ -265,7 +265,7 @@ def test_latex_renders_only_from_titles_and_abstracts(hostile: HostileBuild) -> 
     assert not re.search(r"<[^>]+\shref=[\"']?javascript", smuggled)
     unbalanced = hostile.paper("Unbalanced $ dollars \\ and \\\\ backslashes $x")
     page = hostile.html(f"papers/{unbalanced.id}/index.html")
-    title_match = re.search(r'<h1 class="pc-title">(.*?)</h1>', page)
+    title_match = re.search(r'<h1 class="pc-title" dir="auto">(.*?)</h1>', page)
     assert title_match is not None
     title_html = title_match.group(1)
     assert "<math" not in title_html

@@ -50,7 +50,7 @@ def pages() -> dict[str, str]:
 
 
 def _titles(page: str) -> list[str]:
-    return re.findall(r'class="pc-row-title" href="[^"]*">([^<]*)</a>', page)
+    return re.findall(r'class="pc-row-title" href="[^"]*" dir="auto">([^<]*)</a>', page)
 
 
 def test_a_long_topic_is_split_into_pages_with_stable_urls(pages: dict[str, str]) -> None:

@@ -174,7 +174,7 @@ def test_every_paper_has_its_page(built_site: Path, paper_ids):
 
 def test_paper_pages_show_their_paper(built_site: Path):
     html = (built_site / "papers/astrom-3-a-self-supervised-multimodal-model-for-astronomy/index.html").read_text(encoding="utf-8")
-    assert '<h1 class="pc-title">AstroM<span class="pc-math" title="$^3$"><math' in html
+    assert '<h1 class="pc-title" dir="auto">AstroM<span class="pc-math" title="$^3$"><math' in html
     assert "<title>AstroM³: A self-supervised multimodal model for astronomy - " in html  # the tab shows no LaTeX
     assert fact(html, "Date") == "undated"
 

@@ -123,7 +123,7 @@ def test_paper_title_in_front_matter_is_escaped_text(model, pages):
 
 def test_paper_page_shows_the_facts(pages):
     _, body = split_page(pages["papers/diffusion-nets.md"])
-    assert '<h1 class="pc-title">Diffusion Nets for Images</h1>' in body
+    assert '<h1 class="pc-title" dir="auto">Diffusion Nets for Images</h1>' in body
     assert fact(body, "Date") == "5 March 2024"
     assert fact(body, "Authors") == "Ada Lovelace, Alan Turing"
     assert fact(body, "Organisation") == "Analytical Engines Ltd"
@@ -179,15 +179,15 @@ def test_inferred_title_is_marked(pages):
     assert "derived from the abstract" in body
     # and in every listing row of the paper
     for page in ("index.md", "topics/vision.md", "topics/generative.md", "months/undated.md"):
-        row = re.search(r'href="[^"]*papers/inferred-one/">.*?</a>(.*?)\n', pages[page])
+        row = re.search(r'href="[^"]*papers/inferred-one/" dir="auto">.*?</a>(.*?)\n', pages[page])
         assert row and "inferred title" in row.group(1), page
-    other_row = re.search(r'href="[^"]*papers/seeing-far/">.*?</a>(.*?)\n', pages["topics/vision.md"])
+    other_row = re.search(r'href="[^"]*papers/seeing-far/" dir="auto">.*?</a>(.*?)\n', pages["topics/vision.md"])
     assert other_row and "inferred title" not in other_row.group(1)
 
 
 def test_latex_in_title_becomes_mathml(pages):
     _, body = split_page(pages["papers/astrom-3.md"])
-    h1 = re.search(r'<h1 class="pc-title">(.*?)</h1>', body).group(1)
+    h1 = re.search(r'<h1 class="pc-title" dir="auto">(.*?)</h1>', body).group(1)
     assert re.match(r'AstroM<span class="pc-math" title="\$\^3\$"><math [^>]*xmlns="http://www.w3.org/1998/Math/MathML"', h1)
     assert re.search(r"<msup>.*<mn>3</mn>.*</msup>", h1)
     assert '<annotation encoding="application/x-tex">^3</annotation>' in h1
@@ -377,7 +377,7 @@ def test_golden_paper_merged_from_two_listings(bundled_docs):
 def test_golden_latex_title(bundled_docs):
     meta, body = split_page((bundled_docs / "papers/astrom-3-a-self-supervised-multimodal-model-for-astronomy.md").read_text())
     assert meta["paper"]["title"] == "AstroM$^3$: A self-supervised multimodal model for astronomy"
-    assert '<h1 class="pc-title">AstroM<span class="pc-math" title="$^3$"><math' in body
+    assert '<h1 class="pc-title" dir="auto">AstroM<span class="pc-math" title="$^3$"><math' in body
     assert "<msup>" in body
 
 

@@ -329,8 +329,26 @@ def site_with_arxiv_ids(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     ids = ["2401.01234", "2401.04321", "hep-th/9901001", "2312.01234", "2402.00001"]
     papers = [{**p, "arxiv_id": i} for p, i in zip(LISTING_PAPERS, ids, strict=True)]
+    papers[3]["title"] = ARABIC_TITLE  # a right-to-left title among left-to-right ones
     root = listing_project(tmp_path_factory.mktemp("arxiv-ids") / "project", papers)
     return build_site(Project.at(root)).site_dir
+
+
+ARABIC_TITLE = "التعرف على الكلام في الضوضاء"
+
+
+def test_a_right_to_left_title_keeps_its_place_before_its_date(watched_page, serve, site_with_arxiv_ids: Path) -> None:
+    page, watch = _open(watched_page, serve(site_with_arxiv_ids) + "search/?q=" + quote("2312.01234"))
+    result = _results(page).first.locator("a.pc-result-title")
+    expect(result).to_have_text(ARABIC_TITLE)
+    result.click()
+    expect(page.locator("h1.pc-title")).to_have_text(ARABIC_TITLE)
+    page.locator(".pc-related a").first.click()
+    entry = page.locator(".pc-related li", has_text=ARABIC_TITLE)
+    expect(entry).to_be_visible()
+    title, date = entry.locator("a").bounding_box(), entry.locator(".pc-date").bounding_box()
+    assert title and date and date["x"] >= title["x"] + title["width"] - 1, (title, date)  # "10 June 2024" after it, whole
+    watch.assert_clean()
 
 
 @pytest.mark.parametrize("query", ["2401.01234", "arXiv:2401.01234", "arxiv 2401.01234", "hep-th/9901001"])
@@ -339,6 +357,26 @@ def test_an_arxiv_id_finds_its_paper(watched_page, serve, site_with_arxiv_ids: P
     page, watch = _open(watched_page, serve(site_with_arxiv_ids) + "search/?q=" + quote(query))
     expect(_results(page)).to_have_count(1)
     expect(_results(page).first.locator("a.pc-result-title")).to_have_text(titles.get(query, "Sparse Attention for Long Documents"))
+    watch.assert_clean()
+
+
+def test_the_first_letter_of_a_next_word_does_not_empty_the_results(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/")
+    alone, typing, two = page.evaluate(_FIRST_DOCS, ["diffusion", "diffusion m", "diffusion mo"])
+    assert alone and typing == alone and two, (alone, typing, two)
+    watch.assert_clean()
+
+
+def test_snippets_keep_the_text_as_written_at_its_ends(watched_page, serve, site_with_arxiv_ids: Path) -> None:
+    from site_fixtures import FILLER
+
+    page, watch = _open(watched_page, serve(site_with_arxiv_ids) + "search/?q=everyone")  # the abstracts' last sentence
+    expect(_results(page)).to_have_count(5)
+    for snippet in page.locator(".pc-snippet").all_inner_texts():
+        assert snippet.startswith("… ") and snippet.endswith("for everyone to use."), snippet  # its full stop too
+        assert snippet.removeprefix("… ") in FILLER, snippet
+    page.goto(serve(site_with_arxiv_ids) + "search/?q=sparse")  # a title that leads its snippet, from its first letter
+    expect(page.locator(".pc-snippet").first).to_have_text(re.compile(r"^Sparse Attention for Long Documents — We make"))
     watch.assert_clean()
 
 
@@ -368,6 +406,12 @@ def test_back_from_a_result_shows_as_many_results_where_the_reader_was(watched_p
     assert scrolled > 0
     href = chosen.get_attribute("href")
     chosen.click()
+    expect(page).to_have_url(href)
+    page.go_back()
+    expect(_results(page)).to_have_count(20)
+    page.wait_for_function("(y) => Math.abs(window.scrollY - y) < 5", arg=scrolled)
+    # Forward to the paper and Back again: the same place.
+    page.go_forward()
     expect(page).to_have_url(href)
     page.go_back()
     expect(_results(page)).to_have_count(20)

@@ -153,8 +153,10 @@
       words.push({ word: word, prefix: false });
     });
     var last = tokens[tokens.length - 1];
-    if (typing && words.length && words[words.length - 1].word === last && Array.from(last).length >= 2) {
-      words[words.length - 1].prefix = true;
+    if (typing && words.length && words[words.length - 1].word === last) {
+      // A word being typed is a prefix; its first letter alone says too little, so it waits for the second.
+      if (Array.from(last).length >= 2) words[words.length - 1].prefix = true;
+      else if (words.length > 1) words.pop();
     }
     return { words: words, key: tokens.length ? fnv1a(tokens.join(" ")) : null };
   }
@@ -294,12 +296,13 @@
     var firstMatch = marked.indexOf(true);
     var start = firstMatch < 0 ? 0 : Math.max(0, firstMatch - 8), end = Math.min(wordAt.length, start + SNIPPET_WORDS);
     if (!wordAt.length) return;
-    if (start > 0) target.appendChild(document.createTextNode("… "));
+    // The text as written between the words; before the first and after the last word only at the text's own ends.
+    target.appendChild(document.createTextNode(start > 0 ? "… " : parts[0]));
     for (var w = start; w < end; w++) {
       var piece = parts[wordAt[w]];
       if (marked[w]) target.appendChild(element("mark", "", piece));
       else target.appendChild(document.createTextNode(piece));
-      if (w < end - 1) target.appendChild(document.createTextNode(parts[wordAt[w] + 1]));
+      if (w < end - 1 || end === wordAt.length) target.appendChild(document.createTextNode(parts[wordAt[w] + 1]));
     }
     if (end < wordAt.length) target.appendChild(document.createTextNode(" …"));
   }
@@ -308,6 +311,7 @@
     var topic = data.k === 1;
     var item = element("li", "pc-result" + (topic ? " pc-result--topic" : ""));
     var link = element("a", "pc-result-title", String(data.t || ""));
+    link.dir = "auto";  // a title in Arabic or Hebrew keeps its place before the date
     link.href = new URL(String(data.u || ""), ROOT).href;
     item.appendChild(link);
     var line = element("div", "pc-row-meta");
@@ -399,8 +403,8 @@
 
     function recall() {
       try {
+        // Kept after it is read: Back, Forward and Back again come to the same place.
         var place = JSON.parse(window.sessionStorage.getItem(placeKey()) || "{}");
-        window.sessionStorage.removeItem(placeKey());
         return place && typeof place === "object" ? place : {};
       } catch (error) { return {}; }
     }

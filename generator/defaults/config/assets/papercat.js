@@ -113,6 +113,7 @@
       element.dataset.year = String(row[3]);
       var link = document.createElement("a");
       link.className = "pc-row-title";
+      link.dir = "auto";  // a title in Arabic or Hebrew keeps its place before the date
       link.href = new URL(data.root + row[0], whole.href).href;
       link.textContent = row[1];
       element.appendChild(link);
