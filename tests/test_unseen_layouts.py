@@ -107,8 +107,8 @@ def test_the_sites_navigation_above_the_header_is_no_paper_and_the_page_date_is_
         ("Pruning Vision-Language Models", "2025-06-15", 7),  # the page date (Jun 20) and 2024 give the year
         ("Chain-of-Thought Distillation", "2024-09-30", None),
     ]
-    skipped = [n.message for n in notices if "above the 'Daily Papers' header" in n.message]
-    assert [(n.line, n.message.split("'")[1]) for n in notices if n.message in skipped] == [
+    # Each line skipped with a notice: as the site's navigation ("Models" is a link of every page) or as text above the header.
+    assert [(n.line, n.message.split("'")[1]) for n in notices if n.message.startswith("skipped")] == [
         (1, "Hugging Face"), (3, "Models"), (5, "Datasets"),
     ]
 
@@ -550,3 +550,47 @@ def test_a_word_broken_after_its_hyphen_at_a_line_end_is_joined_without_a_space(
     page = "Abstract: We find 17 subgroups missed by single-\nattribute audits of clinical risk scores, and fix them.\n"
     _, papers, _, _ = read(tmp_path, page)
     assert "single-attribute audits" in papers[0].abstract
+
+
+TWO_DAILY_PAPERS = [
+    ("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors"), ("Upcycled Mixture of Experts", ABSTRACT_B, "2 authors"),
+]
+
+
+def test_submitted_by_and_the_name_in_blocks_of_their_own_are_skipped(tmp_path: Path) -> None:
+    page = daily(TWO_DAILY_PAPERS[0], TWO_DAILY_PAPERS[1])
+    for title, name in (("Prompt Tuning", "akhaliq"), ("Upcycled", "nielsr")):
+        page = page.replace(f"\n{title}", f"\nSubmitted by\n\n{name}\n\n{title}")
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert not rejected and sorted((p.title, p.author_count) for p in papers) == [
+        ("Prompt Tuning from Task Descriptions", 3), ("Upcycled Mixture of Experts", 2),
+    ]
+    assert sum("who posted the paper" in n.message for n in notices) == 2
+
+
+def test_a_few_short_lines_are_not_a_paper_whatever_follows_them(tmp_path: Path) -> None:
+    # A sidebar's heading and a link, then the results: a word or two is no abstract.
+    page = f"Trending now\nakhaliq\nPrompt Tuning from Task Descriptions\n{ABSTRACT_A}\nUpcycled Mixture of Experts\n{ABSTRACT_B}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "search-results"
+    assert sorted(p.title for p in papers) == ["Prompt Tuning from Task Descriptions", "Upcycled Mixture of Experts"]
+    assert sorted(r.raw for r in rejected) == ["Trending now", "akhaliq"]  # reported, not published
+
+
+@pytest.mark.parametrize(("written", "date"), [
+    ("Dec 11th, 2024", "2024-12-11"), ("11th December 2024", "2024-12-11"), ("2024/12/11", "2024-12-11"),
+    ("11.12.2024", "2024-12-11"), ("12/11/2024", None),  # month or day first: not known, left out with a notice
+])
+def test_an_authors_date_block_keeps_what_it_can_read(tmp_path: Path, written: str, date: str | None) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors")).replace("·\nJun 15", f"·\n{written}")
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert not rejected and [(p.author_count, p.date) for p in papers] == [(3, date)]
+    assert (date is None) == any(written in n.message and "could not read" in n.message for n in notices)
+
+
+@pytest.mark.parametrize("view", ["December 2025", "Week 50, 2025"])
+def test_a_month_or_week_view_of_daily_papers_dates_its_papers(tmp_path: Path, view: str) -> None:
+    page = daily(TWO_DAILY_PAPERS[0], TWO_DAILY_PAPERS[1]).replace("\nJun 20\n", f"\nDaily\n\nWeekly\n\nMonthly\n\n{view}\n", 1)
+    page = page.replace("Jun 15", "Dec 9", 1).replace("Jun 15", "Nov 28", 1)
+    _, papers, rejected, _ = read(tmp_path, page, SourceMeta())
+    assert not rejected and [p.date for p in sorted(papers, key=lambda p: p.title)] == ["2025-12-09", "2025-11-28"]

@@ -22,18 +22,19 @@ _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "Jul 13, 2023", "Jul 13 2023", "May 18", each optionally followed by an upvote count.
 # A year is four digits in 1900-2099; any other trailing number is an upvote count.
 LISTING_DATE = re.compile(
-    rf"^(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})"
+    rf"^(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
     r"(?:(?:,\s*|\s+)(?P<year>(?:19|20)\d\d)(?!\d))?"
     r"(?:\s+(?P<upvotes>\d{1,7}))?$",
     re.IGNORECASE,
 )
-# The same date written day first ("13 Jul 2023", "13 July, 2023") or as ISO 8601 ("2023-07-13").
+# The same date written day first ("13 Jul 2023", "13th July, 2023") or year first ("2023-07-13", "2023/7/13").
 _DAY_FIRST = re.compile(
-    rf"^(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_NAMES})\.?(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?"
+    rf"^(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH_NAMES})\.?(?:,?\s+(?P<year>(?:19|20)\d\d)(?!\d))?"
     r"(?:\s+(?P<upvotes>\d{1,7}))?$",
     re.IGNORECASE,
 )
-_ISO = re.compile(r"^(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)(?:\s+(?P<upvotes>\d{1,7}))?$")
+_DOTTED = re.compile(r"^(?P<day>\d\d?)\.(?P<month>\d\d?)\.(?P<year>(?:19|20)\d\d)(?:\s+(?P<upvotes>\d{1,7}))?$")  # "11.12.2024"
+_ISO = re.compile(r"^(?P<year>(?:19|20)\d\d)([-/.])(?P<month>\d\d?)\2(?P<day>\d\d?)(?:\s+(?P<upvotes>\d{1,7}))?$")
 # What may stand before a date: "Published on", "Submitted on", a weekday ("Friday, Dec 12, 2025").
 _DATE_PREFIX = re.compile(
     r"^(?:(?:published|submitted|posted|updated)(?:\s+on)?\s*:?\s+)?"
@@ -78,12 +79,12 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
 def parse_listing_date(text: str) -> ListingDate | None:
     """Parse ``Jul 13, 2023``, ``Jun 9 2`` (year-less, 2 upvotes) and the like; None if it is not a date line.
 
-    Also ``13 Jul 2023``, ``2023-07-13``, and any of them after ``Published on`` or a weekday.
+    Also ``13 Jul 2023``, ``Dec 11th``, ``2023-07-13``, ``2023/7/13``, and any of them after ``Published on`` or a weekday.
     """
     text = text.strip()
     prefix = _DATE_PREFIX.match(text)
     text = text[prefix.end() :] if prefix else text
-    match = LISTING_DATE.match(text) or _DAY_FIRST.match(text) or _ISO.match(text)
+    match = LISTING_DATE.match(text) or _DAY_FIRST.match(text) or _ISO.match(text) or _DOTTED.match(text)
     if match is None:
         return None
     named = match.group("month")
@@ -94,6 +95,26 @@ def parse_listing_date(text: str) -> ListingDate | None:
         return None
     upvotes = int(match.group("upvotes")) if match.group("upvotes") else None
     return ListingDate(month=month, day=day, year=year, upvotes=upvotes)
+
+
+_MONTH_VIEW = re.compile(rf"^(?P<month>{_MONTH_NAMES})\.?,?\s+(?P<year>(?:19|20)\d\d)$", re.IGNORECASE)  # "December 2025"
+_WEEK_VIEW = re.compile(r"^week\s+(?P<week>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)$", re.IGNORECASE)  # "Week 50, 2025"
+
+
+def parse_page_period(text: str) -> ListingDate | None:
+    """The last day of the month or week a page of papers shows (``December 2025``, ``Week 50, 2025``); None otherwise."""
+    text = text.strip()
+    if match := _MONTH_VIEW.match(text):
+        year, month = int(match.group("year")), MONTHS[match.group("month").lower()]
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return ListingDate(month=month, day=last, year=year, upvotes=None)
+    if match := _WEEK_VIEW.match(text):
+        try:
+            sunday = dt.date.fromisocalendar(int(match.group("year")), int(match.group("week")), 7)
+        except ValueError:
+            return None
+        return ListingDate(month=sunday.month, day=sunday.day, year=sunday.year, upvotes=None)
+    return None
 
 
 def resolve_yearless_date(month: int, day: int, captured: dt.date) -> dt.date | None:

@@ -28,6 +28,8 @@ PAGE_CHROME = {
     "view all",
     "search",
     "search results",
+    "daily", "weekly", "monthly",  # a Daily Papers page's view tabs
+    "relevance", "most recent", "most cited", "newest", "oldest",  # a results page's sort tabs
 }
 # A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ".
 LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
@@ -66,6 +68,7 @@ _FOOTER_LINKS = {
     "about", "api", "blog", "careers", "company", "contact", "cookies", "docs", "faq", "help", "jobs", "press",
     "pricing", "privacy", "privacy policy", "status", "system theme", "terms", "terms of service", "terms of use",
     "tos", "website",
+    "models", "datasets", "spaces", "posts", "enterprise", "community", "log in", "login", "sign in", "sign up",
 }
 # The links a listing prints under a paper, each on its own line when copied.
 _PAPER_LINKS = {
@@ -282,6 +285,7 @@ class Reader(ABC):
 
 
 _CJK_SENTENCE_END = re.compile(f"[{CJK_FULL_STOPS}]")
+_CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, Hangul
 # A full stop ending one sentence and a capital starting the next ("... objects. The model ...").
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 
@@ -302,6 +306,14 @@ def looks_like_abstract(text: str) -> bool:
     if len(text) >= 60 and text.endswith(("…", "...")) and (len(text) >= 120 or _SENTENCE_BREAK.search(text)):
         return True  # an abstract the page cut short: "... We train a process reward…"
     return len(text) >= 80 and len(_SENTENCE_BREAK.findall(text)) >= 2
+
+
+def could_be_abstract(text: str) -> bool:
+    """Enough text to be an abstract, however cut short: a few words, not a lone name, tab or link (``Datasets``)."""
+    text = text.strip()
+    if len(_CJK_CHARACTER.findall(text)) >= 10:
+        return True
+    return len(text) >= 20 and len(text.split()) >= 4
 
 
 def looks_like_title(text: str) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from ..ingest.dates import ListingDate, parse_listing_date
+from ..ingest.dates import ListingDate, parse_listing_date, parse_page_period
 from ..model import Paper, Rejected
 from .base import (
     SUBMITTER,
@@ -40,6 +40,7 @@ _UPVOTES = re.compile(r"^(?:[▲△⬆↑]\s*)?(\d{1,7})$")  # "42", "▲ 42"
 _SUBMITTED_BY = re.compile(r"^submitted\s+by$", re.IGNORECASE)  # the submitter's name on the next line
 # "• 6 authors · Jul 13, 2023": the fields other pages print on separate lines, joined by a middle dot.
 _INLINE_SEPARATOR = re.compile(r"\s+·\s+")
+_UNREAD_CHARS = 40  # the longest line an authors/date block may hold that is read as none of its kinds
 _ORGANIZATION_CHARS = 100  # the longest organisation line read in place of an author count
 
 MetaBlock = tuple[tuple[str, Any], ...]  # an authors/date block's lines as (kind, value)
@@ -96,7 +97,7 @@ def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
         if parsed is None and _SUBMITTED_BY.match(previous.strip()) and len(entry.split()) <= 3:
             parsed = ("submitter", None)  # "Submitted by" / "akhaliq"
         if parsed is None:
-            return None
+            parsed = ("unread", entry.strip())  # kept if the block is plainly an authors/date block (below)
         rest.append(parsed)
     if first is None:
         # "BostonU Boston University / · / Jul 31, 2024": an organisation line in place of the author count.
@@ -104,8 +105,14 @@ def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
             return None
         first = ("organization", entries[0].strip())
     found = (first, *rest)
-    if {kind for kind, _ in found} <= {"separator", "upvotes", "submitter", "page text"}:
+    kinds = [kind for kind, _ in found]
+    if set(kinds) <= {"separator", "upvotes", "submitter", "page text", "unread"}:
         return None  # a lone number or dot is not enough to be an authors/date block
+    # A line it cannot read ("Dec 11th 2024", "12/11/2024") in a block that is plainly one: an author
+    # count and the middle dot, and the line short; otherwise the block is something else.
+    unread = [value for kind, value in found if kind == "unread"]
+    if unread and (len(unread) > 1 or len(unread[0]) > _UNREAD_CHARS or not {"author_count", "separator"} <= set(kinds)):
+        return None
     return found
 
 
@@ -141,7 +148,8 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
 
 
 def join_meta_blocks(blocks: list[Block]) -> list[Block]:
-    """An authors/date block copied with blank lines between its lines (``• 3 authors`` / ``·`` / ``May 2``), as one block.
+    """An authors/date block copied with blank lines between its lines (``• 3 authors`` / ``·`` / ``May 2``), as one block,
+    and so is ``Submitted by`` with the name below it.
 
     Only separators and dates join the block above them, and only one without a date yet: a lone
     number after a paper is as often the page's own (a page number) as its upvotes.
@@ -149,7 +157,14 @@ def join_meta_blocks(blocks: list[Block]) -> list[Block]:
     out: list[Block] = []
     for block in blocks:
         previous = out[-1] if out else None
-        if (
+        if (  # "Submitted by" / blank / "akhaliq": who posted the paper, as one block
+            previous is not None
+            and [line.strip().casefold() for line in previous.lines] == ["submitted by"]
+            and len(block.lines) == 1
+            and len(block.text.split()) <= 3
+        ):
+            out[-1] = Block(previous.line, previous.lines + block.lines)
+        elif (
             previous is not None
             and all(_SEPARATOR.match(line.strip()) or parse_listing_date(line.strip()) for line in block.lines)
             and (meta := parse_meta_block(previous)) is not None
@@ -238,7 +253,10 @@ class DailyPapersReader(Reader):
                 doc.notice(block.line, f"skipped page text {block.text.strip()[:60]!r} above the 'Daily Papers' header")
                 continue
             meta = parse_meta_block(block)
-            if meta is not None and [k for k, _ in meta] == ["date"] and page_date is None and _header_text(header, classified):
+            at_top = page_date is None and _header_text(header, classified)
+            if at_top and meta is None and len(block.lines) == 1 and (period := parse_page_period(block.text)) is not None:
+                meta = (("date", period),)  # a month's or a week's page: dated by its last day
+            if meta is not None and [k for k, _ in meta] == ["date"] and at_top:
                 for text, _ in classified:  # "by AK and the research community", "Submit": the page's, between header and date
                     doc.notice(text.line, f"skipped page text {text.text.strip()[:60]!r} between the header and the page date")
                 classified.clear()
@@ -267,6 +285,8 @@ class DailyPapersReader(Reader):
                     found = replace(found, author_count=value)
                 elif kind == "upvotes":
                     found = replace(found, upvotes=value)
+                elif kind == "unread":
+                    doc.notice(block.line, f"could not read {value!r} in an authors/date block (not a date papercat knows): left out")
                 elif kind == "organization":
                     found = replace(found, organization=value)
                 elif kind == "authors":

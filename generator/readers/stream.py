@@ -13,7 +13,16 @@ from typing import Literal
 
 from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
-from .base import NO_FIELDS, Block, Document, PaperFields, Reader, could_be_title, looks_like_abstract
+from .base import (
+    NO_FIELDS,
+    Block,
+    Document,
+    PaperFields,
+    Reader,
+    could_be_abstract,
+    could_be_title,
+    looks_like_abstract,
+)
 
 Kind = Literal["text", "meta", "venue"]
 
@@ -62,7 +71,7 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
             text = block.text
             pending_title = current is not None and current.abstract is None
             if current is not None and pending_title and (
-                looks_like_abstract(text) or not _next_text_is_abstract(items, index)
+                looks_like_abstract(text) or (could_be_abstract(text) and not _next_text_is_abstract(items, index))
             ):
                 current.abstract = text
                 current.raw.extend(block.lines)
