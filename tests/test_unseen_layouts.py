@@ -594,3 +594,15 @@ def test_a_month_or_week_view_of_daily_papers_dates_its_papers(tmp_path: Path, v
     page = page.replace("Jun 15", "Dec 9", 1).replace("Jun 15", "Nov 28", 1)
     _, papers, rejected, _ = read(tmp_path, page, SourceMeta())
     assert not rejected and [p.date for p in sorted(papers, key=lambda p: p.title)] == ["2025-12-09", "2025-11-28"]
+
+
+def test_an_abstract_wrapped_where_a_sentence_ends_goes_on_to_its_next_line(tmp_path: Path) -> None:
+    def wrapped(text: str) -> list[str]:  # each sentence from a new line, as a page may happen to wrap it
+        sentences = f"Abstract: {text}".split(". ")
+        return [line for sentence in sentences for line in textwrap.wrap(sentence + ("" if sentence.endswith(".") else "."), 70)]
+
+    abstracts = [wrapped(text) for text in (ABSTRACT_A, ABSTRACT_B, ABSTRACT_C)]
+    page = "Jack\n" + "\n".join(line for lines in abstracts for line in lines) + "\nMore\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "abstracts" and not rejected
+    assert sorted(p.abstract for p in papers) == sorted([ABSTRACT_A, ABSTRACT_B, ABSTRACT_C])  # "More" is the page's

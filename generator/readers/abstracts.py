@@ -53,7 +53,7 @@ class AbstractsReader(Reader):
             elif ABSTRACT_LABEL.match(line):
                 yield from flush()
                 record = (number, [line])
-            elif record is not None and _continues(record[1][-1], line):
+            elif record is not None and _continues(record[1], line):
                 record[1].append(line)  # a wrapped abstract continues on the next line
             elif looks_like_abstract(line):
                 yield from flush()
@@ -73,16 +73,23 @@ def _is_bare_label(line: str) -> bool:
     return line.strip().rstrip(":").strip().casefold() == "abstract"
 
 
-def _continues(previous: str, line: str) -> bool:
-    """Whether ``line`` goes on with the sentence ``previous`` left unfinished (an abstract wrapped over lines).
+def _continues(lines: list[str], line: str) -> bool:
+    """Whether ``line`` goes on with the abstract of ``lines`` (an abstract wrapped over lines).
 
     A page's own text after an abstract ("Show more results", a name) starts a sentence of its own;
     a line that starts with a capital or a digit goes on with a wrapped one only (a short line, as a
-    page wraps its text: "... on QM9 and" / "ZINC250k, and the novelty ...").
+    page wraps its text: "... on QM9 and" / "ZINC250k, and the novelty ..."). After a sentence's end,
+    only a wrapped abstract goes on, with a line about as wide as its others (a page wrapped it
+    there): a short line is the page's.
     """
-    if previous.rstrip().endswith((".", "!", "?")) or is_page_text([line]):
+    previous = lines[-1].strip()
+    if is_page_text([line]):
         return False
-    return line.lstrip()[:1].islower() or len(previous.strip()) <= _WRAP_WIDTH
+    if previous.endswith((".", "!", "?")):
+        widths = [len(text.strip()) for text in lines]
+        return max(widths) <= _WRAP_WIDTH and len(line.strip()) >= _FULL_LINE * max(widths)
+    return line.lstrip()[:1].islower() or len(previous) <= _WRAP_WIDTH
 
 
 _WRAP_WIDTH = 160  # characters: a page that wraps an abstract over lines wraps it narrower than this
+_FULL_LINE = 0.6  # of the widest line: a wrapped paragraph's lines but its last are about as wide
