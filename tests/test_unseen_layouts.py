@@ -606,3 +606,9 @@ def test_an_abstract_wrapped_where_a_sentence_ends_goes_on_to_its_next_line(tmp_
     report, papers, rejected, _ = read(tmp_path, page)
     assert report.reader == "abstracts" and not rejected
     assert sorted(p.abstract for p in papers) == sorted([ABSTRACT_A, ABSTRACT_B, ABSTRACT_C])  # "More" is the page's
+
+
+def test_a_list_of_one_abstract_under_the_pages_noise_line_is_an_abstracts_list(tmp_path: Path) -> None:
+    report, papers, rejected, _ = read(tmp_path, f"Jack\nAbstract: {ABSTRACT_A}\n")
+    assert report.reader == "abstracts" and not rejected
+    assert [(p.abstract, p.title_inferred) for p in papers] == [(ABSTRACT_A, True)]  # not titled "Jack"

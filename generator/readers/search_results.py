@@ -68,6 +68,8 @@ class SearchResultsReader(Reader):
         labelled = sum(1 for line in lines if ABSTRACT_LABEL.match(line))
         if labelled > max(1, pairs):  # most "Abstract:" paragraphs have no title above: an abstracts listing
             return Detection(0.0, f"{labelled} 'Abstract:' paragraphs, {pairs} under a title line")
+        if labelled >= pairs and all(len(title.split()) == 1 for title in titles):  # "Jack" above a lone "Abstract:"
+            return Detection(0.0, f"{labelled} 'Abstract:' paragraph(s) under one-word lines: page text, not titles")
         if pairs >= 2 and len(set(titles)) <= pairs // 2:  # "Jack" above every abstract: the page's text, not titles
             return Detection(0.0, f"the same line above most abstracts ({titles[0][:40]!r}): page text, not titles")
         # The share of the lines that are titles and abstracts, from the first result on: a header
