@@ -63,6 +63,14 @@ def test_identical_abstracts_are_one_paper_whatever_the_titles() -> None:
     assert merged(a, b)
 
 
+def test_a_listings_stand_in_abstract_does_not_make_different_papers_one() -> None:
+    stand_in = "No abstract is available for this paper. Please see the publisher's page for the full text."
+    titles = ["Tidal Graph Networks for Coastal Flood Forecasting", "Learning Table Setting from Comments", "Sparse Routing"]
+    assert len(find_duplicate_groups([paper(t, stand_in, line=n) for n, t in enumerate(titles, 1)][:2])) == 2  # a placeholder
+    shared = OTHER + " Code is released."  # one text under three titles: the listing's, not a paper's
+    assert len(find_duplicate_groups([paper(t, shared, line=n) for n, t in enumerate(titles, 1)])) == 3
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [

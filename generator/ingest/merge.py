@@ -90,6 +90,22 @@ def _similar_titles(a: str, b: str) -> bool:
     return Indel.normalized_similarity(a, b, score_cutoff=FUZZY_SIMILARITY) >= FUZZY_SIMILARITY
 
 
+# A listing's stand-in for an abstract it does not have ("No abstract is available for this paper."), as a text key.
+_PLACEHOLDER = re.compile(r"noabstract|abstract(?:is)?(?:not|un)available")
+
+
+def _boilerplate_abstracts(papers: Sequence[Paper], keys: Sequence[TextKeys]) -> set[str]:
+    """Abstracts that do not tell a paper: a placeholder, or one text under more than two titles.
+
+    Two titles may be one paper renamed; three are a listing's stand-in text.
+    """
+    titles: dict[str, set[str]] = defaultdict(set)
+    for paper, key in zip(papers, keys, strict=True):
+        if not paper.title_inferred:
+            titles[key.abstract].add(key.title)
+    return {abstract for abstract, named in titles.items() if len(named) > 2 or _PLACEHOLDER.search(abstract)}
+
+
 @dataclass(frozen=True, slots=True)
 class PossibleDuplicate:
     """Two records with the same title kept as two papers, for a curator to look at."""
@@ -124,13 +140,14 @@ def find_duplicates(
         if first != index:
             uf.union(first, index)
 
+    boilerplate = _boilerplate_abstracts(papers, keys)
     by_title: dict[str, list[int]] = defaultdict(list)
     for index, (paper, key) in enumerate(zip(papers, keys, strict=True)):
         if paper.arxiv_id:
             join_on("arxiv", paper.arxiv_id, index)
         if not paper.title_inferred and key.title:
             by_title[key.title].append(index)
-        if len(key.abstract) >= 50:
+        if len(key.abstract) >= 50 and key.abstract not in boilerplate:
             join_on("abstract", key.abstract, index)
 
     # Equal titles: each record joins the first cluster of that title it agrees with entirely.
@@ -153,7 +170,7 @@ def find_duplicates(
     # with its successor finds every truncated copy without comparing all pairs.
     by_prefix: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
-        if len(key.abstract) >= ABSTRACT_PREFIX:
+        if len(key.abstract) >= ABSTRACT_PREFIX and key.abstract not in boilerplate:
             by_prefix[key.abstract[:ABSTRACT_PREFIX]].append(index)
     for members in by_prefix.values():
         if len(members) > 1:
