@@ -81,6 +81,16 @@ def test_a_named_pipe_is_reported_not_read(content: Path) -> None:
     assert result.reconciles() and _totals(result)[0] == len(result.papers) + result.merged + 1
 
 
+def test_a_sources_file_in_a_sub_folder_is_reported_not_silently_ignored(content: Path) -> None:
+    (content / "2025").mkdir()
+    (content / "2025" / "daily.txt").write_bytes(LISTING.read_bytes())
+    (content / "2025" / "sources.yml").write_text("daily.txt:\n  captured: 2025-12-12\n", encoding="utf-8")
+    result = ingest_content(content)
+    (entry,) = [r for r in result.rejected if r.file == "2025/sources.yml"]
+    assert "only the content folder's own sources.yml" in entry.reason and "(2025/FILE.txt:)" in entry.reason
+    assert not any(p.file.endswith("sources.yml") for paper in result.papers for p in paper.sources)
+
+
 @pytest.mark.parametrize("command", ["ingest", "check", "build"])
 def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(content: Path, tmp_path: Path, command: str) -> None:
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")

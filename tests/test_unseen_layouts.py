@@ -612,3 +612,34 @@ def test_a_list_of_one_abstract_under_the_pages_noise_line_is_an_abstracts_list(
     report, papers, rejected, _ = read(tmp_path, f"Jack\nAbstract: {ABSTRACT_A}\n")
     assert report.reader == "abstracts" and not rejected
     assert [(p.abstract, p.title_inferred) for p in papers] == [(ABSTRACT_A, True)]  # not titled "Jack"
+
+
+def test_a_pagination_bar_on_one_line_is_page_text(tmp_path: Path) -> None:
+    page = f"Prompt Tuning from Task Descriptions\n{ABSTRACT_A}\nUpcycled Mixture of Experts\n{ABSTRACT_B}\n"
+    page += "« Previous 1 2 3 4 5 … 18 Next »\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert len(papers) == 2 and not rejected
+
+
+def test_an_abstract_labelled_under_its_title_loses_the_label_only(tmp_path: Path) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", f"Abstract: {ABSTRACT_A}", "3 authors"),
+                 ("Abstract-Level Reasoning", f"Abstract-level reasoning {ABSTRACT_B}", "2 authors"))
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected and sorted(p.abstract for p in papers) == sorted([ABSTRACT_A, f"Abstract-level reasoning {ABSTRACT_B}"])
+
+
+@pytest.mark.parametrize("first", ["pix2pix-zero: Zero-shot Image Translation", "k-Means Clustering of Embeddings"])
+def test_subscribe_glued_to_a_name_written_in_lower_case_is_removed(tmp_path: Path, first: str) -> None:
+    _, papers, _, _ = read(tmp_path, f"Subscribe{first}\n{ABSTRACT_A}\nUpcycled Mixture of Experts\n{ABSTRACT_B}\n")
+    assert sorted(p.title for p in papers) == sorted([first, "Upcycled Mixture of Experts"])
+
+
+def test_a_topic_listing_whose_abstracts_the_page_cut_short_is_still_read(tmp_path: Path) -> None:
+    cut = [text[:150].rsplit(" ", 1)[0] for text in (ABSTRACT_A, ABSTRACT_B, ABSTRACT_C)]
+    titles = ["Prompt Tuning from Task Descriptions", "Upcycled Mixture of Experts", "Pretraining on Reanalysis"]
+    page = "Goto\n\n\u00a0Large Language Model\n\n\n" + "".join(
+        f"{title}\n\nNeural Information Processing Systems\n\n{abstract}\n\n\n" for title, abstract in zip(titles, cut, strict=True)
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "topic-listing" and not rejected
+    assert sorted((p.title, p.abstract) for p in papers) == sorted(zip(titles, cut, strict=True))

@@ -131,7 +131,12 @@ def scan_content(content_dir: Path) -> tuple[list[Path], list[SkippedEntry]]:
                 elif entry.is_dir(follow_symlinks=False):
                     walk(path, relative + "/")
                 elif entry.is_file(follow_symlinks=False):
-                    if entry.name.lower() not in _SKIPPED_NAMES:
+                    if entry.name.lower() == SOURCES_FILE and prefix:
+                        skipped.append(SkippedEntry(
+                            name, f"not read: only the content folder's own {SOURCES_FILE} is; "
+                            f"move its entries there, each named by its path ({prefix}FILE.txt:)",
+                        ))
+                    elif entry.name.lower() not in _SKIPPED_NAMES:
                         files.append(path)
                 else:
                     kind = _kind(entry.stat(follow_symlinks=False).st_mode)

@@ -35,6 +35,8 @@ PAGE_CHROME = {
 LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
 # "Abstract:" before an abstract, "1. Abstract:" in a numbered list.
 ABSTRACT_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*[:.\-—–]\s*", re.IGNORECASE)
+# "Abstract:" at the start of an abstract read under its title ("Abstract-level ..." is the abstract's own word).
+_LEADING_LABEL = re.compile(r"^abstract\s*(?::|\.(?=\s)|\s[-—–](?=\s)|[—–])\s*", re.IGNORECASE)
 # What a title may carry that is the list's, not the paper's: its number or bullet, a "Title:" label.
 _TITLE_PREFIX = re.compile(rf"^(?:{LIST_MARKER}|title\s*:\s*)(?=\S)", re.IGNORECASE)
 MAX_RAW = 2000  # characters of a rejected block kept in the report
@@ -54,6 +56,7 @@ _NAVIGATION = re.compile(
       | [▲△⬆↑]\s*\d[\d.,]*k? | \d{1,3}(?:\.\d)?k               # vote counts: "▲ 9", "1.2k"
       | (?:[«‹<←]\s*)?(?:previous|prev|next|older|newer|first|last)(?:\s+page)?(?:\s*[»›>→])?
       | [«‹<←»›>→] | … | \.{3}
+      | (?:(?:[«‹<←»›>→…]|\.{3}|\d{1,4}|previous|prev|next|first|last|page)(?:\s+|$)){3,}  # "« Previous 1 2 3 … 18 Next »"
       | (?:©|\(c\)|copyright\b).{0,100}
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
       | (?:about\s+)?\d[\d,.]*k?\s+(?:results?|papers?|matches|hits)(?:\s+found)?             # "128 results", "1,284 papers"
@@ -251,6 +254,8 @@ class Reader(ABC):
             doc.notice(line, f"removed {dropped_t + dropped_a + dropped_o} control, zero-width or bidirectional character(s)")
         clean_title = _TITLE_PREFIX.sub("", normalize_text(clean_title), count=1)
         clean_abstract = normalize_text(clean_abstract)
+        if (unlabelled := _LEADING_LABEL.sub("", clean_abstract, count=1)) and looks_like_abstract(unlabelled):
+            clean_abstract = unlabelled  # "Abstract: ..." under its title: the label is the page's
         if not clean_title:
             return self.reject(doc, line, "title is empty after removing invisible characters", raw)
         hints = list(found.topic_hints)

@@ -48,13 +48,18 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
             len(block.lines) == 1
             and len(text) <= 120
             and not looks_like_abstract(before.text)
-            and looks_like_abstract(after.text)
+            and (looks_like_abstract(after.text) or (_VENUE_WORDS.search(text) is not None and _cut_abstract(after.text)))
         ):
             counts[text] += 1
             middles.append(block)
     named = {text for text, n in counts.items() if n >= 2 or _VENUE_WORDS.search(text) or _VENUE_YEAR.search(text)}
     venues = {b.line for b in middles if b.text.strip() in named}
     return venues | _laid_out_venues(blocks) | _alternating_venues(blocks), bool(venues)
+
+
+def _cut_abstract(text: str) -> bool:
+    """An abstract the page cut short, mid-sentence, before it looked like prose: still a paragraph of many words."""
+    return len(text) >= 120 and len(text.split()) >= 15
 
 
 def _alternating_venues(blocks: list[Block]) -> set[int]:
