@@ -220,7 +220,8 @@ def test_topic_page_groups_by_month_newest_first_with_undated_last(pages):
     assert got == [
         ("March 2024", 2, ["diffusion-nets", "astrom-3"]),
         ("November 2023", 1, ["seeing-far"]),
-        ("Undated", 2, ["old-vision", "inferred-one"]),
+        ("2022, month not given", 1, ["old-vision"]),  # dated by its year only: under its year, not "Undated"
+        ("Undated", 1, ["inferred-one"]),
     ]
 
 
@@ -242,7 +243,7 @@ def test_papers_of_one_day_and_undated_papers_are_listed_a_to_z():
 
 
 def test_month_pages_link_each_of_their_papers_once(model, pages):
-    assert set(model.by_month) == {"2024-03", "2023-11", "undated"}
+    assert set(model.by_month) == {"2024-03", "2023-11", "2022", "undated"}
     for month, papers in model.by_month.items():
         path = f"months/{month}.md"
         assert _each_once(paper_links(path, pages[path])) == {p.id for p in papers}, path
@@ -260,7 +261,10 @@ def test_undated_page_lists_the_undated_papers(pages):
     meta, body = split_page(pages["months/undated.md"])
     assert meta["title"] == "Undated papers"
     assert "whose listings gave no date" in body
-    assert set(paper_links("months/undated.md", body)) == {"inferred-one", "old-vision"}
+    assert set(paper_links("months/undated.md", body)) == {"inferred-one"}
+    meta, body = split_page(pages["months/2022.md"])
+    assert meta["title"] == "2022, month not given" and "whose listings gave only the year" in body
+    assert set(paper_links("months/2022.md", body)) == {"old-vision"}
 
 
 def test_home_lists_the_newest_papers_once_each(model, pages):
@@ -281,14 +285,15 @@ def test_home_counts(model, pages):
 def test_months_index_groups_by_year_with_counts(pages):
     text = pages["months/index.md"]
     got = [(label, count) for label, count, _ in sections(text)]
-    assert got == [("2024", 2), ("2023", 2), ("Undated", 2)]
+    assert got == [("2024", 2), ("2023", 2), ("2022", 1), ("Undated", 1)]
     year_2023 = sections(text)[1][2]
     assert re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="pc-count">(\d+)</span>', year_2023) == [
         ("2023-11/", "November 2023", "2")
     ]
     assert [u for u in linked_pages("months/index.md", text) if u.startswith("months/")] == [
-        "months/2024-03/", "months/2023-11/", "months/undated/"
+        "months/2024-03/", "months/2023-11/", "months/2022/", "months/undated/"
     ]
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a>', sections(text)[2][2]) == [("2022/", "2022, month not given")]
 
 
 def test_topic_without_papers_has_no_page(model, pages):

@@ -45,8 +45,18 @@ from .page_cache import (
 from .rows import ROW_MACRO, ROW_TEMPLATE, Row, RowRenderer, row_reads_only_its_paper
 from .spool import Spool, SpoolWriter
 from .text import escape, md_text, plain_text, rich_text
-from .urls import UNDATED, Linker, month_path, newest_months_first, page_url, paper_path, rows_path, topic_path
-from .view import SiteModel, date_label, month_label
+from .urls import (
+    UNDATED,
+    Linker,
+    month_path,
+    newest_months_first,
+    page_url,
+    paper_path,
+    period_of,
+    rows_path,
+    topic_path,
+)
+from .view import SiteModel, date_label, month_label, month_short
 
 __all__ = ["PageRenderer", "stats_charts"]
 
@@ -101,7 +111,8 @@ class PageRenderer:
         )
         self.link = Linker(directory_urls=directory_urls)
         self.env.filters.update(
-            rich=rich_text, md=md_text, month_label=month_label, date_label=date_label, reader_kind=_reader_kind
+            rich=rich_text, md=md_text, month_label=month_label, month_short=month_short, date_label=date_label,
+            reader_kind=_reader_kind,
         )
         self.env.globals.update(escape=escape)
         self._rows_pure: bool | None = None
@@ -313,12 +324,12 @@ class PageRenderer:
         papers = model.by_topic[topic.slug]
         groups: dict[str, list[Paper]] = defaultdict(list)
         for paper in papers:
-            groups[paper.month or UNDATED].append(paper)
+            groups[period_of(paper)].append(paper)
         months = newest_months_first(groups)
         ordered = [paper for month in months for paper in groups[month]]
         return self._listing(
             model, "topic.md.j2", lambda n: topic_path(topic.slug, n), topic.name, ordered,
-            lambda p: p.month or UNDATED, {"feed": feed_path(topic.slug)}, numbers, keyed, topic=topic,
+            period_of, {"feed": feed_path(topic.slug)}, numbers, keyed, topic=topic,
         )
 
     def month_pages(
@@ -329,7 +340,7 @@ class PageRenderer:
         for paper in papers:
             groups[model.assignments[paper.id].primary].append(paper)
         ordered = [paper for t in model.taxonomy.topics for paper in groups.get(t.slug, [])]
-        title = "Undated papers" if month == UNDATED else month_label(month)
+        title = "Undated papers" if month == UNDATED else month_label(month)  # "2024, month not given" too
         return self._listing(
             model, "month.md.j2", lambda n: month_path(month, n), title, ordered,
             lambda p: model.assignments[p.id].primary, {}, numbers, keyed, month=month, title=title,
@@ -626,7 +637,7 @@ def listing_rows(
 
 def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str]:
     """The stats page's charts as inline SVG: papers per month by primary topic, per topic, per listing."""
-    months = sorted(model.months)
+    months = sorted(m for m in model.months if len(m) == 7)  # the papers of a year without a month have no column
     series = [Series(t.slug, t.name) for t in model.topics_used]
     values: dict[tuple[str, str], int] = Counter()
     for paper in model.papers:

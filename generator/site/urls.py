@@ -11,8 +11,16 @@ from ..model import Paper
 UNDATED = "undated"
 
 
+def period_of(paper: Paper) -> str:
+    """The month a paper is listed under: ``YYYY-MM``, ``YYYY`` when its listing gave only a year, or ``UNDATED``."""
+    if paper.date is None:
+        return UNDATED
+    return paper.date[:4] if paper.date_precision == "year" else paper.date[:7]
+
+
 def newest_months_first(months: Iterable[str]) -> list[str]:
-    """``YYYY-MM`` months, newest first, then ``UNDATED`` when it is among them: the order of every month list."""
+    """``YYYY-MM`` months, newest first, each year's papers without a month (``YYYY``) after its months,
+    then ``UNDATED`` when it is among them: the order of every month list."""
     present = set(months)
     return sorted(present - {UNDATED}, reverse=True) + ([UNDATED] if UNDATED in present else [])
 

@@ -14,12 +14,20 @@ from ..ingest.dates import MONTH_NAMES
 from ..model import Paper
 from ..topics import Taxonomy, Topic, TopicAssignment
 from .settings import SiteSettings
-from .urls import UNDATED, newest_months_first
+from .urls import UNDATED, newest_months_first, period_of
 
 
 def month_label(month: str) -> str:
-    year, number = month.split("-")
-    return f"{MONTH_NAMES[int(number) - 1]} {year}"
+    """``2024-07`` → ``July 2024``; ``2024`` (papers dated by their year only) → ``2024, month not given``."""
+    if month == UNDATED:
+        return "Undated"
+    year, _, number = month.partition("-")
+    return f"{MONTH_NAMES[int(number) - 1]} {year}" if number else f"{year}, month not given"
+
+
+def month_short(month: str) -> str:
+    """A month among its year's: ``Jul``; ``no month`` for the year's papers without one."""
+    return MONTH_NAMES[int(month[5:7]) - 1][:3] if len(month) == 7 else "no month"
 
 
 def date_label(paper: Paper) -> str:
@@ -49,7 +57,7 @@ class SiteModel:
     taxonomy: Taxonomy
     topics_used: list[Topic]
     by_topic: dict[str, list[Paper]]  # primary and secondary membership, newest first
-    by_month: dict[str, list[Paper]]  # "YYYY-MM" or "undated"
+    by_month: dict[str, list[Paper]]  # "YYYY-MM", "YYYY" (dated by the year only) or "undated"
     ingest: IngestResult
     settings: SiteSettings
     site_name: str = "papercat"
@@ -81,7 +89,7 @@ class SiteModel:
             assignment = assignments[paper.id]
             for slug in (assignment.primary, *assignment.secondary):
                 by_topic[slug].append(paper)
-            by_month[paper.month or UNDATED].append(paper)
+            by_month[period_of(paper)].append(paper)
         used = [t for t in taxonomy.topics if by_topic.get(t.slug)]
         return cls(
             papers, {p.id: p for p in papers}, assignments, taxonomy, used, dict(by_topic), dict(by_month), result,
@@ -100,5 +108,5 @@ class SiteModel:
 
     @property
     def months(self) -> list[str]:
-        """Dated months, newest first."""
+        """Dated months, newest first (with each year's papers without a month, ``YYYY``, after its months)."""
         return [m for m in newest_months_first(self.by_month) if m != UNDATED]
