@@ -95,6 +95,9 @@ def test_changes_across_builds(project: Project) -> None:
         (moved_id, previous_topic, new_topic)
     ]
     assert [(r["file"], r["reason"]) for r in report["new_rejections"]] == [("more.yml", report["new_rejections"][0]["reason"])]
+    # Every rejection of the build, listed where `papercat ingest` lists them.
+    listed = [json.loads(line) for line in (project.build_dir / "rejected.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["file"], r["line"]) for r in listed] == [("more.yml", report["new_rejections"][0]["line"])]
     # The printed summary names each kind of change.
     assert (
         "changes since the last build: 1 added, 1 removed, 1 changed, 1 merged differently, 1 moved topic, 1 new rejections"

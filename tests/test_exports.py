@@ -133,9 +133,11 @@ def test_feed_parses_and_keeps_titles_literal(site_url):
     assert not feed.bozo, feed.get("bozo_exception")
     assert feed.version == "atom10"
     assert len(feed.entries) == FEED_SIZE
-    assert feed.entries[0].title == "Paper number 0 <b>bold</b> & co"
+    # Newest first (December's papers, in the order given), whatever order the papers come in.
+    assert feed.entries[0].title == "Paper number 11 <b>bold</b> & co"
+    assert [e.updated[:10] for e in feed.entries] == sorted((e.updated[:10] for e in feed.entries), reverse=True)
     link = feed.entries[0].link
-    assert link == (f"{site_url}papers/p000/" if site_url else "papers/p000/")
+    assert link == (f"{site_url}papers/p011/" if site_url else "papers/p011/")
     # Same inputs, same bytes: nothing comes from the clock.
     again = atom_feed(papers, slug="vision", title="cat: Vision", subtitle="Seeing", site_url=site_url,
                       updated=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), page_url="topics/vision/",
@@ -160,6 +162,11 @@ def test_a_feed_dates_an_undated_paper_by_its_listings_capture_and_never_calls_i
     assert [(e.title, e.updated[:10], "published" in e) for e in feed.entries] == [
         ("A Dated Paper", "2025-11-11", True), ("Seen On A Captured Page", "2024-04-01", False),
     ]
+    # Dated by its capture day, it takes its place among older dated papers, not after all of them.
+    older = catalogue_paper("older", "An Older Paper", date="2023-02-02", date_precision="day")
+    model = make_model([*papers, older], {p.id: TopicAssignment("vision", (), {}) for p in [*papers, older]})
+    feed = feedparser.parse(feeds(model)["feed-vision.xml"])
+    assert [e.title for e in feed.entries] == ["A Dated Paper", "Seen On A Captured Page", "An Older Paper"]
 
 
 def test_built_site_offers_bibtex_json_and_feeds(built_site: Path):

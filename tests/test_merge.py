@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.ingest import ingest_content
-from generator.ingest.merge import find_duplicate_groups, merge_records
+from generator.ingest.merge import find_duplicate_groups, find_duplicates, merge_records
 from generator.model import Paper, Source
 
 ABSTRACT = (
@@ -61,6 +61,27 @@ def test_identical_abstracts_are_one_paper_whatever_the_titles() -> None:
     a = paper("Tidal Graph Networks for Coastal Flood Forecasting", ABSTRACT)
     b = paper("TGN: Forecasting Floods on Coasts", ABSTRACT.replace("  ", " ").upper(), file="b.txt")
     assert merged(a, b)
+
+
+def test_two_papers_under_one_title_with_abstracts_written_to_one_pattern_stay_two() -> None:
+    frame = ("Recent progress in {} has been driven by {}, yet current approaches scale poorly with the number of {}. "
+             "To address this, we develop {}, an approach in which {} are trained jointly with {}. Extensive evaluation "
+             "on {} demonstrates that it is both faster and more accurate than prior work.")
+    a = paper("Learning to Plan with Latent World Models", frame.format(
+        "safe policy improvement", "successor features", "trajectories", "Paxox", "successor features", "a critic", "ProcGen"))
+    b = paper("Learning to Plan with Latent World Models", frame.format(
+        "dexterous manipulation", "diffusion policies", "demonstrations", "Halfal", "diffusion policies", "a world model",
+        "RLBench"), file="b.txt")
+    groups, possible = find_duplicates([a, b])
+    assert len(groups) == 2 and [(d.first, d.second) for d in possible] == [(0, 1)]  # reported for a curator
+    assert merged(a, paper(a.title, a.abstract.replace("Extensive evaluation", "An evaluation"), file="c.txt"))  # an edit
+
+
+def test_the_merged_title_is_the_one_written_in_mixed_case() -> None:
+    lower = paper("feas: a benchmark for continual reinforcement learning", file="a.txt")
+    cased = paper("FEAS: A Benchmark for Continual Reinforcement Learning", file="b.txt")
+    assert merge_records([lower, cased]).title == "FEAS: A Benchmark for Continual Reinforcement Learning"
+    assert merge_records([cased, lower]).title == "FEAS: A Benchmark for Continual Reinforcement Learning"
 
 
 def test_a_listings_stand_in_abstract_does_not_make_different_papers_one() -> None:

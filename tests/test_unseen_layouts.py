@@ -628,7 +628,7 @@ def test_an_abstract_labelled_under_its_title_loses_the_label_only(tmp_path: Pat
     assert not rejected and sorted(p.abstract for p in papers) == sorted([ABSTRACT_A, f"Abstract-level reasoning {ABSTRACT_B}"])
 
 
-@pytest.mark.parametrize("first", ["pix2pix-zero: Zero-shot Image Translation", "k-Means Clustering of Embeddings"])
+@pytest.mark.parametrize("first", ["pix2pix-zero: Zero-shot Image Translation", "k-Means Clustering of Embeddings", "mixup: Beyond Risk"])
 def test_subscribe_glued_to_a_name_written_in_lower_case_is_removed(tmp_path: Path, first: str) -> None:
     _, papers, _, _ = read(tmp_path, f"Subscribe{first}\n{ABSTRACT_A}\nUpcycled Mixture of Experts\n{ABSTRACT_B}\n")
     assert sorted(p.title for p in papers) == sorted([first, "Upcycled Mixture of Experts"])
@@ -643,3 +643,9 @@ def test_a_topic_listing_whose_abstracts_the_page_cut_short_is_still_read(tmp_pa
     report, papers, rejected, _ = read(tmp_path, page)
     assert report.reader == "topic-listing" and not rejected
     assert sorted((p.title, p.abstract) for p in papers) == sorted(zip(titles, cut, strict=True))
+
+
+def test_an_empty_abstract_label_is_rejected_not_given_the_next_abstract(tmp_path: Path) -> None:
+    _, papers, rejected, _ = read(tmp_path, f"Jack\nAbstract: {ABSTRACT_A}\nAbstract:\nAbstract: {ABSTRACT_B}\n")
+    assert sorted((p.sources[0].line, p.abstract) for p in papers) == [(2, ABSTRACT_A), (4, ABSTRACT_B)]
+    assert [(r.line, r.reason) for r in rejected] == [(3, "'Abstract:' with no text")]

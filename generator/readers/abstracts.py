@@ -47,12 +47,12 @@ class AbstractsReader(Reader):
             if _is_bare_label(line):
                 yield from flush()
                 record, labelled = (number, [line]), True
-            elif labelled and record is not None:
+            elif labelled and record is not None and not ABSTRACT_LABEL.match(line):
                 record[1].append(line)
                 labelled = False
             elif ABSTRACT_LABEL.match(line):
-                yield from flush()
-                record = (number, [line])
+                yield from flush()  # an "Abstract:" with nothing under it is rejected, not given this text
+                record, labelled = (number, [line]), False
             elif record is not None and _continues(record[1], line):
                 record[1].append(line)  # a wrapped abstract continues on the next line
             elif looks_like_abstract(line):

@@ -35,9 +35,10 @@ def _starts_a_title(text: str) -> bool:
         return False
     if first.isupper() or first.isdigit() or first in _TITLE_OPENERS or (first.isalpha() and not first.islower()):
         return True
-    # A name written in lower case: "xLSTM", "pix2pix-zero", "k-Means"; not "rs" of "Subscribers".
+    # A name written in lower case: "xLSTM", "pix2pix-zero", "k-Means", "mixup: ..."; not "rs" of "Subscribers".
     word = text.split(maxsplit=1)[0]
-    return first.islower() and any(c.isupper() or c.isdigit() or c == "-" for c in word[1:])
+    named = any(c.isupper() or c.isdigit() or c == "-" for c in word[1:]) or (word.endswith(":") and len(word) > 3)
+    return first.islower() and named
 
 
 def strip_glued_chrome(line: str) -> str:

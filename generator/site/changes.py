@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..ingest.catalogue import write_atomic
+from ..ingest.catalogue import write_atomic, write_rejections
 from ..model import Paper, Rejected
 
 STATE_FILE = "state.json"
@@ -190,10 +190,12 @@ class BuildChanges:
     report: dict[str, Any]
     state: dict[str, Any]
     whats_new: dict[str, Any] | None  # the latest report with changes (this one, or carried over)
+    rejected: tuple[Rejected, ...] = ()  # every record of this build that is not on the site
 
     def save(self, build_dir: Path) -> None:
-        """Write ``changes.json`` and the state for the next build (after the site was built)."""
+        """Write ``changes.json``, ``rejected.jsonl`` (as ``papercat ingest`` does) and the state for the next build."""
         state = dict(self.state, whats_new=self.whats_new)
+        write_rejections(self.rejected, build_dir / "rejected.jsonl")
         write_atomic(build_dir / CHANGES_FILE, json.dumps(self.report, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         write_atomic(build_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n")
 
@@ -208,7 +210,7 @@ def changes_since_last_build(
         whats_new: dict[str, Any] | None = report
     else:
         whats_new = previous.get("whats_new") if previous else None
-    return BuildChanges(report, state, whats_new)
+    return BuildChanges(report, state, whats_new, tuple(rejected))
 
 
 def read_report(build_dir: Path) -> dict[str, Any] | None:

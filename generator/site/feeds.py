@@ -42,7 +42,7 @@ def atom_feed(
     day_of: Callable[[Paper], str | None],
     author: str = "papercat",
 ) -> bytes:
-    """One Atom feed of ``papers`` (already newest first): the first ``FEED_SIZE`` that ``day_of`` dates."""
+    """One Atom feed of the newest ``FEED_SIZE`` of ``papers`` that ``day_of`` dates (``papers`` in the catalogue's order)."""
     from feedgen.feed import FeedGenerator
 
     base = site_url.rstrip("/") + "/" if site_url else None
@@ -56,7 +56,10 @@ def atom_feed(
     generator.author(name=author)
     generator.generator("papercat")
     generator.language("en")
-    shown = [(paper, _timestamp(day)) for paper in papers if (day := day_of(paper))][:FEED_SIZE]
+    # Newest first by the day each is dated by: a paper dated by its listing's capture day takes its place
+    # among the dated ones (the sort keeps the catalogue's order, A to Z, within a day).
+    dated = sorted(((paper, day) for paper in papers if (day := day_of(paper))), key=lambda pair: pair[1], reverse=True)
+    shown = [(paper, _timestamp(day)) for paper, day in dated[:FEED_SIZE]]
     generator.updated(max((stamp for _, stamp in shown), default=updated))
     for paper, stamp in shown:
         entry = generator.add_entry(order="append")
