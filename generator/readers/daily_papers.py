@@ -159,7 +159,8 @@ def join_meta_blocks(blocks: list[Block]) -> list[Block]:
         previous = out[-1] if out else None
         if (  # "Submitted by" / blank / "akhaliq": who posted the paper, as one block
             previous is not None
-            and [line.strip().casefold() for line in previous.lines] == ["submitted by"]
+            and len(previous.lines) == 1
+            and _SUBMITTED_BY.match(previous.lines[0].strip())
             and len(block.lines) == 1
             and len(block.text.split()) <= 3
         ):

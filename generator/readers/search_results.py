@@ -33,7 +33,7 @@ def _starts_a_title(text: str) -> bool:
     first = text[:1]
     if not first:
         return False
-    if first.isupper() or first.isdigit() or first in _TITLE_OPENERS or (first.isalpha() and not first.islower()):
+    if first.isdigit() or first in _TITLE_OPENERS or (first.isalpha() and not first.islower()):  # a capital, or a letter without case
         return True
     # A name written in lower case: "xLSTM", "pix2pix-zero", "k-Means", "mixup: ..."; not "rs" of "Subscribers".
     word = text.split(maxsplit=1)[0]

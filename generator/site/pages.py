@@ -637,7 +637,7 @@ def listing_rows(
 
 def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str]:
     """The stats page's charts as inline SVG: papers per month by primary topic, per topic, per listing."""
-    months = sorted(m for m in model.months if len(m) == 7)  # the papers of a year without a month have no column
+    months = sorted(model.calendar_months)  # the papers of a year without a month have no column
     series = [Series(t.slug, t.name) for t in model.topics_used]
     values: dict[tuple[str, str], int] = Counter()
     for paper in model.papers:

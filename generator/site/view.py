@@ -110,3 +110,8 @@ class SiteModel:
     def months(self) -> list[str]:
         """Dated months, newest first (with each year's papers without a month, ``YYYY``, after its months)."""
         return [m for m in newest_months_first(self.by_month) if m != UNDATED]
+
+    @property
+    def calendar_months(self) -> list[str]:
+        """The ``YYYY-MM`` months of ``months``: those a paper's date names, not a year's papers without one."""
+        return [m for m in self.months if len(m) == len("YYYY-MM")]
