@@ -451,20 +451,21 @@
 
     // The results of the search: ``final`` once every posting has been read (the quick ranking first).
     function show(docs, final) {
-      // The rows shown stay when a fresh list would show exactly them: the same documents, as many.
+      // The rows shown stay as long as a fresh list starts with the same documents: only the rows from
+      // the first that differs are made again, so a click on a row that stays is never lost.
       var keep = Math.max(PAGE_SIZE, shown, restoreShown);
       var count = Math.min(keep, docs.length);
-      var same = shown > 0 && count === shown &&
-        docs.slice(0, count).every(function (doc, i) { return results[i] === doc; });
+      var common = 0;
+      while (common < Math.min(shown, count) && results[common] === docs[common]) common++;
       results = docs;
-      if (same) {
+      if (common === count && count === shown) {
         more.hidden = shown >= results.length;
       } else {
         var focused = Array.prototype.indexOf.call(list.children, document.activeElement && document.activeElement.closest("li"));
-        if (focused >= 0) focusAt = focused;
-        list.textContent = "";
-        shown = 0;
-        lastBatch = showMore(keep);
+        if (focused >= common) focusAt = focused;
+        while (list.children.length > common) list.removeChild(list.lastChild);
+        shown = common;
+        lastBatch = showMore(keep - common);
       }
       if (final && restoreShown) {  // back from a result: once the results are in, scroll to where the reader was
         var scroll = restoreScroll;
