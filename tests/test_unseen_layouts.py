@@ -628,6 +628,22 @@ def test_an_abstract_labelled_under_its_title_loses_the_label_only(tmp_path: Pat
     assert not rejected and sorted(p.abstract for p in papers) == sorted([ABSTRACT_A, f"Abstract-level reasoning {ABSTRACT_B}"])
 
 
+def test_an_abstract_whose_first_word_starts_with_abstract_keeps_it_in_search_results(tmp_path: Path) -> None:
+    own = f"Abstract-level reasoning {ABSTRACT_B}"
+    lines = ["Prompt Tuning from Task Descriptions", f"Abstract: {ABSTRACT_A}", "Abstract-Level Reasoning", own]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, own]
+
+
+def test_an_abstract_whose_first_word_starts_with_abstract_keeps_it_in_an_abstracts_list(tmp_path: Path) -> None:
+    own = f"Abstract-level reasoning {ABSTRACT_B}"
+    page = f"Abstract: {ABSTRACT_A}\n\nAbstract.{ABSTRACT_C}\n\n{own}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_C, own]
+
+
 @pytest.mark.parametrize("first", ["pix2pix-zero: Zero-shot Image Translation", "k-Means Clustering of Embeddings", "mixup: Beyond Risk"])
 def test_subscribe_glued_to_a_name_written_in_lower_case_is_removed(tmp_path: Path, first: str) -> None:
     _, papers, _, _ = read(tmp_path, f"Subscribe{first}\n{ABSTRACT_A}\nUpcycled Mixture of Experts\n{ABSTRACT_B}\n")

@@ -33,10 +33,10 @@ PAGE_CHROME = {
 }
 # A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ".
 LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
-# "Abstract:" before an abstract, "1. Abstract:" in a numbered list.
-ABSTRACT_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*[:.\-—–]\s*", re.IGNORECASE)
-# "Abstract:" at the start of an abstract read under its title ("Abstract-level ..." is the abstract's own word).
-_LEADING_LABEL = re.compile(r"^abstract\s*(?::|\.(?=\s)|\s[-—–](?=\s)|[—–])\s*", re.IGNORECASE)
+# "Abstract:" before an abstract ("Abstract. We", "Abstract—We", "Abstract - We"), "1. Abstract:" in a
+# numbered list. A hyphen is a label's only before a space, a full stop before a space or a capital
+# ("Abstract.We", a space lost): "Abstract-Level Reasoning" and "Abstract.js ..." are the paper's own words.
+ABSTRACT_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*(?::|[—–]|-(?=\s)|\.(?=\s|(?-i:[A-Z])))\s*", re.IGNORECASE)
 # What a title may carry that is the list's, not the paper's: its number or bullet, a "Title:" label.
 _TITLE_PREFIX = re.compile(rf"^(?:{LIST_MARKER}|title\s*:\s*)(?=\S)", re.IGNORECASE)
 MAX_RAW = 2000  # characters of a rejected block kept in the report
@@ -254,7 +254,7 @@ class Reader(ABC):
             doc.notice(line, f"removed {dropped_t + dropped_a + dropped_o} control, zero-width or bidirectional character(s)")
         clean_title = _TITLE_PREFIX.sub("", normalize_text(clean_title), count=1)
         clean_abstract = normalize_text(clean_abstract)
-        if (unlabelled := _LEADING_LABEL.sub("", clean_abstract, count=1)) and looks_like_abstract(unlabelled):
+        if (unlabelled := ABSTRACT_LABEL.sub("", clean_abstract, count=1)) and looks_like_abstract(unlabelled):
             clean_abstract = unlabelled  # "Abstract: ..." under its title: the label is the page's
         if not clean_title:
             return self.reject(doc, line, "title is empty after removing invisible characters", raw)
