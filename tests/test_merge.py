@@ -122,6 +122,17 @@ def test_truncated_abstract_copy_is_the_same_paper() -> None:
     assert result.abstract == ABSTRACT  # the longest abstract wins
 
 
+def test_a_snippet_of_stock_opening_sentences_under_another_title_is_another_paper() -> None:
+    opening = ("Large language models (LLMs) have demonstrated remarkable capabilities in natural language understanding "
+               "and generation across a wide range of tasks. However, ")
+    full = paper("EntityCheck: Verifying Long-Tail Facts in LLM Outputs", opening + "they hallucinate facts about long-tail "
+                 "entities. We propose EntityCheck, a retrieval-based verifier.", file="search.txt")
+    snippet = paper("PromptShield: Defending LLM Agents Against Indirect Prompt Injection", opening + "…", file="search.txt", line=3)
+    groups, possible = find_duplicates([full, snippet])
+    assert len(groups) == 2 and [(d.first, d.second) for d in possible] == [(1, 0)]  # kept, and shown to a curator
+    assert merged(full, paper("EntityCheck: Verifying Long-Tail Facts in LLM", snippet.abstract, file="daily.txt"))
+
+
 def test_inferred_titles_alone_never_merge_papers() -> None:
     a = paper("We study robots", OTHER, title_inferred=True)
     b = paper("We study robots", ABSTRACT, file="b.txt", title_inferred=True)

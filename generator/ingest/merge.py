@@ -25,6 +25,7 @@ ABSTRACT_PREFIX = 100  # a truncated copy of an abstract keeps at least its firs
 # paper's (a copy edited a little); abstracts written to one pattern share three quarters of theirs and are two papers.
 SAME_WORDS = 0.85
 NEIGHBOURS = 6
+RELATED_TITLES = 0.6  # a truncated abstract's copy under a title this much like the other's is the same paper
 _NUMBER = re.compile(r"\d+")
 
 
@@ -91,6 +92,13 @@ def _similar_titles(a: str, b: str) -> bool:
     if min(len(a), len(b)) < FUZZY_MIN_LENGTH:
         return False
     return Indel.normalized_similarity(a, b, score_cutoff=FUZZY_SIMILARITY) >= FUZZY_SIMILARITY
+
+
+def _related_titles(a: Paper, b: Paper, key_a: TextKeys, key_b: TextKeys) -> bool:
+    """Titles that could name one paper: one made from the abstract, one cut short, or most letters in common."""
+    if a.title_inferred or b.title_inferred or key_a.title.startswith(key_b.title) or key_b.title.startswith(key_a.title):
+        return True
+    return Indel.normalized_similarity(key_a.title, key_b.title, score_cutoff=RELATED_TITLES) >= RELATED_TITLES
 
 
 # A listing's stand-in for an abstract it does not have ("No abstract is available for this paper."), as a text key.
@@ -170,7 +178,9 @@ def find_duplicates(
 
     # A truncated copy of an abstract: same first 100 characters, and one is a prefix of the other.
     # In sorted order a prefix comes right before the keys that extend it, so comparing each key
-    # with its successor finds every truncated copy without comparing all pairs.
+    # with its successor finds every truncated copy without comparing all pairs. Many abstracts open
+    # with the same stock sentences, so a snippet under a title of its own is another paper's: kept
+    # apart and reported.
     by_prefix: dict[str, list[int]] = defaultdict(list)
     for index, key in enumerate(keys):
         if len(key.abstract) >= ABSTRACT_PREFIX and key.abstract not in boilerplate:
@@ -179,8 +189,12 @@ def find_duplicates(
         if len(members) > 1:
             members.sort(key=lambda i: keys[i].abstract)
             for shorter, longer in pairwise(members):
-                if keys[longer].abstract.startswith(keys[shorter].abstract):
+                if not keys[longer].abstract.startswith(keys[shorter].abstract):
+                    continue
+                if _related_titles(papers[shorter], papers[longer], keys[shorter], keys[longer]):
                     uf.union(shorter, longer)
+                else:
+                    apart.append((shorter, longer, "one abstract is the start of the other's, the titles differ"))
 
     # Titles with small edits: sorted neighbourhood, forwards and on reversed keys.
     titled = [i for i, p in enumerate(papers) if not p.title_inferred and len(keys[i].title) >= FUZZY_MIN_LENGTH]
