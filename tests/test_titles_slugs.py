@@ -48,6 +48,15 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
             "Here we propose GLiMMER, an efficient tokenizer-free architecture for long documents; it scales well.",
             "GLiMMER: An efficient tokenizer-free architecture for long documents",
         ),
+        (  # a decimal point ends no sentence
+            "Imaging models see one modality. We present OmniScan, a vision encoder pretrained on 1.2 million CT and MRI "
+            "images. It transfers to 17 tasks.",
+            "OmniScan: A vision encoder pretrained on 1.2 million CT and MRI images",
+        ),
+        (
+            "Scale helps. We introduce a model trained on 1.5 billion tokens, GPT-X2, which we release.",
+            "GPT-X2: A model trained on 1.5 billion tokens",
+        ),
     ],
 )
 def test_title_from_the_method_name_and_its_description(abstract: str, title: str) -> None:

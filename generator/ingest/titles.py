@@ -12,14 +12,16 @@ MAX_TITLE = 120
 _NAME = r"(?P<name>(?:[A-Z][\w$^{}\\+-]*|[\w-]*[A-Z0-9][\w$^{}\\+-]*)(?: [A-Z][\w+-]*[A-Z0-9][\w+-]*)?)"
 _SUBJECT = r"(?:[Ww]e|[Tt]his (?:work|paper|article|study)|[Ii]n this (?:work|paper), we|[Hh]ere,? we)"
 _VERB = r"(?:propose[sd]?|present[sed]*|introduce[sd]?|develop[sed]*|describe[sd]?)"
+_CLAUSE = r"(?:[^.;:]|(?<=\d)\.(?=\d))"  # a clause's text: no full stop but a decimal point ("1.2 million")
 
 # "This work proposes POMP, a prompt pre-training method for vision-language models."
 _NAME_THEN_DESCRIPTION = re.compile(
-    rf"{_SUBJECT} {_VERB} {_NAME}, (?P<desc>(?:an?|the) [^.;:]+?)(?=[.;:]|, (?:which|that|where|and|to)\b|$)"
+    rf"{_SUBJECT} {_VERB} {_NAME}, (?P<desc>(?:an?|the) {_CLAUSE}+?)(?=\.(?!\d)|[;:]|, (?:which|that|where|and|to)\b|$)"
 )
 # "we introduce a novel diffusion model for language modeling, Masked-Diffuse LM, with ..."
 _DESCRIPTION_THEN_NAME = re.compile(
-    rf"{_SUBJECT} {_VERB} (?P<desc>(?:an?|the) [^.;:,]+?),? (?:called |named |dubbed |coined |termed )?{_NAME}(?=[,.;:)]| \()"
+    rf"{_SUBJECT} {_VERB} (?P<desc>(?:an?|the) (?:(?!,){_CLAUSE})+?),? (?:called |named |dubbed |coined |termed )?"
+    rf"{_NAME}(?=[,;:)]|\.(?!\d)| \()"
 )
 _SENTENCE_END = re.compile(rf"(?<=[a-z0-9\)\]%])[.!?](?=\s+[A-Z(]|$)|[{CJK_FULL_STOPS}]")  # the CJK full stops too
 
