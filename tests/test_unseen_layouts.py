@@ -665,3 +665,73 @@ def test_an_empty_abstract_label_is_rejected_not_given_the_next_abstract(tmp_pat
     _, papers, rejected, _ = read(tmp_path, f"Jack\nAbstract: {ABSTRACT_A}\nAbstract:\nAbstract: {ABSTRACT_B}\n")
     assert sorted((p.sources[0].line, p.abstract) for p in papers) == [(2, ABSTRACT_A), (4, ABSTRACT_B)]
     assert [(r.line, r.reason) for r in rejected] == [(3, "'Abstract:' with no text")]
+
+
+def test_blank_lines_holding_only_invisible_characters_still_part_the_papers(tmp_path: Path) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors"),
+                 ("Upcycled Mixture of Experts", ABSTRACT_B, "6 authors"))
+    lines = page.split("\n")
+    page = "\n".join(line if line.strip() else ("\u200b" if n % 2 else "\ufeff \u200c") for n, line in enumerate(lines))
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.abstract, p.author_count) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ABSTRACT_A, 3), ("Upcycled Mixture of Experts", ABSTRACT_B, 6)]
+    assert any("invisible characters read as blank lines" in n.message for n in notices)
+
+
+@pytest.mark.parametrize("label", ["[1] Abstract:", "2) Abstract", "Abstract："])
+def test_a_numbered_or_full_width_label_on_its_own_line_starts_an_abstract(tmp_path: Path, label: str) -> None:
+    report, papers, rejected, _ = read(tmp_path, f"{label}\n\n{ABSTRACT_A}\n\n{label}\n\n{ABSTRACT_B}\n")
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+
+
+def test_a_full_width_colon_after_the_label(tmp_path: Path) -> None:
+    report, papers, rejected, _ = read(tmp_path, f"Abstract：{ABSTRACT_A}\nAbstract：{ABSTRACT_B}\n")
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+
+
+def test_an_arxiv_entrys_comments_and_dates_are_not_abstracts(tmp_path: Path) -> None:
+    page = "".join(f"Abstract: {text}\nComments: 18 pages, 7 figures. Accepted at the Conference on Language Modeling 2025.\n"
+                   f"Submitted 27 February, 2025; originally announced February 2025.\n" for text in (ABSTRACT_A, ABSTRACT_B))
+    report, papers, rejected, notices = read(tmp_path, page + "Journal-ref: Proceedings of COLM 2025, pages 1-18.\n")
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+    assert sorted(n.line for n in notices if "skipped" in n.message) == [2, 3, 5, 6, 7]
+
+
+def test_a_footer_of_policy_links_and_related_searches_makes_no_paper(tmp_path: Path) -> None:
+    lines = ["Prompt Tuning from Task Descriptions", ABSTRACT_A, "Upcycled Mixture of Experts", ABSTRACT_B, "Related searches",
+             "prompt tuning for language models survey", "mixture of experts upcycling benchmark", "Data policy", "Cookies policy"]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [p.title for p in papers] == lines[0:3:2]
+
+
+GLUED_ABOVE = ["Submitted by akhaliq", "Submitted by\nakhaliq", "26", "▲ 31\nSubmitted by\nnielsr"]
+
+
+@pytest.mark.parametrize("above", GLUED_ABOVE)
+def test_a_submitter_or_upvotes_right_above_a_title_are_not_the_title(tmp_path: Path, above: str) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors"),
+                 ("Upcycled Mixture of Experts", ABSTRACT_B, "6 authors"))
+    page = page.replace("\nUpcycled Mixture", f"\n{above}\nUpcycled Mixture").replace("\nPrompt Tuning", f"\n{above}\nPrompt Tuning")
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.abstract, p.author_count) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ABSTRACT_A, 3), ("Upcycled Mixture of Experts", ABSTRACT_B, 6)]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["whole paper in one block", "authors right below the abstract"])
+def test_authors_and_date_right_below_an_abstract_are_read_as_such(tmp_path: Path, gap: str) -> None:
+    wrapped = textwrap.fill(ABSTRACT_B, 80)  # its last line is short, and no organisation
+    page = "Daily Papers\n\nJun 20\n\n" + "".join(
+        f"{title}{gap}{abstract}\n  • {count} authors\n·\nJun {day}\n\n"
+        for title, abstract, count, day in (("Prompt Tuning from Task Descriptions", ABSTRACT_A, 3, 15),
+                                             ("Upcycled Mixture of Experts", wrapped, 6, 14)))
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.abstract, p.author_count, p.date, p.organization) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ABSTRACT_A, 3, "2025-06-15", None),
+        ("Upcycled Mixture of Experts", ABSTRACT_B, 6, "2025-06-14", None)]

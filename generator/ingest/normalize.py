@@ -82,6 +82,26 @@ def strip_invisible(text: str) -> tuple[str, int]:
     return _CANDIDATE.sub(repl, text), removed
 
 
+def blank_invisible_lines(text: str) -> tuple[str, int]:
+    """Lines holding only invisible characters made empty, where they are the page's blank lines.
+
+    A page whose blank lines are each a zero-width space would otherwise read as one block. They are
+    its blank lines when there are at least as many of them as empty lines; a lone one among empty
+    lines is a record's text that was all invisible, left for the reader to reject. Returns the text
+    and how many lines were made empty.
+    """
+    if not _CANDIDATE.search(text):
+        return text, 0
+    lines = text.split("\n")
+    invisible = [i for i, line in enumerate(lines) if line.strip() and not strip_invisible(line)[0].strip()]
+    empty = sum(1 for line in lines if not line.strip())
+    if not invisible or len(invisible) < empty:
+        return text, 0
+    for index in invisible:
+        lines[index] = ""
+    return "\n".join(lines), len(invisible)
+
+
 def collapse_whitespace(text: str) -> str:
     """All runs of white space (tabs, newlines, no-break spaces) become one space; ends trimmed."""
     return " ".join(text.split())  # str.split() splits on exactly the characters \s matches

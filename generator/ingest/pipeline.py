@@ -17,6 +17,7 @@ from ..progress import Progress
 from ..readers import READERS, Choice, Document, SourceMeta, choose_reader
 from .decode import UndecodableFile, decode_listing
 from .merge import TextKeys, find_duplicates, merge_records
+from .normalize import blank_invisible_lines
 from .paper_ids import IDS_FILE, Fingerprint, assign_stable_ids, load_ids
 from .parse_cache import ParseCache, Parsed
 from .sources import SOURCES_FILE, load_sources
@@ -173,9 +174,12 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
         # An empty file is rejected too: it is almost always a failed capture, and `papercat check` must say so.
         rejected = Rejected(file=name, line=1, reason=reason, raw="")
         return FileReport(name, None, reason, records=1, rejected=1), [], [rejected], []
-    doc = Document(name=name, text=decoded.text, encoding=decoded.encoding, meta=meta)
+    text, blanked = blank_invisible_lines(decoded.text)
+    doc = Document(name=name, text=text, encoding=decoded.encoding, meta=meta)
     for note in decoded.notes:
         doc.notice(1, note)
+    if blanked:
+        doc.notice(1, f"{blanked} line(s) of only invisible characters read as blank lines")
     choice: Choice = choose_reader(doc)
     if choice.reader is None:
         tried = tuple(f"{n} ({d.reason})" for n, d in choice.detections)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
-from .base import ABSTRACT_LABEL, Detection, Document, Reader, is_chrome, is_page_text, join_lines, looks_like_abstract
+from .base import (
+    ABSTRACT_LABEL,
+    LIST_MARKER,
+    Detection,
+    Document,
+    Reader,
+    is_chrome,
+    is_page_text,
+    join_lines,
+    looks_like_abstract,
+    skip_page_text,
+)
 
 
 class AbstractsReader(Reader):
@@ -16,7 +28,7 @@ class AbstractsReader(Reader):
     def detect(self, doc: Document) -> Detection:
         lines = [line for line in doc.lines if line.strip()]
         marked = sum(1 for line in lines if ABSTRACT_LABEL.match(line) or _is_bare_label(line))
-        prose = sum(1 for line in lines if looks_like_abstract(line))
+        prose = sum(1 for line in lines if looks_like_abstract(line) and not is_page_text([line]))
         if marked and marked >= 0.6 * max(prose, 1):
             return Detection(min(0.95, 0.6 + 0.05 * marked), f"{marked} line(s) start with 'Abstract:'")
         return Detection(0.0, "no lines starting with 'Abstract:'")
@@ -53,6 +65,8 @@ class AbstractsReader(Reader):
             elif ABSTRACT_LABEL.match(line):
                 yield from flush()  # an "Abstract:" with nothing under it is rejected, not given this text
                 record, labelled = (number, [line]), False
+            elif skip_page_text(doc, number, [line]):
+                labelled = False  # a "Comments:" or "Cite as:" line, a footer link: the page's, not an abstract's
             elif record is not None and _continues(record[1], line):
                 record[1].append(line)  # a wrapped abstract continues on the next line
             elif looks_like_abstract(line):
@@ -68,9 +82,12 @@ class AbstractsReader(Reader):
         yield from flush()
 
 
+_BARE_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*[:：]?\s*$", re.IGNORECASE)
+
+
 def _is_bare_label(line: str) -> bool:
-    """``Abstract`` alone on its line, its paragraph on the next."""
-    return line.strip().rstrip(":").strip().casefold() == "abstract"
+    """``Abstract`` alone on its line (``[1] Abstract:``), its paragraph on the next."""
+    return bool(_BARE_LABEL.match(line))
 
 
 def _continues(lines: list[str], line: str) -> bool:

@@ -36,7 +36,7 @@ LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
 # "Abstract:" before an abstract ("Abstract. We", "Abstract—We", "Abstract - We"), "1. Abstract:" in a
 # numbered list. A hyphen is a label's only before a space, a full stop before a space or a capital
 # ("Abstract.We", a space lost): "Abstract-Level Reasoning" and "Abstract.js ..." are the paper's own words.
-ABSTRACT_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*(?::|[—–]|-(?=\s)|\.(?=\s|(?-i:[A-Z])))\s*", re.IGNORECASE)
+ABSTRACT_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*(?:[:：]|[—–]|-(?=\s)|\.(?=\s|(?-i:[A-Z])))\s*", re.IGNORECASE)
 # What a title may carry that is the list's, not the paper's: its number or bullet, a "Title:" label.
 _TITLE_PREFIX = re.compile(rf"^(?:{LIST_MARKER}|title\s*:\s*)(?=\S)", re.IGNORECASE)
 MAX_RAW = 2000  # characters of a rejected block kept in the report
@@ -64,13 +64,15 @@ _NAVIGATION = re.compile(
       | (?:read|show|see|view)\s+(?:more|less) | [△▽▲▼]\s*(?:more|less)      # an abstract's "Read more"
       | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts
       | sort(?:ed)?\s+by\b.{0,40} | any\s+time | since\s+(?:19|20)\d\d | custom\s+range\.*   # a results page's filters
+      | (?:comments|subjects|journal[- ]ref|cite\s+as|doi|(?:msc|acm)[- ]class(?:es)?|report[- ]n(?:o|umber)\.?)\s*[:：].{0,400}
+      | submitted\s+\d{1,2}\s+[a-z]+,?\s+\d{4}\b.{0,100}                    # an arXiv entry's lines besides its abstract
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _FOOTER_LINKS = {
     "about", "api", "blog", "careers", "company", "contact", "cookies", "docs", "faq", "help", "jobs", "press",
     "pricing", "privacy", "privacy policy", "status", "system theme", "terms", "terms of service", "terms of use",
-    "tos", "website",
+    "tos", "website", "data policy", "cookies policy", "cookie policy", "cookie settings", "imprint", "accessibility",
     "models", "datasets", "spaces", "posts", "enterprise", "community", "log in", "login", "sign in", "sign up",
 }
 # The links a listing prints under a paper, each on its own line when copied.

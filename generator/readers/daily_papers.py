@@ -116,6 +116,61 @@ def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
     return found
 
 
+def _glued_above(lines: list[str]) -> list[int]:
+    """Where a block's first lines that are who posted the paper or its upvotes, printed right above its
+    title, end: one end per entry (``26``, ``Submitted by akhaliq``, ``Submitted by`` / ``akhaliq``)."""
+    ends: list[int] = []
+    start = 0
+    while start < len(lines) - 1:
+        text = lines[start].strip()
+        if SUBMITTER.match(text) or _UPVOTES.match(text):
+            start += 1
+        elif _SUBMITTED_BY.match(text) and start < len(lines) - 2 and len(lines[start + 1].split()) <= 3:
+            start += 2  # "Submitted by" / "akhaliq"
+        else:
+            break
+        ends.append(start)
+    return ends
+
+
+def _glued_below(lines: list[str]) -> int:
+    """Where an authors/date block printed right below a paper's text starts in its block (0: none there).
+
+    The block's tail must start with a line of such a block and name the authors or say "·" and a date,
+    so that the last line of a wrapped abstract is never taken for one.
+    """
+    for start in range(1, len(lines)):
+        if _meta_line(_meta_entries((lines[start],))[0]) is None:
+            continue
+        meta = _parse_meta(tuple(lines[start:]))
+        kinds = {kind for kind, _ in meta or ()}
+        if kinds & {"author_count", "authors"} or {"separator", "date"} <= kinds:
+            return start if looks_like_abstract(" ".join(line.strip() for line in lines[:start])) else 0
+    return 0
+
+
+def split_glued_lines(blocks: list[Block]) -> list[Block]:
+    """A paper's submitter or upvotes above its title, and its authors/date lines below its abstract, with no
+    blank line between, as blocks of their own."""
+    out: list[Block] = []
+    for block in blocks:
+        lines = block.lines
+        ends = _glued_above(lines)
+        for start, end in zip([0, *ends], ends, strict=False):
+            out.append(Block(block.line + start, lines[start:end]))
+        above = ends[-1] if ends else 0
+        body = lines[above:]
+        below = _glued_below(body) if parse_meta_block(Block(block.line + above, body)) is None else 0
+        if below:
+            out.append(Block(block.line + above, body[:below]))
+            out.append(Block(block.line + above + below, body[below:]))
+        elif above:
+            out.append(Block(block.line + above, body))
+        else:
+            out.append(block)
+    return out
+
+
 def split_title_lines(blocks: list[Block]) -> list[Block]:
     """A title printed directly above its abstract, with no blank line between, as two blocks.
 
@@ -186,7 +241,7 @@ def is_submitter_block(block: Block) -> bool:
 
 def page_blocks(doc: Document) -> list[Block]:
     """A Daily Papers page's blocks: titles split from abstracts, authors/date blocks whole."""
-    return join_meta_blocks(split_title_lines(split_blocks(doc.lines)))
+    return join_meta_blocks(split_title_lines(split_glued_lines(split_blocks(doc.lines))))
 
 
 HEADER_BLOCKS = 12  # the page's header comes within its first blocks

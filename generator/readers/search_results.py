@@ -26,6 +26,11 @@ from .stream import Item, pair_records
 # before a capital of any script, a letter of a script without case ("Subscribe日本語"), a digit,
 # an opening quote or bracket, or a name in camel case ("SubscribeiVideoGPT", not "Subscribers").
 _GLUED_CHROME = re.compile(r"^(?:Get trending papers in your email inbox(?: once a day)?!\s*)*(?:Subscribe)?")
+# A heading over the searches a results page suggests ("Related searches", "People also search for").
+_SUGGESTIONS = re.compile(
+    r"^\s*(?:related\s+(?:searches|queries|topics)|people\s+also\s+(?:search|ask)(?:\s+for)?|searches\s+related\s+to\b.*)\s*:?\s*$",
+    re.IGNORECASE,
+)
 _TITLE_OPENERS = "$\"'(“‘«[¿¡"
 
 
@@ -87,8 +92,19 @@ class SearchResultsReader(Reader):
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         items: list[Item] = []
-        for block in line_blocks(doc.lines):
+        blocks = line_blocks(doc.lines)
+        suggested = False  # under "Related searches": the queries the page suggests, up to the next result
+        for index, block in enumerate(blocks):
             line = strip_glued_chrome(block.lines[0])
+            if _SUGGESTIONS.match(line):
+                suggested = True
+                doc.notice(block.line, f"skipped {line.strip()[:60]!r} and the searches listed under it: the page's, not papers")
+                continue
+            if suggested:
+                following = blocks[index + 1].lines[0] if index + 1 < len(blocks) else ""
+                if not (looks_like_abstract(line) or looks_like_abstract(following)):
+                    continue
+                suggested = False
             if skip_page_text(doc, block.line, [line]):
                 continue
             if line != block.lines[0]:
