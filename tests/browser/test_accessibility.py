@@ -413,3 +413,58 @@ def test_a_paper_pages_sections_are_headings(watched_page, site_url: str, built_
     _open(page, site_url + f"papers/{related.name}/")
     for name in ("Abstract", "Related papers", "Cite", "Where it came from"):
         expect(page.get_by_role("heading", level=2, name=name, exact=True)).to_be_visible()
+
+
+def _text_contrast(page: Page, selector: str) -> tuple[float, str]:
+    """Contrast of the text of the first element ``selector`` matches with the background behind it, as it is now."""
+    ratio, colours = page.evaluate(
+        r"""(selector) => {
+            const el = document.querySelector(selector);
+            const rgba = (c) => c.match(/\d+(\.\d+)?/g).map(Number);
+            const linear = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+            const lum = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+            let back = el;
+            while (back && (rgba(getComputedStyle(back).backgroundColor)[3] ?? 1) === 0) back = back.parentElement;
+            const fg = getComputedStyle(el).color, bg = back ? getComputedStyle(back).backgroundColor : "rgb(255, 255, 255)";
+            const a = lum(rgba(fg)), b = lum(rgba(bg));
+            return [(Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05), `${fg} on ${bg}`];
+        }""",
+        selector,
+    )
+    return float(ratio), str(colours)
+
+
+# A control or link of each kind papercat styles, on the page that has it.
+STATEFUL = [
+    ("paper", "[data-pc-copy]"),
+    ("paper", ".pc-facts a.pc-chip"),
+    ("topic", "a.pc-row-title"),
+    ("topic", ".pc-count-line a"),
+]
+
+
+@pytest.mark.parametrize("state", ["hover", "focus"])
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_text_keeps_its_contrast_under_the_pointer_and_the_keyboard(
+    watched_page, site_url: str, built_site: Path, scheme: str, state: str
+) -> None:
+    """Contrast (minimum) (1.4.3) holds in every state: a button, a chip or a link under the pointer or focused."""
+    pages = page_types(built_site)
+    page, _ = watched_page(color_scheme=scheme)
+    page.emulate_media(reduced_motion="reduce")  # the colours as they end, not half-way through Material's transition
+    failures = []
+    for kind, selector in STATEFUL:
+        _open(page, site_url + pages[kind])
+        target = page.locator(selector).first
+        expect(target).to_be_visible()
+        if state == "hover":
+            target.hover()
+        else:
+            page.keyboard.press("Tab")  # the keyboard's focus, as :focus-visible sees it
+            target.focus()
+        page.wait_for_timeout(300)
+        target.evaluate("(el) => el.setAttribute('data-pc-probe', '')")
+        ratio, colours = _text_contrast(page, "[data-pc-probe]")
+        if ratio < 4.5:
+            failures.append(f"{kind} {selector}: {ratio:.2f}:1, {colours}")
+    assert not failures, failures
