@@ -3,7 +3,8 @@
 Text from a listing is untrusted and shown literally, except for inline LaTeX between single
 ``$`` signs, which is math when (and only when) it is a formula the MathML converter reads:
 at most 300 characters on one line, no ``$$``, no ``\\$``, the closing ``$`` right after the
-formula (so ``costs $5 and $6`` is text, not a formula). ``ListingText`` splits a text once by
+formula (so ``costs $5 and $6`` is text, not a formula), and no four plain words in a row (prose
+between two stray signs). ``ListingText`` splits a text once by
 that rule, and every output follows the same split, as the ACL Anthology's ``MarkupText`` does:
 
 - ``as_html()``: escaped text, the math as sanitised MathML (no script, no CDN);
@@ -91,10 +92,18 @@ def latex_to_mathml(latex: str) -> str | None:
     return ET.tostring(clean, encoding="unicode", short_empty_elements=False)
 
 
+# Four words in a row, none of them a command: prose between two stray ``$`` signs ("a model is $k-NAF if for
+# every ... at all$"), which LaTeX would set as one long italic word. A command's argument
+# (``\text{for all}``) is the formula's own text and does not count.
+_COMMAND_ARGUMENT = re.compile(r"\\[A-Za-z]+\s*\{[^{}]*\}")
+_PROSE = re.compile(r"(?<![\\\w])[A-Za-z]{2,}(?:\s+(?<![\\\w])[A-Za-z]{2,}){3}\b")
+
+
 def math_spans(text: str) -> Iterator[re.Match[str]]:
     """The ``$…$`` spans of ``text`` that are math (group 1 is the LaTeX), left to right."""
     for match in _MATH.finditer(text):
-        if latex_to_mathml(match.group(1)) is not None:
+        latex = match.group(1)
+        if not _PROSE.search(_COMMAND_ARGUMENT.sub(" ", latex)) and latex_to_mathml(latex) is not None:
             yield match
 
 

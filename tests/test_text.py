@@ -26,6 +26,14 @@ def test_prices_are_text_on_the_page_and_in_bibtex() -> None:
     assert r"title = {{Cheap \$5 and \$6 models}}," in entry
 
 
+def test_prose_between_two_stray_dollar_signs_is_text_not_one_long_formula() -> None:
+    source = ("a generative model p is $k-NAF if for every potentially copyrighted data C, the output of p diverges "
+              "by at most k-bits from the output of a model q that did not access C at all$. We also give algorithms.")
+    text = ListingText(source)
+    assert not text.has_math and str(text.as_html()) == source and text.as_plain() == source
+    assert ListingText(r"$\text{for all the inputs } x$ and $O(n \log n)$").has_math  # a formula's own words
+
+
 def test_a_formula_is_math_in_every_output() -> None:
     text = ListingText("AstroM$^3$: a model")
     assert text.has_math
