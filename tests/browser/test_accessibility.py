@@ -216,6 +216,34 @@ def test_copy_button_works_from_the_keyboard(browser, serve, built_site: Path) -
         context.close()
 
 
+def test_without_javascript_no_control_is_shown_that_cannot_work(browser, serve, built_site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(serve(built_site) + page_types(built_site)["paper"])
+        expect(page.locator("pre.pc-bibtex")).to_be_visible()  # the BibTeX is there to select and copy by hand
+        expect(page.locator("button.pc-copy")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_the_charts_legend_keeps_its_colours_in_a_high_contrast_mode(browser, serve, built_site: Path) -> None:
+    context = browser.new_context(forced_colors="active")
+    try:
+        page = context.new_page()
+        page.goto(serve(built_site) + "stats/")
+        # Each entry's swatch has the colour of its bars (a forced background would make them all one colour).
+        pairs = page.locator(".pc-legend .pc-swatch").evaluate_all(
+            """(swatches) => swatches.map((swatch) => {
+                const series = [...swatch.classList].find((c) => c.startsWith("pc-series-"));
+                const bar = swatch.closest(".pc-chart-box").querySelector(`svg rect.${series}`);
+                return [getComputedStyle(swatch).backgroundColor, bar ? getComputedStyle(bar).fill : null];
+            })""")
+        assert len(pairs) > 1 and all(swatch == bar for swatch, bar in pairs), pairs
+    finally:
+        context.close()
+
+
 def test_charts_keep_their_data_tables(watched_page, site_url: str) -> None:
     page, _ = watched_page()
     _open(page, site_url + "stats/")
