@@ -409,6 +409,7 @@ def test_a_missing_page_gets_the_sites_404_page(watched_page, published_site: st
     response = page.goto(url, wait_until="load")
     assert response is not None and response.status == 404
     expect(page.locator("article h1").first).to_have_text(_heading("404 - Not found"))
+    assert page.title().startswith("Page not found - ")  # the tab and the history say what happened
     # Styled and navigable from a deep URL: the theme's stylesheet applied, the header links work.
     expect(page.locator(".md-header")).to_have_css("position", "sticky")
     page.locator(".md-tabs__link", has_text="Topics").click()
@@ -416,6 +417,9 @@ def test_a_missing_page_gets_the_sites_404_page(watched_page, published_site: st
     expect(page.locator("article h1").first).to_have_text(_heading("Topics"))
     _settle(page)
     assert missing == [url], f"missing files besides the page itself: {missing}"
+    page.goto(url, wait_until="load")
+    page.get_by_role("link", name="Search the catalogue").click()  # the ways on from the page
+    expect(page).to_have_url(re.compile(rf"/{PREFIX}/search/$"))
     # Chromium reports the 404 of the page itself as a console error; that one is expected.
     watch.console_errors = [e for e in watch.console_errors if "status of 404" not in e]
     watch.assert_clean()
