@@ -345,6 +345,7 @@ def test_the_navigation_drawer_works_from_the_keyboard(watched_page, site_url: s
     _tab_to(page, ".md-header button.pc-drawer-button", limit=10)
     button = page.get_by_role("button", name="Navigation")
     expect(button).to_have_attribute("aria-expanded", "false")
+    assert page.evaluate("(id) => document.getElementById(id).matches('.md-sidebar--primary')", button.get_attribute("aria-controls"))
     assert _focus_ring(page)["outline"] != "none"
     page.keyboard.press("Enter")
     expect(page.locator("#__drawer")).to_be_checked()
@@ -358,6 +359,21 @@ def test_the_navigation_drawer_works_from_the_keyboard(watched_page, site_url: s
     assert page.evaluate("() => document.activeElement.matches('.md-header button.pc-drawer-button')")
     button.click()  # the mouse too
     expect(page.locator("#__drawer")).to_be_checked()
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_colour_toggle_is_reached_named_and_used_from_the_keyboard(watched_page, site_url: str, scheme: str) -> None:
+    """On a first visit the toggle follows the system's scheme: Tab reaches the visible toggle, named for what it does."""
+    page, watch = watched_page(color_scheme=scheme)
+    _open(page, site_url + "about/")
+    _tab_to(page, 'input[name="__palette"]', limit=10)
+    other = "light" if scheme == "dark" else "dark"
+    focused = page.evaluate("() => [document.activeElement.getAttribute('aria-label'), !document.activeElement.nextElementSibling.hidden]")
+    assert focused == [f"Switch to {other} mode", True]
+    page.keyboard.press("Space")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate" if other == "dark" else "default")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == f"Switch to {scheme} mode"
     watch.assert_clean()
 
 

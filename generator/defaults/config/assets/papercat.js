@@ -326,7 +326,9 @@
       button.type = "button";
       button.className = label.className + " pc-drawer-button";
       button.setAttribute("aria-label", "Navigation");
-      button.setAttribute("aria-controls", "__drawer");
+      var drawer = document.querySelector(".md-sidebar--primary");
+      if (drawer && !drawer.id) drawer.id = "pc-drawer";
+      button.setAttribute("aria-controls", drawer ? drawer.id : "__drawer");
       button.setAttribute("aria-expanded", String(toggle.checked));
       while (label.firstChild) button.appendChild(label.firstChild);
       button.addEventListener("click", function () {
@@ -358,6 +360,28 @@
     });
   }
 
+  // Material's colour-scheme toggle is a group of radio buttons, none of them checked until one is
+  // clicked: with the system's dark scheme and no choice stored, Tab lands on the first one, whose
+  // label is hidden ("Switch to dark mode" while the page is dark, and no focus ring). The radio of
+  // the scheme shown is checked, so Tab lands on it and its label (the visible toggle) shows the
+  // focus; Space switches, as Enter does.
+  function paletteToggle() {
+    var inputs = Array.prototype.slice.call(document.querySelectorAll('input[name="__palette"]'));
+    inputs.forEach(function (input, index) {
+      var label = input.nextElementSibling;
+      if (label && label.tagName === "LABEL" && !label.hidden) input.checked = true;
+      if (input.dataset.pcReady) return;
+      input.dataset.pcReady = "1";
+      input.addEventListener("keydown", function (event) {
+        if (event.key !== " ") return;
+        event.preventDefault();
+        var next = inputs[(index + 1) % inputs.length];
+        next.click();
+        next.focus();
+      });
+    });
+  }
+
   // Material links "Skip to content" to a page's first heading in its table of contents; a paper
   // page (its title and labels are HTML, not Markdown headings) and the 404 page have none, so
   // the link goes to the page's own heading instead.
@@ -383,6 +407,7 @@
 
   function init() {
     nameDialogs();
+    paletteToggle();
     skipLink();
     drawerButton();
     document.querySelectorAll("[data-pc-filter]").forEach(setup);
