@@ -235,8 +235,10 @@ class ListingText:
         out: list[str] = []
         for text, is_math in self.parts:
             if is_math:
-                mathml = latex_to_mathml(text[1:-1])
-                out.append(f'<span class="pc-math" title="{html.escape(text, quote=True)}">{mathml}</span>')
+                mathml = str(latex_to_mathml(text[1:-1]))
+                # Named by its plain characters: a heading or a link holding it is read (and said) in full, "AstroM³".
+                named = mathml.replace("<math ", f'<math aria-label="{html.escape(_math_as_text(text[1:-1]), quote=True)}" ', 1)
+                out.append(f'<span class="pc-math" title="{html.escape(text, quote=True)}">{named}</span>')
             else:
                 out.append(html.escape(text, quote=True))
         return Markup("".join(out))

@@ -121,3 +121,10 @@ def test_one_cut_at_a_word_boundary_for_titles_snippets_and_slugs() -> None:
     assert len(infer_title(long_title)) <= 120 and infer_title(long_title).endswith("Word…")
     slug = base_slug("segment " * 20)
     assert len(slug) <= MAX_SLUG and slug.startswith("segment-segment") and "--" not in slug
+
+
+def test_a_formula_is_named_by_its_plain_characters() -> None:
+    """A heading or link holding math is read in full by a screen reader: "AstroM³", not "AstroM"."""
+    html_text = str(ListingText('AstroM$^3$ and $\\alpha$"><b>').as_html())
+    assert '<math aria-label="³" ' in html_text and '<math aria-label="α" ' in html_text
+    assert "<b>" not in html_text

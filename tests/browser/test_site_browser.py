@@ -150,8 +150,11 @@ def test_typing_an_exact_title_finds_the_paper_first(watched_page, base_url: str
     expect(page).to_have_url(re.compile(rf"/{PREFIX}/{re.escape(target)}"))
     heading = page.locator("h1.pc-title")
     expect(heading).to_be_visible()
-    # The heading reads as the title (the superscript of AstroM³ is the "3" after "AstroM").
+    # The heading reads as the title (the superscript of AstroM³ is the "3" after "AstroM"), and a screen
+    # reader hears all of it: a formula is named by its plain characters.
     assert _squash(heading.inner_text()) == _squash(title)
+    named = re.search(r'heading "(.*)" \[level=1\]', heading.aria_snapshot())
+    assert named and _squash(named.group(1).replace("³", "3")) == _squash(title), heading.aria_snapshot()
     _settle(page)
     watch.assert_clean()
 
