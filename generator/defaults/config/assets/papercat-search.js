@@ -523,7 +523,9 @@
             });
           });
           show(kept, true);
-          status.textContent = (kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s")) +
+          // With filters that leave matches out, the status says so: "No results" alone would hide them.
+          var narrowed = text && kept.length < matches.length ? " with the filters chosen (" + matches.length + " without them)" : "";
+          status.textContent = (kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s")) + narrowed +
             (cut ? " for the most frequent words starting with \u201c" + cut + "\u201d; type more of the word to find every match" : "");
           FACETS.forEach(function (name) { fillFacet(name, counts[name]); });
           facetBox.hidden = false;
