@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .errors import PapercatError
 from .ingest import IngestResult, ingest_content, ingest_messages, summary_table
-from .ingest.catalogue import require_folder, write_catalogue, write_rejections
+from .ingest.catalogue import check_ingest_outputs, require_folder, write_catalogue, write_rejections
 from .progress import Progress
 from .site.changes import summary as changes_summary
 
@@ -65,6 +65,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.out is not None:
         out: Path = args.out
         require_folder(out.parent, "the folder of --out")
+        config = Path(getattr(args, "config", None) or "site_config")
+        check_ingest_outputs(out, out.with_name("rejected.jsonl"), [
+            (Path(args.content), "the content folder"), (config, "the configuration folder"), (Path("mkdocs.yml"), "mkdocs.yml")])
     else:
         out = args.build_dir / "catalogue.jsonl"
         require_folder(Path(args.content), "the content folder")  # before the working folder is created

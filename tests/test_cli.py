@@ -188,6 +188,35 @@ def test_ctrl_c_inside_a_librarys_import_is_an_interruption_not_a_crash(monkeypa
     assert "papercat: interrupted" in err and "internal error" not in err
 
 
+@pytest.mark.parametrize(
+    ("out", "says"),
+    [
+        ("content/000_f2c3e964f4632815.txt", "it is in the content folder"),
+        ("content/papers.jsonl", "it is in the content folder"),
+        ("mkdocs.yml", "it is in mkdocs.yml"),
+        ("notes.txt", "it is not a catalogue papercat wrote"),
+        ("content", "it is in the content folder"),
+        ("out", "it is a folder"),
+    ],
+)
+def test_ingest_out_never_overwrites_an_input_or_a_users_file(project: Path, out: str, says: str) -> None:
+    (project / "mkdocs.yml").write_text("site_name: Mine\n", encoding="utf-8")
+    (project / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    (project / "out").mkdir()
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    run = papercat("ingest", "--out", out, cwd=project)
+    assert run.returncode == 2 and says in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before  # nothing written, nothing changed
+
+
+def test_ingest_out_overwrites_the_catalogue_it_wrote_before(project: Path) -> None:
+    (project / "out").mkdir()
+    for _ in range(2):
+        run = papercat("ingest", "--out", "out/papers.jsonl", cwd=project)
+        assert run.returncode == 0, run.stderr
+    assert len((project / "out" / "papers.jsonl").read_text(encoding="utf-8").splitlines()) == 484
+
+
 def test_ingest_without_a_content_folder_leaves_nothing_behind(tmp_path: Path) -> None:
     run = papercat("ingest", cwd=tmp_path)
     assert run.returncode == 2 and "the content folder, content, does not exist" in run.stderr

@@ -31,6 +31,49 @@ def require_folder(folder: Path, what: str) -> None:
     raise PapercatError(f"{what}, {folder}, {state}; create it first or choose another path")
 
 
+def _written_by_papercat(path: Path, keys: frozenset[str]) -> bool:
+    """Whether an existing file is one papercat wrote: empty, or JSON Lines whose first record has ``keys``."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not first.strip():
+        return path.stat().st_size == len(first.encode("utf-8"))
+    try:
+        record = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(record, dict) and keys <= record.keys()
+
+
+CATALOGUE_KEYS = frozenset({"id", "title", "abstract"})
+REJECTION_KEYS = frozenset({"file", "line", "reason"})
+
+
+def check_ingest_outputs(catalogue: Path, rejections: Path, inputs: Iterable[tuple[Path, str]]) -> None:
+    """Refuse, before anything is read or written, output files that would overwrite what papercat did not write.
+
+    ``inputs``: the folders and files the build reads (the content folder, the configuration, mkdocs.yml),
+    with what to call each; an output in or on one of them is refused, and so is an existing file that is
+    not a catalogue or a rejection list papercat wrote.
+    """
+    for path, keys, what in ((catalogue, CATALOGUE_KEYS, "catalogue"), (rejections, REJECTION_KEYS, "rejection list")):
+        target = path.absolute()
+        for source, name in inputs:
+            source = source.absolute()
+            if target == source or target.resolve().is_relative_to(source.resolve()):
+                raise PapercatError(f"refusing to write the {what} to {path}: it is in {name}; choose a path outside it")
+        if target.is_dir():
+            raise PapercatError(f"refusing to write the {what} to {path}: it is a folder; give a file path")
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise PapercatError(f"refusing to write the {what} to {path}: it is not a regular file")
+        if target.is_file() and not _written_by_papercat(target, keys):
+            raise PapercatError(
+                f"refusing to overwrite {path}: it is not a {what} papercat wrote; choose a new file or delete it first"
+            )
+
+
 def ensure_build_dir(build_dir: Path) -> None:
     """Create papercat's working folder itself, but not missing folders above it."""
     require_folder(build_dir.absolute().parent, "the folder that should hold the build folder")
