@@ -48,6 +48,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--disable-pip-version-check",
          "-w", tmp / "dist", source, cwd=tmp)
     (wheel,) = (tmp / "dist").glob("papercat-*.whl")
+    # The wheel is built beside the sources, not in their build/: that is the catalogue's working folder,
+    # which a build refuses to use once it holds files papercat did not write.
+    assert not (source / "build").exists() and (source / ".setuptools-build").is_dir()
     names = zipfile.ZipFile(wheel).namelist()
     for bundled in ("generator/defaults/config/topics.yml", "generator/defaults/config/templates/pages/paper.md.j2",
                     "generator/defaults/config/theme/main.html", "generator/defaults/config/assets/papercat.css",
