@@ -57,16 +57,17 @@ def _until(url: str, condition: Callable[[str], bool], log: Path) -> str:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str, Path]]:
     project = tmp_path / "catalogue"
     create_project(project)
+    options = list(getattr(request, "param", []))
     port = _free_port()
     log = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if k not in ("PAPERCAT_SITE_URL",)}
     env["NO_MKDOCS_2_WARNING"] = "1"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [str(PAPERCAT), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=out, stderr=subprocess.STDOUT,
+            [str(PAPERCAT), *options, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=out, stderr=subprocess.STDOUT,
             env=env,
         )
     try:
@@ -100,3 +101,14 @@ def test_serve_shows_errors_and_recovers(served: tuple[Path, str, Path]) -> None
     _until(url, lambda t: "A Paper Added While Serving" in t, log)
     text = log.read_text(encoding="utf-8", errors="replace")
     assert "the file name is not valid UTF-8" in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("served", [["--build-dir", "notes"]], indirect=True)
+def test_a_preview_writes_nothing_into_a_folder_papercat_does_not_own(served: tuple[Path, str, Path]) -> None:
+    project, url, log = served
+    (project / "notes").mkdir(exist_ok=True)
+    (project / "notes" / "mine.txt").write_text("my notes\n", encoding="utf-8")
+    (project / "content" / "more.yml").write_text("papers:\n  - title: A Paper Added While Serving\n    abstract: Spooled.\n",
+                                                  encoding="utf-8")
+    _until(url, lambda t: "A Paper Added While Serving" in t, log)
+    assert sorted(p.name for p in (project / "notes").iterdir()) == ["mine.txt"]

@@ -51,6 +51,7 @@ from .output import (
     build_lock,
     check_output_folders,
     fault_point,
+    is_owned,
     new_staging,
     own_build_folder,
     recover,
@@ -354,8 +355,8 @@ def prepare(
         if page_cache is not None:
             cache = (page_cache, paper_keys)
         try:
-            spool = Spool(
-                build_dir if build_dir is not None and build_dir.is_dir() else None,
+            spool = Spool(  # in papercat's own working folder only (a preview's --build-dir may be any folder)
+                build_dir if build_dir is not None and build_dir.is_dir() and is_owned(build_dir) else None,
                 fetch=partial(page_cache.lookup, count=False) if page_cache is not None and kept_pages else None,
             )
             rendered = renderer.pages(model, cache, spool)
