@@ -232,3 +232,13 @@ def test_papercat_new_in_a_fresh_git_repository(tmp_path: Path) -> None:
     (tmp_path / "other" / "notes.txt").write_text("mine\n", encoding="utf-8")
     refused = papercat("new", "other", cwd=tmp_path)
     assert refused.returncode == 2 and "is not empty" in refused.stderr
+
+
+def test_a_configuration_folder_named_on_purpose_must_exist(tmp_path: Path) -> None:
+    assert papercat("new", "cat", cwd=tmp_path).returncode == 0
+    project = tmp_path / "cat"
+    run = papercat("build", "--config", "site_confg", cwd=project)
+    assert run.returncode != 0 and "the configuration folder" in run.stderr and "site_confg" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and not (project / "site").exists()
+    shutil.rmtree(project / "site_config")  # the default folder may be missing: the bundled configuration is used
+    assert papercat("build", cwd=project).returncode == 0
