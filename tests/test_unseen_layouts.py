@@ -735,3 +735,12 @@ def test_authors_and_date_right_below_an_abstract_are_read_as_such(tmp_path: Pat
     assert [(p.title, p.abstract, p.author_count, p.date, p.organization) for p in papers] == [
         ("Prompt Tuning from Task Descriptions", ABSTRACT_A, 3, "2025-06-15", None),
         ("Upcycled Mixture of Experts", ABSTRACT_B, 6, "2025-06-14", None)]
+
+
+def test_front_matter_rules_above_a_listing_are_no_paper(tmp_path: Path) -> None:
+    lines = ["---", "title: Front Matter Page", "layout: post", "---", "Prompt Tuning from Task Descriptions", ABSTRACT_A,
+             "* * *", "Upcycled Mixture of Experts", ABSTRACT_B]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert report.reader == "search-results"
+    assert [p.title for p in papers] == ["Prompt Tuning from Task Descriptions", "Upcycled Mixture of Experts"]
+    assert [r.raw for r in rejected] == ["title: Front Matter Page", "layout: post"]  # reported, never published

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
@@ -85,6 +86,8 @@ SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)  # who po
 
 def is_navigation(line: str) -> bool:
     text = line.strip()
+    if not any(c.isalnum() for c in text) and any(unicodedata.category(c)[0] in "PS" for c in text):
+        return True  # a rule or a separator ("---", "* * *", "|"): no paper's text has no letter or digit
     key = text.casefold()
     return key in _FOOTER_LINKS or key in _PAPER_LINKS or bool(_NAVIGATION.match(text) or SUBMITTER.match(text))
 
