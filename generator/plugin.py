@@ -365,8 +365,8 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             generated[path] = File.generated(config, path, inclusion=inclusion, **_source(prepared.pages, path))
         for path in prepared.exports:
             generated[path] = File.generated(config, path, **_source(prepared.exports, path))
-        for path, source in prepared.assets.items():
-            generated[path] = File.generated(config, path, abs_src_path=str(source))
+        for path, source in prepared.assets.items():  # included as named: MkDocs would leave out a ".nojekyll" of static/
+            generated[path] = File.generated(config, path, abs_src_path=str(source), inclusion=InclusionLevel.INCLUDED)
         ordered = [generated[path] for path in sorted(generated, key=_walk_key)]
         return Files([*ordered, *(f for f in self._without_docs(files, config) if f.src_uri not in generated)])
 

@@ -242,3 +242,35 @@ def test_a_configuration_folder_named_on_purpose_must_exist(tmp_path: Path) -> N
     assert "Traceback" not in run.stderr and not (project / "site").exists()
     shutil.rmtree(project / "site_config")  # the default folder may be missing: the bundled configuration is used
     assert papercat("build", cwd=project).returncode == 0
+
+
+def test_files_in_site_config_static_are_published_as_they_are(tmp_path: Path) -> None:
+    """CNAME, robots.txt, .nojekyll, .well-known/: the files a static host wants at the site's root."""
+    assert papercat("new", "cat", cwd=tmp_path).returncode == 0
+    project = tmp_path / "cat"
+    static = project / "site_config" / "static"
+    files = {"CNAME": b"papers.example.org\n", "robots.txt": b"User-agent: *\n", ".nojekyll": b"",
+             ".well-known/security.txt": b"Contact: mailto:me@example.org\n"}
+    for name, data in files.items():
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_bytes(data)
+    (static / ".git").mkdir()
+    (static / ".git" / "config").write_text("[core]\n", encoding="utf-8")
+    run = papercat("build", cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert {name: (project / "site" / name).read_bytes() for name in files} == files
+    assert not (project / "site" / ".git").exists()  # version control is never published
+
+
+@pytest.mark.parametrize(("name", "says"), [("index.html", "papercat writes index.html itself"),
+                                            ("papers/extra.html", "papercat writes papers itself"),
+                                            ("notes.md", "a Markdown file there would become a page")])
+def test_a_static_file_never_replaces_what_papercat_writes(tmp_path: Path, name: str, says: str) -> None:
+    assert papercat("new", "cat", cwd=tmp_path).returncode == 0
+    project = tmp_path / "cat"
+    path = project / "site_config" / "static" / name
+    path.parent.mkdir(parents=True)
+    path.write_text("mine\n", encoding="utf-8")
+    run = papercat("build", cwd=project)
+    assert run.returncode != 0 and says in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert not (project / "site").exists()

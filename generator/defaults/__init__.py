@@ -20,6 +20,7 @@ PROJECT_TEMPLATE = DEFAULTS_DIR / "project"
 TEMPLATES = "templates/pages"
 THEME = "theme"
 ASSETS = "assets"
+STATIC = "static"
 
 
 def _escapes(path: Path, folder: Path) -> bool:
@@ -43,19 +44,27 @@ def outside_links(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def _visible_files(folder: Path, root: Path) -> dict[str, Path]:
-    """``{posix path relative to folder: path}`` of the files under ``folder``: hidden ones and links out of ``root`` skipped."""
+def _visible_files(folder: Path, root: Path, *, hidden: bool = False) -> dict[str, Path]:
+    """``{posix path relative to folder: path}`` of the files under ``folder``: links out of ``root`` skipped,
+    and hidden files too unless ``hidden`` (then only version-control folders are)."""
     if not folder.is_dir():
         return {}
+
+    def shown(name: str) -> bool:
+        return not name.startswith(".") or (hidden and name not in _NEVER_COPIED)
+
     found: dict[str, Path] = {}
     for current, dirs, names in os.walk(folder, followlinks=False):
         base = Path(current)
-        dirs[:] = [d for d in dirs if not d.startswith(".") and not _escapes(base / d, root)]
+        dirs[:] = [d for d in dirs if shown(d) and not _escapes(base / d, root)]
         for name in names:
             path = base / name
-            if not name.startswith(".") and path.is_file() and not _escapes(path, root):
+            if shown(name) and path.is_file() and not _escapes(path, root):
                 found[path.relative_to(folder).as_posix()] = path
     return dict(sorted(found.items()))
+
+
+_NEVER_COPIED = {".git", ".hg", ".svn", ".DS_Store"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +99,11 @@ class ConfigFolders:
             for rel, path in _visible_files(layer / ASSETS, layer).items():
                 merged[str(PurePosixPath(ASSETS) / rel)] = path
         return dict(sorted(merged.items()))
+
+    def static(self) -> dict[str, Path]:
+        """``{site path: file}`` of the project's ``static/`` folder, copied to the site's root as they are
+        (``CNAME``, ``robots.txt``, ``.nojekyll``, ``.well-known/...``); papercat bundles none."""
+        return _visible_files(self.project / STATIC, self.project, hidden=True)
 
     def watched(self) -> list[Path]:
         """The folders a live preview watches for changes (the bundled ones only change on upgrade)."""

@@ -366,7 +366,10 @@ def prepare(
         # of the listing filters) are copied as they are. Both stay in the spool, on disk.
         pages, exports = rendered.markdown(), rendered.others()
         assets = config.folders.assets()
-        check_site_paths([*pages, *exports, *assets])
+        static = config.folders.static()
+        check_static_paths(static, [*pages, *exports, *assets])
+        check_site_paths([*pages, *exports, *assets, *static])
+        assets = {**assets, **static}
         fragments = _related_fragments(renderer, model, paper_keys, template_dirs)
         step(len(pages) + len(exports))
     release_memory()
@@ -375,6 +378,17 @@ def prepare(
         result, assignments, related, model, pages, exports, assets, source_date_epoch(result), seconds, changes,
         fragments,
     )
+
+
+def check_static_paths(static: Mapping[str, Path], generated: list[str]) -> None:
+    """Refuse a file of ``site_config/static/`` that would land on, or among, what papercat writes."""
+    taken = {path.split("/", 1)[0] for path in generated} | {"index.html", "404.html", "sitemap.xml", "sitemap.xml.gz"}
+    taken |= {path[: -len(".md")] for path in taken if path.endswith(".md")}
+    for path in static:
+        first = path.split("/", 1)[0]
+        if path.endswith(".md") or first in taken or first.casefold() in {t.casefold() for t in taken}:
+            what = "a Markdown file there would become a page" if path.endswith(".md") else f"papercat writes {first} itself"
+            raise PapercatError(f"site_config/static/{path}: cannot be copied into the site ({what}); rename or remove it")
 
 
 def _related_fragments(renderer: PageRenderer, model: SiteModel, keys: PaperKeys, template_dirs: list[Path]) -> Fragments:
