@@ -470,6 +470,18 @@ class _Interrupts:
         raise KeyboardInterrupt
 
 
+def _theme_template_error(err: Exception) -> str | None:
+    """A mistake in a theme template MkDocs renders (``site_config/theme/main.html``), as a message; None for any other error."""
+    import jinja2
+
+    if isinstance(err, jinja2.TemplateSyntaxError) and err.filename:
+        return (f"{err.filename}: line {err.lineno}: {err.message} (a theme template: fix it, or delete your copy "
+                "to use the theme's own)")
+    if isinstance(err, jinja2.TemplateNotFound):
+        return f"a theme template asks for {err.name!r}, which no theme folder has (site_config/theme/, or the theme's own)"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -485,6 +497,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("papercat: interrupted", file=sys.stderr)
         return 130
     except Exception as err:  # a bug, not bad input: say so without a wall of traceback
+        if (where := _theme_template_error(err)) is not None:  # a theme template of the project's: its mistake
+            print(f"papercat: error: {where}", file=sys.stderr)
+            return 2
         if _Interrupts.seen:  # e.g. "ImportError: initialization failed" from a module whose import Ctrl-C stopped
             print("papercat: interrupted", file=sys.stderr)
             return 130

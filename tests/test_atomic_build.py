@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import CONTENT, HOSTILE, PAPERCAT, copy_project, own_copy, settled, tree_digest
+from site_fixtures import CONTENT, HOSTILE, PAPERCAT, copy_project, own_copy, papercat, settled, tree_digest
 
 from generator.errors import ConfigError, PapercatError
 from generator.site.build import BuildFailed, Project, build_site
@@ -124,6 +124,23 @@ def test_template_naming_a_missing_field(project: Project) -> None:
     _edit(own_copy(project.config_dir, "templates/pages/paper.md.j2"), lambda t: t + "{{ paper.no_such_field }}\n")
     message = _fails_cleanly(project, ConfigError)
     assert "paper.md.j2: line" in message and "no_such_field" in message
+
+
+def test_template_whose_code_fails(project: Project) -> None:
+    """An error the template's own code raises ({{ 1/0 }}) is named with its template and line, as a syntax error is."""
+    _edit(own_copy(project.config_dir, "templates/pages/paper.md.j2"), lambda t: t + "\n{{ 1 / 0 }}\n")
+    line = (project.config_dir / "templates/pages/paper.md.j2").read_text(encoding="utf-8").splitlines().index("{{ 1 / 0 }}") + 1
+    message = _fails_cleanly(project, ConfigError)
+    assert f"paper.md.j2: line {line}" in message and "ZeroDivisionError" in message
+
+
+def test_theme_template_with_a_syntax_error(project: Project) -> None:
+    theme = project.config_dir / "theme"
+    theme.mkdir(parents=True, exist_ok=True)
+    (theme / "main.html").write_text('{% extends "base.html" %}\n{% block content %}{{ super() }\n{% endblock %}\n', encoding="utf-8")
+    run = papercat("build", cwd=project.root)
+    assert run.returncode == 2, run.stderr
+    assert "main.html: line 2" in run.stderr and "a theme template" in run.stderr and "internal error" not in run.stderr
 
 
 # --- MkDocs mistakes ------------------------------------------------------------------------

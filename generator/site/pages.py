@@ -14,6 +14,7 @@ import concurrent.futures as cf
 import contextlib
 import json
 import multiprocessing
+import traceback
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -86,6 +87,20 @@ class PaperWork:
     record: str | None = None
 
 
+def template_runtime_error(err: Exception) -> jinja2.TemplateRuntimeError:
+    """An error a template's code raised, as a template error that names the template and the line.
+
+    Jinja rewrites the traceback of an error out of a template so that its frames carry the template's
+    file and line; the innermost one is where the mistake is. Read here, where the traceback is (a
+    worker process sends back only the error).
+    """
+    error = jinja2.TemplateRuntimeError(f"{type(err).__name__}: {err}")
+    for frame, line in traceback.walk_tb(err.__traceback__):
+        if not frame.f_code.co_filename.endswith(".py") and Path(frame.f_code.co_filename).is_file():
+            error.filename, error.lineno = frame.f_code.co_filename, line  # type: ignore[attr-defined]
+    return error
+
+
 class PageRenderer:
     """Renders every page of the catalogue from the Jinja templates in ``site_config/templates/pages``."""
 
@@ -145,7 +160,12 @@ class PageRenderer:
         values = self._context(path, model, **context)
         if self.rows_pure:
             values["listing_row"] = self._placer(model, path, values)
-        return self.env.get_template(name).render(values)
+        try:
+            return self.env.get_template(name).render(values)
+        except jinja2.TemplateError:
+            raise
+        except Exception as err:  # {{ 1/0 }}, a filter given the wrong value: the template's mistake, named with its line
+            raise template_runtime_error(err) from err
 
     # --- listing rows ---------------------------------------------------------------------
 
