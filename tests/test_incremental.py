@@ -530,6 +530,26 @@ def test_what_the_ci_workflow_caches_is_a_state_the_next_run_builds_from(project
     assert not report.changes.get("baseline") and added and len(added) < len(report.ingest.papers)
 
 
+@pytest.mark.parametrize("workflow", WORKFLOWS.values(), ids=WORKFLOWS.keys())
+def test_the_ci_workflow_warns_when_a_build_recorded_paper_ids_not_committed(tmp_path: Path, workflow: Path) -> None:
+    """Ids recorded on a runner are lost with it: the log and the run's annotations say to commit them."""
+    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["build"]["steps"]
+    (script,) = [s["run"] for s in steps if "papercat-ids.yml" in str(s.get("run", ""))]
+    (tmp_path / "content").mkdir()
+    ids = tmp_path / "content" / "papercat-ids.yml"
+    ids.write_text("a: t=1\n", encoding="utf-8")
+    git = ["git", "-c", "user.name=ci", "-c", "user.email=ci@example.org"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-qm", "listings"]):
+        subprocess.run([*git, *command], cwd=tmp_path, check=True)
+
+    def run() -> str:
+        return subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, check=True, capture_output=True, text=True).stdout
+
+    assert run() == ""  # committed: nothing to say
+    ids.write_text("a: t=1\nb: t=2\n", encoding="utf-8")
+    assert run().startswith("::warning file=content/papercat-ids.yml::")
+
+
 def test_a_build_with_no_previous_site_says_it_renders_every_page(project: Project) -> None:
     """The state is there but the site it describes is not (site/ deleted, a new --site-dir): a full build, said so."""
     shutil.rmtree(_site(project))
