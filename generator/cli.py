@@ -85,13 +85,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str]:
-    """Mistakes ``check`` finds in the site configuration against the content: overrides of unknown papers."""
-    from .defaults import ConfigFolders
-    from .site.build import load_topic_config, override_warnings
+    """Mistakes ``check`` finds in what a build reads besides the listings, so that a check that passes
+    means the build does: ``mkdocs.yml`` (when the folder has one), every file of ``site_config/``
+    (settings, taxonomy, overrides of papers that do not exist, links out of it), and whether every
+    page template compiles."""
+    import jinja2
 
-    folders = ConfigFolders(Path(getattr(args, "config", None) or "site_config").resolve())
-    _, overrides = load_topic_config(folders)
-    return override_warnings(folders, overrides, result)
+    from .site.build import SiteConfig, load_mkdocs_config, override_warnings
+    from .site.pages import PageRenderer
+
+    problems: list[str] = []
+    project = _project(args)
+    if project.mkdocs_file.is_file():
+        try:
+            load_mkdocs_config(project)
+        except PapercatError as err:
+            problems.append(str(err))
+    config_dir = Path(getattr(args, "config", None) or "site_config").resolve()
+    try:
+        config = SiteConfig.load(config_dir)
+    except PapercatError as err:
+        return [*problems, str(err)]
+    env = PageRenderer(config.folders.template_dirs()).env
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as err:
+            problems.append(f"{err.filename}: line {err.lineno}: {err.message} (a page template)")
+    return problems + override_warnings(config.folders, config.overrides, result)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -274,3 +274,38 @@ def test_a_static_file_never_replaces_what_papercat_writes(tmp_path: Path, name:
     run = papercat("build", cwd=project)
     assert run.returncode != 0 and says in run.stderr and "Traceback" not in run.stderr, run.stderr
     assert not (project / "site").exists()
+
+
+def _break_site_yml(project: Path) -> str:
+    (project / "site_config" / "site.yml").write_text("newest_papers: 0\n", encoding="utf-8")
+    return "site.yml"
+
+
+def _break_mkdocs_yml(project: Path) -> str:
+    (project / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    return "mkdocs.yml"
+
+
+def _break_template(project: Path) -> str:
+    pages = project / "site_config" / "templates" / "pages"
+    pages.mkdir(parents=True)
+    (pages / "topic.md.j2").write_text("{% for x in %}\n", encoding="utf-8")
+    return "topic.md.j2: line 1"
+
+
+def _link_out_of_site_config(project: Path) -> str:
+    (project / "outside.yml").write_text("topics: []\n", encoding="utf-8")
+    (project / "site_config" / "topics.yml").symlink_to(project / "outside.yml")
+    return "symbolic link"
+
+
+@pytest.mark.parametrize("breaks", [_break_site_yml, _break_mkdocs_yml, _break_template, _link_out_of_site_config])
+def test_check_fails_on_what_would_fail_the_build(tmp_path: Path, breaks) -> None:
+    """`papercat check` is the CI gate: when it passes the build does, so it reads what the build reads."""
+    assert papercat("new", "cat", cwd=tmp_path).returncode == 0
+    project = tmp_path / "cat"
+    assert papercat("check", cwd=project).returncode == 0
+    names = breaks(project)
+    run = papercat("check", cwd=project)
+    assert run.returncode == 1 and names in run.stderr and "Traceback" not in run.stderr, run.stderr
+    assert papercat("build", cwd=project).returncode != 0  # the build fails on it too
