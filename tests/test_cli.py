@@ -309,3 +309,11 @@ def test_check_fails_on_what_would_fail_the_build(tmp_path: Path, breaks) -> Non
     run = papercat("check", cwd=project)
     assert run.returncode == 1 and names in run.stderr and "Traceback" not in run.stderr, run.stderr
     assert papercat("build", cwd=project).returncode != 0  # the build fails on it too
+
+
+@pytest.mark.parametrize("address", ["example.org/cat", "ftp://example.org/", "https://"])
+def test_a_site_url_that_is_no_web_address_is_blamed_on_the_option(tmp_path: Path, address: str) -> None:
+    assert papercat("new", "cat", cwd=tmp_path).returncode == 0
+    run = papercat("build", "--site-url", address, cwd=tmp_path / "cat")
+    assert run.returncode == 2 and run.stderr.startswith("papercat: error: --site-url: expected the published address")
+    assert "mkdocs.yml" not in run.stderr and not (tmp_path / "cat" / "site").exists()

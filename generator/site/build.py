@@ -18,6 +18,7 @@ import errno
 import io
 import logging
 import os
+import re
 import shutil
 import sys
 import traceback
@@ -482,6 +483,9 @@ def _plugin(config: MkDocsConfig, project: Project, *, progress: Progress | None
     return plugin
 
 
+_ADDRESS = re.compile(r"^https?://[^/\s?#]+(?:/\S*)?$")  # a web address a site is published at: scheme, host, path
+
+
 def _record_ids(content_dir: Path, result: IngestResult) -> None:
     """Keep the ids this build published in ``content/papercat-ids.yml`` (see generator/ingest/paper_ids.py)."""
     try:
@@ -514,6 +518,10 @@ def build_site(
     that did not change are taken from the previous site; by default every page is rendered in
     this process, the state for the next build kept in the build folder.
     """
+    if site_url and not _ADDRESS.match(site_url):
+        raise PapercatError(f"--site-url: expected the published address, like https://USER.github.io/REPO/, not {site_url!r}")
+    if not site_url and (from_env := os.environ.get("PAPERCAT_SITE_URL")) and not _ADDRESS.match(from_env):
+        raise PapercatError(f"PAPERCAT_SITE_URL: expected the published address, like https://USER.github.io/REPO/, not {from_env!r}")
     config = load_mkdocs_config(project, site_url=site_url or os.environ.get("PAPERCAT_SITE_URL") or None, strict=strict)
     progress = progress or Progress.null()
     plugin = _plugin(config, project, progress=progress)
