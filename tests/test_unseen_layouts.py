@@ -744,3 +744,27 @@ def test_front_matter_rules_above_a_listing_are_no_paper(tmp_path: Path) -> None
     assert report.reader == "search-results"
     assert [p.title for p in papers] == ["Prompt Tuning from Task Descriptions", "Upcycled Mixture of Experts"]
     assert [r.raw for r in rejected] == ["title: Front Matter Page", "layout: post"]  # reported, never published
+
+
+def test_search_results_with_an_authors_line_under_each_title(tmp_path: Path) -> None:
+    lines = ["Prompt Tuning from Task Descriptions", "Maria Garcia, Wei Zhang, Tom Okafor", ABSTRACT_A,
+             "Vision Transformers, Diffusion Models and Scaling Laws", ABSTRACT_B,  # a title, though it reads like names
+             "Upcycled Mixture of Experts", "Priya Nair and Jonas van Berg", ABSTRACT_C]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.authors) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ["Maria Garcia", "Wei Zhang", "Tom Okafor"]),
+        ("Vision Transformers, Diffusion Models and Scaling Laws", []),
+        ("Upcycled Mixture of Experts", ["Priya Nair", "Jonas van Berg"])]
+
+
+def test_search_results_with_authors_or_a_date_below_each_abstract(tmp_path: Path) -> None:
+    lines = ["Prompt Tuning from Task Descriptions", ABSTRACT_A, "Maria Garcia, Wei Zhang · 2025",
+             "Upcycled Mixture of Experts", ABSTRACT_B, "Published on Mar 3, 2025",
+             "Pretraining on Reanalysis", ABSTRACT_C, "Lena Fischer, Omar Haddad et al."]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.authors, p.date) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ["Maria Garcia", "Wei Zhang"], None),
+        ("Upcycled Mixture of Experts", [], "2025-03-03"),
+        ("Pretraining on Reanalysis", ["Lena Fischer", "Omar Haddad"], None)]

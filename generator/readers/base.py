@@ -300,6 +300,30 @@ _CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 
 
+# A line of authors a listing prints with a result: "Maria Garcia, Wei Zhang, Tom Okafor", "A. Ruiz and
+# B. Chen et al. · 2025". Two names at least, each of two to four words that start with a capital (a
+# particle "van", "de" aside) and hold none of the small words a title has.
+_NAME_WORD = re.compile(r"^(?:[A-Z\u00c0-\u024f][\w'’.\-]*|[A-Z]\.(?:[A-Z]\.)*|van|von|de|der|den|da|di|du|del|la|le|bin|al)$")
+_TITLE_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "via", "with"}
+_NAMES_TAIL = re.compile(r"(?:,?\s+et\s+al\.?)?(?:\s*[·•|\-–—]\s*(?:19|20)\d\d)?\s*$", re.IGNORECASE)
+AUTHORS_MARKED = re.compile(r"(?:\bet\s+al\.?|[·•|\-–—]\s*(?:19|20)\d\d)\s*$", re.IGNORECASE)  # what only names end with
+
+
+def author_names(line: str) -> tuple[str, ...] | None:
+    """The names of a line that lists a paper's authors, or None when it is anything else (a title, prose)."""
+    text = _NAMES_TAIL.sub("", line.strip())
+    if not text or len(text) > 400 or text.endswith((".", ":", "?", "!")):
+        return None
+    names = [name.strip() for name in re.split(r",\s*|\s+and\s+|\s*&\s*", text) if name.strip()]
+    if len(names) < 2:
+        return None
+    for name in names:
+        words = name.split()
+        if not 2 <= len(words) <= 4 or any(w.casefold() in _TITLE_WORDS for w in words) or not all(_NAME_WORD.match(w) for w in words):
+            return None
+    return tuple(names)
+
+
 def looks_like_abstract(text: str) -> bool:
     """Prose rather than a title: long, or ending in a full stop, or several sentences.
 

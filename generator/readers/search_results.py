@@ -6,13 +6,17 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
+from ..ingest.dates import parse_listing_date
 from ..model import Paper, Rejected
 from .base import (
     ABSTRACT_LABEL,
+    AUTHORS_MARKED,
     Block,
     Detection,
     Document,
+    PaperFields,
     Reader,
+    author_names,
     could_be_title,
     is_page_text,
     line_blocks,
@@ -44,6 +48,24 @@ def _starts_a_title(text: str) -> bool:
     word = text.split(maxsplit=1)[0]
     named = any(c.isupper() or c.isdigit() or c == "-" for c in word[1:]) or (word.endswith(":") and len(word) > 3)
     return first.islower() and named
+
+
+def _authors_at(items: list[Item], line: str, following: str) -> tuple[str, ...] | None:
+    """The names of ``line`` where a result prints its authors: between its title and its abstract, or
+    below the abstract when the line says it is names ("et al.", "· 2025"); a title of a few capitalised
+    words between commas ("Vision Transformers, Diffusion Models and Scaling Laws") is a title elsewhere."""
+    if not items or items[-1].kind != "text" or (names := author_names(line)) is None:
+        return None
+    if looks_like_abstract(items[-1].block.text):
+        return names if AUTHORS_MARKED.search(line) else None
+    return names if looks_like_abstract(following) else None
+
+
+def _result_date(doc: Document, line: str) -> PaperFields | None:
+    """A result's date on a line of its own, as a day the page's capture date can place."""
+    value = parse_listing_date(line.strip())
+    resolved = value.resolve(doc.meta.captured) if value is not None else None
+    return PaperFields(date=resolved.isoformat(), date_precision="day") if resolved is not None else None
 
 
 def strip_glued_chrome(line: str) -> str:
@@ -112,5 +134,10 @@ class SearchResultsReader(Reader):
             unlabelled = ABSTRACT_LABEL.sub("", line, count=1)
             if unlabelled != line and looks_like_abstract(unlabelled):
                 line = unlabelled  # "Abstract: ..." under a title: the abstract without its label
-            items.append(Item("text", Block(block.line, [line])))
+            if (names := _authors_at(items, line, blocks[index + 1].lines[0] if index + 1 < len(blocks) else "")):
+                items.append(Item("authors", Block(block.line, [line]), PaperFields(authors=names)))
+            elif items and (date := _result_date(doc, line)) is not None:  # "Published on Mar 3, 2025"
+                items.append(Item("meta", Block(block.line, [line]), date))
+            else:
+                items.append(Item("text", Block(block.line, [line])))
         yield from pair_records(self, doc, items)

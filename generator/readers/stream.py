@@ -24,7 +24,7 @@ from .base import (
     looks_like_abstract,
 )
 
-Kind = Literal["text", "meta", "venue"]
+Kind = Literal["text", "meta", "venue", "authors"]
 
 
 @dataclass(slots=True)
@@ -83,6 +83,12 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
                 current = _Pending(block.line, list(block.lines), title=None, abstract=text)
             else:
                 current = _Pending(block.line, list(block.lines), title=text)
+        elif item.kind == "authors":  # a line of names between a title and its abstract, or below the abstract
+            if current is not None and not current.fields.authors and not current.has_meta:
+                current.fields = current.fields.updated(item.fields)
+                current.raw.extend(block.lines)
+            else:
+                yield reader.reject(doc, block.line, "authors line with no paper", block.raw)
         elif item.kind == "venue":
             if current is not None and current.fields.venue is None:
                 current.fields = current.fields.updated(item.fields)
