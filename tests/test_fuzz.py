@@ -197,7 +197,8 @@ def test_rich_text_emits_only_whitelisted_markup(text: str) -> None:
     parser.feed(out)
     for tag, attrs in parser.tags:
         assert tag in _MATHML_TAGS or tag == "span", tag
-        assert set(attrs) <= _MATHML_ATTRS | {"class", "title", "xmlns"}, (tag, attrs)
+        # "aria-label": the formula's name, its plain characters (escaped like any text), on <math> only
+        assert set(attrs) <= _MATHML_ATTRS | {"class", "title", "xmlns"} | ({"aria-label"} if tag == "math" else set()), (tag, attrs)
     if not has_math(text):
         assert "<" not in out.replace("&lt;", "")
 
