@@ -159,6 +159,17 @@ def test_typing_an_exact_title_finds_the_paper_first(watched_page, base_url: str
     watch.assert_clean()
 
 
+def test_latex_typed_as_the_listing_wrote_it_finds_its_paper(watched_page, base_url: str) -> None:
+    """"P$^2$" in an abstract is shown, and indexed, as "P²": typed either way, the words find the paper."""
+    page, watch = _open(watched_page, base_url)
+    for query in ("Personality Prompting (P$^2$)", "Personality Prompting P²"):
+        _search(page, query)
+        paper = "evaluating-and-inducing-personality-in-pre-trained-language-models"
+        expect(_first_result(page)).to_have_attribute("href", re.compile(rf"/{paper}/"))
+    _settle(page)
+    watch.assert_clean()
+
+
 def test_a_word_from_an_abstract_finds_its_paper(watched_page, base_url: str) -> None:
     page, watch = _open(watched_page, base_url)
     _search(page, "photometry")  # only in the abstract of AstroM³, not in its title

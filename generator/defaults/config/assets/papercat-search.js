@@ -141,8 +141,17 @@
 
   /* ------------------------------------------------------------------ queries */
 
+  // Inline LaTeX typed as a listing writes it ("P$^2$", "$k$-NN") searched as the plain text the
+  // abstracts are indexed in ("P²" is the word "p2"): the signs that only shape a formula are dropped.
+  function plainMath(query) {
+    return query.replace(/\$([^$\n]{1,300})\$/g, function (match, tex) {
+      return tex.replace(/\\(?:math[a-z]+|text[a-z]*|operatorname)\b/g, "").replace(/[\^_{}\\]/g, "");
+    });
+  }
+
   function parseQuery(query) {
-    var tokens = tokenize(query);
+    var key = tokenize(query);  // the exact-title key: the title as typed, as the index keeps it
+    var tokens = tokenize(plainMath(query));
     var typing = /[\p{L}\p{N}\p{M}]$/u.test(query);  // the last word is still being typed
     var kept = tokens.filter(function (word) { return !STOP_WORDS[word]; });
     if (!kept.length) kept = tokens;
@@ -158,7 +167,7 @@
       if (Array.from(last).length >= 2) words[words.length - 1].prefix = true;
       else if (words.length > 1) words.pop();
     }
-    return { words: words, key: tokens.length ? fnv1a(tokens.join(" ")) : null };
+    return { words: words, key: key.length ? fnv1a(key.join(" ")) : null };
   }
 
   function resolveWord(dir, word, prefix) {
