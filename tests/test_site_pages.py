@@ -406,3 +406,9 @@ def test_plain_text_shows_rendered_latex_as_characters():
     assert plain_text(r"$\alpha$-decay") == "α-decay"
     assert plain_text("costs $5 and $6") == "costs $5 and $6"  # not math: left as written
     assert plain_text("<script>$^3$") == "<script>³"  # still untrusted text: escaped where used
+
+
+def test_home_month_links_are_named_with_their_year(pages):
+    """"Nov" alone, under a year's heading, is one of several "Nov" links: each is named "November 2023" (its text kept)."""
+    links = re.findall(r'<a href="[^"]*months/[^"]+" aria-label="([^"]+)">([^<]+)</a>', pages["index.md"])
+    assert links and all(text in name and re.search(r"\b(19|20)\d\d\b", name) for name, text in links), links
