@@ -768,3 +768,21 @@ def test_search_results_with_authors_or_a_date_below_each_abstract(tmp_path: Pat
         ("Prompt Tuning from Task Descriptions", ["Maria Garcia", "Wei Zhang"], None),
         ("Upcycled Mixture of Experts", [], "2025-03-03"),
         ("Pretraining on Reanalysis", ["Lena Fischer", "Omar Haddad"], None)]
+
+
+def test_a_footer_sentence_under_a_topic_listing_is_reported_not_published(tmp_path: Path) -> None:
+    titles = ["Prompt Tuning from Task Descriptions", "Upcycled Mixture of Experts"]
+    pairs = zip(titles, (ABSTRACT_A, ABSTRACT_B), strict=True)
+    page = " Large Language Model\n\n\n" + "".join(
+        f"{title}\n\nNeural Information Processing Systems\n\n{abstract}\n\n\n" for title, abstract in pairs
+    ) + "Papers With Code is a free resource with all data licensed under CC-BY-SA.\n\nTerms\n\nData policy\n\nCookies policy\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "topic-listing" and [p.title for p in papers] == titles
+    assert [r.raw for r in rejected] == ["Papers With Code is a free resource with all data licensed under CC-BY-SA."]
+
+
+def test_a_footer_sentence_under_a_labelled_abstracts_list_is_reported_not_published(tmp_path: Path) -> None:
+    page = f"Abstract: {ABSTRACT_A}\n\nAbstract: {ABSTRACT_B}\n\nAll abstracts on this page are reproduced under the arXiv license.\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "abstracts" and [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+    assert [r.line for r in rejected] == [5]

@@ -17,6 +17,7 @@ from .base import (
     is_page_text,
     join_lines,
     looks_like_abstract,
+    several_sentences,
     skip_page_text,
 )
 
@@ -48,8 +49,14 @@ class AbstractsReader(Reader):
             if not abstract:
                 yield self.reject(doc, line, "'Abstract:' with no text", raw)
                 return
+            if labels and parts is text and not ABSTRACT_LABEL.match(parts[0]) and not several_sentences(abstract):
+                # One unlabelled sentence in a list whose abstracts are labelled: the page's ("All abstracts on this
+                # page are reproduced under ..."), reported rather than published as a paper.
+                yield self.reject(doc, line, "one sentence without the 'Abstract:' label the list's abstracts have", raw)
+                return
             yield self.make_paper(doc, line, title=infer_title(abstract), abstract=abstract, raw=raw, title_inferred=True)
 
+        labels = any(ABSTRACT_LABEL.match(line) or _is_bare_label(line) for line in doc.lines)
         labelled = False  # the line before was "Abstract" on its own: this one is the abstract
         for number, line in enumerate(doc.lines, start=1):
             if not line.strip():

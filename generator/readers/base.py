@@ -300,6 +300,11 @@ _CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 
 
+def several_sentences(text: str) -> bool:
+    """Whether ``text`` holds more than one sentence (a full stop, then a capital), or Chinese or Japanese prose."""
+    return bool(_SENTENCE_BREAK.search(text)) or len(_CJK_SENTENCE_END.findall(text)) >= 2
+
+
 # A line of authors a listing prints with a result: "Maria Garcia, Wei Zhang, Tom Okafor", "A. Ruiz and
 # B. Chen et al. · 2025". Two names at least, each of two to four words that start with a capital (a
 # particle "van", "de" aside) and hold none of the small words a title has.

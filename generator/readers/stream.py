@@ -22,6 +22,7 @@ from .base import (
     could_be_abstract,
     could_be_title,
     looks_like_abstract,
+    several_sentences,
 )
 
 Kind = Literal["text", "meta", "venue", "authors"]
@@ -58,6 +59,11 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
             yield reader.reject(doc, record.line, "title with no abstract (truncated or incomplete record)", raw)
             return
         inferred = record.title is None
+        if inferred and record.fields == NO_FIELDS and not several_sentences(record.abstract):
+            # One sentence with no title and nothing about a paper around it: a page's footer or blurb
+            # ("Papers With Code is a free resource ..."), reported rather than published as a paper.
+            yield reader.reject(doc, record.line, "one sentence with no title, authors or date: page text, or a paper cut short", raw)
+            return
         title = record.title if record.title is not None else infer_title(record.abstract)
         if inferred:
             doc.notice(record.line, "abstract with no title: title inferred from the abstract")
