@@ -786,3 +786,22 @@ def test_a_footer_sentence_under_a_labelled_abstracts_list_is_reported_not_publi
     report, papers, rejected, _ = read(tmp_path, page)
     assert report.reader == "abstracts" and [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
     assert [r.line for r in rejected] == [5]
+
+
+@pytest.mark.parametrize(
+    ("first", "venues", "gap"),
+    [
+        ("Machine Learning for Compiler Optimization: A Survey", ["Neural Information Processing Systems"] * 2, "\n\n\n"),
+        ("Prompt Tuning from Task Descriptions", ["ICML 2024", "CVPR 2024"], "\n\n"),
+    ],
+    ids=["title with a venue's words", "single gaps, venues with years"],
+)
+def test_a_first_paper_without_a_venue_under_papers_whose_venues_say_so(tmp_path: Path, first: str, venues: list[str], gap: str) -> None:
+    titles = [first, "Upcycled Mixture of Experts", "Pretraining on Reanalysis"]
+    others = zip(titles[1:], venues, (ABSTRACT_B, ABSTRACT_C), strict=True)
+    page = f" Large Language Model{gap}{first}\n\n{ABSTRACT_A}{gap}" + "".join(
+        f"{title}\n\n{venue}\n\n{abstract}{gap}" for title, venue, abstract in others)
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert sorted((p.title, p.venue) for p in papers) == sorted(zip(titles, [None, *venues], strict=True))
+    assert all(p.topic_hints == ["Large Language Model"] for p in papers)
