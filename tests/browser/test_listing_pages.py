@@ -173,3 +173,22 @@ def test_the_filter_matches_the_same_text_on_every_listing(watched_page, base_ur
     years = page.locator(".pc-filter-year option").all_inner_texts()
     assert years == ["All years", "2024"]  # every paper is dated: no "Undated" to choose
     watch.assert_clean()
+
+
+def test_back_from_a_paper_opened_from_the_filtered_rows_comes_to_the_same_place(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "topics/vision/", viewport={"width": 800, "height": 480})
+    page.locator(".pc-filter-text").fill("segmentation")
+    expect(page.locator(".pc-filter-status")).to_have_text(f"{COUNT} of {COUNT} papers")
+    last = _visible_rows(page).last.locator(".pc-row-title")
+    last.scroll_into_view_if_needed()
+    where = page.evaluate("() => window.scrollY")
+    assert where > 500
+    title = last.inner_text()
+    last.click()
+    expect(page.locator("h1").first).to_contain_text(title.split(" with ")[0])
+    page.go_back()
+    expect(page.locator(".pc-filter-text")).to_have_value("segmentation")
+    expect(page.locator(".pc-filter-status")).to_have_text(f"{COUNT} of {COUNT} papers")
+    page.wait_for_function(f"() => Math.abs(window.scrollY - {where}) < 40")  # where the reader was, not the top
+    expect(_visible_rows(page).last.locator(".pc-row-title")).to_be_in_viewport()
+    watch.assert_clean()

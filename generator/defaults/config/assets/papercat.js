@@ -95,6 +95,30 @@
     if (params.get("topic") && topic.querySelector('option[value="' + CSS.escape(params.get("topic")) + '"]')) topic.value = params.get("topic");
 
     var results = null, loading = null, generation = 0;
+    // Back from a paper opened from the filtered rows: as many rows as were shown and the place the
+    // reader had scrolled to, kept for this address in the tab's session storage (as the Search page does).
+    function placeKey() { return "papercat-filter:" + window.location.pathname + window.location.search; }
+    var restore = recall();
+
+    function recall() {
+      try {
+        var place = JSON.parse(window.sessionStorage.getItem(placeKey()) || "{}");
+        return place && typeof place === "object" ? place : {};
+      } catch (error) { return {}; }
+    }
+
+    function remember(shownRows) {
+      try {
+        window.sessionStorage.setItem(placeKey(), JSON.stringify({ shown: shownRows, scroll: window.scrollY }));
+      } catch (error) { /* no storage: Back shows the first rows */ }
+    }
+
+    function restorePlace() {
+      if (restore.scroll === undefined) return;
+      var scroll = restore.scroll;
+      restore = {};
+      window.requestAnimationFrame(function () { window.scrollTo(0, scroll); });
+    }
 
     function loadWhole() {
       if (!loading) {
@@ -173,11 +197,15 @@
         more.type = "button";
         more.className = "md-button pc-filter-more";
         more.textContent = "Show more";
-        function showMore() {
-          found.slice(shown, shown + 200).forEach(function (row) { results.insertBefore(wholeRow(data, row), more); });
-          shown = Math.min(found.length, shown + 200);
+        function showMore(count) {
+          var upTo = shown + (count || 200);
+          found.slice(shown, upTo).forEach(function (row) { results.insertBefore(wholeRow(data, row), more); });
+          shown = Math.min(found.length, upTo);
           more.hidden = shown >= found.length;
         }
+        results.onclick = function (event) {
+          if (event.target.closest && event.target.closest("a")) remember(shown);
+        };
         results.appendChild(more);
         more.addEventListener("click", function () {
           var first = shown;
@@ -186,8 +214,9 @@
           var link = results.children[first] && results.children[first].querySelector(".pc-row-title");
           if (link) link.focus();
         });
-        showMore();
+        showMore(Math.max(200, restore.shown || 0));
         status.textContent = found.length + " of " + data.rows.length + " papers";
+        restorePlace();
       }, function () {
         if (mine !== generation) return;
         // This page's own rows, filtered, and its page links, rather than an empty page.
@@ -220,6 +249,7 @@
       var filtered = Boolean(words.length || year.value || topic.value);
       status.textContent = filtered ? shown + " of " + rows.length + " papers" : rows.length + " papers";
       if (updateUrl) keepInUrl();
+      if (filtered) restorePlace();
     }
 
     /* The rows of this page that match, shown, the others and their empty groups hidden; how many match. */
@@ -260,6 +290,12 @@
     text.addEventListener("input", function () { apply(true); });
     year.addEventListener("change", function () { apply(true); });
     topic.addEventListener("change", function () { apply(true); });
+    if (!whole) {  // the rows are the page's own: the article holding them is replaced with the page
+      root.parentNode.addEventListener("click", function (event) {
+        var link = event.target.closest && event.target.closest(".pc-row a");
+        if (link && (text.value || year.value || topic.value)) remember(0);
+      });
+    }
     apply(false);
   }
 
