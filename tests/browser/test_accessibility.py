@@ -512,3 +512,39 @@ def test_text_keeps_its_contrast_under_the_pointer_and_the_keyboard(
         if ratio < 4.5:
             failures.append(f"{kind} {selector}: {ratio:.2f}:1, {colours}")
     assert not failures, failures
+
+
+_CONTRASTS = r"""(selector) => {
+    const el = document.querySelector(selector);
+    const rgba = (c) => { const v = c.match(/[\d.]+/g).map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
+    const over = (top, below) => [0, 1, 2].map((i) => top[i] * top[3] + below[i] * (1 - top[3])).concat(1);
+    const behind = (node) => {  // the colour a node's box shows: its background over its ancestors'
+        const layers = [];
+        for (let n = node; n; n = n.parentElement) {
+            const c = rgba(getComputedStyle(n).backgroundColor);
+            if (c[3] > 0) layers.push(c);
+            if (c[3] >= 1) break;
+        }
+        return layers.reverse().reduce((below, top) => over(top, below), [255, 255, 255, 1]);
+    };
+    const linear = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const lum = (c) => 0.2126 * linear(c[0]) + 0.7152 * linear(c[1]) + 0.0722 * linear(c[2]);
+    const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+    const box = behind(el), page = behind(el.parentElement);
+    const placeholder = over(rgba(getComputedStyle(el, "::placeholder").color), box);
+    const border = over(rgba(getComputedStyle(el).borderTopColor), page);
+    const edge = parseFloat(getComputedStyle(el).borderTopWidth) > 0
+        ? Math.max(ratio(border, page), ratio(border, box)) : ratio(box, page);  // no border: its fill is the edge
+    return {placeholder: ratio(placeholder, box), border: edge};
+}"""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_text_boxes_show_their_placeholder_and_their_edge(watched_page, site_url: str, built_site: Path, scheme: str) -> None:
+    """A box's placeholder is text (1.4.3, 4.5:1), its border what shows there is a box (1.4.11, 3:1)."""
+    page, _ = watched_page(color_scheme=scheme)
+    boxes = [("search/", ".pc-header-query"), ("search/", ".pc-search-query"), (page_types(built_site)["topic"], ".pc-filter-text")]
+    for path, selector in boxes:
+        _open(page, site_url + path)
+        found = page.evaluate(_CONTRASTS, selector)
+        assert found["placeholder"] >= 4.5 and found["border"] >= 3, (path, selector, found)
