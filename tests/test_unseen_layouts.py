@@ -792,9 +792,9 @@ def test_a_footer_sentence_under_a_labelled_abstracts_list_is_reported_not_publi
     ("first", "venues", "gap"),
     [
         ("Machine Learning for Compiler Optimization: A Survey", ["Neural Information Processing Systems"] * 2, "\n\n\n"),
-        ("Prompt Tuning from Task Descriptions", ["ICML 2024", "CVPR 2024"], "\n\n"),
+        ("Machine Learning for Compiler Optimization: A Survey", ["NeurIPS Workshop: Foundation Models"] * 2, "\n\n"),
     ],
-    ids=["title with a venue's words", "single gaps, venues with years"],
+    ids=["title with a venue's words", "single gaps, a workshop's venue"],
 )
 def test_a_first_paper_without_a_venue_under_papers_whose_venues_say_so(tmp_path: Path, first: str, venues: list[str], gap: str) -> None:
     titles = [first, "Upcycled Mixture of Experts", "Pretraining on Reanalysis"]
@@ -805,3 +805,78 @@ def test_a_first_paper_without_a_venue_under_papers_whose_venues_say_so(tmp_path
     assert (report.reader, rejected) == ("topic-listing", [])
     assert sorted((p.title, p.venue) for p in papers) == sorted(zip(titles, [None, *venues], strict=True))
     assert all(p.topic_hints == ["Large Language Model"] for p in papers)
+
+
+@pytest.mark.parametrize("venue", ["Nature Machine Intelligence", "Findings of the Association for Computational Linguistics: EMNLP 2023",
+                                   "NeurIPS Workshop: Foundation Models for Decision Making"])
+def test_a_topic_listing_without_a_heading_reads_its_first_papers_venue(tmp_path: Path, venue: str) -> None:
+    titles = ["Prompt Tuning from Task Descriptions", "Upcycled Mixture of Experts", "Pretraining on Reanalysis"]
+    venues = [venue, "Neural Information Processing Systems", "International Conference on Machine Learning"]
+    page = "".join(f"{title}\n\n{where}\n\n{abstract}\n\n\n"
+                   for title, where, abstract in zip(titles, venues, (ABSTRACT_A, ABSTRACT_B, ABSTRACT_C), strict=True))
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert sorted((p.title, p.venue) for p in papers) == sorted(zip(titles, venues, strict=True))
+
+
+def test_an_abstracts_last_line_that_is_a_bullet_stays_in_the_abstract(tmp_path: Path) -> None:
+    abstract = f"{ABSTRACT_A} Our contributions are:\n• a new benchmark, a strong baseline and a failure taxonomy"
+    page = f"Daily Papers\n\nJun 20\n\nPrompt Tuning from Task Descriptions\n\n{abstract}\n\n  • 4 authors\n·\nJun 15\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    [paper] = papers
+    assert paper.abstract.endswith("a failure taxonomy") and (paper.authors, paper.author_count, paper.date) == ([], 4, "2025-06-15")
+
+
+@pytest.mark.parametrize("above", ["7", "Submitted by akhaliq", "---"])
+def test_a_line_right_above_a_title_right_above_its_abstract(tmp_path: Path, above: str) -> None:
+    page = f"Daily Papers\n\nJun 20\n\n{above}\nPrompt Tuning from Task Descriptions\n{ABSTRACT_A}\n\n  • 4 authors\n·\nJun 15\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.abstract) for p in papers] == [("Prompt Tuning from Task Descriptions", ABSTRACT_A)]
+
+
+def test_one_zero_width_space_line_between_blocks_is_a_blank_line(tmp_path: Path) -> None:
+    page = daily(("Prompt Tuning from Task Descriptions", ABSTRACT_A, "3 authors"),
+                 ("Upcycled Mixture of Experts", ABSTRACT_B, "6 authors"))
+    page = page.replace("Jun 15\n\nUpcycled", "Jun 15\n\u200b\nUpcycled")
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.author_count, p.date) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", 3, "2025-06-15"), ("Upcycled Mixture of Experts", 6, "2025-06-15")]
+
+
+def test_unlabelled_abstracts_of_one_long_sentence_or_several_stay_papers(tmp_path: Path) -> None:
+    one = ("We introduce a retrieval-augmented transformer that, by conditioning on passages retrieved from a datastore of "
+           "two trillion tokens, matches models twenty-five times its size on knowledge-intensive tasks while its accuracy "
+           "keeps improving as the datastore grows")
+    several = "We present DINOv3, a model trained on 1.7B images from LVD-1689M. DINOv3 beats CLIP on dense tasks."
+    page = f"Abstract: {ABSTRACT_A}\n\n{one}.\n\nAbstract: {ABSTRACT_B}\n\n{several}\n\nAbstract: {ABSTRACT_C}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, one + ".", ABSTRACT_B, several, ABSTRACT_C]
+
+
+def test_a_title_about_copyright_is_no_copyright_line(tmp_path: Path) -> None:
+    lines = ["Copyright Traps for Large Language Models", ABSTRACT_A, "Upcycled Mixture of Experts", ABSTRACT_B,
+             "© 2025 Papers Index. All rights reserved."]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [p.title for p in papers] == [lines[0], lines[2]]
+
+
+def test_a_results_date_between_its_title_and_abstract(tmp_path: Path) -> None:
+    lines = ["Prompt Tuning from Task Descriptions", "Published on Mar 3, 2025", ABSTRACT_A,
+             "Upcycled Mixture of Experts", "Published on Feb 27, 2025", ABSTRACT_B]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.date) for p in papers] == [(lines[0], "2025-03-03"), (lines[3], "2025-02-27")]
+
+
+def test_names_under_a_snippet_are_a_title_not_the_authors_of_the_result_above(tmp_path: Path) -> None:
+    snippet = "We propose a tiny recursive model that solves Sudoku and ARC puzzles with only seven million param…"
+    lines = ["Prompt Tuning from Task Descriptions", ABSTRACT_A, "Tiny Recursive Reasoning", snippet,
+             "Neural Radiance Fields, Gaussian Splatting", ABSTRACT_B, "Pretraining on Reanalysis", ABSTRACT_C]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.authors) for p in papers] == [(lines[i], []) for i in (0, 2, 4, 6)]

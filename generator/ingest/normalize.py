@@ -85,21 +85,26 @@ def strip_invisible(text: str) -> tuple[str, int]:
 def blank_invisible_lines(text: str) -> tuple[str, int]:
     """Lines holding only invisible characters made empty, where they are the page's blank lines.
 
-    A page whose blank lines are each a zero-width space would otherwise read as one block. They are
-    its blank lines when there are at least as many of them as empty lines; a lone one among empty
-    lines is a record's text that was all invisible, left for the reader to reject. Returns the text
-    and how many lines were made empty.
+    A page whose blank lines are each a zero-width space would otherwise read as one block. Such a
+    line is a blank line when it touches a line of text, or when the page has at least as many of
+    them as empty lines; one alone between empty lines is a record's text that was all invisible,
+    left for the reader to reject. Returns the text and how many lines were made empty.
     """
     if not _CANDIDATE.search(text):
         return text, 0
     lines = text.split("\n")
-    invisible = [i for i, line in enumerate(lines) if line.strip() and not strip_invisible(line)[0].strip()]
-    empty = sum(1 for line in lines if not line.strip())
-    if not invisible or len(invisible) < empty:
+    invisible = {i for i, line in enumerate(lines) if line.strip() and not strip_invisible(line)[0].strip()}
+    if not invisible:
         return text, 0
-    for index in invisible:
+    empty = sum(1 for line in lines if not line.strip())
+
+    def touches_text(index: int) -> bool:
+        return any(0 <= n < len(lines) and n not in invisible and lines[n].strip() for n in (index - 1, index + 1))
+
+    blanked = sorted(i for i in invisible if len(invisible) >= empty or touches_text(i))
+    for index in blanked:
         lines[index] = ""
-    return "\n".join(lines), len(invisible)
+    return ("\n".join(lines), len(blanked)) if blanked else (text, 0)
 
 
 def collapse_whitespace(text: str) -> str:

@@ -16,8 +16,8 @@ from .base import (
     is_chrome,
     is_page_text,
     join_lines,
+    lone_sentence,
     looks_like_abstract,
-    several_sentences,
     skip_page_text,
 )
 
@@ -49,7 +49,7 @@ class AbstractsReader(Reader):
             if not abstract:
                 yield self.reject(doc, line, "'Abstract:' with no text", raw)
                 return
-            if labels and parts is text and not ABSTRACT_LABEL.match(parts[0]) and not several_sentences(abstract):
+            if labels and parts is text and not ABSTRACT_LABEL.match(parts[0]) and lone_sentence(abstract):
                 # One unlabelled sentence in a list whose abstracts are labelled: the page's ("All abstracts on this
                 # page are reproduced under ..."), reported rather than published as a paper.
                 yield self.reject(doc, line, "one sentence without the 'Abstract:' label the list's abstracts have", raw)

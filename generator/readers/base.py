@@ -58,7 +58,7 @@ _NAVIGATION = re.compile(
       | (?:[«‹<←]\s*)?(?:previous|prev|next|older|newer|first|last)(?:\s+page)?(?:\s*[»›>→])?
       | [«‹<←»›>→] | … | \.{3}
       | (?:(?:[«‹<←»›>→…]|\.{3}|\d{1,4}|previous|prev|next|first|last|page)(?:\s+|$)){3,}  # "« Previous 1 2 3 … 18 Next »"
-      | (?:©|\(c\)|copyright\b).{0,100}
+      | (?:©|\(c\)|copyright\s*(?:©|\(c\)|(?:19|20)\d\d)).{0,100} | .{0,100}\ball\s+rights\s+reserved\.?   # not "Copyright Traps for ..."
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
       | (?:about\s+)?\d[\d,.]*k?\s+(?:results?|papers?|matches|hits)(?:\s+found)?             # "128 results", "1,284 papers"
       | (?:showing\s+|search\s+)?results\s+(?:for|matching)\s+\S.{0,120}                    # "Search results for “…”"
@@ -300,9 +300,15 @@ _CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 
 
-def several_sentences(text: str) -> bool:
-    """Whether ``text`` holds more than one sentence (a full stop, then a capital), or Chinese or Japanese prose."""
-    return bool(_SENTENCE_BREAK.search(text)) or len(_CJK_SENTENCE_END.findall(text)) >= 2
+# A sentence's end and the next one's start, however they are spelled: "LVD-1689M. DINOv3 ...", "... 88%. LLMs ...".
+_ANY_SENTENCE_BREAK = re.compile(r"[\w)\]%][.!?]\s+[A-Z(\d]")
+FOOTER_CHARS = 200  # a page's footer or blurb is one short sentence; an abstract of one sentence is longer
+
+
+def lone_sentence(text: str) -> bool:
+    """One short sentence: what a page's footer or blurb is, and a paper's abstract hardly ever."""
+    text = text.strip()
+    return len(text) < FOOTER_CHARS and not _ANY_SENTENCE_BREAK.search(text) and len(_CJK_SENTENCE_END.findall(text)) < 2
 
 
 # A line of authors a listing prints with a result: "Maria Garcia, Wei Zhang, Tom Okafor", "A. Ruiz and

@@ -21,6 +21,7 @@ from .base import (
     could_be_title,
     is_chrome,
     is_navigation,
+    is_page_text,
     looks_like_abstract,
     looks_like_title,
     skip_page_text,
@@ -123,7 +124,7 @@ def _glued_above(lines: list[str]) -> list[int]:
     start = 0
     while start < len(lines) - 1:
         text = lines[start].strip()
-        if SUBMITTER.match(text) or _UPVOTES.match(text):
+        if SUBMITTER.match(text) or _UPVOTES.match(text) or is_navigation(text):  # "26", "---", "Submitted by X"
             start += 1
         elif _SUBMITTED_BY.match(text) and start < len(lines) - 2 and len(lines[start + 1].split()) <= 3:
             start += 2  # "Submitted by" / "akhaliq"
@@ -136,15 +137,16 @@ def _glued_above(lines: list[str]) -> list[int]:
 def _glued_below(lines: list[str]) -> int:
     """Where an authors/date block printed right below a paper's text starts in its block (0: none there).
 
-    The block's tail must start with a line of such a block and name the authors or say "·" and a date,
-    so that the last line of a wrapped abstract is never taken for one.
+    The block's tail must start with a line of such a block and count the authors or give "·" and a
+    date, so that the last line of a wrapped abstract (a bullet of a list, "• a benchmark, a baseline",
+    or "... issued on" / "Nov 4, 2024") is never taken for one.
     """
     for start in range(1, len(lines)):
         if _meta_line(_meta_entries((lines[start],))[0]) is None:
             continue
         meta = _parse_meta(tuple(lines[start:]))
         kinds = {kind for kind, _ in meta or ()}
-        if kinds & {"author_count", "authors"} or {"separator", "date"} <= kinds:
+        if "author_count" in kinds or {"separator", "date"} <= kinds:
             return start if looks_like_abstract(" ".join(line.strip() for line in lines[:start])) else 0
     return 0
 
@@ -182,7 +184,8 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
         previous = out[-1] if out else None
         after_title = (
             previous is not None
-            and not all(is_chrome(line) for line in previous.lines)
+            and not is_page_text(previous.lines)  # chrome, a vote count, who posted the paper
+            and not is_submitter_block(previous)
             and parse_meta_block(previous) is None
             and looks_like_title(previous.text)
         )

@@ -58,7 +58,9 @@ def _authors_at(items: list[Item], line: str, following: str) -> tuple[str, ...]
         return None
     if looks_like_abstract(items[-1].block.text):
         return names if AUTHORS_MARKED.search(line) else None
-    return names if looks_like_abstract(following) else None
+    # The line above is a title only where a result starts: first, or after the last result's abstract.
+    starts = len(items) == 1 or items[-2].kind != "text" or looks_like_abstract(items[-2].block.text)
+    return names if starts and looks_like_abstract(following) else None
 
 
 def _result_date(doc: Document, line: str) -> PaperFields | None:
@@ -116,6 +118,7 @@ class SearchResultsReader(Reader):
         items: list[Item] = []
         blocks = line_blocks(doc.lines)
         suggested = False  # under "Related searches": the queries the page suggests, up to the next result
+        authors: list[int] = []  # the items read as a result's line of authors
         for index, block in enumerate(blocks):
             line = strip_glued_chrome(block.lines[0])
             if _SUGGESTIONS.match(line):
@@ -135,9 +138,16 @@ class SearchResultsReader(Reader):
             if unlabelled != line and looks_like_abstract(unlabelled):
                 line = unlabelled  # "Abstract: ..." under a title: the abstract without its label
             if (names := _authors_at(items, line, blocks[index + 1].lines[0] if index + 1 < len(blocks) else "")):
-                items.append(Item("authors", Block(block.line, [line]), PaperFields(authors=names)))
+                authors.append(len(items))
+                items.append(Item("fields", Block(block.line, [line]), PaperFields(authors=names)))
             elif items and (date := _result_date(doc, line)) is not None:  # "Published on Mar 3, 2025"
-                items.append(Item("meta", Block(block.line, [line]), date))
+                items.append(Item("fields", Block(block.line, [line]), date))
             else:
                 items.append(Item("text", Block(block.line, [line])))
+        # A line of names is a result's authors where the page prints them with its results, for half of them
+        # at least: one such line among many results is a title of capitalised words ("Vision Transformers, ...").
+        abstracts = sum(1 for item in items if item.kind == "text" and looks_like_abstract(item.block.text))
+        if 2 * len(authors) < abstracts:
+            for at in authors:
+                items[at] = Item("text", items[at].block)
         yield from pair_records(self, doc, items)

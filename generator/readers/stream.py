@@ -8,7 +8,7 @@ readers classify blocks; this module turns the classified stream into papers and
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal
 
 from ..ingest.titles import infer_title
@@ -21,11 +21,11 @@ from .base import (
     Reader,
     could_be_abstract,
     could_be_title,
+    lone_sentence,
     looks_like_abstract,
-    several_sentences,
 )
 
-Kind = Literal["text", "meta", "venue", "authors"]
+Kind = Literal["text", "meta", "venue", "fields"]
 
 
 @dataclass(slots=True)
@@ -59,7 +59,7 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
             yield reader.reject(doc, record.line, "title with no abstract (truncated or incomplete record)", raw)
             return
         inferred = record.title is None
-        if inferred and record.fields == NO_FIELDS and not several_sentences(record.abstract):
+        if inferred and record.fields == NO_FIELDS and lone_sentence(record.abstract):
             # One sentence with no title and nothing about a paper around it: a page's footer or blurb
             # ("Papers With Code is a free resource ..."), reported rather than published as a paper.
             yield reader.reject(doc, record.line, "one sentence with no title, authors or date: page text, or a paper cut short", raw)
@@ -89,12 +89,14 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
                 current = _Pending(block.line, list(block.lines), title=None, abstract=text)
             else:
                 current = _Pending(block.line, list(block.lines), title=text)
-        elif item.kind == "authors":  # a line of names between a title and its abstract, or below the abstract
-            if current is not None and not current.fields.authors and not current.has_meta:
+        elif item.kind == "fields":  # a line of authors or a date, above or below the abstract: the record goes on
+            if current is not None and not current.has_meta and current.fields.updated(item.fields) != current.fields and all(
+                getattr(current.fields, f.name) in (None, ()) for f in fields(item.fields) if getattr(item.fields, f.name) not in (None, ())
+            ):
                 current.fields = current.fields.updated(item.fields)
                 current.raw.extend(block.lines)
             else:
-                yield reader.reject(doc, block.line, "authors line with no paper", block.raw)
+                yield reader.reject(doc, block.line, "authors or date line with no paper", block.raw)
         elif item.kind == "venue":
             if current is not None and current.fields.venue is None:
                 current.fields = current.fields.updated(item.fields)

@@ -26,16 +26,25 @@ _VENUE_WORDS = re.compile(
     r"neurips|nips|iclr|icml|acl|emnlp|naacl|cvpr|iccv|eccv|aaai|ijcai|kdd|colm|tmlr|jmlr|arxiv|preprint)\b",
     re.IGNORECASE,
 )
+# The words only a venue has; the others ("Machine Learning", "Computer Vision") a title has too.
+_VENUE_ONLY = re.compile(
+    r"\b(?:conference|proceedings|symposium|workshop|journal|transactions|neurips|nips|iclr|icml|emnlp|naacl|cvpr|iccv|"
+    r"eccv|aaai|ijcai|tmlr|jmlr)\b",
+    re.IGNORECASE,
+)
 # "ICASSP 2024", "Interspeech 2023 (Oral)": a few words and a year.
 _VENUE_YEAR = re.compile(r"^(?:\S+\s+){0,7}(?:19|20)\d\d(?:\s*\([^()]{1,30}\))?$")
-# A title's subtitle after a colon ("Machine Learning for Compiler Optimization: A Survey"): a venue with a
-# venue's words has none, unless it ends in a year ("Findings of the ACL: EMNLP 2023").
+# A title's subtitle after a colon ("Machine Learning for Compiler Optimization: A Survey"): a line with a
+# title's venue words and a subtitle is a title; one that ends in a year ("Findings of the ACL: EMNLP 2023")
+# or has a word only venues have ("NeurIPS Workshop: Foundation Models") is a venue.
 _SUBTITLE = re.compile(r":\s+\S")
 
 
 def _names_venue(text: str) -> bool:
-    """A line that says it is a venue: a few words and a year, or a venue's words and no subtitle."""
-    return bool(_VENUE_YEAR.search(text) or (_VENUE_WORDS.search(text) and not _SUBTITLE.search(text)))
+    """A line that says it is a venue: a few words and a year, a word only venues have, or venue words and no subtitle."""
+    return bool(
+        _VENUE_YEAR.search(text) or _VENUE_ONLY.search(text) or (_VENUE_WORDS.search(text) and not _SUBTITLE.search(text))
+    )
 
 
 def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
@@ -96,16 +105,15 @@ def _alternating_venues(blocks: list[Block]) -> set[int]:
 def _heading_then_title(first: list[Block], papers: list[list[Block]]) -> bool:
     """Whether the two blocks above the first abstract are the listing's heading and a title, not a title and its venue.
 
-    They are when a wider gap sets them apart than any paper's title from its venue, or when this
-    line names no venue while the other papers share one venue that it is not, or each name one.
+    They are when a wider gap sets them apart than any paper's title from its venue, or when the
+    other papers share one venue and this line is not it and names none.
     """
     gaps = [_gap(title, venue) for title, venue in papers]
     if gaps and _gap(first[0], first[1]) > max(gaps):
         return True
     venues = {venue.text.strip() for _, venue in papers}
     text = first[1].text.strip()
-    others_agree = (len(venues) == 1 and text not in venues) or all(_names_venue(venue) for venue in venues)
-    return len(papers) >= 2 and others_agree and not _names_venue(text)
+    return len(papers) >= 2 and len(venues) == 1 and text not in venues and not _names_venue(text)
 
 
 def _gap(above: Block, below: Block) -> int:
