@@ -84,6 +84,20 @@ def test_bibtex_and_arxiv_imports_are_detected_merged_and_accounted_for(tmp_path
     assert "BibTeX syntax error" in rejected[("export.txt", 36)]
 
 
+def test_a_percent_sign_in_a_bibtex_field_is_text_not_a_comment(tmp_path: Path):
+    """BibTeX has no comments inside an entry: "Journal of 50% Things" keeps its end, as an escaped "\\%" does."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "refs.bib").write_text(
+        "@article{a,\n  title = {Sparse Routing Cuts 50% of the Compute},\n  journal = {Journal of {% raw %} Things},\n"
+        "  abstract = {We route tokens sparsely. It saves 50\\% of the compute at equal quality.},\n  year = {2024}\n}\n",
+        encoding="utf-8",
+    )
+    [paper] = ingest_content(content).papers
+    assert paper.title == "Sparse Routing Cuts 50% of the Compute" and paper.venue == "Journal of % raw % Things"
+    assert paper.abstract == "We route tokens sparsely. It saves 50% of the compute at equal quality."
+
+
 def test_xml_entity_expansion_is_refused(tmp_path: Path):
     (tmp_path / "bomb.xml").write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n'

@@ -22,11 +22,16 @@ _ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
 _SKIPPED_TYPES = {"string", "preamble", "comment"}
 
 
+# A "%" no backslash escapes: in a BibTeX field it is a character (BibTeX has no comments inside an
+# entry), while LaTeX would drop the rest of the line as a comment.
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
+
+
 def _to_text(value: str) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 
     try:
-        return str(LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(value))
+        return str(LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(_BARE_PERCENT.sub(r"\\%", value)))
     except Exception:  # noqa: BLE001 - malformed LaTeX in a scraped field: keep the text as written
         return value.replace("{", "").replace("}", "")
 
