@@ -48,6 +48,11 @@ def _print_details(result: IngestResult, *, verbose: bool) -> None:
         print(f"possible duplicate: {first} and {second} have the same title but were kept apart ({why})")
 
 
+def _config_dir(args: argparse.Namespace) -> Path:
+    """The site configuration folder a command reads: ``--config``, else ``site_config`` of this folder."""
+    return Path(getattr(args, "config", None) or "site_config").resolve()
+
+
 def _own_working_folder(args: argparse.Namespace) -> None:
     """The working folder ``ingest`` writes into, refused when it is not papercat's (see site/output.py)."""
     from .site.output import OutputFolders, check_output_folders, own_build_folder
@@ -55,7 +60,7 @@ def _own_working_folder(args: argparse.Namespace) -> None:
     root = Path.cwd().resolve()
     check_output_folders(OutputFolders(
         root=root, mkdocs_file=root / "mkdocs.yml", content_dir=Path(args.content).resolve(),
-        config_dir=Path(getattr(args, "config", None) or "site_config").resolve(), site_dir=None,
+        config_dir=_config_dir(args), site_dir=None,
         build_dir=Path(args.build_dir).resolve(),
     ))
     own_build_folder(Path(args.build_dir))
@@ -65,9 +70,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.out is not None:
         out: Path = args.out
         require_folder(out.parent, "the folder of --out")
-        config = Path(getattr(args, "config", None) or "site_config")
-        check_ingest_outputs(out, out.with_name("rejected.jsonl"), [
-            (Path(args.content), "the content folder"), (config, "the configuration folder"), (Path("mkdocs.yml"), "mkdocs.yml")])
+        inputs = [(Path(args.content), "the content folder"), (_config_dir(args), "the configuration folder"),
+                  (Path("mkdocs.yml"), "mkdocs.yml")]
+        check_ingest_outputs(out, out.with_name("rejected.jsonl"), inputs)
     else:
         out = args.build_dir / "catalogue.jsonl"
         require_folder(Path(args.content), "the content folder")  # before the working folder is created
@@ -101,9 +106,8 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
             load_mkdocs_config(project)
         except PapercatError as err:
             problems.append(str(err))
-    config_dir = Path(getattr(args, "config", None) or "site_config").resolve()
     try:
-        config = SiteConfig.load(config_dir)
+        config = SiteConfig.load(_config_dir(args))
     except PapercatError as err:
         return [*problems, str(err)]
     env = PageRenderer(config.folders.template_dirs()).env

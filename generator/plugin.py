@@ -152,11 +152,11 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._resolve(config)
         # The default folder may be missing (the bundled configuration is used); one named on purpose must exist.
+        # (A file in its place is refused when the configuration is read, SiteConfig.load.)
         named = self._config_dir_override is not None or self.config.config_dir != "site_config"
-        if (named and not self.config_dir.is_dir()) or (self.config_dir.exists() and not self.config_dir.is_dir()):
-            state = "is not a folder" if self.config_dir.exists() else "does not exist"
+        if named and not self.config_dir.exists():
             raise PluginError(f"papercat: the configuration folder {self.config_dir} (config_dir in mkdocs.yml, or --config) "
-                              f"{state}; create it or correct the name")
+                              "does not exist; create it or correct the name")
         if not self._managed and not self.serving:
             # `mkdocs build` empties the site folder next: refuse one that is not papercat's first.
             from .site.output import OutputFolders, UnsafeOutput, check_output_folders

@@ -82,6 +82,8 @@ def latex_to_mathml(latex: str) -> str | None:
     if clean is None:
         return None
     clean.set("xmlns", "http://www.w3.org/1998/Math/MathML")
+    # Named by its plain characters: a heading or a link holding it is read (and said) in full, "AstroM³".
+    clean.attrib = {"aria-label": _math_as_text(latex), **clean.attrib}
     semantics = ET.Element("semantics")
     semantics.extend(list(clean))
     annotation = ET.SubElement(semantics, "annotation", {"encoding": "application/x-tex"})
@@ -235,10 +237,8 @@ class ListingText:
         out: list[str] = []
         for text, is_math in self.parts:
             if is_math:
-                mathml = str(latex_to_mathml(text[1:-1]))
-                # Named by its plain characters: a heading or a link holding it is read (and said) in full, "AstroM³".
-                named = mathml.replace("<math ", f'<math aria-label="{html.escape(_math_as_text(text[1:-1]), quote=True)}" ', 1)
-                out.append(f'<span class="pc-math" title="{html.escape(text, quote=True)}">{named}</span>')
+                mathml = latex_to_mathml(text[1:-1])
+                out.append(f'<span class="pc-math" title="{html.escape(text, quote=True)}">{mathml}</span>')
             else:
                 out.append(html.escape(text, quote=True))
         return Markup("".join(out))

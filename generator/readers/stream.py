@@ -90,9 +90,8 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
             else:
                 current = _Pending(block.line, list(block.lines), title=text)
         elif item.kind == "fields":  # a line of authors or a date, above or below the abstract: the record goes on
-            if current is not None and not current.has_meta and current.fields.updated(item.fields) != current.fields and all(
-                getattr(current.fields, f.name) in (None, ()) for f in fields(item.fields) if getattr(item.fields, f.name) not in (None, ())
-            ):
+            given = [f.name for f in fields(item.fields) if getattr(item.fields, f.name) not in (None, ())]
+            if current is not None and not current.has_meta and given and all(getattr(current.fields, n) in (None, ()) for n in given):
                 current.fields = current.fields.updated(item.fields)
                 current.raw.extend(block.lines)
             else:

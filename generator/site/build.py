@@ -385,9 +385,10 @@ def check_static_paths(static: Mapping[str, Path], generated: list[str]) -> None
     """Refuse a file of ``site_config/static/`` that would land on, or among, what papercat writes."""
     taken = {path.split("/", 1)[0] for path in generated} | {"index.html", "404.html", "sitemap.xml", "sitemap.xml.gz"}
     taken |= {path[: -len(".md")] for path in taken if path.endswith(".md")}
+    folded = {name.casefold() for name in taken}  # two names in different case are one file on some systems
     for path in static:
         first = path.split("/", 1)[0]
-        if path.endswith(".md") or first in taken or first.casefold() in {t.casefold() for t in taken}:
+        if path.endswith(".md") or first.casefold() in folded:
             what = "a Markdown file there would become a page" if path.endswith(".md") else f"papercat writes {first} itself"
             raise PapercatError(f"site_config/static/{path}: cannot be copied into the site ({what}); rename or remove it")
 
@@ -518,11 +519,10 @@ def build_site(
     that did not change are taken from the previous site; by default every page is rendered in
     this process, the state for the next build kept in the build folder.
     """
-    if site_url and not _ADDRESS.match(site_url):
-        raise PapercatError(f"--site-url: expected the published address, like https://USER.github.io/REPO/, not {site_url!r}")
-    if not site_url and (from_env := os.environ.get("PAPERCAT_SITE_URL")) and not _ADDRESS.match(from_env):
-        raise PapercatError(f"PAPERCAT_SITE_URL: expected the published address, like https://USER.github.io/REPO/, not {from_env!r}")
-    config = load_mkdocs_config(project, site_url=site_url or os.environ.get("PAPERCAT_SITE_URL") or None, strict=strict)
+    address, given_by = (site_url, "--site-url") if site_url else (os.environ.get("PAPERCAT_SITE_URL") or None, "PAPERCAT_SITE_URL")
+    if address and not _ADDRESS.match(address):
+        raise PapercatError(f"{given_by}: expected the published address, like https://USER.github.io/REPO/, not {address!r}")
+    config = load_mkdocs_config(project, site_url=address, strict=strict)
     progress = progress or Progress.null()
     plugin = _plugin(config, project, progress=progress)
     plugin.count_events = False  # the rendering counts each page once, wherever it is rendered or reused
