@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .abstracts import AbstractsReader
 from .arxiv_atom import ArxivAtomReader
+from .arxiv_listing import ArxivListingReader
 from .base import Detection, Document, Reader, SourceMeta
 from .bibtex import BibtexReader
 from .daily_papers import DailyPapersReader
@@ -16,6 +17,7 @@ from .yaml_papers import YamlPapersReader
 # Order breaks ties: the more specific format first.
 READERS: tuple[Reader, ...] = (
     ArxivAtomReader(),
+    ArxivListingReader(),
     BibtexReader(),
     YamlPapersReader(),
     AbstractsReader(),
