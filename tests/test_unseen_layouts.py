@@ -758,6 +758,31 @@ def test_search_results_with_an_authors_line_under_each_title(tmp_path: Path) ->
         ("Upcycled Mixture of Experts", ["Priya Nair", "Jonas van Berg"])]
 
 
+def test_search_results_with_one_author_or_names_written_family_first(tmp_path: Path) -> None:
+    """On a page that prints its results' authors, a result by one author, or with "Garcia, M." names, keeps its title."""
+    lines = ["Prompt Tuning from Task Descriptions", "Maria Garcia, Wei Zhang, Tom Okafor", ABSTRACT_A,
+             "Upcycled Mixture of Experts", "Kenji Tanaka", ABSTRACT_B,
+             "Pretraining on Reanalysis Data", "Fischer, L. and Haddad, O.-M.", ABSTRACT_C,
+             "Weather Foundation Models at Scale", "Garcia, M.", ABSTRACT_A.replace("Prompt", "Soft prompt")]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.authors) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ["Maria Garcia", "Wei Zhang", "Tom Okafor"]),
+        ("Upcycled Mixture of Experts", ["Kenji Tanaka"]),
+        ("Pretraining on Reanalysis Data", ["Fischer, L.", "Haddad, O.-M."]),
+        ("Weather Foundation Models at Scale", ["Garcia, M."])]
+
+
+def test_a_short_title_of_capitalised_words_is_a_title_on_a_page_without_authors(tmp_path: Path) -> None:
+    """With no line of names on the page, "Deep Residual Learning" under a title left without its abstract is a title."""
+    lines = ["Prompt Tuning from Task Descriptions", ABSTRACT_A, "Results Cut Off Before The Abstract", "Deep Residual Learning",
+             ABSTRACT_B]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert report.reader == "search-results"
+    assert [(p.title, p.authors) for p in papers] == [("Prompt Tuning from Task Descriptions", []), ("Deep Residual Learning", [])]
+    assert [r.raw for r in rejected] == ["Results Cut Off Before The Abstract"]
+
+
 def test_search_results_with_authors_or_a_date_below_each_abstract(tmp_path: Path) -> None:
     lines = ["Prompt Tuning from Task Descriptions", ABSTRACT_A, "Maria Garcia, Wei Zhang · 2025",
              "Upcycled Mixture of Experts", ABSTRACT_B, "Published on Mar 3, 2025",

@@ -335,6 +335,32 @@ def author_names(line: str) -> tuple[str, ...] | None:
     return tuple(names)
 
 
+# Names as a reference list prints them, family name first: "Garcia, M.", "Garcia, M. and Zhang, W.-L.".
+_INITIALLED = r"[A-Z\u00c0-\u024f][\w'’\-]+,\s*(?:[A-Z]\.\s*-?\s*)+"
+_INITIALLED_NAMES = re.compile(rf"^{_INITIALLED}(?:(?:[,;&]\s*|\s+and\s+)+{_INITIALLED})*$")
+
+
+def initialled_names(line: str) -> tuple[str, ...] | None:
+    """The names of a line of "Family, I." names (one or more), or None: no title is written so."""
+    text = _NAMES_TAIL.sub("", line.strip())
+    if not _INITIALLED_NAMES.match(text):
+        return None
+    return tuple(name.strip() for name in re.findall(_INITIALLED, text))
+
+
+def one_name(line: str) -> tuple[str, ...] | None:
+    """A line that could be one person's name ("Kenji Tanaka", "Maria de la Cruz"), or None.
+
+    A short title of capitalised words ("Deep Residual Learning") is written the same way, so only
+    a page that prints its results' authors elsewhere may read such a line as a name.
+    """
+    text = _NAMES_TAIL.sub("", line.strip())
+    words = text.split()
+    if not 2 <= len(words) <= 4 or any(w.casefold() in _TITLE_WORDS for w in words) or not all(_NAME_WORD.match(w) for w in words):
+        return None
+    return (text,)
+
+
 def looks_like_abstract(text: str) -> bool:
     """Prose rather than a title: long, or ending in a full stop, or several sentences.
 

@@ -18,9 +18,11 @@ from .base import (
     Reader,
     author_names,
     could_be_title,
+    initialled_names,
     is_page_text,
     line_blocks,
     looks_like_abstract,
+    one_name,
     skip_page_text,
 )
 from .stream import Item, pair_records
@@ -50,17 +52,29 @@ def _starts_a_title(text: str) -> bool:
     return first.islower() and named
 
 
-def _authors_at(items: list[Item], line: str, following: str) -> tuple[str, ...] | None:
-    """The names of ``line`` where a result prints its authors: between its title and its abstract, or
-    below the abstract when the line says it is names ("et al.", "· 2025"); a title of a few capitalised
-    words between commas ("Vision Transformers, Diffusion Models and Scaling Laws") is a title elsewhere."""
-    if not items or items[-1].kind != "text" or (names := author_names(line)) is None:
+def _authors_at(items: list[Item], line: str, following: str) -> tuple[tuple[str, ...], bool] | None:
+    """The names of ``line`` where a result prints its authors, and whether the line alone says it is names.
+
+    A line of names is a result's authors between its title and its abstract, or below the abstract
+    when it says it is names ("et al.", "· 2025"); a title of a few capitalised words between commas
+    ("Vision Transformers, Diffusion Models and Scaling Laws") is a title elsewhere. Several names,
+    or names written "Garcia, M.", say they are names; one name of capitalised words ("Kenji Tanaka")
+    is written as a short title is, so it is read as a name only under a title of more words.
+    """
+    if not items or items[-1].kind != "text":
         return None
-    if looks_like_abstract(items[-1].block.text):
-        return names if AUTHORS_MARKED.search(line) else None
+    names = author_names(line) or initialled_names(line)
+    alone = names is not None
+    if names is None and (names := one_name(line)) is None:
+        return None
+    above = items[-1].block.text
+    if looks_like_abstract(above):
+        return (names, alone) if alone and AUTHORS_MARKED.search(line) else None
     # The line above is a title only where a result starts: first, or after the last result's abstract.
     starts = len(items) == 1 or items[-2].kind != "text" or looks_like_abstract(items[-2].block.text)
-    return names if starts and looks_like_abstract(following) else None
+    if not alone and len(above.split()) < 3:
+        return None
+    return (names, alone) if starts and looks_like_abstract(following) else None
 
 
 def _result_date(doc: Document, line: str) -> PaperFields | None:
@@ -119,6 +133,7 @@ class SearchResultsReader(Reader):
         blocks = line_blocks(doc.lines)
         suggested = False  # under "Related searches": the queries the page suggests, up to the next result
         authors: list[int] = []  # the items read as a result's line of authors
+        one_names: list[int] = []  # ...and those of one name, that could be a short title
         for index, block in enumerate(blocks):
             line = strip_glued_chrome(block.lines[0])
             if _SUGGESTIONS.match(line):
@@ -137,8 +152,9 @@ class SearchResultsReader(Reader):
             unlabelled = ABSTRACT_LABEL.sub("", line, count=1)
             if unlabelled != line and looks_like_abstract(unlabelled):
                 line = unlabelled  # "Abstract: ..." under a title: the abstract without its label
-            if (names := _authors_at(items, line, blocks[index + 1].lines[0] if index + 1 < len(blocks) else "")):
-                authors.append(len(items))
+            if found := _authors_at(items, line, blocks[index + 1].lines[0] if index + 1 < len(blocks) else ""):
+                names, alone = found
+                (authors if alone else one_names).append(len(items))
                 items.append(Item("fields", Block(block.line, [line]), PaperFields(authors=names)))
             elif items and (date := _result_date(doc, line)) is not None:  # "Published on Mar 3, 2025"
                 items.append(Item("fields", Block(block.line, [line]), date))
@@ -146,8 +162,9 @@ class SearchResultsReader(Reader):
                 items.append(Item("text", Block(block.line, [line])))
         # A line of names is a result's authors where the page prints them with its results, for half of them
         # at least: one such line among many results is a title of capitalised words ("Vision Transformers, ...").
+        # A lone name is one only on a page with lines that are names beyond doubt.
         abstracts = sum(1 for item in items if item.kind == "text" and looks_like_abstract(item.block.text))
-        if 2 * len(authors) < abstracts:
-            for at in authors:
+        if not authors or 2 * (len(authors) + len(one_names)) < abstracts:
+            for at in authors + one_names:
                 items[at] = Item("text", items[at].block)
         yield from pair_records(self, doc, items)
