@@ -813,6 +813,22 @@ def test_a_footer_sentence_under_a_labelled_abstracts_list_is_reported_not_publi
     assert [r.line for r in rejected] == [5]
 
 
+def test_a_short_second_paragraph_between_labelled_abstracts_goes_on_with_the_one_above(tmp_path: Path) -> None:
+    """One sentence between two "Abstract:" paragraphs is the first one's last paragraph; a paragraph that could be an
+    abstract of its own stays a paper (joining it would lose one), and one after the last abstract stays the page's."""
+    closing = "We release the code and the trained models for all experiments."
+    other = f"{ABSTRACT_C} The model is released openly."  # two sentences: an abstract without its label
+    page = (f"Abstract: {ABSTRACT_A}\n\n{closing}\n\nAbstract: {ABSTRACT_B}\n\n{other}\n\nAbstract: {ABSTRACT_A[:90]}.\n\n"
+            f"Abstract: {ABSTRACT_B[:95]}.\n\nAbstract: {ABSTRACT_C[:85]}.\n\n"
+            "All abstracts on this page are reproduced under the arXiv license.\n")
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert report.reader == "abstracts"
+    assert [p.abstract for p in papers] == [
+        f"{ABSTRACT_A} {closing}", ABSTRACT_B, other, ABSTRACT_A[:90] + ".", ABSTRACT_B[:95] + ".", ABSTRACT_C[:85] + "."]
+    assert [r.line for r in rejected] == [15]
+    assert any(n.line == 3 and "second paragraph" in n.message for n in notices)
+
+
 @pytest.mark.parametrize(
     ("first", "venues", "gap"),
     [

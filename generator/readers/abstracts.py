@@ -58,11 +58,24 @@ class AbstractsReader(Reader):
 
         labels = any(ABSTRACT_LABEL.match(line) or _is_bare_label(line) for line in doc.lines)
         labelled = False  # the line before was "Abstract" on its own: this one is the abstract
+        gap = False  # a blank line after a labelled abstract: the next paragraph may be its second
+        between = _paragraphs_between_labels(doc.lines)
         for number, line in enumerate(doc.lines, start=1):
             if not line.strip():
-                if not labelled:
-                    yield from flush()
+                if gap or record is None or not _labelled(record[1][0]):
+                    if not labelled:
+                        yield from flush()
+                    gap = False
+                elif not labelled:
+                    gap = True
                 continue
+            if gap:
+                gap = False
+                if number in between and record is not None and _second_paragraph(doc, number):
+                    doc.notice(number, "joined a paragraph without a label to the abstract above it, as its second paragraph")
+                    record[1].append(line)
+                    continue
+                yield from flush()
             if _is_bare_label(line):
                 yield from flush()
                 record, labelled = (number, [line]), True
@@ -87,6 +100,37 @@ class AbstractsReader(Reader):
                 yield from flush()
                 yield self.reject(doc, number, "text that is neither an 'Abstract:' paragraph nor page chrome", line)
         yield from flush()
+
+
+def _labelled(line: str) -> bool:
+    return bool(ABSTRACT_LABEL.match(line) or _is_bare_label(line))
+
+
+def _paragraphs_between_labels(lines: list[str]) -> set[int]:
+    """The first lines (1-based) of the unlabelled paragraphs that lie between two labelled abstracts."""
+    starts = [n for n in range(len(lines)) if lines[n].strip() and (n == 0 or not lines[n - 1].strip())]
+    found: set[int] = set()
+    for before, start, after in zip(starts, starts[1:], starts[2:], strict=False):
+        if _labelled(lines[before]) and not _labelled(lines[start]) and _labelled(lines[after]):
+            found.add(start + 1)
+    return found
+
+
+def _second_paragraph(doc: Document, number: int) -> bool:
+    """Whether the paragraph at line ``number`` goes on with the abstract above it: one short sentence, too
+    little to be an abstract of its own ("We release code and weights."), that is not the page's text.
+
+    A paragraph that could be an abstract is one, missing its label: joining it would lose a paper.
+    """
+    lines = doc.lines
+    end = next((n for n in range(number - 1, len(lines)) if not lines[n].strip()), len(lines))
+    text = join_lines(lines[number - 1 : end])
+    if is_page_text(lines[number - 1 : end]) or len(text) < 40:
+        return False
+    return len(text) <= _CLOSING_SENTENCE and lone_sentence(text) and text.endswith((".", "!", "?", "。"))
+
+
+_CLOSING_SENTENCE = 120  # characters: "Code is available at ...", "We release the models."; an abstract says more
 
 
 _BARE_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*[:：]?\s*$", re.IGNORECASE)
