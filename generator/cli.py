@@ -45,7 +45,7 @@ def _print_details(result: IngestResult, *, verbose: bool) -> None:
     for line in ingest_messages(result):
         print(line, file=sys.stderr)
     for first, second, why in result.possible_duplicates:
-        print(f"possible duplicate: {first} and {second} have the same title but were kept apart ({why})")
+        print(f"possible duplicate: {first} and {second} were kept apart as two papers ({why})")
 
 
 def _config_dir(args: argparse.Namespace) -> Path:

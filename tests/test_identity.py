@@ -89,7 +89,7 @@ def test_check_lists_possible_duplicates_for_a_curator(tmp_path: Path) -> None:
     run = subprocess.run([str(PAPERCAT), "check"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr
     assert "possible duplicate: introduction-" in run.stdout
-    assert "have the same title but were kept apart (different abstracts)" in run.stdout
+    assert "were kept apart as two papers (the same title, but different abstracts)" in run.stdout
 
 
 # --- published ids never move --------------------------------------------------------------

@@ -98,6 +98,8 @@ def test_a_listings_stand_in_abstract_does_not_make_different_papers_one() -> No
         ("Scaling Laws for Sparse Mixture-of-Experts, Part 1", "Scaling Laws for Sparse Mixture-of-Experts, Part 2"),
         ("Benchmarking Code Models on HumanEval-2", "Benchmarking Code Models on HumanEval-3"),
         ("Llama 2: Open Foundation and Fine-Tuned Chat Models", "Llama 3: Open Foundation and Fine-Tuned Chat Models"),
+        ("DeiT II: Revenge of the Vision Transformer", "DeiT III: Revenge of the Vision Transformer"),
+        ("Learning to Reason with Large Language Models: Part I", "Learning to Reason with Large Language Models: Part II"),
     ],
 )
 def test_numbered_titles_are_different_papers(first: str, second: str) -> None:
@@ -131,6 +133,30 @@ def test_a_snippet_of_stock_opening_sentences_under_another_title_is_another_pap
     groups, possible = find_duplicates([full, snippet])
     assert len(groups) == 2 and [(d.first, d.second) for d in possible] == [(1, 0)]  # kept, and shown to a curator
     assert merged(full, paper("EntityCheck: Verifying Long-Tail Facts in LLM", snippet.abstract, file="daily.txt"))
+
+
+def test_a_stock_opening_under_a_title_much_like_another_is_another_paper() -> None:
+    """Titles of one subfield share most of their letters; only a snippet that says more than the opening is a copy."""
+    opening = ("Large language models (LLMs) have achieved remarkable performance across a wide range of natural language "
+               "understanding and reasoning tasks…")
+    full = paper("Efficient Fine-Tuning of Large Language Models with Sparse Experts", opening[:-1] + " " + ABSTRACT, file="daily.txt")
+    for title in ("Efficient Fine-Tuning of Large Language Models with Adaptive Experts",  # 0.91 alike
+                  "Memory-Efficient Training of Large Language Models with Gradient Checkpointing"):  # 0.70 alike
+        groups, possible = find_duplicates([full, paper(title, opening, file="search.txt")])
+        assert len(groups) == 2 and len(possible) == 1, title
+    # The same title but a word, or a copy long enough to be the paper's own: one paper.
+    assert merged(full, paper("Efficient Fine-Tuning of Large Language Models With Sparse Expert", opening, file="search.txt"))
+    long_copy = full.abstract[:300] + "…"
+    assert merged(full, paper("Memory-Efficient Fine-Tuning of Large Language Models with Sparse Experts", long_copy, file="s.txt"))
+
+
+def test_chinese_abstracts_of_a_few_dozen_characters_are_whole_abstracts() -> None:
+    first = paper("面向多模态大语言模型的视觉指令微调数据集构建方法研究",
+                  "本文提出一种自动构建视觉指令微调数据的方法，利用开源模型生成并筛选问答对，共得到六十万条高质量样本。实验表明该数据集能显著提升模型在八个基准上的表现。")
+    second = paper("面向多模态大语言模型的视觉指令微调数据集评估方法研究",
+                   "我们提出一个评估视觉指令数据质量的框架，从多样性、正确性和难度三个维度打分，"
+                   "并发现现有数据集中约三成样本存在错误答案。", file="b.txt")
+    assert not merged(first, second)
 
 
 def test_inferred_titles_alone_never_merge_papers() -> None:

@@ -25,8 +25,13 @@ ABSTRACT_PREFIX = 100  # a truncated copy of an abstract keeps at least its firs
 # paper's (a copy edited a little); abstracts written to one pattern share three quarters of theirs and are two papers.
 SAME_WORDS = 0.85
 NEIGHBOURS = 6
-RELATED_TITLES = 0.6  # a truncated abstract's copy under a title this much like the other's is the same paper
-_NUMBER = re.compile(r"\d+")
+RELATED_TITLES = 0.6  # a truncated abstract's copy under a title this much like the other's is the same paper...
+DISTINCT_SNIPPET = 250  # ...when it says more than a stock opening: this many letters and digits at least
+SHORT_ABSTRACT = 100  # characters: an abstract shorter than this is a snippet or a stand-in, compatible with any
+SHORT_CJK = 30  # Chinese or Japanese characters: as many as a short abstract in words of letters holds
+# What numbers a title's part or version: "Part 2", "Llama 3", "DeiT III", "Part I".
+_NUMBER = re.compile(r"\d+|\b[IVXLC]+\b")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 class _UnionFind:
@@ -61,13 +66,19 @@ class TextKeys:
 
 def _abstracts_compatible(a: str, b: str) -> bool:
     """Two abstracts could belong to one paper: one missing or short, a prefix of the other, or mostly the same words."""
-    if len(a) < 100 or len(b) < 100:
+    if _short(a) or _short(b):
         return True
     shorter, longer = sorted((a, b), key=len)
     if longer.startswith(shorter[: len(shorter) - 20]):
         return True
     wa, wb = set(a.split()), set(b.split())
     return len(wa & wb) / max(1, min(len(wa), len(wb))) >= SAME_WORDS
+
+
+def _short(abstract: str) -> bool:
+    """Too short to tell two papers apart: a snippet or a stand-in. Chinese and Japanese say in a character
+    what other scripts say in a word, so a full abstract in them may be under 100 characters."""
+    return len(abstract) < SHORT_ABSTRACT and len(_CJK.findall(abstract)) < SHORT_CJK
 
 
 def _surnames(paper: Paper) -> set[str]:
@@ -95,9 +106,15 @@ def _similar_titles(a: str, b: str) -> bool:
 
 
 def _related_titles(a: Paper, b: Paper, key_a: TextKeys, key_b: TextKeys) -> bool:
-    """Titles that could name one paper: one made from the abstract, one cut short, or most letters in common."""
+    """Titles that could name the paper of an abstract and of a copy cut short from it: one made from the
+    abstract, one cut short, or nearly the same; or most letters in common, where the copy says more than
+    the stock sentences many abstracts open with ("Large language models (LLMs) have achieved ...")."""
     if a.title_inferred or b.title_inferred or key_a.title.startswith(key_b.title) or key_b.title.startswith(key_a.title):
         return True
+    if _similar_titles(key_a.title, key_b.title) and _NUMBER.findall(a.title) == _NUMBER.findall(b.title):
+        return True
+    if min(len(key_a.abstract), len(key_b.abstract)) < DISTINCT_SNIPPET:
+        return False
     return Indel.normalized_similarity(key_a.title, key_b.title, score_cutoff=RELATED_TITLES) >= RELATED_TITLES
 
 
@@ -173,7 +190,8 @@ def find_duplicates(
                     break
             else:
                 for cluster in clusters:
-                    apart.append((cluster[0], index, "; ".join(_differences(papers[cluster[0]], papers[index])) or "differ"))
+                    why = "; ".join(_differences(papers[cluster[0]], papers[index])) or "the rest differs"
+                    apart.append((cluster[0], index, f"the same title, but {why}"))
                 clusters.append([index])
 
     # A truncated copy of an abstract: same first 100 characters, and one is a prefix of the other.
@@ -198,7 +216,7 @@ def find_duplicates(
 
     # Titles with small edits: sorted neighbourhood, forwards and on reversed keys.
     titled = [i for i, p in enumerate(papers) if not p.title_inferred and len(keys[i].title) >= FUZZY_MIN_LENGTH]
-    numbers = {i: _NUMBER.findall(keys[i].title) for i in titled}  # "Part 1" and "Part 2" are two papers
+    numbers = {i: _NUMBER.findall(papers[i].title) for i in titled}  # "Part 1" and "Part 2" are two papers, "II" and "III" too
 
     for order_key in (lambda i: keys[i].title, lambda i: keys[i].title[::-1]):
         ordered = sorted(titled, key=order_key)
