@@ -783,6 +783,29 @@ def test_a_short_title_of_capitalised_words_is_a_title_on_a_page_without_authors
     assert [r.raw for r in rejected] == ["Results Cut Off Before The Abstract"]
 
 
+def test_search_results_dated_without_a_year_on_a_page_of_unknown_capture_date(tmp_path: Path) -> None:
+    """"Published on Jan 22" with no capture date to place it is still a date line: the paper stays undated, never titled so."""
+    lines = ["Prompt Tuning from Task Descriptions", "Published on Jan 22", ABSTRACT_A,
+             "Upcycled Mixture of Experts", "Published on Oct 25", ABSTRACT_B]
+    report, papers, rejected, notices = read(tmp_path, "\n".join(lines) + "\n", SourceMeta())
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract, p.date) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ABSTRACT_A, None), ("Upcycled Mixture of Experts", ABSTRACT_B, None)]
+    assert [n.line for n in notices if "no year" in n.message] == [2, 5]
+
+
+def test_search_results_with_authors_then_a_date_between_title_and_abstract(tmp_path: Path) -> None:
+    lines = ["Prompt Tuning from Task Descriptions", "Maria Garcia, Wei Zhang, Tom Okafor", "Published on Jan 28, 2022", ABSTRACT_A,
+             "Upcycled Mixture of Experts", "Published on Mar 21, 2022", ABSTRACT_B,
+             "Pretraining on Reanalysis", "Lena Fischer, Omar Haddad", "Published on May 17, 2023", ABSTRACT_C]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.authors, p.date) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ["Maria Garcia", "Wei Zhang", "Tom Okafor"], "2022-01-28"),
+        ("Upcycled Mixture of Experts", [], "2022-03-21"),
+        ("Pretraining on Reanalysis", ["Lena Fischer", "Omar Haddad"], "2023-05-17")]
+
+
 def test_search_results_with_authors_or_a_date_below_each_abstract(tmp_path: Path) -> None:
     lines = ["Prompt Tuning from Task Descriptions", ABSTRACT_A, "Maria Garcia, Wei Zhang · 2025",
              "Upcycled Mixture of Experts", ABSTRACT_B, "Published on Mar 3, 2025",

@@ -11,6 +11,7 @@ from ..model import Paper, Rejected
 from .base import (
     ABSTRACT_LABEL,
     AUTHORS_MARKED,
+    NO_FIELDS,
     Block,
     Detection,
     Document,
@@ -77,11 +78,26 @@ def _authors_at(items: list[Item], line: str, following: str) -> tuple[tuple[str
     return (names, alone) if starts and looks_like_abstract(following) else None
 
 
-def _result_date(doc: Document, line: str) -> PaperFields | None:
-    """A result's date on a line of its own, as a day the page's capture date can place."""
-    value = parse_listing_date(line.strip())
-    resolved = value.resolve(doc.meta.captured) if value is not None else None
-    return PaperFields(date=resolved.isoformat(), date_precision="day") if resolved is not None else None
+def _result_date(doc: Document, line: int, text: str) -> PaperFields | None:
+    """A result's date on a line of its own, as a day the page's capture date can place; a date without
+    its year on a page of unknown capture date leaves the paper undated, with a note."""
+    value = parse_listing_date(text.strip())
+    if value is None:
+        return None
+    resolved = value.resolve(doc.meta.captured)
+    if resolved is None:
+        doc.notice(line, f"date {text.strip()[:40]!r} has no year and the page no capture date: the paper is left undated "
+                         "(give the file a 'captured:' date in sources.yml)")
+        return NO_FIELDS
+    return PaperFields(date=resolved.isoformat(), date_precision="day")
+
+
+def _text_after(blocks: list[Block], index: int) -> str:
+    """The line after block ``index``, past a date line (a result's authors, then its date, then its abstract)."""
+    for block in blocks[index + 1 : index + 3]:
+        if parse_listing_date(block.lines[0].strip()) is None:
+            return block.lines[0]
+    return ""
 
 
 def strip_glued_chrome(line: str) -> str:
@@ -152,11 +168,11 @@ class SearchResultsReader(Reader):
             unlabelled = ABSTRACT_LABEL.sub("", line, count=1)
             if unlabelled != line and looks_like_abstract(unlabelled):
                 line = unlabelled  # "Abstract: ..." under a title: the abstract without its label
-            if found := _authors_at(items, line, blocks[index + 1].lines[0] if index + 1 < len(blocks) else ""):
+            if found := _authors_at(items, line, _text_after(blocks, index)):
                 names, alone = found
                 (authors if alone else one_names).append(len(items))
                 items.append(Item("fields", Block(block.line, [line]), PaperFields(authors=names)))
-            elif items and (date := _result_date(doc, line)) is not None:  # "Published on Mar 3, 2025"
+            elif items and (date := _result_date(doc, block.line, line)) is not None:  # "Published on Mar 3, 2025"
                 items.append(Item("fields", Block(block.line, [line]), date))
             else:
                 items.append(Item("text", Block(block.line, [line])))

@@ -91,8 +91,8 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
                 current = _Pending(block.line, list(block.lines), title=text)
         elif item.kind == "fields":  # a line of authors or a date, above or below the abstract: the record goes on
             given = [f.name for f in fields(item.fields) if getattr(item.fields, f.name) not in (None, ())]
-            if current is not None and not current.has_meta and given and all(getattr(current.fields, n) in (None, ()) for n in given):
-                current.fields = current.fields.updated(item.fields)
+            if current is not None and not current.has_meta and all(getattr(current.fields, n) in (None, ()) for n in given):
+                current.fields = current.fields.updated(item.fields)  # nothing, for a date that could not be placed
                 current.raw.extend(block.lines)
             else:
                 yield reader.reject(doc, block.line, "authors or date line with no paper", block.raw)
