@@ -758,6 +758,25 @@ def test_search_results_with_an_authors_line_under_each_title(tmp_path: Path) ->
         ("Upcycled Mixture of Experts", ["Priya Nair", "Jonas van Berg"])]
 
 
+def test_an_abstract_in_two_paragraphs_on_a_daily_page_and_a_topic_listing_stays_one_paper(tmp_path: Path) -> None:
+    """Prose after a titled abstract, not followed by an abstract of its own, is the abstract's next paragraph."""
+    closing = "We release the code and the transcripts of all fourteen settings we study."
+    page = daily(("Prompt Tuning from Task Descriptions", f"{ABSTRACT_A}\n\n{closing}", "7 authors"),
+                 ("Upcycled Mixture of Experts", ABSTRACT_B, "3 authors"))
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.abstract, p.author_count) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", f"{ABSTRACT_A} {closing}", 7), ("Upcycled Mixture of Experts", ABSTRACT_B, 3)]
+    footer = "Papers Index is a free resource with all data licensed under CC-BY-SA."
+    topic = (f" Peer Review\n\n\nPrompt Tuning from Task Descriptions\n\nNeural Information Processing Systems\n\n{ABSTRACT_A}\n\n"
+             f"{ABSTRACT_C}\n\n\nUpcycled Mixture of Experts\n\nNeural Information Processing Systems\n\n{ABSTRACT_B}\n\n\n{footer}\n")
+    report, papers, rejected, _ = read(tmp_path, topic, name="topic.txt")
+    assert report.reader == "topic-listing"
+    assert [(p.title, p.abstract) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", f"{ABSTRACT_A} {ABSTRACT_C}"), ("Upcycled Mixture of Experts", ABSTRACT_B)]
+    assert [r.raw for r in rejected] == [footer]  # one sentence under the last paper is the page's
+
+
 def test_search_results_with_one_author_or_names_written_family_first(tmp_path: Path) -> None:
     """On a page that prints its results' authors, a result by one author, or with "Garcia, M." names, keeps its title."""
     lines = ["Prompt Tuning from Task Descriptions", "Maria Garcia, Wei Zhang, Tom Okafor", ABSTRACT_A,

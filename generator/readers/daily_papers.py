@@ -354,7 +354,7 @@ class DailyPapersReader(Reader):
                     if count is not None and found.author_count is None:
                         found = replace(found, author_count=count)
             items.append(Item("meta", block, found))
-        yield from pair_records(self, doc, items)
+        yield from pair_records(self, doc, items, paragraphs=True)
 
     def _capture_date(
         self, doc: Document, page_date: tuple[int, ListingDate] | None, explicit_years: list[int]

@@ -45,8 +45,12 @@ class _Pending:
     has_meta: bool = False
 
 
-def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[Paper | Rejected]:
-    """Papers from a classified block stream; a title without an abstract, or metadata with no paper, is rejected."""
+def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs: bool = False) -> Iterator[Paper | Rejected]:
+    """Papers from a classified block stream; a title without an abstract, or metadata with no paper, is rejected.
+
+    ``paragraphs``: the listing prints each paper's abstract as blocks of prose (every paper titled), so prose
+    right after an abstract, not followed by one (not a title), is that abstract's next paragraph.
+    """
     current: _Pending | None = None
 
     def flush() -> Iterator[Paper | Rejected]:
@@ -80,6 +84,15 @@ def pair_records(reader: Reader, doc: Document, items: list[Item]) -> Iterator[P
                 looks_like_abstract(text) or (could_be_abstract(text) and not _next_text_is_abstract(items, index))
             ):
                 current.abstract = text
+                current.raw.extend(block.lines)
+                continue
+            if (
+                paragraphs and current is not None and current.abstract is not None and current.title is not None
+                and not current.has_meta and looks_like_abstract(text) and not _next_text_is_abstract(items, index)
+                and (index + 1 < len(items) or not lone_sentence(text))  # one sentence below the last paper: the page's
+            ):
+                doc.notice(block.line, "joined a paragraph with no title to the abstract above it, as its next paragraph")
+                current.abstract = f"{current.abstract} {text}"
                 current.raw.extend(block.lines)
                 continue
             # Otherwise a pending title never got its abstract: this block starts the next record.

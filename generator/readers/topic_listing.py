@@ -184,7 +184,7 @@ class TopicListingReader(Reader):
                 items.append(Item("venue", block, PaperFields(venue=block.text.strip())))
             else:
                 items.append(Item("text", block))
-        for record in pair_records(self, doc, items):
+        for record in pair_records(self, doc, items, paragraphs=True):
             if isinstance(record, Paper):
                 for hint in hints:
                     if hint not in record.topic_hints:
