@@ -777,6 +777,30 @@ def test_an_abstract_in_two_paragraphs_on_a_daily_page_and_a_topic_listing_stays
     assert [r.raw for r in rejected] == [footer]  # one sentence under the last paper is the page's
 
 
+@pytest.mark.parametrize("gap", ["\n\n\n", "\n\n"], ids=["wider gaps between papers", "single gaps"])
+def test_a_topic_listings_first_paper_with_its_abstract_cut_short_is_a_paper_not_the_heading(tmp_path: Path, gap: str) -> None:
+    cut = ABSTRACT_A[:140].rsplit(" ", 1)[0]  # cut mid-sentence by the page: not yet prose
+    page = (f" Scaling{gap}Prompt Tuning from Task Descriptions\n\nNature\n\n{cut}{gap}"
+            f"Upcycled Mixture of Experts\n\nNeural Information Processing Systems\n\n{ABSTRACT_B}{gap}"
+            f"Pretraining on Reanalysis\n\nNeural Information Processing Systems\n\n{ABSTRACT_C}\n")
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.venue, p.abstract) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", "Nature", cut),
+        ("Upcycled Mixture of Experts", "Neural Information Processing Systems", ABSTRACT_B),
+        ("Pretraining on Reanalysis", "Neural Information Processing Systems", ABSTRACT_C)]
+    assert all(p.topic_hints == ["Scaling"] for p in papers)
+
+
+def test_arxiv_as_a_topic_listings_venue_is_a_venue_not_a_link(tmp_path: Path) -> None:
+    page = (f" Scaling\n\n\nPrompt Tuning from Task Descriptions\n\narXiv\n\n{ABSTRACT_A}\n\n\n"
+            f"Upcycled Mixture of Experts\n\narXiv\n\n{ABSTRACT_B}\n\n\nPretraining on Reanalysis\n\narXiv\n\n{ABSTRACT_C}\n\n\narXiv\n")
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.venue) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", "arXiv"), ("Upcycled Mixture of Experts", "arXiv"), ("Pretraining on Reanalysis", "arXiv")]
+
+
 def test_search_results_with_one_author_or_names_written_family_first(tmp_path: Path) -> None:
     """On a page that prints its results' authors, a result by one author, or with "Garcia, M." names, keeps its title."""
     lines = ["Prompt Tuning from Task Descriptions", "Maria Garcia, Wei Zhang, Tom Okafor", ABSTRACT_A,

@@ -143,12 +143,43 @@ def _laid_out_venues(blocks: list[Block]) -> set[int]:
     return {g[1].line for g in laid_out}
 
 
+_PREPRINT_SERVERS = {"arxiv", "biorxiv", "medrxiv", "openreview"}  # a link elsewhere on a page; a venue where a venue goes
+
+
+def _content_blocks(doc: Document, blocks: list[Block], *, note: bool) -> list[Block]:
+    """The blocks that are not the page's own text; "arXiv" between a title and its abstract is a venue, not a link."""
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        if (
+            block.text.strip().casefold() in _PREPRINT_SERVERS and 0 < index < len(blocks) - 1
+            and not looks_like_abstract(blocks[index - 1].text)
+            and (looks_like_abstract(blocks[index + 1].text) or _cut_abstract(blocks[index + 1].text))
+        ) or not (skip_page_text(doc, block.line, block.lines) if note else is_page_text(block.lines)):
+            kept.append(block)
+    return kept
+
+
+def _first_paper(blocks: list[Block], cut: int, venues: set[int]) -> tuple[int, int | None]:
+    """Where the paper of an abstract cut short above the first whole one starts, and its venue line if it has one.
+
+    Its title is the block after the last wider gap (two blank lines) above it, or, with single gaps,
+    one or two blocks up: two when the block between is a venue (named so, or other papers print one).
+    """
+    group = max((i for i in range(1, cut + 1) if _gap(blocks[i - 1], blocks[i]) >= 2), default=0)
+    if 1 <= cut - group <= 2 and (group > 0 or cut - group == 2):
+        return group, blocks[group + 1].line if cut - group == 2 else None
+    between = blocks[cut - 1]
+    if cut >= 2 and len(between.lines) == 1 and len(between.text.strip()) <= 120 and (venues or _names_venue(between.text)):
+        return cut - 2, between.line
+    return cut - 1, None
+
+
 class TopicListingReader(Reader):
     name = "topic-listing"
     label = "topic listing (topic heading; title, venue line, abstract)"
 
     def detect(self, doc: Document) -> Detection:
-        blocks = [b for b in split_blocks(doc.lines) if not is_page_text(b.lines)]
+        blocks = _content_blocks(doc, split_blocks(doc.lines), note=False)
         venues, named = _venue_lines(blocks)
         if not venues:
             return Detection(0.0, "no venue line between a title and an abstract")
@@ -159,7 +190,7 @@ class TopicListingReader(Reader):
         return Detection(min(0.95, 0.6 + 0.05 * count) if named else min(0.75, 0.55 + 0.05 * count), reason)
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
-        blocks = [b for b in split_blocks(doc.lines) if not skip_page_text(doc, b.line, b.lines)]
+        blocks = _content_blocks(doc, split_blocks(doc.lines), note=True)
         venues, _ = _venue_lines(blocks)
         # A venue named again where the page was cut off, with no abstract after it, is still a venue.
         venue_names = {b.text.strip() for b in blocks if b.line in venues}
@@ -171,6 +202,12 @@ class TopicListingReader(Reader):
         first_venue = next((i for i, b in enumerate(blocks) if b.line in venues), len(blocks))
         topic: str | None = None
         start = max(0, min(first_venue - 1, first_title))
+        # An abstract the page cut short above there is the first paper's, not the heading's.
+        cut = next((i for i, b in enumerate(blocks[:start]) if i > 0 and _cut_abstract(b.text) and not looks_like_abstract(b.text)), None)
+        if cut is not None:
+            start, venue_line = _first_paper(blocks, cut, venues)
+            if venue_line is not None:
+                venues.add(venue_line)
         for block in blocks[:start]:
             if looks_like_abstract(block.text):
                 start = blocks.index(block)
