@@ -987,3 +987,61 @@ def test_names_under_a_snippet_are_a_title_not_the_authors_of_the_result_above(t
     report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
     assert (report.reader, rejected) == ("search-results", [])
     assert [(p.title, p.authors) for p in papers] == [(lines[i], []) for i in (0, 2, 4, 6)]
+
+
+def test_search_results_set_apart_by_blank_lines_with_a_date_or_authors_in_each(tmp_path: Path) -> None:
+    """Result cards: title, its details (a date, authors), abstract; the page's header and a result's links are the page's."""
+    cards = [("Prompt Tuning from Task Descriptions", "Published on Sep 16, 2025", ABSTRACT_A),
+             ("Upcycled Mixture of Experts", "Maria Garcia, Wei Zhang", ABSTRACT_B),
+             ("Pretraining on Reanalysis", "Published on Jan 5, 2025", ABSTRACT_C)]
+    page = "Showing 1-3 of 3 results\n\n" + "".join(f"{t}\n{d}\n{a}\nCited by 12  Related articles\n\n" for t, d, a in cards)
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract, p.date, p.authors) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ABSTRACT_A, "2025-09-16", []),
+        ("Upcycled Mixture of Experts", ABSTRACT_B, None, ["Maria Garcia", "Wei Zhang"]),
+        ("Pretraining on Reanalysis", ABSTRACT_C, "2025-01-05", [])]
+    assert sum("Cited by 12" in n.message for n in notices) == 3
+
+
+def test_scholarly_search_and_papers_index_result_cards(tmp_path: Path) -> None:
+    scholar = (
+        "Articles\nAbout 1,230,000 results (0.05 sec)\n\n"
+        f"Prompt tuning from task descriptions\nJ Ho, A Jain, P Abbeel - Advances in neural information …, 2020 - proceedings.neurips.cc\n"
+        f"{ABSTRACT_A}\nCited by 21345 Related articles All 11 versions\n\n"
+        f"[PDF] Upcycled mixture of experts\nJ Song, C Meng, S Ermon - arXiv preprint arXiv:2010.02502, 2020 - arxiv.org\n"
+        f"{ABSTRACT_B}\nCited by 7120 Related articles All 6 versions\n\n"
+        "[CITATION] Diffusion models: a survey\nL Yang, Z Zhang, Y Song… - ACM Computing …, 2023\nCited by 1990 Related articles\n"
+    )
+    report, papers, rejected, notices = read(tmp_path, scholar)
+    assert report.reader == "search-results"
+    assert [(p.title, p.authors, p.date, p.date_precision, p.venue, p.arxiv_id) for p in papers] == [
+        ("Prompt tuning from task descriptions", ["J Ho", "A Jain", "P Abbeel"], "2020-01-01", "year", None, None),
+        ("Upcycled mixture of experts", ["J Song", "C Meng", "S Ermon"], "2020-01-01", "year", "arXiv preprint", "2010.02502")]
+    assert [(r.line, r.reason) for r in rejected] == [(14, "a result with no abstract")]
+    assert any("About 1,230,000 results" in n.message for n in notices)
+    index = (
+        'Search Results for "prompt tuning"\n\n'
+        f"Prompt Tuning from Task Descriptions\nICLR 2022 · Edward J. Hu, Yelong Shen, Phillip Wallis\n{ABSTRACT_A}\n"
+        "Ranked #1 on Mathematical Reasoning on GSM8K\n\n"
+        f"Upcycled Mixture of Experts\nNeurIPS 2023 · Tim Dettmers, Artidoro Pagnoni\n{ABSTRACT_B}\n"
+    )
+    report, papers, rejected, _ = read(tmp_path, index, name="index.txt")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.venue, p.date, p.authors) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", "ICLR", "2022-01-01", ["Edward J. Hu", "Yelong Shen", "Phillip Wallis"]),
+        ("Upcycled Mixture of Experts", "NeurIPS", "2023-01-01", ["Tim Dettmers", "Artidoro Pagnoni"])]
+
+
+def test_search_results_a_line_each_with_authors_and_a_date_between_title_and_abstract(tmp_path: Path) -> None:
+    lines = []
+    for title, abstract, day in (("Prompt Tuning from Task Descriptions", ABSTRACT_A, "Jan 28, 2022"),
+                                 ("Upcycled Mixture of Experts", ABSTRACT_B, "Mar 21, 2022"),
+                                 ("Pretraining on Reanalysis", ABSTRACT_C, "May 17, 2023")):
+        lines += [title, "Jason Wei, Xuezhi Wang, Dale Schuurmans et al. · 2022", f"Published on {day}", abstract]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.date) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", "2022-01-28"), ("Upcycled Mixture of Experts", "2022-03-21"),
+        ("Pretraining on Reanalysis", "2023-05-17")]
+    assert all(p.authors == ["Jason Wei", "Xuezhi Wang", "Dale Schuurmans"] for p in papers)

@@ -26,7 +26,10 @@ from .base import (
     one_name,
     skip_page_text,
 )
+from .result_cards import find_cards, parse_cards
 from .stream import Item, pair_records
+
+CARDS_SCORE = 0.65  # below a Daily Papers page told by its header, whose papers may be glued into one paragraph each
 
 # Chrome words glued to the first title by scraping: "SubscribeMastering Atari, ...".
 # Only chrome that ends in a way no title starts with ("Subscribe", "... inbox!") is stripped when glued,
@@ -100,6 +103,12 @@ def _text_after(blocks: list[Block], index: int) -> str:
     return ""
 
 
+def _is_detail(line: str) -> bool:
+    """A line that is a result's date or its authors, never its title or abstract."""
+    text = line.strip()
+    return bool(text) and (parse_listing_date(text) is not None or author_names(text) is not None or initialled_names(text) is not None)
+
+
 def strip_glued_chrome(line: str) -> str:
     stripped = line.strip()
     match = _GLUED_CHROME.match(stripped)
@@ -113,7 +122,17 @@ class SearchResultsReader(Reader):
     label = "search-results page (title line, abstract line, no blank lines)"
 
     def detect(self, doc: Document) -> Detection:
-        numbered = [(i, line) for i, line in enumerate(doc.lines) if line.strip() and not is_page_text([line])]
+        lines = self._detect_lines(doc)
+        if (found := find_cards(doc)) is not None:
+            reason = f"{len(found[1])} results set apart by blank lines, each its title, details and abstract"
+            return Detection(max(CARDS_SCORE, lines.score), reason)
+        return lines
+
+    def _detect_lines(self, doc: Document) -> Detection:
+        """A page of results a line each: title, abstract (and a line of authors or a date between)."""
+        # A result's line of authors or its date, between its title and its abstract, keeps the two together.
+        details = {i for i, line in enumerate(doc.lines) if _is_detail(line)}
+        numbered = [(i, line) for i, line in enumerate(doc.lines) if line.strip() and not is_page_text([line]) and i not in details]
         lines = [line for _, line in numbered]
         if len(lines) < 2:
             return Detection(0.0, "fewer than two lines of content")
@@ -121,7 +140,8 @@ class SearchResultsReader(Reader):
         content = [i for i, line in enumerate(doc.lines) if line.strip()]
         blank_between = sum(1 for line in doc.lines[content[0] : content[-1]] if not line.strip())
         found = [  # a title line, then an abstract line: where, the title, and whether the two lines touch
-            (k, first.strip().casefold(), j == i + 1) for k, ((i, first), (j, second)) in enumerate(pairwise(numbered))
+            (k, first.strip().casefold(), all(n in details for n in range(i + 1, j)))
+            for k, ((i, first), (j, second)) in enumerate(pairwise(numbered))
             if could_be_title(first) and not ABSTRACT_LABEL.match(first) and looks_like_abstract(second)
         ]
         titles = [title for _, title, _ in found]
@@ -130,7 +150,7 @@ class SearchResultsReader(Reader):
         labelled = sum(1 for line in lines if ABSTRACT_LABEL.match(line))
         if labelled > max(1, pairs):  # most "Abstract:" paragraphs have no title above: an abstracts listing
             return Detection(0.0, f"{labelled} 'Abstract:' paragraphs, {pairs} under a title line")
-        if labelled >= pairs and all(len(title.split()) == 1 for title in titles):  # "Jack" above a lone "Abstract:"
+        if titles and labelled >= pairs and all(len(title.split()) == 1 for title in titles):  # "Jack" above a lone "Abstract:"
             return Detection(0.0, f"{labelled} 'Abstract:' paragraph(s) under one-word lines: page text, not titles")
         if pairs >= 2 and len(set(titles)) <= pairs // 2:  # "Jack" above every abstract: the page's text, not titles
             return Detection(0.0, f"the same line above most abstracts ({titles[0][:40]!r}): page text, not titles")
@@ -145,6 +165,9 @@ class SearchResultsReader(Reader):
         return Detection(0.0, f"title/abstract lines not adjacent ({pairs} pairs, {blank_between} blank lines)")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
+        if (cards := find_cards(doc)) is not None:
+            yield from parse_cards(self, doc, *cards)
+            return
         items: list[Item] = []
         blocks = line_blocks(doc.lines)
         suggested = False  # under "Related searches": the queries the page suggests, up to the next result

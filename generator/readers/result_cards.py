@@ -1,0 +1,163 @@
+"""Search results printed as cards: each result a paragraph of its own, set apart by blank lines.
+
+A card is its title line, then lines about the paper (a date, its authors, a venue and year, as
+``Published on Jan 28, 2022``, ``Maria Garcia, Wei Zhang``, ``ICLR 2022 · Edward J. Hu, Yelong
+Shen`` or a scholarly search's ``J Ho, A Jain, P Abbeel - NeurIPS, 2020 - proceedings.neurips.cc``),
+then its abstract, then the page's own lines for the result (``Cited by 21345 Related articles``,
+``Ranked #1 on …``). The card's shape says which line is which; a line of details papercat cannot
+read is left out with a note, and a card with no abstract is rejected with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..ingest.dates import parse_listing_date
+from ..model import DatePrecision, Paper, Rejected
+from .base import (
+    NO_FIELDS,
+    Block,
+    Document,
+    PaperFields,
+    Reader,
+    author_names,
+    could_be_title,
+    initialled_names,
+    is_page_text,
+    join_lines,
+    looks_like_abstract,
+    skip_page_text,
+    split_blocks,
+)
+
+MIN_CARDS = 2
+CARD_SHARE = 0.6  # of the paragraphs with an abstract in them: the page is laid out in cards
+MAX_DETAIL = 400  # characters: a line about a paper is short; longer is prose
+# What a scholarly search prints before a result's title: the kind of file the link opens.
+_KIND_TAG = re.compile(r"^\s*\[(?:PDF|HTML|BOOK|B|CITATION|C|DOC)\]\s*", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d:.])((?:19|20)\d\d)(?!\d|\.\d)")  # not the "2010" of "arXiv:2010.02502"
+_ARXIV_IN_VENUE = re.compile(r"\s*arXiv:\s*(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+_VENUE_YEAR = re.compile(r"^(?P<venue>(?:\S+\s+){0,6}?\S+)\s+(?P<year>(?:19|20)\d\d)$")  # "ICLR 2022", "NeurIPS 2023"
+_PARTS = re.compile(r"\s+[·•|]\s+|\s*[·•]\s*(?=\S)")  # "ICLR 2022 · Edward J. Hu, Yelong Shen"
+_DASHES = re.compile(r"\s+[-–—]\s+")  # "J Ho, A Jain - NeurIPS, 2020 - proceedings.neurips.cc"
+_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}$", re.IGNORECASE)
+_INITIAL_NAME = re.compile(r"^(?:[A-Z]{1,3}\s+)?[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)?…?$")  # "J Ho", "EJ Hu", "D Lorenz…"
+
+
+@dataclass(slots=True)
+class Card:
+    block: Block
+    lines: list[tuple[int, str]]  # the card's lines (number, text), the page's own (a count, pagination) left out
+    abstract: tuple[int, int]  # first and last (inclusive) abstract lines, as indexes into ``lines``; the title is the first
+
+
+def _card(block: Block) -> Card | None:
+    """A block laid out as a result card: a title line, short lines, abstract lines, short lines."""
+    lines = [(block.line + n, text.strip()) for n, text in enumerate(block.lines) if not is_page_text([text])]
+    if len(lines) < 2 or not could_be_title(_KIND_TAG.sub("", lines[0][1])) or looks_like_abstract(lines[0][1]):
+        return None
+    prose = [i for i, (_, text) in enumerate(lines) if i > 0 and looks_like_abstract(text)]
+    if not prose or prose != list(range(prose[0], prose[-1] + 1)):
+        return None
+    if any(len(text) > MAX_DETAIL for i, (_, text) in enumerate(lines) if i and i not in prose):
+        return None
+    return Card(block, lines, (prose[0], prose[-1]))
+
+
+def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
+    """The page's paragraphs and its cards, when the page is laid out in cards with details around the abstracts."""
+    blocks = [b for b in split_blocks(doc.lines) if not is_page_text(b.lines)]
+    cards = [card for card in map(_card, blocks) if card is not None]
+    with_prose = sum(1 for b in blocks if any(looks_like_abstract(line) for line in b.lines))
+    detailed = sum(1 for c in cards if c.abstract[0] > 1 or c.abstract[1] < len(c.lines) - 1)
+    if len(cards) < MIN_CARDS or len(cards) < CARD_SHARE * with_prose or not detailed:
+        return None
+    return blocks, cards
+
+
+def _names(text: str) -> tuple[str, ...] | None:
+    """Authors as a result card prints them: full names, "Garcia, M.", or a scholarly search's "J Ho, A Jain…"."""
+    found = author_names(text) or initialled_names(text)
+    if found:
+        return found
+    names = [name.strip() for name in re.split(r",\s*", text.strip()) if name.strip()]
+    if names and all(_INITIAL_NAME.match(name) for name in names) and any(" " in name for name in names):
+        return tuple(name.rstrip("…").strip() for name in names)
+    return None
+
+
+def _details(doc: Document, line: int, text: str) -> PaperFields | None:
+    """What one line of a card says about its paper, or None when it says nothing papercat reads."""
+    if (value := parse_listing_date(text)) is not None:
+        day = value.resolve(doc.meta.captured)
+        if day is None:
+            doc.notice(line, f"date {text[:40]!r} has no year and the page no capture date: the paper is left undated "
+                             "(give the file a 'captured:' date in sources.yml)")
+            return NO_FIELDS
+        return PaperFields(date=day.isoformat(), date_precision="day")
+    if (names := _names(text)) is not None:
+        return PaperFields(authors=names)
+    dashed = _DASHES.split(text)
+    if len(dashed) >= 2 and (names := _names(dashed[0])) is not None:  # names - venue, year - host
+        rest = dashed[1:-1] if len(dashed) > 2 and _HOST.match(dashed[-1]) else dashed[1:]
+        return _venue_year(" - ".join(rest)).updated(PaperFields(authors=names))
+    parts = _PARTS.split(text)
+    if len(parts) >= 2:
+        found = NO_FIELDS
+        for part in parts:
+            if (names := _names(part)) is not None:
+                found = found.updated(PaperFields(authors=names))
+            elif _YEAR.search(part) and len(part.split()) <= 8:
+                found = found.updated(_venue_year(part))
+            else:
+                return None
+        return found
+    return None
+
+
+def _venue_year(text: str) -> PaperFields:
+    """A venue and year ("NeurIPS, 2020", "ICLR 2022", "2020"): the venue when not cut short, the year as a year's date."""
+    text = text.strip().rstrip(",")
+    arxiv = _ARXIV_IN_VENUE.search(text)
+    text = _ARXIV_IN_VENUE.sub("", text).strip()
+    years = _YEAR.findall(text)
+    date: str | None = f"{years[-1]}-01-01" if years else None
+    precision: DatePrecision | None = "year" if years else None
+    venue = _YEAR.sub("", text).strip(" ,-–") if years else text
+    if not venue or "…" in venue or venue.endswith("..."):
+        venue = ""
+    return PaperFields(date=date, date_precision=precision, venue=venue or None, arxiv_id=arxiv.group(1) if arxiv else None)
+
+
+def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[Card]) -> Iterator[Paper | Rejected]:
+    by_line = {card.block.line: card for card in cards}
+    for block in blocks:
+        card = by_line.get(block.line)
+        if card is None:
+            # A result with no abstract says something about a paper under its title; else the page's own text.
+            if len(block.lines) >= 2 and any(_details(doc, block.line, line.strip()) for line in block.lines[1:]):
+                yield reader.reject(doc, block.line, "a result with no abstract", block.raw)
+            elif looks_like_abstract(block.text):
+                yield reader.reject(doc, block.line, "text that is not laid out as a result (no title line above it)", block.raw)
+            else:
+                shown = " / ".join(line.strip() for line in block.lines)
+                doc.notice(block.line, f"skipped page text {shown[:60]!r} (not a result)")
+            continue
+        for number, text in enumerate(block.lines, start=block.line):
+            if (number, text.strip()) not in card.lines:
+                skip_page_text(doc, number, [text])
+        found = NO_FIELDS
+        first, last = card.abstract
+        for index, (number, text) in enumerate(card.lines):
+            if index == 0 or first <= index <= last:
+                continue
+            details = _details(doc, number, text)
+            if details is None:
+                doc.notice(number, f"skipped {text[:60]!r}: a line of the result papercat does not read")
+            else:
+                found = found.updated(details)
+        title = _KIND_TAG.sub("", card.lines[0][1])
+        abstract = join_lines([text for _, text in card.lines[first : last + 1]])
+        yield reader.make_paper(doc, card.lines[0][0], title=title, abstract=abstract, raw=block.raw, found=found)
