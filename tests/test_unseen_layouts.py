@@ -1045,3 +1045,14 @@ def test_search_results_a_line_each_with_authors_and_a_date_between_title_and_ab
         ("Prompt Tuning from Task Descriptions", "2022-01-28"), ("Upcycled Mixture of Experts", "2022-03-21"),
         ("Pretraining on Reanalysis", "2023-05-17")]
     assert all(p.authors == ["Jason Wei", "Xuezhi Wang", "Dale Schuurmans"] for p in papers)
+
+
+def test_result_cards_with_who_posted_the_paper_and_its_author_count_above_the_title(tmp_path: Path) -> None:
+    page = "Trending Papers\nDaily\nWeekly\nMonthly\n\n" + "".join(
+        f"Submitted by\n{user}\n· {count} authors\n{title}\n{abstract}\n{votes}\n\n"
+        for user, count, title, abstract, votes in (("akhaliq", 41, "Prompt Tuning from Task Descriptions", ABSTRACT_A, 421),
+                                                    ("nielsr", 7, "Upcycled Mixture of Experts", ABSTRACT_B, 96)))
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract, p.author_count) for p in papers] == [
+        ("Prompt Tuning from Task Descriptions", ABSTRACT_A, 41), ("Upcycled Mixture of Experts", ABSTRACT_B, 7)]

@@ -10,6 +10,7 @@ read is left out with a note, and a card with no abstract is rejected with its l
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,20 +51,33 @@ _INITIAL_NAME = re.compile(r"^(?:[A-Z]{1,3}\s+)?[A-Z][\w'’\-]+(?:\s+[A-Z][\w'�
 class Card:
     block: Block
     lines: list[tuple[int, str]]  # the card's lines (number, text), the page's own (a count, pagination) left out
-    abstract: tuple[int, int]  # first and last (inclusive) abstract lines, as indexes into ``lines``; the title is the first
+    title: int  # index of the title line in ``lines``
+    abstract: tuple[int, int]  # first and last (inclusive) abstract lines, as indexes into ``lines``
 
 
 def _card(block: Block) -> Card | None:
-    """A block laid out as a result card: a title line, short lines, abstract lines, short lines."""
+    """A block laid out as a result card: short lines about the paper, its title, short lines, abstract lines, short lines.
+
+    Above the title a card may print who posted the paper and how many wrote it (``akhaliq`` / ``· 41 authors``).
+    """
     lines = [(block.line + n, text.strip()) for n, text in enumerate(block.lines) if not is_page_text([text])]
-    if len(lines) < 2 or not could_be_title(_KIND_TAG.sub("", lines[0][1])) or looks_like_abstract(lines[0][1]):
-        return None
     prose = [i for i, (_, text) in enumerate(lines) if i > 0 and looks_like_abstract(text)]
     if not prose or prose != list(range(prose[0], prose[-1] + 1)):
         return None
-    if any(len(text) > MAX_DETAIL for i, (_, text) in enumerate(lines) if i and i not in prose):
+    title = next((i for i in range(prose[0]) if not _leading(lines[i][1])), None)
+    if title is None or not could_be_title(_KIND_TAG.sub("", lines[title][1])) or looks_like_abstract(lines[title][1]):
         return None
-    return Card(block, lines, (prose[0], prose[-1]))
+    if any(len(text) > MAX_DETAIL for i, (_, text) in enumerate(lines) if i != title and i not in prose):
+        return None
+    return Card(block, lines, title, (prose[0], prose[-1]))
+
+
+_HANDLE = re.compile(r"^@?[a-z0-9][a-z0-9_.-]{1,38}$|^submitted\s+by$", re.IGNORECASE)  # who posted it: "akhaliq"
+
+
+def _leading(text: str) -> bool:
+    """A line a card prints above its title: who posted the paper, or a line about it."""
+    return bool(_HANDLE.match(text) and (text.islower() or " " in text)) or _fields_of(text, None)[0] is not None
 
 
 def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
@@ -71,7 +85,7 @@ def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
     blocks = [b for b in split_blocks(doc.lines) if not is_page_text(b.lines)]
     cards = [card for card in map(_card, blocks) if card is not None]
     with_prose = sum(1 for b in blocks if any(looks_like_abstract(line) for line in b.lines))
-    detailed = sum(1 for c in cards if c.abstract[0] > 1 or c.abstract[1] < len(c.lines) - 1)
+    detailed = sum(1 for c in cards if c.abstract[0] > c.title + 1 or c.title > 0 or c.abstract[1] < len(c.lines) - 1)
     if len(cards) < MIN_CARDS or len(cards) < CARD_SHARE * with_prose or not detailed:
         return None
     return blocks, cards
@@ -90,13 +104,29 @@ def _names(text: str) -> tuple[str, ...] | None:
 
 def _details(doc: Document, line: int, text: str) -> PaperFields | None:
     """What one line of a card says about its paper, or None when it says nothing papercat reads."""
+    found, undated = _fields_of(text, doc.meta.captured)
+    if undated:
+        doc.notice(line, f"date {text[:40]!r} has no year and the page no capture date: the paper is left undated "
+                         "(give the file a 'captured:' date in sources.yml)")
+    return found
+
+
+_AUTHOR_COUNT = re.compile(r"^[·•]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)  # "· 41 authors"
+
+
+def _fields_of(text: str, captured: dt.date | None) -> tuple[PaperFields | None, bool]:
+    """What a line says about a paper (None: nothing papercat reads), and whether it is a date with no year to place."""
     if (value := parse_listing_date(text)) is not None:
-        day = value.resolve(doc.meta.captured)
+        day = value.resolve(captured)
         if day is None:
-            doc.notice(line, f"date {text[:40]!r} has no year and the page no capture date: the paper is left undated "
-                             "(give the file a 'captured:' date in sources.yml)")
-            return NO_FIELDS
-        return PaperFields(date=day.isoformat(), date_precision="day")
+            return NO_FIELDS, True
+        return PaperFields(date=day.isoformat(), date_precision="day"), False
+    if count := _AUTHOR_COUNT.match(text):
+        return PaperFields(author_count=int(count.group(1).replace(",", ""))), False
+    return _people_and_venue(text), False
+
+
+def _people_and_venue(text: str) -> PaperFields | None:
     if (names := _names(text)) is not None:
         return PaperFields(authors=names)
     dashed = _DASHES.split(text)
@@ -151,13 +181,13 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
         found = NO_FIELDS
         first, last = card.abstract
         for index, (number, text) in enumerate(card.lines):
-            if index == 0 or first <= index <= last:
+            if index == card.title or first <= index <= last:
                 continue
             details = _details(doc, number, text)
             if details is None:
                 doc.notice(number, f"skipped {text[:60]!r}: a line of the result papercat does not read")
             else:
                 found = found.updated(details)
-        title = _KIND_TAG.sub("", card.lines[0][1])
+        title = _KIND_TAG.sub("", card.lines[card.title][1])
         abstract = join_lines([text for _, text in card.lines[first : last + 1]])
-        yield reader.make_paper(doc, card.lines[0][0], title=title, abstract=abstract, raw=block.raw, found=found)
+        yield reader.make_paper(doc, card.lines[card.title][0], title=title, abstract=abstract, raw=block.raw, found=found)
