@@ -1056,3 +1056,17 @@ def test_result_cards_with_who_posted_the_paper_and_its_author_count_above_the_t
     assert (report.reader, rejected) == ("search-results", [])
     assert [(p.title, p.abstract, p.author_count) for p in papers] == [
         ("Prompt Tuning from Task Descriptions", ABSTRACT_A, 41), ("Upcycled Mixture of Experts", ABSTRACT_B, 7)]
+
+
+def test_a_topic_listing_with_a_line_of_authors_under_each_title(tmp_path: Path) -> None:
+    papers_in = [("Prompt Tuning from Task Descriptions", "Patrick Lewis, Ethan Perez", ABSTRACT_A),
+                 ("Upcycled Mixture of Experts", "Timo Schick, Jane Dwivedi-Yu, Roberto Dessì", ABSTRACT_B),
+                 ("Pretraining on Reanalysis", "Garcia, M. and Zhang, W.", ABSTRACT_C)]
+    page = " Retrieval-Augmented Generation\n\n\n" + "".join(
+        f"{title}\n\n{names}\n\nNeural Information Processing Systems\n\n{abstract}\n\n\n" for title, names, abstract in papers_in)
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.abstract, p.venue) for p in papers] == [(t, a, "Neural Information Processing Systems") for t, _, a in papers_in]
+    assert [p.authors for p in papers] == [["Patrick Lewis", "Ethan Perez"], ["Timo Schick", "Jane Dwivedi-Yu", "Roberto Dessì"],
+                                           ["Garcia, M.", "Zhang, W."]]
+    assert all(p.topic_hints == ["Retrieval-Augmented Generation"] for p in papers)

@@ -13,6 +13,8 @@ from .base import (
     Document,
     PaperFields,
     Reader,
+    author_names,
+    initialled_names,
     is_page_text,
     looks_like_abstract,
     skip_page_text,
@@ -174,6 +176,19 @@ def _first_paper(blocks: list[Block], cut: int, venues: set[int]) -> tuple[int, 
     return cut - 1, None
 
 
+def _author_lines(blocks: list[Block], venues: set[int]) -> dict[int, tuple[str, ...]]:
+    """The lines of names between a title and its venue or abstract, by line, on a listing that prints them for
+    half its papers at least: one such line among many papers is a title of capitalised words."""
+    found: dict[int, tuple[str, ...]] = {}
+    for before, block, after in zip(blocks, blocks[1:], blocks[2:], strict=False):
+        if len(block.lines) == 1 and not looks_like_abstract(before.text) and before.line not in venues and (
+            after.line in venues or looks_like_abstract(after.text)
+        ) and (names := author_names(block.text) or initialled_names(block.text)):
+            found[block.line] = names
+    abstracts = sum(1 for b in blocks if looks_like_abstract(b.text))
+    return found if 2 * len(found) >= abstracts else {}
+
+
 class TopicListingReader(Reader):
     name = "topic-listing"
     label = "topic listing (topic heading; title, venue line, abstract)"
@@ -195,9 +210,12 @@ class TopicListingReader(Reader):
         # A venue named again where the page was cut off, with no abstract after it, is still a venue.
         venue_names = {b.text.strip() for b in blocks if b.line in venues}
         # Short blocks above the first title (above its venue line, or its abstract when it has none) are the heading: its topic.
+        names = _author_lines(blocks, venues)
         first_abstract = next((i for i, b in enumerate(blocks) if looks_like_abstract(b.text)), len(blocks))
         first_title = first_abstract - 1
         if 0 < first_abstract < len(blocks) and blocks[first_title].line in venues:
+            first_title -= 1
+        if first_title > 0 and blocks[first_title].line in names:  # the paper's authors, under its title
             first_title -= 1
         first_venue = next((i for i, b in enumerate(blocks) if b.line in venues), len(blocks))
         topic: str | None = None
@@ -219,6 +237,8 @@ class TopicListingReader(Reader):
         for block in blocks[start:]:
             if block.line in venues or (len(block.lines) == 1 and block.text.strip() in venue_names):
                 items.append(Item("venue", block, PaperFields(venue=block.text.strip())))
+            elif block.line in names and items and items[-1].kind == "text" and not looks_like_abstract(items[-1].block.text):
+                items.append(Item("fields", block, PaperFields(authors=names[block.line])))  # under the title
             else:
                 items.append(Item("text", block))
         for record in pair_records(self, doc, items, paragraphs=True):
