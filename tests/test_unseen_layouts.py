@@ -1070,3 +1070,11 @@ def test_a_topic_listing_with_a_line_of_authors_under_each_title(tmp_path: Path)
     assert [p.authors for p in papers] == [["Patrick Lewis", "Ethan Perez"], ["Timo Schick", "Jane Dwivedi-Yu", "Roberto Dessì"],
                                            ["Garcia, M.", "Zhang, W."]]
     assert all(p.topic_hints == ["Retrieval-Augmented Generation"] for p in papers)
+
+
+@pytest.mark.parametrize("label", ["Résumé :", "Resumen:", "Zusammenfassung:", "摘要：", "Аннотация:"])
+def test_an_abstract_label_in_another_language(tmp_path: Path, label: str) -> None:
+    page = f"Résumés des articles acceptés\n{label} {ABSTRACT_A}\n{label} {ABSTRACT_B}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]

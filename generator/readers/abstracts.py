@@ -9,6 +9,7 @@ from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
 from .base import (
     ABSTRACT_LABEL,
+    ABSTRACT_WORDS,
     LIST_MARKER,
     Detection,
     Document,
@@ -133,7 +134,7 @@ def _second_paragraph(doc: Document, number: int) -> bool:
 _CLOSING_SENTENCE = 120  # characters: "Code is available at ...", "We release the models."; an abstract says more
 
 
-_BARE_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*[:：]?\s*$", re.IGNORECASE)
+_BARE_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?(?:abstract\s*[:：]?|(?:{ABSTRACT_WORDS})\s*[:：])\s*$", re.IGNORECASE)
 
 
 def _is_bare_label(line: str) -> bool:

@@ -37,7 +37,13 @@ LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
 # "Abstract:" before an abstract ("Abstract. We", "Abstract—We", "Abstract - We"), "1. Abstract:" in a
 # numbered list. A hyphen is a label's only before a space, a full stop before a space or a capital
 # ("Abstract.We", a space lost): "Abstract-Level Reasoning" and "Abstract.js ..." are the paper's own words.
-ABSTRACT_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?abstract\s*(?:[:：]|[—–]|-(?=\s)|\.(?=\s|(?-i:[A-Z])))\s*", re.IGNORECASE)
+# The label in other languages a listing may print it in: French, Spanish, Portuguese, German, Italian, Russian,
+# Ukrainian, Chinese, Japanese, Korean, Turkish; always with its colon ("Résumé :").
+ABSTRACT_WORDS = "résumé|resumen|resumo|zusammenfassung|riassunto|sommario|аннотация|анотація|摘要|要旨|초록|özet"
+ABSTRACT_LABEL = re.compile(
+    rf"^\s*(?:{LIST_MARKER})?(?:abstract\s*(?:[:：]|[—–]|-(?=\s)|\.(?=\s|(?-i:[A-Z])))|(?:{ABSTRACT_WORDS})\s*[:：])\s*",
+    re.IGNORECASE,
+)
 # What a title may carry that is the list's, not the paper's: its number or bullet, a "Title:" label.
 _TITLE_PREFIX = re.compile(rf"^(?:{LIST_MARKER}|title\s*:\s*)(?=\S)", re.IGNORECASE)
 MAX_RAW = 2000  # characters of a rejected block kept in the report
