@@ -232,7 +232,11 @@ def _paper_document(
     for author in authors:
         fields[AUTHORS].extend(tokenize(author))
     abstract = plain_text(raw_abstract) if raw_abstract else ""
-    fields[ABSTRACT].extend(tokenize(abstract))
+    words = tokenize(abstract)
+    fields[ABSTRACT].extend(words)
+    if raw_abstract and "$" in raw_abstract:  # its LaTeX as written too: "$\ell_\infty$" is found typed so
+        seen = set(words)
+        fields[ABSTRACT].extend(w for w in tokenize(raw_abstract) if w not in seen)
     if arxiv:
         fields[IDS].extend(["arxiv", *tokenize(arxiv)])
     keys = tuple(sorted({fnv1a(" ".join(words)) for words in (plain, source) if words}))

@@ -330,18 +330,31 @@ def test_a_filter_chosen_still_offers_its_other_values(watched_page, base_url: s
 @pytest.fixture(scope="module")
 def site_with_arxiv_ids(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small catalogue whose papers carry arXiv ids, as BibTeX and arXiv imports give them."""
-    from site_fixtures import LISTING_PAPERS, listing_project
+    from site_fixtures import FILLER, LISTING_PAPERS, listing_project
 
     from generator.site.build import Project, build_site
 
     ids = ["2401.01234", "2401.04321", "hep-th/9901001", "2312.01234", "2402.00001"]
     papers = [{**p, "arxiv_id": i} for p, i in zip(LISTING_PAPERS, ids, strict=True)]
     papers[3]["title"] = ARABIC_TITLE  # a right-to-left title among left-to-right ones
+    papers[4].update(title=LATEX_TITLE, abstract=f"Denoising diffusion models stay robust to {LATEX_WORDS}. {FILLER}")  # LaTeX commands
     root = listing_project(tmp_path_factory.mktemp("arxiv-ids") / "project", papers)
     return build_site(Project.at(root)).site_dir
 
 
 ARABIC_TITLE = "التعرف على الكلام في الضوضاء"
+LATEX_TITLE = "Learning $\\mathcal{L}_{\\infty}$-Robust Diffusion Models"
+LATEX_WORDS = "$\\ell_\\infty$ perturbations of size $\\epsilon$"
+
+
+@pytest.mark.parametrize("query", [LATEX_TITLE, "$\\ell_\\infty$ perturbations", "perturbations of size $\\epsilon$"])
+def test_latex_commands_typed_as_the_listing_wrote_them_find_their_paper(
+    watched_page, serve, site_with_arxiv_ids: Path, query: str
+) -> None:
+    """A title or abstract with LaTeX commands, typed as the listing wrote it, finds its paper first."""
+    page, watch = _open(watched_page, serve(site_with_arxiv_ids) + "search/?q=" + quote(query))
+    expect(_results(page).first.locator("a.pc-result-title")).to_contain_text("-Robust Diffusion Models")
+    watch.assert_clean()
 
 
 def test_a_right_to_left_title_keeps_its_place_before_its_date(watched_page, serve, site_with_arxiv_ids: Path) -> None:

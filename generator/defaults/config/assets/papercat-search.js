@@ -143,9 +143,12 @@
 
   // Inline LaTeX typed as a listing writes it ("P$^2$", "$k$-NN") searched as the plain text the
   // abstracts are indexed in ("P²" is the word "p2"): the signs that only shape a formula are dropped.
+  /* A query's inline LaTeX as the index has it: a superscript glued to its base ("P$^2$" is "P2", as "P²"
+     is), a subscript and a command words of their own ("$\\mathcal{L}_{\\infty}$" is "L infty"), fonts dropped. */
   function plainMath(query) {
     return query.replace(/\$([^$\n]{1,300})\$/g, function (match, tex) {
-      return tex.replace(/\\(?:math[a-z]+|text[a-z]*|operatorname)\b/g, "").replace(/[\^_{}\\]/g, "");
+      return tex.replace(/\\(?:math[a-z]+|text[a-z]*|operatorname)\b/g, "")
+        .replace(/\\([A-Za-z]+)/g, " $1 ").replace(/_/g, " ").replace(/[\^{}\\]/g, "");
     });
   }
 
@@ -234,17 +237,17 @@
     var out = [];
     var impossible = groups.some(function (group) { return !group.length; });
     total.forEach(function (score, doc) {
-      var all = matched.get(doc) === groups.length;
+      // A document whose whole title is the query is a match whatever its words: a title's LaTeX may be
+      // written in words the index keeps otherwise.
+      var key = keyed.has(doc), all = key || matched.get(doc) === groups.length;
       if ((whole || impossible) && !all) return;
       if (doc < dir.topics) score *= TOPIC_BOOST;
-      if (keyed.has(doc)) { if (!all && whole) return; score += doc < dir.topics ? 2000 : 1000; }
+      if (key) score += doc < dir.topics ? 2000 : 1000;
       out.push({ doc: doc, score: score, all: all });
     });
-    if (!whole) {
-      keyed.forEach(function (doc) {
-        if (!total.has(doc)) out.push({ doc: doc, score: doc < dir.topics ? 2000 : 1000, all: true });
-      });
-    }
+    keyed.forEach(function (doc) {
+      if (!total.has(doc)) out.push({ doc: doc, score: doc < dir.topics ? 2000 : 1000, all: true });
+    });
     out.sort(function (a, b) { return (b.all - a.all) || (b.score - a.score) || (a.doc - b.doc); });
     return out.map(function (x) { return x.doc; });
   }
