@@ -47,7 +47,8 @@ def test_words_are_folded_to_what_a_keyboard_types() -> None:
     assert tokenize("Schrödinger's STRASSE Straße Łódź ﬁne") == ["schrodinger", "s", "strasse", "strasse", "lodz", "fine"]
     assert tokenize("<script>alert(1)</script>") == ["script", "alert", "1", "script"]
     assert tokenize("snake_case x" + "y" * 40) == ["snake", "case", "x" + "y" * 31]
-    assert tokenize("日本語 ΣΟΦΟΣ") == ["日本語", "σοφοσ"]
+    assert tokenize("日本語 ΣΟΦΟΣ") == ["日本", "本語", "σοφοσ"]  # Chinese characters and kana: their pairs
+    assert tokenize("GPT-4o的视觉模型 推") == ["gpt", "4o", "的视", "视觉", "觉模", "模型", "推"]
     assert fnv1a("") == 0x811C9DC5 and fnv1a("a") == 0xE40C292C  # the published FNV-1a test vectors
     assert title_key("Attention: all you need!") == title_key("attention all YOU need") is not None
 

@@ -133,17 +133,34 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits (Unicode categories L and N)
 
 
+# Chinese characters and Japanese kana: written without spaces, so a run of them is read as its overlapping
+# pairs of characters ("大语言模型" → "大语", "语言", "言模", "模型"), as search engines read them.
+_CJK_RUN = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+)")
+
+
 def tokenize(text: str) -> list[str]:
     """The words of ``text`` as search compares them.
 
     NFKC, lower case, NFKD with every combining mark dropped and a few letters folded to ASCII
     (``Schrödinger``→``schrodinger``, ``Straße``→``strasse``, ``AstroM³``→``astrom3``), split on
-    everything that is not a letter or digit, each word cut to 32 code points.
+    everything that is not a letter or digit, a run of Chinese characters or kana into its pairs of
+    characters, each word cut to 32 code points.
     """
     if text.isascii():
         return [w[:MAX_TOKEN] for w in _ASCII_WORD.findall(text.lower())]
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).lower()).translate(_FOLD_TABLE)
-    return [w[:MAX_TOKEN] for w in _WORD.findall(folded)]
+    words: list[str] = []
+    for word in _WORD.findall(folded):
+        if not _CJK_RUN.search(word):
+            words.append(word[:MAX_TOKEN])
+            continue
+        for n, part in enumerate(_CJK_RUN.split(word)):
+            if n % 2 == 0:  # letters or digits of another script around the run
+                if part:
+                    words.append(part[:MAX_TOKEN])
+            else:
+                words.extend(part[i : i + 2] for i in range(max(1, len(part) - 1)))
+    return words
 
 
 def fnv1a(text: str) -> int:

@@ -42,7 +42,8 @@ HOSTILE_STRINGS = [
     "AstroM$^3$: A self-supervised multimodal model", "AstroM³", "$\\mathcal{O}(n \\log n)$ time, $k$-NN",
     "<script>alert(1)</script> &amp; <b>bold</b>", "Schrödinger's Straße: Łódź, Ærø, œuvre, Þór, Ðakovo",
     "İstanbul ıi ĲSSELMEER ŉ", "ΣΊΣΥΦΟΣ ΟΔΥΣΣΕΥΣ σοφός", "ﬁne-tuning ﬀ ﬃ", "x²+y²=z² ½ Ⅻ ①②③", "ＡＢＣ１２３ ｶﾀｶﾅ",
-    "日本語のテキスト検索", "한국어 텍스트", "हिन्दी भाषा", "Ελληνικά και العربية ١٢٣", "emoji 😀 test 👩‍🔬",
+    "日本語のテキスト検索", "한국어 텍스트", "面向多模态大语言模型GPT-4o的视觉指令", "推",
+    "𠀀𠀁𠀂 ｶﾀｶﾅ漢字", "हिन्दी भाषा", "Ελληνικά και العربية ١٢٣", "emoji 😀 test 👩‍🔬",
     "a_b-c.d/e\\f", "zero\u200bwidth non\u00a0breaking", "𝒜𝓁𝓅𝒽𝒶 𝐀𝐁𝐂 𝟏𝟐𝟑", "ǅemal Ǆ", "Ꭰ Ꮳ ꭰ",
     "e\u0301 n\u0303 a\u030a", "x" * 50 + " " + "é" * 40, "tab\there\nnewline\r\n", "ß" * 20, "Ωmega ℃ ℵ₀",
     "{\\\"o}ber \\'{e}cole", "Hello, World! — “quoted” «guillemets» ‘single’", "",
@@ -337,12 +338,26 @@ def site_with_arxiv_ids(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ids = ["2401.01234", "2401.04321", "hep-th/9901001", "2312.01234", "2402.00001"]
     papers = [{**p, "arxiv_id": i} for p, i in zip(LISTING_PAPERS, ids, strict=True)]
     papers[3]["title"] = ARABIC_TITLE  # a right-to-left title among left-to-right ones
+    papers[2]["abstract"] = f"Graph neural networks predict molecular properties. {CHINESE} {FILLER}"
     papers[4].update(title=LATEX_TITLE, abstract=f"Denoising diffusion models stay robust to {LATEX_WORDS}. {FILLER}")  # LaTeX commands
     root = listing_project(tmp_path_factory.mktemp("arxiv-ids") / "project", papers)
     return build_site(Project.at(root)).site_dir
 
 
 ARABIC_TITLE = "التعرف على الكلام في الضوضاء"
+CHINESE = "图神经网络可以预测分子的化学性质。"
+
+
+@pytest.mark.parametrize("query", ["分子", "化学性质", "神经网络"])
+def test_a_chinese_word_inside_a_sentence_finds_its_paper(watched_page, serve, site_with_arxiv_ids: Path, query: str) -> None:
+    """Chinese is written without spaces: any word of a sentence, not only its first characters, finds the paper."""
+    page, watch = _open(watched_page, serve(site_with_arxiv_ids) + "search/?q=" + quote(query))
+    expect(_results(page)).to_have_count(1)
+    expect(_results(page).first.locator("a.pc-result-title")).to_have_text("Graph Networks for Molecules")
+    expect(_results(page).first.locator(".pc-snippet mark")).to_contain_text(query)
+    watch.assert_clean()
+
+
 LATEX_TITLE = "Learning $\\mathcal{L}_{\\infty}$-Robust Diffusion Models"
 LATEX_WORDS = "$\\ell_\\infty$ perturbations of size $\\epsilon$"
 

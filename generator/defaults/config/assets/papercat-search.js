@@ -42,13 +42,23 @@
 
   /* ------------------------------------------------------------------ tokenizer */
 
+  var CJK_RUN = /([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ffff}]+)/u;
+
   function tokenize(text) {
     var folded = String(text || "").normalize("NFKC").toLowerCase().normalize("NFKD")
       .replace(/\p{M}/gu, "").replace(FOLD_RE, function (c) { return FOLD[c]; });
-    return (folded.match(/[\p{L}\p{N}]+/gu) || []).map(function (word) {
-      var points = Array.from(word);
-      return points.length > MAX_TOKEN ? points.slice(0, MAX_TOKEN).join("") : word;
+    var words = [];
+    (folded.match(/[\p{L}\p{N}]+/gu) || []).forEach(function (word) {
+      word.split(CJK_RUN).forEach(function (part, n) {
+        var points = Array.from(part);
+        if (n % 2 === 0) {  // letters or digits of another script around a run of Chinese characters or kana
+          if (points.length) words.push(points.length > MAX_TOKEN ? points.slice(0, MAX_TOKEN).join("") : part);
+        } else {  // the run, as its overlapping pairs of characters
+          for (var i = 0; i < Math.max(1, points.length - 1); i++) words.push(points.slice(i, i + 2).join(""));
+        }
+      });
     });
+    return words;
   }
 
   var encoder = new TextEncoder();
