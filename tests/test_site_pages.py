@@ -412,3 +412,25 @@ def test_home_month_links_are_named_with_their_year(pages):
     """"Nov" alone, under a year's heading, is one of several "Nov" links: each is read "Nov 2023" (its year not shown)."""
     links = re.findall(r'<a href="[^"]*months/([^"/]+)/">([^<]+)<span class="pc-sr-only"> (\d{4})</span></a>', pages["index.md"])
     assert links and all(key[:4] == year for key, _, year in links), links
+
+
+def test_stats_charts_keep_a_topics_colour_count_a_paper_once_per_listing_and_show_empty_months() -> None:
+    papers, assignments = small_catalogue()
+    # The first paper printed twice in one listing: that listing has it once.
+    papers[0].sources = [*papers[0].sources, papers[0].sources[0].__class__("a.txt", 40, "daily-papers")]
+    model = make_model(papers, assignments)
+    text = PageRenderer(TEMPLATES).pages(model)["stats.md"]
+    months = re.search(r'<svg class="pc-chart" id="pc-chart-months".*?</svg>.*?</div></div>', text, re.S)
+    topics = re.search(r'<svg class="pc-chart" id="pc-chart-topics".*?</svg>', text, re.S)
+    assert months and topics
+    # Every month from Nov 2023 to Mar 2024 has its column, the empty ones too.
+    assert re.findall(r'rotate\(-60\)" text-anchor="end">([^<]+)<', months.group(0)) == [
+        "Nov 2023", "Dec 2023", "Jan 2024", "Feb 2024", "Mar 2024"]
+    legend = dict((html.unescape(name), colour) for colour, name in re.findall(
+        r'pc-swatch (pc-series-\d+)"></span>([^<]+)<', months.group(0)))
+    bars = dict((html.unescape(name), colour) for colour, name in re.findall(
+        r'<rect class="(pc-series-\d+)"[^>]*><title>([^<:]+):', topics.group(0)))
+    assert legend and all(bars[name] == colour for name, colour in legend.items()), (legend, bars)
+    assert "AI for Science &amp; Health: 1 paper<" in topics.group(0)
+    listing = re.search(r'<svg class="pc-chart" id="pc-chart-listings".*?</svg>', text, re.S)
+    assert listing and "a.txt: 4 papers<" in listing.group(0)  # not 5

@@ -93,8 +93,14 @@ def stacked_columns(
     return f'<div class="pc-chart-box"><div class="pc-chart-scroll">{"".join(parts)}</div><div class="pc-legend">{legend}</div></div>'
 
 
-def horizontal_bars(chart_id: str, title: str, rows: Sequence[tuple[str, int]], *, unit: str = "papers", colour_by_row: bool = True) -> str:
-    """One bar per row (label, value), longest scale first as given."""
+def horizontal_bars(
+    chart_id: str, title: str, rows: Sequence[tuple[str, int]], *, unit: tuple[str, str] = ("paper", "papers"),
+    colours: Sequence[int] | None = None,
+) -> str:
+    """One bar per row (label, value), longest scale first as given.
+
+    ``colours``: each row's series colour (a topic keeps its colour from chart to chart); one colour without.
+    """
     top = _nice_max(max((v for _, v in rows), default=0))
     label_width, bar_area, row_height = 250, 330, 22
     width = label_width + bar_area + 60
@@ -112,10 +118,10 @@ def horizontal_bars(chart_id: str, title: str, rows: Sequence[tuple[str, int]], 
         w = bar_area * value / top
         shown = label if len(label) <= 38 else label[:37] + "…"
         parts.append(f'<text class="pc-axis" x="{label_width - 8}" y="{y + 15}" text-anchor="end">{_e(shown)}</text>')
-        colour = f"pc-series-{index % SERIES}" if colour_by_row else "pc-series-0"
+        colour = f"pc-series-{colours[index] % SERIES}" if colours is not None else "pc-series-0"
         parts.append(
             f'<rect class="{colour}" x="{label_width}" y="{y + 3}" width="{w:.1f}" height="{row_height - 6}">'
-            f"<title>{_e(label)}: {value} {_e(unit)}</title></rect>"
+            f"<title>{_e(label)}: {value} {_e(unit[0] if value == 1 else unit[1])}</title></rect>"
         )
         parts.append(f'<text class="pc-axis" x="{label_width + w + 5:.1f}" y="{y + 15}">{value}</text>')
     parts.append("</svg>")

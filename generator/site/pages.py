@@ -393,7 +393,7 @@ class PageRenderer:
         years: dict[str, list[str]] = defaultdict(list)
         for month in model.months:
             years[month[:4]].append(month)
-        listings = Counter(s.file for p in model.papers for s in p.sources)
+        listings = Counter(file for p in model.papers for file in {s.file for s in p.sources})  # a paper once per listing
         year_counts = {year: sum(len(model.by_month[m]) for m in months) for year, months in years.items()}
         common = {"years": dict(years), "year_counts": year_counts, "listings": listings}
         entries = {pid: w.entry for pid, w in work.items() if w.entry is not None}
@@ -657,8 +657,11 @@ def listing_rows(
 
 def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str]:
     """The stats page's charts as inline SVG: papers per month by primary topic, per topic, per listing."""
-    months = sorted(model.calendar_months)  # the papers of a year without a month have no column
+    # Every month from the first to the last, an empty one too, so that a gap in time shows (the papers
+    # of a year without a month have no column).
+    months = _month_range(min(model.calendar_months), max(model.calendar_months)) if model.calendar_months else []
     series = [Series(t.slug, t.name) for t in model.topics_used]
+    colour_of = {t.name: n for n, t in enumerate(model.topics_used)}  # a topic's colour, the same in both charts
     values: dict[tuple[str, str], int] = Counter()
     for paper in model.papers:
         if paper.month:
@@ -669,9 +672,21 @@ def stats_charts(model: SiteModel, listings: Mapping[str, int]) -> dict[str, str
         "months": stacked_columns(
             "pc-chart-months", "Papers per month, by primary topic", months, [_short_month(m) for m in months], series, values
         ),
-        "topics": horizontal_bars("pc-chart-topics", "Papers per topic (primary and secondary)", per_topic),
-        "listings": horizontal_bars("pc-chart-listings", "Papers per listing", per_listing, colour_by_row=False),
+        "topics": horizontal_bars(
+            "pc-chart-topics", "Papers per topic (primary and secondary)", per_topic, colours=[colour_of[name] for name, _ in per_topic]
+        ),
+        "listings": horizontal_bars("pc-chart-listings", "Papers per listing", per_listing),
     }
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    """``YYYY-MM`` from ``first`` to ``last``, both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _short_month(month: str) -> str:
