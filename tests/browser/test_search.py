@@ -208,6 +208,24 @@ def test_a_shared_search_url_opens_the_same_search(watched_page, base_url: str) 
     watch.assert_clean()
 
 
+def test_a_search_that_finds_nothing_says_what_to_do_and_one_letter_asks_for_more(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "search/?q=" + quote("zqxwv blorptastic"))
+    expect(page.locator(".pc-search-status")).to_have_text("No results")
+    hint = page.locator(".pc-search-empty")
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("Check the spelling")
+    hint.get_by_role("link", name="topics").click()
+    expect(page).to_have_url(re.compile(rf"/{PREFIX}/topics/$"))
+    page.goto(base_url + "search/?q=" + quote("ж"), wait_until="load")
+    expect(page.locator(".pc-search-status")).to_have_text("No results; type at least two letters to search")
+    expect(page.locator(".pc-search-empty")).to_be_hidden()
+    expect(_results(page)).to_have_count(0)
+    page.locator(".pc-search-query").fill("graph")
+    expect(_results(page).first).to_be_visible()
+    expect(page.locator(".pc-search-empty")).to_be_hidden()
+    watch.assert_clean()
+
+
 def test_filters_that_leave_every_match_out_say_how_many_there_are_without_them(watched_page, base_url: str) -> None:
     page, watch = _open(watched_page, base_url + "search/?q=diffusion&year=1999")
     expect(page.locator(".pc-search-status")).to_have_text(re.compile(r"^No results with the filters chosen \(\d+ without them\)$"))

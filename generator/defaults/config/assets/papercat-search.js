@@ -383,6 +383,7 @@
     var form = root.querySelector("form");
     var box = root.querySelector(".pc-search-query");
     var status = root.querySelector(".pc-search-status");
+    var empty = root.querySelector(".pc-search-empty") || document.createElement("p");
     var list = root.querySelector(".pc-results");
     var more = root.querySelector(".pc-results-more");
     var facetBox = root.querySelector(".pc-facets");
@@ -502,6 +503,7 @@
       if (updateUrl) keepInUrl();
       var text = box.value.trim();
       var filters = chosen();
+      empty.hidden = true;
       if (!text && !filters.length) {
         list.textContent = "";
         status.textContent = "";
@@ -511,9 +513,13 @@
         shown = 0;
         return;
       }
-      status.textContent = "Searching…";
       var cut = "";
       words = parseQuery(box.value).words;
+      // One letter says little: a search for it that finds nothing asks for more rather than giving up.
+      var oneLetter = words.length > 0 && words.every(function (w) {
+        return !w.prefix && /^[\p{L}\p{N}]$/u.test(w.word) && !CJK_RUN.test(w.word);
+      });
+      status.textContent = "Searching…";
       directory().then(function (loaded) {
         dir = loaded;
         if (!text) {  // filters alone: every paper, newest first
@@ -547,8 +553,10 @@
           show(kept, true);
           // With filters that leave matches out, the status says so: "No results" alone would hide them.
           var narrowed = text && kept.length < matches.length ? " with the filters chosen (" + matches.length + " without them)" : "";
+          empty.hidden = !(text && matches.length === 0 && !oneLetter);
           status.textContent = (kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s")) + narrowed +
-            (cut ? " for the most frequent words starting with \u201c" + cut + "\u201d; type more of the word to find every match" : "");
+            (cut ? " for the most frequent words starting with \u201c" + cut + "\u201d; type more of the word to find every match" : "") +
+            (oneLetter && matches.length === 0 ? "; type at least two letters to search" : "");
           FACETS.forEach(function (name) { fillFacet(name, counts[name]); });
           facetBox.hidden = false;
         });
