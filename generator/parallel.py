@@ -16,9 +16,11 @@ import ctypes.util
 import gc
 import multiprocessing
 import os
+import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -49,14 +51,47 @@ def process_pool(
     copies only what it really changes.
     """
     context = context or process_context()
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer, initargs=initargs)
-    if context.get_start_method() == "fork":
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(initializer, *initargs))
+    forked = context.get_start_method() == "fork"
+    if forked:
         gc.freeze()
-        try:
-            pool.submit(int).result()  # the first task starts every process
-        finally:
+    try:
+        with interrupts_ignored():  # every process starts now, deaf to Ctrl-C from its first instruction
+            started = [pool.submit(int) for _ in range(jobs)]
+        for future in started:
+            future.result()
+    finally:
+        if forked:
             gc.unfreeze()
     return pool
+
+
+@contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Ctrl-C ignored while worker processes start, so that they start ignoring it too.
+
+    A terminal sends Ctrl-C to every process of the build. The build stops its workers itself; a
+    worker that stopped on it, even while still importing, would print its traceback. A process
+    started while Ctrl-C is ignored ignores it from its first instruction (``start_worker`` keeps it
+    so). Starting a process takes a moment: a Ctrl-C in that moment is lost, not mishandled.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> None:
+    """What every worker process does first: leave Ctrl-C to the build (a terminal sends it to every process
+    of the build; a worker that stopped on it would print its traceback), then ``initializer(*initargs)``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def release_memory() -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...fingerprint import sha256
+from ...parallel import interrupts_ignored, start_worker
 from ..fragments import Fragments, has_place, splice
 from . import state as state_module
 from .state import NO_PLACE, PageRecord, RenderState, global_components, why_full
@@ -183,7 +184,7 @@ def _render_all(
     report.workers = f"{jobs} processes"
     shards = iter(_shards(uris, jobs * 8))
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_local, initargs=(pack,)) as pool:
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=start_worker, initargs=(init_local, pack)) as pool:
         pending: set[cf.Future[list[RenderedPage]]] = set()
 
         def submit() -> None:
@@ -191,8 +192,9 @@ def _render_all(
             if shard is not None:
                 pending.add(pool.submit(render_local_shard, [read(uri) for uri in shard]))
 
-        for _ in range(jobs * 2):
-            submit()
+        with interrupts_ignored():  # the processes start with the first tasks: deaf to Ctrl-C, the build's to handle
+            for _ in range(jobs * 2):
+                submit()
         while pending:
             done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
             for future in done:

@@ -1,0 +1,58 @@
+"""Ctrl-C during a build: the build stops with one line, never a worker's traceback.
+
+A terminal sends Ctrl-C to every process of the build, its worker processes too. The build stops
+them itself; a worker must not stop on it (and print its traceback), not even while it is still
+starting.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import selectors
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from site_fixtures import CONTENT, PAPERCAT, copy_project
+
+from generator.parallel import process_pool
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_processes_leave_ctrl_c_to_the_build(method: str) -> None:
+    before = signal.getsignal(signal.SIGINT)
+    pool = process_pool(2, context=multiprocessing.get_context(method))
+    try:
+        handlers = {pool.submit(signal.getsignal, signal.SIGINT).result() for _ in range(6)}
+    finally:
+        pool.shutdown()
+    assert handlers == {signal.SIG_IGN}
+    assert signal.getsignal(signal.SIGINT) == before  # the build's own handler is back
+
+
+@pytest.mark.parametrize("stage", ["ingest:", "related:", "pages:"])
+def test_ctrl_c_in_any_stage_stops_the_build_with_one_line(tmp_path: Path, stage: str) -> None:
+    copy_project(tmp_path / "p", CONTENT)
+    env = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
+    proc = subprocess.Popen(
+        [str(PAPERCAT), "build", "--jobs", "2", "--clean"], cwd=tmp_path / "p", env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    assert proc.stdout is not None
+    seen = ""
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 120
+        while stage not in seen and time.monotonic() < deadline and proc.poll() is None:
+            if selector.select(timeout=1):
+                seen += proc.stdout.readline()
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: every process of the build gets it
+    rest, _ = proc.communicate(timeout=120)
+    output = seen + rest
+    assert stage in output
+    assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
+    if proc.returncode != 0:  # the build may have finished first
+        assert proc.returncode == 130 and "papercat: interrupted" in output, output
