@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
 import sys
@@ -213,11 +214,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
     from mkdocs.commands.serve import serve
+    from mkdocs.config.base import ValidationError
+    from mkdocs.config.config_options import IpAddress
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from .site.build import load_mkdocs_config
 
     project = _project(args)
+    try:  # the option's value, checked as MkDocs checks it: its mistake is the option's, not mkdocs.yml's
+        IpAddress().validate(args.dev_addr)  # type: ignore[no-untyped-call]
+    except ValidationError:
+        raise PapercatError(f"--dev-addr {args.dev_addr!r} is not an address to serve on: give IP:PORT, e.g. 127.0.0.1:8001") from None
     load_mkdocs_config(project)  # a missing mkdocs.yml or papercat plugin: a clear error before serving
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -233,6 +240,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve(config_file=str(project.mkdocs_file), livereload=True, **overrides)  # type: ignore[arg-type]
     except (ConfigurationError, Abort) as err:
         raise PapercatError(f"{project.mkdocs_file}: {err}") from None
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise PapercatError(f"{args.dev_addr} is in use (another preview, or mkdocs serve, is running): stop it, "
+                                "or serve on another port with --dev-addr 127.0.0.1:8001") from None
+        if err.errno == errno.EADDRNOTAVAIL:
+            raise PapercatError(f"cannot serve on {args.dev_addr}: no such address on this machine; "
+                                "give --dev-addr 127.0.0.1:8001 or another of its addresses") from None
+        raise
     finally:
         for logger in loggers:
             logger.removeHandler(handler)

@@ -112,3 +112,20 @@ def test_a_preview_writes_nothing_into_a_folder_papercat_does_not_own(served: tu
                                                   encoding="utf-8")
     _until(url, lambda t: "A Paper Added While Serving" in t, log)
     assert sorted(p.name for p in (project / "notes").iterdir()) == ["mine.txt"]
+
+
+def test_a_port_in_use_or_an_address_that_is_not_one_is_a_clear_error(tmp_path: Path) -> None:
+    project = tmp_path / "catalogue"
+    create_project(project)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        run = subprocess.run([str(PAPERCAT), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, capture_output=True,
+                             text=True, timeout=WAIT)
+    assert run.returncode == 2, run.stderr
+    assert f"papercat: error: 127.0.0.1:{port} is in use" in run.stderr and "--dev-addr" in run.stderr
+    assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+    run = subprocess.run([str(PAPERCAT), "serve", "--dev-addr", "nonsense"], cwd=project, capture_output=True, text=True, timeout=WAIT)
+    assert run.returncode == 2 and "--dev-addr 'nonsense' is not an address" in run.stderr, run.stderr
+    assert "mkdocs.yml" not in run.stderr
