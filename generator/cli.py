@@ -117,6 +117,18 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
             env.get_template(name)
         except jinja2.TemplateSyntaxError as err:
             problems.append(f"{err.filename}: line {err.lineno}: {err.message} (a page template)")
+    # The theme templates a project overrides (site_config/theme/): parsed as MkDocs reads them.
+    theme = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    for folder in config.folders.theme_dirs():
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".html", ".xml", ".j2") and path.is_file():
+                try:
+                    theme.parse(path.read_text(encoding="utf-8"), filename=str(path))
+                except jinja2.TemplateSyntaxError as err:
+                    problems.append(f"{path}: line {err.lineno}: {err.message} (a theme template: fix it, or delete "
+                                    "your copy to use the theme's own)")
+                except (OSError, UnicodeDecodeError) as err:
+                    problems.append(f"{path}: cannot be read as UTF-8 text ({err})")
     return problems + override_warnings(config.folders, config.overrides, result)
 
 

@@ -293,13 +293,20 @@ def _break_template(project: Path) -> str:
     return "topic.md.j2: line 1"
 
 
+def _break_theme_template(project: Path) -> str:
+    theme = project / "site_config" / "theme"
+    theme.mkdir(parents=True, exist_ok=True)
+    (theme / "main.html").write_text('{% extends "base.html" %}\n{% block content %}{{ super() }\n{% endblock %}\n', encoding="utf-8")
+    return "main.html: line 2"
+
+
 def _link_out_of_site_config(project: Path) -> str:
     (project / "outside.yml").write_text("topics: []\n", encoding="utf-8")
     (project / "site_config" / "topics.yml").symlink_to(project / "outside.yml")
     return "symbolic link"
 
 
-@pytest.mark.parametrize("breaks", [_break_site_yml, _break_mkdocs_yml, _break_template, _link_out_of_site_config])
+@pytest.mark.parametrize("breaks", [_break_site_yml, _break_mkdocs_yml, _break_template, _break_theme_template, _link_out_of_site_config])
 def test_check_fails_on_what_would_fail_the_build(tmp_path: Path, breaks) -> None:
     """`papercat check` is the CI gate: when it passes the build does, so it reads what the build reads."""
     assert papercat("new", "cat", cwd=tmp_path).returncode == 0
