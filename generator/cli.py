@@ -49,6 +49,23 @@ def _print_details(result: IngestResult, *, verbose: bool) -> None:
         print(f"possible duplicate: {first} and {second} were kept apart as two papers ({why})")
 
 
+def _listings_folder(default: Path) -> Path:
+    """The folder of listings a command reads without ``--content``: ``docs_dir`` of this folder's ``mkdocs.yml``
+    (as build and serve read it), else ``default``."""
+    mkdocs_file = Path("mkdocs.yml")
+    if not mkdocs_file.is_file():
+        return default
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with mkdocs_file.open(encoding="utf-8") as source:
+            data = yaml_load(source)
+    except Exception:  # noqa: BLE001 - a broken mkdocs.yml is reported where it is read whole
+        return default
+    docs_dir = data.get("docs_dir") if isinstance(data, dict) else None
+    return Path(docs_dir) if isinstance(docs_dir, str) and docs_dir.strip() else default
+
+
 def _config_dir(args: argparse.Namespace) -> Path:
     """The site configuration folder a command reads: ``--config``, else ``site_config`` of this folder."""
     return Path(getattr(args, "config", None) or "site_config").resolve()
@@ -330,7 +347,7 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     group = parser.add_argument_group("global options (before or after the command)")
     group.add_argument(
         "--content", type=Path, default=default(DEFAULT_CONTENT), metavar="DIR", action=_Given,
-        help="folder of listing files to read (default: content/; for build and serve: docs_dir of mkdocs.yml)",
+        help="folder of listing files to read (default: docs_dir of mkdocs.yml, else content/)",
     )
     group.add_argument(
         "--build-dir", type=Path, default=default(DEFAULT_BUILD), metavar="DIR", action=_Given,
@@ -537,6 +554,8 @@ def _theme_template_error(err: Exception) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(args, "content") and not getattr(args, "content_given", False):
+        args.content = _listings_folder(args.content)  # check, ingest and topics read what the build reads
     _Interrupts.seen = False
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _Interrupts.handle)

@@ -324,3 +324,17 @@ def test_a_site_url_that_is_no_web_address_is_blamed_on_the_option(tmp_path: Pat
     run = papercat("build", "--site-url", address, cwd=tmp_path / "cat")
     assert run.returncode == 2 and run.stderr.startswith("papercat: error: --site-url: expected the published address")
     assert "mkdocs.yml" not in run.stderr and not (tmp_path / "cat" / "site").exists()
+
+
+def test_check_and_ingest_read_the_listings_folder_mkdocs_yml_names(project: Path) -> None:
+    """A project that renamed content/ (docs_dir in mkdocs.yml) is checked as it is built, not against nothing."""
+    (project / "content").rename(project / "listings")
+    mkdocs_yml = project / "mkdocs.yml"
+    mkdocs_yml.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: content", "docs_dir: listings"),
+                          encoding="utf-8")
+    assert "docs_dir: listings" in mkdocs_yml.read_text(encoding="utf-8")
+    run = papercat("check", cwd=project)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "check passed" in run.stdout
+    run = papercat("ingest", cwd=project)
+    assert run.returncode == 0 and "catalogue: build/catalogue.jsonl (484 papers)" in run.stdout, run.stdout + run.stderr
