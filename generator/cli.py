@@ -87,6 +87,8 @@ def _own_working_folder(args: argparse.Namespace) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     if args.out is not None:
         out: Path = args.out
+        if out.name in ("", ".", ".."):
+            raise PapercatError(f"--out {out}: a folder, not a file: give the path of the catalogue to write, e.g. --out catalogue.jsonl")
         require_folder(out.parent, "the folder of --out")
         inputs = [(Path(args.content), "the content folder"), (_config_dir(args), "the configuration folder"),
                   (Path("mkdocs.yml"), "mkdocs.yml")]

@@ -75,7 +75,7 @@ def test_check_fails_and_names_every_rejection(bad_project: Path) -> None:
     assert proc.returncode == 1
     assert "rejected: cut.txt:41: title with no abstract" in proc.stderr
     assert "rejected: empty.txt:1: the file is empty" in proc.stderr
-    assert "rejected: image.png:1: binary file" in proc.stderr
+    assert "rejected: image.png:1: a PNG image, not a text listing" in proc.stderr
     assert "rejected: notes.txt:1: no reader recognised this file; tried: " in proc.stderr
     assert "check failed: 4 record(s) rejected" in proc.stderr
     assert "(reconciles)" in proc.stdout
@@ -318,7 +318,7 @@ def test_check_fails_on_what_would_fail_the_build(tmp_path: Path, breaks) -> Non
     assert papercat("build", cwd=project).returncode != 0  # the build fails on it too
 
 
-@pytest.mark.parametrize("address", ["example.org/cat", "ftp://example.org/", "https://"])
+@pytest.mark.parametrize("address", ["example.org/cat", "ftp://example.org/", "https://", "https://example.org/cat/?ref=x"])
 def test_a_site_url_that_is_no_web_address_is_blamed_on_the_option(tmp_path: Path, address: str) -> None:
     assert papercat("new", "cat", cwd=tmp_path).returncode == 0
     run = papercat("build", "--site-url", address, cwd=tmp_path / "cat")
@@ -338,3 +338,25 @@ def test_check_and_ingest_read_the_listings_folder_mkdocs_yml_names(project: Pat
     assert "check passed" in run.stdout
     run = papercat("ingest", cwd=project)
     assert run.returncode == 0 and "catalogue: build/catalogue.jsonl (484 papers)" in run.stdout, run.stdout + run.stderr
+
+
+def test_files_saved_as_documents_or_page_sources_say_what_to_do(project: Path) -> None:
+    (project / "content" / "paper.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    (project / "content" / "listing.docx").write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(64))
+    (project / "content" / "page.html").write_text("<!DOCTYPE html>\n<html><body><h1>Papers</h1></body></html>\n", encoding="utf-8")
+    run = papercat("check", cwd=project)
+    assert run.returncode == 1
+    assert "rejected: paper.pdf:1: a PDF document, not a text listing: copy the listing's text into a .txt file" in run.stderr
+    assert "rejected: listing.docx:1: a ZIP archive (a .docx, .xlsx or .odt document is one), not a text listing" in run.stderr
+    assert "rejected: page.html:1: an HTML page's source, not its text: open the page in a browser" in run.stderr
+
+
+def test_an_out_path_that_is_a_folder_and_an_empty_content_folder_are_said(tmp_path: Path) -> None:
+    assert papercat("new", "cat", cwd=tmp_path).returncode == 0
+    project = tmp_path / "cat"
+    run = papercat("ingest", "--out", "/", cwd=project)
+    assert run.returncode == 2 and "papercat: error: --out /: a folder, not a file" in run.stderr, run.stderr
+    for listing in (project / "content").iterdir():
+        listing.unlink()
+    run = papercat("build", cwd=project)
+    assert run.returncode == 0 and "no listing files in" in run.stderr and "the site has no papers" in run.stderr, run.stderr

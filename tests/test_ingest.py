@@ -254,7 +254,7 @@ def test_bad_input_is_rejected_with_file_line_and_reason(bad: IngestResult) -> N
     (empty,) = rejected["a_empty.txt"]
     assert (empty.line, empty.raw) == (1, "") and "empty" in empty.reason
     (binary,) = rejected["b_binary.pdf"]
-    assert binary.line == 1 and "binary" in binary.reason
+    assert binary.line == 1 and binary.reason.startswith("a PDF document, not a text listing")
     (truncated,) = rejected["h_truncated.txt"]
     assert truncated.line == 41 and "no abstract" in truncated.reason and truncated.raw == TRUNCATED_TITLE
     (missing,) = rejected["i_no_abstract.txt"]

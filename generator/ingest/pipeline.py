@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import stat
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -162,13 +163,35 @@ def _encodable(name: str) -> bool:
     return True
 
 
+# Files a listing is often saved as by mistake, told by their first bytes: what they are, and what to do instead.
+_NOT_TEXT = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .odt document is one)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
+_HTML = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+
+
+def _not_text(data: bytes) -> str | None:
+    """What a file that is no text listing was saved as, and what to do instead; None for text."""
+    kind = next((what for magic, what in _NOT_TEXT if data.startswith(magic)), None)
+    return f"{kind}, not a text listing: copy the listing's text into a .txt file" if kind is not None else None
+
+
 def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, list[Paper], list[Rejected], list[Notice]]:
     """Read one file with the reader its content calls for. Never raises for bad content."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise UndecodableFile(f"file is {size // (1024 * 1024)} MB, larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit")
-        decoded = decode_listing(path.read_bytes())
+        data = path.read_bytes()
+        if (kind := _not_text(data)) is not None:
+            raise UndecodableFile(kind)
+        decoded = decode_listing(data)
     except (UndecodableFile, OSError) as err:
         reason = str(err) if isinstance(err, UndecodableFile) else f"cannot read the file ({err.strerror})"
         # An empty file is rejected too: it is almost always a failed capture, and `papercat check` must say so.
@@ -184,6 +207,9 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
     if choice.reader is None:
         tried = tuple(f"{n} ({d.reason})" for n, d in choice.detections)
         reason = "no reader recognised this file; tried: " + "; ".join(tried)
+        if _HTML.match(decoded.text[:512]):
+            reason = ("an HTML page's source, not its text: open the page in a browser and copy its text into a .txt file; "
+                      + reason)
         rejected = Rejected(file=name, line=1, reason=reason, raw=decoded.text[:2000])
         report = FileReport(name, None, reason, decoded.encoding, records=1, rejected=1, tried=tried)
         return report, [], [rejected], doc.notices

@@ -323,6 +323,8 @@ def prepare(
     before = dict(progress.seconds)
     result = ingest_content(content_dir, progress=progress, cache=caches.listings if caches is not None else None, jobs=jobs)
     result.warnings.extend(override_warnings(config.folders, config.overrides, result))
+    if not result.files:
+        result.warnings.append(f"no listing files in {content_dir}: the site has no papers (put your listings there)")
     release_memory()  # each stage starts from what the catalogue needs, not from the last one's peak
     with progress.stage("classify", total=len(result.papers), unit="papers") as step:
         terms = PaperTerms(result.papers)  # counted once, for the placement by neighbours and related papers
@@ -484,7 +486,7 @@ def _plugin(config: MkDocsConfig, project: Project, *, progress: Progress | None
     return plugin
 
 
-_ADDRESS = re.compile(r"^https?://[^/\s?#]+(?:/\S*)?$")  # a web address a site is published at: scheme, host, path
+_ADDRESS = re.compile(r"^https?://[^/\s?#]+(?:/[^\s?#]*)?$")  # a web address a site is published at: scheme, host, path
 
 
 def _record_ids(content_dir: Path, result: IngestResult) -> None:
