@@ -323,11 +323,14 @@ def lone_sentence(text: str) -> bool:
 _NAME_WORD = re.compile(r"^(?:[A-Z\u00c0-\u024f][\w'’.\-]*|[A-Z]\.(?:[A-Z]\.)*|van|von|de|der|den|da|di|du|del|la|le|bin|al)$")
 _TITLE_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "via", "with"}
 _NAMES_TAIL = re.compile(r"(?:,?\s+et\s+al\.?)?(?:\s*[·•|\-–—]\s*(?:19|20)\d\d)?\s*$", re.IGNORECASE)
+MAX_NAMES_LINE = 500  # characters: a longer line is prose, never a line of names (those hold 400 at most)
 AUTHORS_MARKED = re.compile(r"(?:\bet\s+al\.?|[·•|\-–—]\s*(?:19|20)\d\d)\s*$", re.IGNORECASE)  # what only names end with
 
 
 def author_names(line: str) -> tuple[str, ...] | None:
     """The names of a line that lists a paper's authors, or None when it is anything else (a title, prose)."""
+    if len(line) > MAX_NAMES_LINE:  # prose: no need to look further (the tail's pattern is slow on a long line)
+        return None
     text = _NAMES_TAIL.sub("", line.strip())
     if not text or len(text) > 400 or text.endswith((".", ":", "?", "!")):
         return None
@@ -348,6 +351,8 @@ _INITIALLED_NAMES = re.compile(rf"^{_INITIALLED}(?:(?:[,;&]\s*|\s+and\s+)+{_INIT
 
 def initialled_names(line: str) -> tuple[str, ...] | None:
     """The names of a line of "Family, I." names (one or more), or None: no title is written so."""
+    if len(line) > MAX_NAMES_LINE:
+        return None
     text = _NAMES_TAIL.sub("", line.strip())
     if not _INITIALLED_NAMES.match(text):
         return None
@@ -360,6 +365,8 @@ def one_name(line: str) -> tuple[str, ...] | None:
     A short title of capitalised words ("Deep Residual Learning") is written the same way, so only
     a page that prints its results' authors elsewhere may read such a line as a name.
     """
+    if len(line) > 120:
+        return None
     text = _NAMES_TAIL.sub("", line.strip())
     words = text.split()
     if not 2 <= len(words) <= 4 or any(w.casefold() in _TITLE_WORDS for w in words) or not all(_NAME_WORD.match(w) for w in words):

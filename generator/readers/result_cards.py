@@ -60,6 +60,8 @@ def _card(block: Block) -> Card | None:
 
     Above the title a card may print who posted the paper and how many wrote it (``akhaliq`` / ``· 41 authors``).
     """
+    if len(block.lines) < 2:
+        return None
     lines = [(block.line + n, text.strip()) for n, text in enumerate(block.lines) if not is_page_text([text])]
     prose = [i for i, (_, text) in enumerate(lines) if i > 0 and looks_like_abstract(text)]
     if not prose or prose != list(range(prose[0], prose[-1] + 1)):
@@ -84,9 +86,11 @@ def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
     """The page's paragraphs and its cards, when the page is laid out in cards with details around the abstracts."""
     blocks = [b for b in split_blocks(doc.lines) if not is_page_text(b.lines)]
     cards = [card for card in map(_card, blocks) if card is not None]
+    if len(cards) < MIN_CARDS:
+        return None
     with_prose = sum(1 for b in blocks if any(looks_like_abstract(line) for line in b.lines))
     detailed = sum(1 for c in cards if c.abstract[0] > c.title + 1 or c.title > 0 or c.abstract[1] < len(c.lines) - 1)
-    if len(cards) < MIN_CARDS or len(cards) < CARD_SHARE * with_prose or not detailed:
+    if len(cards) < CARD_SHARE * with_prose or not detailed:
         return None
     return blocks, cards
 

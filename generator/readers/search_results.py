@@ -11,6 +11,7 @@ from ..model import Paper, Rejected
 from .base import (
     ABSTRACT_LABEL,
     AUTHORS_MARKED,
+    MAX_NAMES_LINE,
     NO_FIELDS,
     Block,
     Detection,
@@ -106,7 +107,9 @@ def _text_after(blocks: list[Block], index: int) -> str:
 def _is_detail(line: str) -> bool:
     """A line that is a result's date or its authors, never its title or abstract."""
     text = line.strip()
-    return bool(text) and (parse_listing_date(text) is not None or author_names(text) is not None or initialled_names(text) is not None)
+    if not text or len(text) > MAX_NAMES_LINE:  # prose
+        return False
+    return parse_listing_date(text) is not None or author_names(text) is not None or initialled_names(text) is not None
 
 
 def strip_glued_chrome(line: str) -> str:
