@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..ingest.dates import parse_listing_date
 from ..model import DatePrecision, Paper, Rejected
@@ -36,6 +37,7 @@ from .base import (
 MIN_CARDS = 2
 CARD_SHARE = 0.6  # of the paragraphs with an abstract in them: the page is laid out in cards
 MAX_DETAIL = 400  # characters: a line about a paper is short; longer is prose
+MIN_ABSTRACT_LINE = 30  # characters: the shortest line ``looks_like_abstract`` may take for an abstract (Chinese)
 # What a scholarly search prints before a result's title: the kind of file the link opens.
 _KIND_TAG = re.compile(r"^\s*\[(?:PDF|HTML|BOOK|B|CITATION|C|DOC)\]\s*", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d:.])((?:19|20)\d\d)(?!\d|\.\d)")  # not the "2010" of "arXiv:2010.02502"
@@ -84,6 +86,8 @@ def _leading(text: str) -> bool:
 
 def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
     """The page's paragraphs and its cards, when the page is laid out in cards with details around the abstracts."""
+    if not any(len(line) >= MIN_ABSTRACT_LINE and above.strip() for above, line in pairwise(doc.lines)):
+        return None  # no long line right under another: no abstract in a paragraph with its title (a quick look first)
     blocks = [b for b in split_blocks(doc.lines) if not is_page_text(b.lines)]
     cards = [card for card in map(_card, blocks) if card is not None]
     if len(cards) < MIN_CARDS:

@@ -109,7 +109,12 @@ def _is_detail(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > MAX_NAMES_LINE:  # prose
         return False
-    return parse_listing_date(text) is not None or author_names(text) is not None or initialled_names(text) is not None
+    if _HAS_DIGIT.search(text) and parse_listing_date(text) is not None:
+        return True
+    return ("," in text or " and " in text or "&" in text) and (author_names(text) is not None or initialled_names(text) is not None)
+
+
+_HAS_DIGIT = re.compile(r"\d")  # a date has one
 
 
 def strip_glued_chrome(line: str) -> str:
