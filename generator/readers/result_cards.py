@@ -81,7 +81,9 @@ _HANDLE = re.compile(r"^@?[a-z0-9][a-z0-9_.-]{1,38}$|^submitted\s+by$", re.IGNOR
 
 def _leading(text: str) -> bool:
     """A line a card prints above its title: who posted the paper, or a line about it."""
-    return bool(_HANDLE.match(text) and (text.islower() or " " in text)) or _fields_of(text, None)[0] is not None
+    if _HANDLE.match(text) and (text.islower() or " " in text):
+        return True
+    return _date_fields(text, None) is not None or _other_fields(text) is not None
 
 
 def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
@@ -112,26 +114,37 @@ def _names(text: str) -> tuple[str, ...] | None:
 
 def _details(doc: Document, line: int, text: str) -> PaperFields | None:
     """What one line of a card says about its paper, or None when it says nothing papercat reads."""
-    found, undated = _fields_of(text, doc.meta.captured)
-    if undated:
-        doc.notice(line, f"date {text[:40]!r} has no year and the page no capture date: the paper is left undated "
+    date = date_line(doc, line, text)
+    return date if date is not None else _other_fields(text)
+
+
+def date_line(doc: Document, line: int, text: str) -> PaperFields | None:
+    """A result's date on a line of its own, as a day the page's capture date can place; None when the line is
+    no date. A date without its year on a page of unknown capture date leaves the paper undated, with a note."""
+    found = _date_fields(text.strip(), doc.meta.captured)
+    if found is NO_FIELDS:
+        doc.notice(line, f"date {text.strip()[:40]!r} has no year and the page no capture date: the paper is left undated "
                          "(give the file a 'captured:' date in sources.yml)")
     return found
+
+
+def _date_fields(text: str, captured: dt.date | None) -> PaperFields | None:
+    """The day a date line gives (no fields for a date with no year to place), or None when it is no date."""
+    value = parse_listing_date(text)
+    if value is None:
+        return None
+    day = value.resolve(captured)
+    return PaperFields(date=day.isoformat(), date_precision="day") if day is not None else NO_FIELDS
 
 
 _AUTHOR_COUNT = re.compile(r"^[·•]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)  # "· 41 authors"
 
 
-def _fields_of(text: str, captured: dt.date | None) -> tuple[PaperFields | None, bool]:
-    """What a line says about a paper (None: nothing papercat reads), and whether it is a date with no year to place."""
-    if (value := parse_listing_date(text)) is not None:
-        day = value.resolve(captured)
-        if day is None:
-            return NO_FIELDS, True
-        return PaperFields(date=day.isoformat(), date_precision="day"), False
+def _other_fields(text: str) -> PaperFields | None:
+    """What a line other than a date says about a paper: its author count, authors, venue and year; None: nothing."""
     if count := _AUTHOR_COUNT.match(text):
-        return PaperFields(author_count=int(count.group(1).replace(",", ""))), False
-    return _people_and_venue(text), False
+        return PaperFields(author_count=int(count.group(1).replace(",", "")))
+    return _people_and_venue(text)
 
 
 def _people_and_venue(text: str) -> PaperFields | None:

@@ -12,7 +12,6 @@ from .base import (
     ABSTRACT_LABEL,
     AUTHORS_MARKED,
     MAX_NAMES_LINE,
-    NO_FIELDS,
     Block,
     Detection,
     Document,
@@ -27,7 +26,7 @@ from .base import (
     one_name,
     skip_page_text,
 )
-from .result_cards import find_cards, parse_cards
+from .result_cards import date_line, find_cards, parse_cards
 from .stream import Item, pair_records
 
 CARDS_SCORE = 0.65  # below a Daily Papers page told by its header, whose papers may be glued into one paragraph each
@@ -80,20 +79,6 @@ def _authors_at(items: list[Item], line: str, following: str) -> tuple[tuple[str
     if not alone and len(above.split()) < 3:
         return None
     return (names, alone) if starts and looks_like_abstract(following) else None
-
-
-def _result_date(doc: Document, line: int, text: str) -> PaperFields | None:
-    """A result's date on a line of its own, as a day the page's capture date can place; a date without
-    its year on a page of unknown capture date leaves the paper undated, with a note."""
-    value = parse_listing_date(text.strip())
-    if value is None:
-        return None
-    resolved = value.resolve(doc.meta.captured)
-    if resolved is None:
-        doc.notice(line, f"date {text.strip()[:40]!r} has no year and the page no capture date: the paper is left undated "
-                         "(give the file a 'captured:' date in sources.yml)")
-        return NO_FIELDS
-    return PaperFields(date=resolved.isoformat(), date_precision="day")
 
 
 def _text_after(blocks: list[Block], index: int) -> str:
@@ -203,7 +188,7 @@ class SearchResultsReader(Reader):
                 names, alone = found
                 (authors if alone else one_names).append(len(items))
                 items.append(Item("fields", Block(block.line, [line]), PaperFields(authors=names)))
-            elif items and (date := _result_date(doc, block.line, line)) is not None:  # "Published on Mar 3, 2025"
+            elif items and (date := date_line(doc, block.line, line)) is not None:  # "Published on Mar 3, 2025"
                 items.append(Item("fields", Block(block.line, [line]), date))
             else:
                 items.append(Item("text", Block(block.line, [line])))
