@@ -16,7 +16,7 @@ from itertools import pairwise
 from rapidfuzz.distance import Indel
 
 from ..model import DATE_PRECISIONS, Paper
-from ..text import text_key
+from ..text import CJK_CHARACTER, text_key
 
 FUZZY_MIN_LENGTH = 20  # shorter titles only merge on an exact match
 FUZZY_SIMILARITY = 0.92
@@ -31,7 +31,6 @@ SHORT_ABSTRACT = 100  # characters: an abstract shorter than this is a snippet o
 SHORT_CJK = 30  # Chinese or Japanese characters: as many as a short abstract in words of letters holds
 # What numbers a title's part or version: "Part 2", "Llama 3", "DeiT III", "Part I".
 _NUMBER = re.compile(r"\d+|\b[IVXLC]+\b")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 class _UnionFind:
@@ -78,7 +77,7 @@ def _abstracts_compatible(a: str, b: str) -> bool:
 def _short(abstract: str) -> bool:
     """Too short to tell two papers apart: a snippet or a stand-in. Chinese and Japanese say in a character
     what other scripts say in a word, so a full abstract in them may be under 100 characters."""
-    return len(abstract) < SHORT_ABSTRACT and len(_CJK.findall(abstract)) < SHORT_CJK
+    return len(abstract) < SHORT_ABSTRACT and len(CJK_CHARACTER.findall(abstract)) < SHORT_CJK
 
 
 def _surnames(paper: Paper) -> set[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from ..ingest.normalize import normalize_text, strip_invisible
 from ..model import DatePrecision, Notice, Paper, Rejected, Source
-from ..text import CJK_FULL_STOPS
+from ..text import CJK_CHARACTER, CJK_FULL_STOPS
 
 # Lines that listing sites print around the papers. Compared case-insensitively, after trimming.
 PAGE_CHROME = {
@@ -301,7 +301,6 @@ class Reader(ABC):
 
 
 _CJK_SENTENCE_END = re.compile(f"[{CJK_FULL_STOPS}]")
-_CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, Hangul
 # A full stop ending one sentence and a capital starting the next ("... objects. The model ...").
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 
@@ -395,7 +394,7 @@ def looks_like_abstract(text: str) -> bool:
 def could_be_abstract(text: str) -> bool:
     """Enough text to be an abstract, however cut short: a few words, not a lone name, tab or link (``Datasets``)."""
     text = text.strip()
-    if len(_CJK_CHARACTER.findall(text)) >= 10:
+    if len(CJK_CHARACTER.findall(text)) >= 10:
         return True
     return len(text) >= 20 and len(text.split()) >= 4
 
