@@ -21,6 +21,8 @@ from .progress import Progress
 from .site.changes import summary as changes_summary
 
 if TYPE_CHECKING:
+    import jinja2
+
     from .site.build import Project
 
 DEFAULT_CONTENT = Path("content")
@@ -144,8 +146,7 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
                 try:
                     theme.parse(path.read_text(encoding="utf-8"), filename=str(path))
                 except jinja2.TemplateSyntaxError as err:
-                    problems.append(f"{path}: line {err.lineno}: {err.message} (a theme template: fix it, or delete "
-                                    "your copy to use the theme's own)")
+                    problems.append(_theme_mistake(str(path), err))
                 except (OSError, UnicodeDecodeError) as err:
                     problems.append(f"{path}: cannot be read as UTF-8 text ({err})")
     return problems + override_warnings(config.folders, config.overrides, result)
@@ -541,13 +542,17 @@ class _Interrupts:
         raise KeyboardInterrupt
 
 
+def _theme_mistake(filename: str, err: jinja2.TemplateSyntaxError) -> str:
+    """A syntax error in a theme template of the project's, and what to do about it."""
+    return f"{filename}: line {err.lineno}: {err.message} (a theme template: fix it, or delete your copy to use the theme's own)"
+
+
 def _theme_template_error(err: Exception) -> str | None:
     """A mistake in a theme template MkDocs renders (``site_config/theme/main.html``), as a message; None for any other error."""
     import jinja2
 
     if isinstance(err, jinja2.TemplateSyntaxError) and err.filename:
-        return (f"{err.filename}: line {err.lineno}: {err.message} (a theme template: fix it, or delete your copy "
-                "to use the theme's own)")
+        return _theme_mistake(err.filename, err)
     if isinstance(err, jinja2.TemplateNotFound):
         return f"a theme template asks for {err.name!r}, which no theme folder has (site_config/theme/, or the theme's own)"
     return None
