@@ -417,6 +417,46 @@ def test_a_windows_1252_file_is_still_read_as_one() -> None:
     assert (decoded.text, decoded.encoding) == (text, "cp1252")
 
 
+CHINESE_ABSTRACTS = (
+    "摘要：我们提出了一种新的扩散模型训练方法，在图像生成任务上取得了更高的质量和更快的采样速度。\n\n"
+    "摘要：大型语言模型在数学推理任务上仍然容易出错，我们构建了一个新的基准来衡量这一问题。\n"
+)
+JAPANESE_ABSTRACTS = (
+    "概要：大規模言語モデルの推論能力を向上させる新しい手法を提案する。実験により有効性を示した。\n\n"
+    "概要：画像分割には大量のピクセル単位の注釈が必要であるため、弱教師あり学習を用いる。\n"
+)
+KOREAN_ABSTRACTS = (
+    "초록: 우리는 확산 모델을 이용한 새로운 이미지 생성 방법을 제안하고 실험으로 그 효과를 보인다.\n\n"
+    "초록: 대규모 언어 모델의 수학적 추론 능력을 평가하기 위한 새로운 벤치마크를 구축하였다.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [(CHINESE_ABSTRACTS, "gb18030"), (CHINESE_ABSTRACTS, "gbk"), (CHINESE_ABSTRACTS.replace("们", "們"), "big5"),
+     (JAPANESE_ABSTRACTS, "shift_jis"), (JAPANESE_ABSTRACTS, "euc-jp"), (KOREAN_ABSTRACTS, "euc-kr")],
+)
+def test_chinese_japanese_and_korean_encodings_are_read_as_such(tmp_path: Path, text: str, codec: str) -> None:
+    if codec == "big5":
+        text = text.encode("big5", errors="ignore").decode("big5")  # the simplified characters Big5 lacks
+    report, papers, rejected, notices = read(tmp_path, text.encode(codec))
+    assert rejected == []
+    assert [p.abstract for p in papers] == [block.split("：", 1)[-1].split(": ", 1)[-1] for block in text.strip().split("\n\n")]
+    assert report.encoding not in ("cp1252", "latin-1", "utf-8")
+    assert any(f"decoded as {report.encoding}" in n.message for n in notices)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Müller et Dupré étudient l'apprentissage génératif: modèles à diffusion, façon naïve.\n" * 30,
+     "Ärger über Größe: Übersicht zur Straße — “Zitat” € 5 ‰.\n" * 30,
+     "R\u00e9sum\u00e9: \u00e9t\u00e9 \u00e0 \u00e9cole \u00eatre \u00e2ge.\n" * 30],
+)
+def test_accented_windows_1252_text_is_not_taken_for_an_east_asian_encoding(text: str) -> None:
+    decoded = decode_listing(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
+
+
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark(tmp_path: Path, codec: str) -> None:
     page = daily(("Transformers \u3067\u5b66\u3076", ABSTRACT_A, "3 authors"))

@@ -7,6 +7,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from ..text import CJK_CHARACTER
+
 BINARY_SAMPLE = 8192
 
 
@@ -119,6 +121,10 @@ def _utf8_or_windows(data: bytes) -> tuple[str, str, int, int]:
     if not found:
         return text, "utf-8", 0, 0
     first = len(text[: found[0]].encode("utf-8", errors="surrogateescape"))
+    # Chinese, Japanese or Korean bytes make some valid UTF-8 by chance: asked before that counts.
+    east_asian = _east_asian(data) if len(found) > MAX_STRAYS else None
+    if east_asian is not None:
+        return east_asian[0], east_asian[1], len(found), first
     utf8 = sum(1 for _ in itertools.islice(_UTF8_CHARACTER.finditer(text), MIXED_UTF8))
     if len(found) <= MAX_STRAYS or utf8 >= MIXED_UTF8:
         strays = len(found) if len(found) <= MAX_STRAYS else len(_STRAY.findall(text))
@@ -128,3 +134,33 @@ def _utf8_or_windows(data: bytes) -> tuple[str, str, int, int]:
         return data.decode("cp1252"), "cp1252", len(found), first
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1", len(found), first
+
+
+# The multi-byte encodings of Chinese, Japanese and Korean text, as charset_normalizer names them.
+_EAST_ASIAN = frozenset((
+    "gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950",
+    "cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004", "euc_jisx0213",
+    "iso2022_jp", "cp949", "euc_kr", "johab", "iso2022_kr",
+))
+# Their letters (text.CJK_CHARACTER), and their punctuation and full-width forms.
+_EAST_ASIAN_CHARACTER = re.compile(f"{CJK_CHARACTER.pattern}|[\u3000-\u303f\uff00-\uffef]")
+MIN_EAST_ASIAN_SHARE = 0.6  # of the characters beyond ASCII: Chinese, Japanese or Korean ones
+
+
+def _east_asian(data: bytes) -> tuple[str, str] | None:
+    """``(text, encoding)`` for a file in GB18030, Big5, Shift-JIS, EUC-JP or EUC-KR; else None.
+
+    Asked only of a file that is not UTF-8. charset_normalizer weighs the candidate encodings; its
+    answer is taken only when it is one of these and the text it gives is mostly Chinese, Japanese
+    or Korean characters (a Windows-1252 file read as one of them gives odd characters, not words).
+    """
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding not in _EAST_ASIAN:
+        return None
+    text = str(best)
+    beyond_ascii = sum(1 for c in text if ord(c) > 0x7F)
+    if not beyond_ascii or len(_EAST_ASIAN_CHARACTER.findall(text)) < MIN_EAST_ASIAN_SHARE * beyond_ascii:
+        return None
+    return text, best.encoding.replace("_", "-")

@@ -39,7 +39,7 @@ LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
 # ("Abstract.We", a space lost): "Abstract-Level Reasoning" and "Abstract.js ..." are the paper's own words.
 # The label in other languages a listing may print it in: French, Spanish, Portuguese, German, Italian, Russian,
 # Ukrainian, Chinese, Japanese, Korean, Turkish; always with its colon ("Résumé :").
-ABSTRACT_WORDS = "résumé|resumen|resumo|zusammenfassung|riassunto|sommario|аннотация|анотація|摘要|要旨|초록|özet"
+ABSTRACT_WORDS = "résumé|resumen|resumo|zusammenfassung|riassunto|sommario|аннотация|анотація|摘要|要旨|概要|초록|özet"
 ABSTRACT_LABEL = re.compile(
     rf"^\s*(?:{LIST_MARKER})?(?:abstract\s*(?:[:：]|[—–]|-(?=\s)|\.(?=\s|(?-i:[A-Z])))|(?:{ABSTRACT_WORDS})\s*[:：])\s*",
     re.IGNORECASE,
