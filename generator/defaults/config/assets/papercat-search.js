@@ -33,7 +33,11 @@
   try { base = configElement ? JSON.parse(configElement.textContent).base || "." : "."; } catch (error) { base = "."; }
   // Resolved once, at the first page loaded: Material's instant navigation keeps this script.
   var ROOT = new URL(base.replace(/\/?$/, "/"), window.location.href);
-  var SEARCH_PAGE = new URL("search/", ROOT);
+  // A page's address as MkDocs writes it: "search/", or "search.html" with use_directory_urls: false.
+  var URLS = document.querySelector('meta[name="papercat:urls"]');
+  var FILE_URLS = URLS !== null && URLS.getAttribute("content") === "file";
+  function pageUrl(path) { return new URL(path + (FILE_URLS ? ".html" : "/"), ROOT); }
+  var SEARCH_PAGE = pageUrl("search");
   var INDEX = new URL("search-index/", ROOT);
   // Words in nearly every paper: they tell no paper apart, so a query leaves them out (unless it
   // has no other word); the exact-title lookup still uses every word.
@@ -343,7 +347,7 @@
       if (!Array.isArray(pair) || !/^[\w-]+$/.test(pair[0])) return;
       line.appendChild(document.createTextNode(" "));
       var chip = element("a", "pc-chip pc-chip--" + pair[0], String(pair[1]));
-      chip.href = new URL("topics/" + pair[0] + "/", ROOT).href;
+      chip.href = pageUrl("topics/" + pair[0]).href;
       line.appendChild(chip);
     });
     item.appendChild(line);

@@ -13,6 +13,9 @@
  */
 (function () {
   "use strict";
+  // How the site's pages are addressed: "topics/x/", or "topics/x.html" with use_directory_urls: false.
+  var URLS = document.querySelector('meta[name="papercat:urls"]');
+  var FILE_URLS = URLS !== null && URLS.getAttribute("content") === "file";
 
   function norm(text) {
     return (text || "").toLocaleLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
@@ -152,7 +155,7 @@
         meta.appendChild(document.createTextNode(" "));
         var chip = document.createElement("a");
         chip.className = "pc-chip pc-chip--" + slug;
-        chip.href = new URL(data.root + "topics/" + slug + "/", whole.href).href;
+        chip.href = new URL(data.root + "topics/" + slug + (FILE_URLS ? ".html" : "/"), whole.href).href;
         chip.textContent = data.topics[slug] || slug;
         meta.appendChild(chip);
       });

@@ -1,0 +1,111 @@
+"""A site built with ``use_directory_urls: false`` (pages at ``topics/vision.html``, not ``topics/vision/``),
+the setting for a site opened from disk or from a host without folder index pages: every link of
+every page names a file that exists, and the scripts' links (the header search box, topic chips
+in search results and in a listing's filter) follow the setting too.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Page, expect
+from site_fixtures import CONFIG, ROOT, is_external, parse_site, resolve_file
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT = 15_000
+COUNT = 12
+RARE = "Zebrafish"
+
+
+def _papers() -> list[dict]:
+    return [
+        {
+            "title": f"Semantic Segmentation of {RARE if i == 3 else f'Scenes {i:02d}'} with Image Transformers",
+            "abstract": f"We study semantic segmentation and image segmentation of scene images, number {i}.",
+            "date": f"2024-{1 + i % 3:02d}-{10 + i:02d}",
+            "authors": [f"Author {i}"],
+        }
+        for i in range(COUNT)
+    ]
+
+
+@pytest.fixture(scope="module")
+def file_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from generator.site.build import Project, build_site
+
+    root = tmp_path_factory.mktemp("file-urls")
+    (root / "content").mkdir()
+    (root / "content" / "papers.yml").write_text(yaml.safe_dump({"papers": _papers()}, sort_keys=False), encoding="utf-8")
+    shutil.copytree(CONFIG, root / "site_config")
+    settings = root / "site_config" / "site.yml"
+    settings.write_text(re.sub(r"(?m)^papers_per_page:.*$", "papers_per_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^use_directory_urls: true$", config)
+    (root / "mkdocs.yml").write_text(re.sub(r"(?m)^use_directory_urls: true$", "use_directory_urls: false", config), encoding="utf-8")
+    report = build_site(Project.at(root))
+    assert len(report.ingest.papers) == COUNT
+    return report.site_dir
+
+
+def test_every_link_names_a_file_that_exists(file_site: Path) -> None:
+    pages = parse_site(file_site)
+    assert "topics/vision.html" in pages and "search.html" in pages
+    wrong = []
+    for page, parsed in pages.items():
+        for ref in parsed.refs:
+            url = ref.value
+            if is_external(url) or re.match(r"(data|mailto|javascript|tel):", url) or url.startswith("#"):
+                continue
+            # The 404 page is served at any address: its links start at the site's root.
+            base, url = ("index.html", url.lstrip("/") or "index.html") if page == "404.html" else (page, url)
+            path, target, _ = resolve_file(file_site, base, url)
+            # A folder address works only where the host serves index.html for it.
+            if path is None or url.split("#")[0].split("?")[0].endswith("/") or url in (".", "./"):
+                wrong.append(f"{page}: <{ref.tag} {ref.attr}={ref.value!r}> -> {target}")
+    assert not wrong, "\n".join(wrong[:30])
+
+
+@pytest.fixture(scope="module")
+def base_url(serve, file_site: Path) -> str:
+    return serve(file_site, prefix="flat")
+
+
+def _open(watched_page, url: str) -> tuple[Page, object]:
+    page, watch = watched_page()
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url, wait_until="load")
+    return page, watch
+
+
+def test_the_header_search_and_the_result_chips_lead_to_existing_pages(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "months/index.html")
+    box = page.locator(".pc-header-query")
+    box.fill(RARE.lower())
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/flat/search\.html\?q=zebrafish"))
+    result = page.locator(".pc-result").first
+    expect(result).to_contain_text(RARE)
+    chip = result.locator("a.pc-chip").first
+    assert re.search(r"/flat/topics/[\w-]+\.html$", chip.get_attribute("href") or "")
+    chip.click()
+    page.wait_for_url(re.compile(r"/flat/topics/[\w-]+\.html$"))
+    expect(page.locator("h1")).to_contain_text("Vision")
+    watch.assert_clean()
+
+
+def test_the_listing_filter_links_its_rows_and_chips_to_existing_pages(watched_page, base_url: str) -> None:
+    page, watch = _open(watched_page, base_url + "topics/vision/page/2.html")
+    page.locator(".pc-filter-text").fill(RARE.lower())
+    row = page.locator(".pc-row:visible")
+    expect(row).to_have_count(1)
+    for link in (row.locator(".pc-row-title"), row.locator("a.pc-chip").first):
+        href = link.get_attribute("href") or ""
+        assert href.endswith(".html"), href
+        response = page.request.get(href)
+        assert response.status == 200, href
+    watch.assert_clean()
