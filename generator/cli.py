@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from .errors import PapercatError
 from .ingest import IngestResult, ingest_content, ingest_messages, summary_table
 from .ingest.catalogue import check_ingest_outputs, require_folder, write_catalogue, write_rejections
+from .ingest.sources import SOURCES_FILE
 from .progress import Progress
 from .site.changes import summary as changes_summary
 
@@ -168,6 +169,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     if problems:
         print(f"check failed: {len(problems)} mistake(s) in the site configuration", file=sys.stderr)
+        return 1
+    if result.warnings:  # a misspelt key would leave a listing's capture date or venue unset, silently
+        print(f"check failed: {len(result.warnings)} mistake(s) in {SOURCES_FILE} (the warnings above)", file=sys.stderr)
         return 1
     print("check passed: every record is a paper or a merged duplicate")
     return 0
@@ -493,7 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub, "check", "validate the content and the overrides; exit 1 when any record is rejected",
         "Read every listing as ingest does without writing anything; name each rejected record with its file, "
         "line and reason, list possible duplicates (same title, kept apart), and exit 1 when any record was rejected, "
-        "there are no listings or overrides.yml names a paper id that does not exist (for CI on content changes).",
+        "there are no listings, sources.yml has an unknown key or names a file that does not exist, or overrides.yml "
+        "names a paper id that does not exist (for CI on content changes).",
     )
     _config_option(check)
     check.set_defaults(func=cmd_check)

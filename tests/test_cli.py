@@ -360,3 +360,16 @@ def test_an_out_path_that_is_a_folder_and_an_empty_content_folder_are_said(tmp_p
         listing.unlink()
     run = papercat("build", cwd=project)
     assert run.returncode == 0 and "no listing files in" in run.stderr and "the site has no papers" in run.stderr, run.stderr
+
+
+def test_check_fails_on_a_misspelt_key_in_sources_yml(tmp_path: Path) -> None:
+    """A misspelt ``captured:`` would leave the listing's year-less dates unanchored: the CI gate says so."""
+    assert papercat("new", "cat", cwd=tmp_path).returncode == 0
+    project = tmp_path / "cat"
+    listing = "example.yml"
+    assert (project / "content" / listing).is_file()
+    (project / "content" / "sources.yml").write_text(f"{listing}:\n  capturd: 2025-12-12\n", encoding="utf-8")
+    run = papercat("check", cwd=project)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"{listing}.capturd: unknown key" in run.stdout + run.stderr
+    assert "check failed: 1 mistake(s) in sources.yml" in run.stderr and "Traceback" not in run.stderr
