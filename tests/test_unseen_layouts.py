@@ -1118,3 +1118,30 @@ def test_an_abstract_label_in_another_language(tmp_path: Path, label: str) -> No
     report, papers, rejected, _ = read(tmp_path, page)
     assert (report.reader, rejected) == ("abstracts", [])
     assert [p.abstract for p in papers] == [ABSTRACT_A, ABSTRACT_B]
+
+
+SD3 = ("Scaling Rectified Flow Transformers for High-Resolution Image Synthesis: An",
+       "Empirical Study of Timestep Sampling, Text Encoders and Model Depth")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [SD3, ("Self-Rewarding Language Models Trained with Direct Preference Optimization and", "Iterative Feedback"),
+     ("Mixture-of-Depths: Dynamically Allocating Compute in Transformer-Based Language", "Models Under Budget Constraints")],
+)
+def test_a_title_wrapped_over_two_lines_right_above_its_abstract_keeps_both(tmp_path: Path, lines: tuple[str, str]) -> None:
+    abstract = f"{ABSTRACT_A} {ABSTRACT_B}"
+    page = "Daily Papers\n\nJun 20\n\n" + "\n".join([*lines, abstract]) + "\n\n  • 12 authors\n·\nJun 15\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.abstract, p.author_count) for p in papers] == [(" ".join(lines), abstract, 12)]
+
+
+def test_a_short_first_line_of_a_wrapped_abstract_stays_the_abstracts(tmp_path: Path) -> None:
+    """Under a wrapped abstract, the line under the title is the abstract's: its words are not a title's."""
+    opening = "Large language models are trained on web text whose"
+    abstract = f"{ABSTRACT_A} {ABSTRACT_B}"
+    page = "Daily Papers\n\nJun 20\n\n" + "\n".join(["Quiet Tokens Speak Louder", opening, abstract]) + "\n\n  • 3 authors\n·\nJun 15\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.abstract) for p in papers] == [("Quiet Tokens Speak Louder", f"{opening} {abstract}")]

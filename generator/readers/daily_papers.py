@@ -190,6 +190,8 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
             and looks_like_title(previous.text)
         )
         first, rest = block.lines[0], block.lines[1:]
+        if len(rest) == 2 and _title_goes_on(first, rest[0], rest[1]):  # a title wrapped over two lines
+            first, rest = f"{first.rstrip()} {rest[0].strip()}", rest[1:]
         if (
             rest
             and not after_title
@@ -203,6 +205,33 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
         else:
             out.append(block)
     return out
+
+
+# Words a title does not end with: a line ending in one is a title that goes on below.
+_OPEN_ENDING = re.compile(r"(?:[:,\-–—]|\b(?:a|an|the|of|for|and|or|in|on|with|to|via|from|by|at|as|into|towards?))$", re.IGNORECASE)
+_MINOR_WORDS = frozenset("a an the of for and or in on with to via from by at as into vs is are".split())
+MAX_TITLE_LINE = 150
+
+
+def _title_goes_on(first: str, second: str, abstract: str) -> bool:
+    """``second`` is the rest of a title wrapped over two lines, printed right above its abstract.
+
+    Only above an abstract on one line of its own (much longer than ``second``): under a wrapped
+    abstract, a short second line is as often the abstract's first. The two lines read as one
+    title, and the first ends where a title cannot (``…: An``) or the second has its words
+    capitalised as a title's are.
+    """
+    second = second.strip()
+    if not second or len(second) > MAX_TITLE_LINE or second.endswith((".", "!", "…")):
+        return False
+    if len(abstract.strip()) < max(200, 2 * len(second)) or not looks_like_abstract(abstract):
+        return False
+    if not could_be_title(f"{first} {second}") or looks_like_abstract(f"{first} {second}") or is_chrome(second):
+        return False
+    if _OPEN_ENDING.search(first.rstrip()):
+        return True
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", second) if w.lower() not in _MINOR_WORDS]
+    return len(words) >= 2 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
 
 
 def join_meta_blocks(blocks: list[Block]) -> list[Block]:
