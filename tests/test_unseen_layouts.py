@@ -1145,3 +1145,54 @@ def test_a_short_first_line_of_a_wrapped_abstract_stays_the_abstracts(tmp_path: 
     _, papers, rejected, _ = read(tmp_path, page)
     assert rejected == []
     assert [(p.title, p.abstract) for p in papers] == [("Quiet Tokens Speak Louder", f"{opening} {abstract}")]
+
+
+WRAPPED_RESULTS = [
+    ("Chain-of-Thought Prompting Elicits Reasoning in Large Language Models",
+     "We explore how generating a chain of thought, a series of intermediate reasoning steps, significantly improves "
+     "the ability of large language models to perform complex reasoning (e.g. chain-of-thought prompting with a few "
+     "demonstrations) across arithmetic, commonsense and symbolic reasoning tasks…"),
+    ("Self-Consistency Improves Chain of Thought Reasoning in Language Models",
+     "Chain-of-thought prompting combined with pre-trained large language models has achieved encouraging results on "
+     "complex reasoning tasks. We propose a new decoding strategy, self-consistency, to replace the naive greedy "
+     "decoding used in chain-of-thought prompting."),
+    ("Toolformer: Language Models Can Teach Themselves to Use Tools in a Self-Supervised Way",
+     "Language models exhibit remarkable abilities to solve new tasks from just a few examples or textual "
+     "instructions, especially at scale. They also, paradoxically, struggle with basic functionality, such as "
+     "arithmetic or factual lookup, where much simpler and smaller models excel…"),
+]
+
+
+@pytest.mark.parametrize("width", [90, 100])
+def test_search_results_wrapped_at_a_fixed_width_are_read_a_result_each(tmp_path: Path, width: int) -> None:
+    """Snippets copied from a terminal or a PDF: every line wrapped, no blank lines."""
+    lines, starts = [], []
+    for title, abstract in WRAPPED_RESULTS:
+        starts.append(len(lines) + 1)
+        lines += [title, *textwrap.wrap(abstract, width)]
+    report, papers, rejected, _ = read(tmp_path, "\n".join(lines) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract, p.sources[0].line) for p in papers] == [
+        (title, abstract, start) for (title, abstract), start in zip(WRAPPED_RESULTS, starts, strict=True)
+    ]
+
+
+def test_a_word_broken_at_its_hyphen_by_the_wrapping_is_joined_back(tmp_path: Path) -> None:
+    page = (
+        "Self-Consistency Improves Chain of Thought Reasoning in Language Models\n"
+        "Chain-of-thought prompting combined with pre-trained large language models has achieved encouraging\n"
+        "results on complex reasoning tasks. In this paper, we propose a new decoding strategy, self-\n"
+        "consistency, to replace the naive greedy decoding used in chain-of-thought prompting. It first\n"
+        "samples a diverse set of reasoning paths instead of only taking the greedy one -- and then selects\n"
+        "the most consistent answer…\n"
+        "Tree of Thoughts: Deliberate Problem Solving with Large Language Models\n"
+        "Language models are increasingly being deployed for general problem solving across a wide range of\n"
+        "tasks, but are still confined to token-level, left-to-right decision-making processes during\n"
+        "inference. To surmount these challenges, we introduce a new framework…\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [p.sources[0].line for p in papers] == [1, 7]
+    assert "strategy, self-consistency, to replace" in papers[0].abstract
+    assert "greedy one -- and then selects the most" in papers[0].abstract
+    assert "during inference." in papers[1].abstract

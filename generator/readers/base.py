@@ -406,6 +406,15 @@ def looks_like_title(text: str) -> bool:
 
 MAX_TITLE = 500  # characters: the longest titles in the wild run to about 300
 
+_MINOR_WORDS = frozenset("a an the of for and or in on with to via from by at as into vs is are".split())
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+def title_cased(text: str, share: float = 0.8) -> bool:
+    """Words capitalised as a title's are: ``share`` of them at least, leaving out "of", "and" and the like."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _MINOR_WORDS]
+    return len(words) >= 2 and sum(1 for w in words if w[0].isupper()) >= share * len(words)
+
 
 def could_be_title(text: str) -> bool:
     """A title where the listing's layout puts one (right above an abstract), however long.

@@ -26,6 +26,7 @@ from .base import (
     looks_like_title,
     skip_page_text,
     split_blocks,
+    title_cased,
 )
 from .stream import Item, pair_records
 
@@ -209,7 +210,6 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
 
 # Words a title does not end with: a line ending in one is a title that goes on below.
 _OPEN_ENDING = re.compile(r"(?:[:,\-–—]|\b(?:a|an|the|of|for|and|or|in|on|with|to|via|from|by|at|as|into|towards?))$", re.IGNORECASE)
-_MINOR_WORDS = frozenset("a an the of for and or in on with to via from by at as into vs is are".split())
 MAX_TITLE_LINE = 150
 
 
@@ -230,8 +230,7 @@ def _title_goes_on(first: str, second: str, abstract: str) -> bool:
         return False
     if _OPEN_ENDING.search(first.rstrip()):
         return True
-    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", second) if w.lower() not in _MINOR_WORDS]
-    return len(words) >= 2 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
+    return title_cased(second)
 
 
 def join_meta_blocks(blocks: list[Block]) -> list[Block]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 
 from ..ingest.dates import parse_listing_date
@@ -25,6 +26,7 @@ from .base import (
     looks_like_abstract,
     one_name,
     skip_page_text,
+    title_cased,
 )
 from .result_cards import date_line, find_cards, parse_cards
 from .stream import Item, pair_records
@@ -110,11 +112,69 @@ def strip_glued_chrome(line: str) -> str:
     return line
 
 
+MIN_WRAP = 60  # characters: lines wrapped narrower are not a page's text
+MAX_WRAP = 160  # a page whose lines run longer has them unwrapped, a paragraph each
+MIN_WRAPPED_SHARE = 0.4  # of the lines, those that end where the wrapping did
+MAX_WORD = 30  # characters
+
+
+def hard_wrapped(doc: Document) -> tuple[Document, list[int], int] | None:
+    """A results page with no blank lines whose text was wrapped at a fixed width, each paragraph joined into one line.
+
+    Returns the joined document, the line in ``doc`` where each of its lines starts, and the width.
+    A line was wrapped where the next line's first word would not have fitted on it: ``width`` is
+    the longest line, and a line that could have taken that word (a title above its snippet, a
+    snippet's last line, "…") ends its paragraph. So does a line that fills the width by chance: a
+    title-cased line above prose, a full stop above a title-cased line. A word broken at its
+    hyphen is joined back without a space. None when the page is not wrapped so: most lines end well short of the longest.
+    """
+    lines = doc.lines
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if len(content) < 4 or any(not lines[i].strip() for i in range(content[0], content[-1])):
+        return None
+    width = max(len(lines[i].rstrip()) for i in content)
+    if not MIN_WRAP <= width <= MAX_WRAP:
+        return None
+
+    def goes_on(i: int) -> bool:
+        line, following = lines[i].rstrip(), lines[i + 1].split()
+        if not following or len(following[0]) > MAX_WORD or len(line) + 1 + len(following[0]) <= width:
+            return False  # (a "word" longer than any: Chinese or Japanese, unspaced, which wraps anywhere)
+        if line.endswith(("\u2026", "...")):
+            return False
+        if ABSTRACT_LABEL.match(lines[i + 1]):
+            return False
+        # Lines that fill the width by chance: a snippet's last sentence above the next result's
+        # title, a title above its snippet.
+        title, next_title = title_cased(line), title_cased(lines[i + 1])
+        return not (line.endswith((".", "!", "?")) and next_title) and not (title and not next_title)
+
+    wrapped = [i for i in content[:-1] if goes_on(i)]
+    if len(wrapped) < MIN_WRAPPED_SHARE * len(content):
+        return None
+    joined: list[str] = []
+    first_lines: list[int] = []
+    going_on = False
+    for i, line in enumerate(lines):
+        if going_on:
+            last = joined[-1]
+            glue = "" if last.endswith("-") and last[-2:-1].isalpha() and line.lstrip()[:1].islower() else " "
+            joined[-1] = last + glue + line.strip()
+        else:
+            joined.append(line.rstrip())
+            first_lines.append(i + 1)
+        going_on = i < len(lines) - 1 and bool(line.strip()) and goes_on(i)
+    return Document(doc.name, "\n".join(joined), doc.encoding, doc.meta), first_lines, width
+
+
 class SearchResultsReader(Reader):
     name = "search-results"
     label = "search-results page (title line, abstract line, no blank lines)"
 
     def detect(self, doc: Document) -> Detection:
+        if (unwrapped := hard_wrapped(doc)) is not None:  # snippets wrapped over several lines: read as one line each
+            joined = self._detect_lines(unwrapped[0])
+            return Detection(joined.score, f"{joined.reason}, once the lines wrapped at {unwrapped[2]} characters are joined")
         lines = self._detect_lines(doc)
         if (found := find_cards(doc)) is not None:
             reason = f"{len(found[1])} results set apart by blank lines, each its title, details and abstract"
@@ -158,6 +218,19 @@ class SearchResultsReader(Reader):
         return Detection(0.0, f"title/abstract lines not adjacent ({pairs} pairs, {blank_between} blank lines)")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
+        if (unwrapped := hard_wrapped(doc)) is not None:
+            inner, first_lines, _ = unwrapped
+            for record in self._parse(inner):  # each record and note at the first of its lines in the file
+                if isinstance(record, Paper):
+                    record.sources = [replace(s, line=first_lines[s.line - 1]) for s in record.sources]
+                    yield record
+                else:
+                    yield replace(record, line=first_lines[record.line - 1])
+            doc.notices.extend(replace(n, file=doc.name, line=first_lines[n.line - 1]) for n in inner.notices)
+            return
+        yield from self._parse(doc)
+
+    def _parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         if (cards := find_cards(doc)) is not None:
             yield from parse_cards(self, doc, *cards)
             return
