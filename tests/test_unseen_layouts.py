@@ -1196,3 +1196,52 @@ def test_a_word_broken_at_its_hyphen_by_the_wrapping_is_joined_back(tmp_path: Pa
     assert "strategy, self-consistency, to replace" in papers[0].abstract
     assert "greedy one -- and then selects the most" in papers[0].abstract
     assert "during inference." in papers[1].abstract
+
+
+MISTRAL = ("Mistral 7B", "We introduce Mistral 7B v0.1, a 7-billion-parameter language model engineered for superior "
+           "performance and efficiency. Mistral 7B outperforms Llama 2 13B across all evaluated benchmarks.")
+
+
+def test_a_daily_page_copied_without_blank_lines_keeps_each_papers_authors_and_date(tmp_path: Path) -> None:
+    page = (
+        "Daily Papers\nbyAK and the research community\nJun 20\n"
+        f"{MISTRAL[0]}\n{MISTRAL[1]}\n  • 5 authors\n·\nOct 10, 2023 15\n"
+        f"Prompt Tuning From Descriptions\n{ABSTRACT_A}\n  • 3 authors\n·\nJun 15\n"
+        f"Upcycled Mixtures of Experts\n{ABSTRACT_B}\n  • 7 authors\n·\nJun 14 2\n"
+    )
+    report, papers, rejected, _ = read(tmp_path, page, meta=SourceMeta())
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.abstract, p.author_count, p.date, p.upvotes, p.sources[0].line) for p in papers] == [
+        (MISTRAL[0], MISTRAL[1], 5, "2023-10-10", 15, 4),
+        ("Prompt Tuning From Descriptions", ABSTRACT_A, 3, "2024-06-15", None, 9),  # the page's year: after Oct 2023
+        ("Upcycled Mixtures of Experts", ABSTRACT_B, 7, "2024-06-14", 2, 14),
+    ]
+
+
+@pytest.mark.parametrize("above", ["", "Hugging Face\n\n"])
+def test_a_daily_page_header_without_blank_lines_keeps_the_page_date(tmp_path: Path, above: str) -> None:
+    page = (
+        f"{above}Daily Papers\nby AK and the research community\nJun 20\n\n"
+        f"Prompt Tuning From Descriptions\n\n{ABSTRACT_A}\n\n  • 3 authors\n·\nJun 15\n\n"
+        f"{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n  • 5 authors\n·\nOct 10, 2024\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page, meta=SourceMeta())
+    assert rejected == []
+    # "Jun 15" is before the page's "Jun 20", in the year after the newest printed year.
+    assert [(p.title, p.date) for p in papers] == [("Prompt Tuning From Descriptions", "2025-06-15"), (MISTRAL[0], "2024-10-10")]
+
+
+def test_a_line_of_names_without_a_bullet_above_the_date_is_the_papers_authors(tmp_path: Path) -> None:
+    names = "Albert Q. Jiang, Alexandre Sablayrolles, Arthur Mensch"
+    page = f"Daily Papers\n\nJun 20\n\n{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n{names}\n·\nOct 10, 2023\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.authors, p.author_count, p.date) for p in papers] == [
+        (["Albert Q. Jiang", "Alexandre Sablayrolles", "Arthur Mensch"], 3, "2023-10-10"),
+    ]
+
+
+def test_an_author_count_whose_bullet_became_a_question_mark_is_read(tmp_path: Path) -> None:
+    page = f"Daily Papers\n\nJun 20\n\n{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n  ? 5 authors\n·\nOct 10, 2023\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == [] and [(p.author_count, p.date) for p in papers] == [(5, "2023-10-10")]

@@ -18,6 +18,7 @@ from .base import (
     Document,
     PaperFields,
     Reader,
+    author_names,
     could_be_title,
     is_chrome,
     is_navigation,
@@ -31,7 +32,8 @@ from .base import (
 from .stream import Item, pair_records
 
 # "• 7 authors", "• 1,024 authors" (a thousands separator: comma, dot or a narrow space).
-_AUTHOR_COUNT = re.compile(r"^[•·●◦▪‣*\-]?\s*(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d{1,6})\s+authors?$", re.IGNORECASE)
+# "?": the bullet of a page saved in an encoding without it.
+_AUTHOR_COUNT = re.compile(r"^[•·●◦▪‣*\-?]?\s*(\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+|\d{1,6})\s+authors?$", re.IGNORECASE)
 # "• Ada Lovelace, Alan Turing": a bullet, or an asterisk used as one (then a space follows it,
 # which tells it from a title in Markdown emphasis, "**Principled** Reward Shaping").
 _AUTHOR_NAMES = re.compile(r"^(?:[•●◦▪‣]|\*(?=\s))\s*(.+)$")
@@ -71,6 +73,8 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
             names.pop()
         if names and all(len(n) <= 60 and not n.endswith(".") and not n[0].isdigit() for n in names):
             return "authors", (names, len(names) + int(more.group(1)) if more else None)
+    if (listed_names := author_names(text)) is not None:  # "Tri Dao, Daniel Y. Fu, ..." with no bullet
+        return "authors", (list(listed_names), None)
     return None
 
 
@@ -91,6 +95,8 @@ def parse_meta_block(block: Block) -> MetaBlock | None:
 def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
     entries = _meta_entries(lines)
     first = _meta_line(entries[0])
+    if first is not None and first[0] == "authors" and len(entries) == 1 and not _AUTHOR_NAMES.match(entries[0].strip()):
+        return None  # a line of names alone, with no bullet: as often a title of capitalised words
     if first is None and (len(entries) < 2 or len(entries[0].strip()) > _ORGANIZATION_CHARS):
         return None  # most blocks are titles and abstracts: settled by their first line
     rest: list[tuple[str, Any]] = []
@@ -270,9 +276,86 @@ def is_submitter_block(block: Block) -> bool:
     return bool(SUBMITTER.match(" ".join(lines))) and bool(_SUBMITTED_BY.match(lines[0]) or SUBMITTER.match(lines[0]))
 
 
+def _meta_run_end(lines: list[str], start: int) -> int:
+    """Where an authors/date block that starts at ``lines[start]`` ends; ``start`` when none starts there.
+
+    Only ``• N authors``, or a line that counts the authors or a middle dot right above a date,
+    starts one: the last line of a wrapped abstract can be a date, a number or "12 authors".
+    """
+    first = _meta_line(lines[start])
+    if first is None or first[0] not in ("author_count", "separator"):
+        return start
+    following = _meta_line(lines[start + 1]) if start + 1 < len(lines) else None
+    bulleted = first[0] == "author_count" and not lines[start].strip()[:1].isdigit()
+    if not bulleted and (following is None or following[0] not in ("separator", "date")):
+        return start
+    end = start + 1
+    while end < len(lines) and (kind := _meta_line(lines[end])) is not None and kind[0] in _RUN_KINDS:
+        end += 1
+    return end
+
+
+_RUN_KINDS = frozenset(("separator", "date", "upvotes", "authors", "author_count"))
+
+
+def _header_end(lines: list[str]) -> int:
+    """How many of a block's first lines are the page's header: "Daily Papers", its byline, up to the page date."""
+    if lines[0].strip().casefold() != "daily papers":
+        return 0
+    for end, line in enumerate(lines[: HEADER_LINES + 2], 1):
+        text = line.strip()
+        if parse_listing_date(text) is not None or parse_page_period(text) is not None:
+            return end
+        if end > 1 and (len(text) > 60 or looks_like_abstract(text)):
+            break
+    return 1
+
+
+def _whole_meta_block(block: Block) -> bool:
+    """An authors/date block already; one whose "organisation" is a sentence is a short abstract's end above one."""
+    meta = parse_meta_block(block)
+    if meta is None:
+        return False
+    kind, value = meta[0]
+    return kind != "organization" or not (str(value).endswith(".") or len(str(value).split()) >= 6)
+
+
+def split_unspaced(blocks: list[Block]) -> list[Block]:
+    """A page copied with no blank lines (or few), cut where its blank lines would be.
+
+    Each line of the header ("Daily Papers", its byline, the page date) is a block, and each
+    authors/date block printed between two papers' text is one: so a paper's title and abstract
+    are a block, split by :func:`split_title_lines`. A page with its blank lines is left as it is.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        lines = block.lines
+        if len(lines) < 2 or _whole_meta_block(block):
+            out.append(block)
+            continue
+        header = _header_end(lines)
+        cuts = set(range(1, header + 1))
+        at = header
+        while at < len(lines):
+            end = _meta_run_end(lines, at)
+            if end > at:
+                names_above = at > header and author_names(lines[at - 1]) is not None  # "Tri Dao, …" / "·" / date
+                cuts |= {at - 1 if names_above else at, end}
+                at = end
+            else:
+                at += 1
+        cuts -= {0, len(lines)}
+        if not cuts:
+            out.append(block)
+            continue
+        bounds = [0, *sorted(cuts), len(lines)]
+        out.extend(Block(block.line + a, lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+    return out
+
+
 def page_blocks(doc: Document) -> list[Block]:
     """A Daily Papers page's blocks: titles split from abstracts, authors/date blocks whole."""
-    return join_meta_blocks(split_title_lines(split_glued_lines(split_blocks(doc.lines))))
+    return join_meta_blocks(split_title_lines(split_glued_lines(split_unspaced(split_blocks(doc.lines)))))
 
 
 HEADER_BLOCKS = 12  # the page's header comes within its first blocks
