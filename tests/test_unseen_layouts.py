@@ -1245,3 +1245,40 @@ def test_an_author_count_whose_bullet_became_a_question_mark_is_read(tmp_path: P
     page = f"Daily Papers\n\nJun 20\n\n{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n  ? 5 authors\n·\nOct 10, 2023\n"
     _, papers, rejected, _ = read(tmp_path, page)
     assert rejected == [] and [(p.author_count, p.date) for p in papers] == [(5, "2023-10-10")]
+
+
+@pytest.mark.parametrize("closing", ["Code: https://github.com/facebookresearch/DiT", "We release the model and the dataset."])
+def test_a_short_closing_paragraph_of_a_daily_abstract_keeps_the_papers_authors_and_date(tmp_path: Path, closing: str) -> None:
+    page = (
+        f"Daily Papers\n\nJun 20\n\n{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n{closing}\n\n  • 5 authors\n·\nOct 10, 2023\n\n"
+        f"Prompt Tuning From Descriptions\n\n{ABSTRACT_A}\n\n  • 3 authors\n·\nJun 15\n"
+    )
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.abstract, p.author_count, p.date) for p in papers] == [
+        (MISTRAL[0], f"{MISTRAL[1]} {closing}", 5, "2023-10-10"), ("Prompt Tuning From Descriptions", ABSTRACT_A, 3, "2025-06-15"),
+    ]
+    assert any("joined a paragraph with no title to the abstract above it" in n.message for n in notices)
+
+
+def test_a_title_with_no_abstract_above_an_authors_block_is_not_joined_to_the_paper_before(tmp_path: Path) -> None:
+    page = (
+        f"Daily Papers\n\nJun 20\n\n{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n  • 5 authors\n·\nOct 10, 2023\n\n"
+        f"Prompt Tuning From Descriptions\n\n{ABSTRACT_A}\n\nUpcycled Mixtures of Experts\n\n  • 3 authors\n·\nJun 15\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert [p.abstract for p in papers] == [MISTRAL[1], ABSTRACT_A]
+    assert [r.reason for r in rejected] == ["title with no abstract (truncated or incomplete record)"]
+
+
+def test_a_code_link_under_a_topic_listings_abstract_is_its_last_paragraph(tmp_path: Path) -> None:
+    page = topic_page(
+        ("Scalable Diffusion Models with Transformers", "International Conference on Computer Vision", ABSTRACT_A),
+        ("Upcycled Mixtures of Experts", "International Conference on Machine Learning", ABSTRACT_B),
+    ).replace(ABSTRACT_A, f"{ABSTRACT_A}\n\nProject page: https://www.wpeebles.com/DiT")
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.abstract) for p in papers] == [
+        ("Scalable Diffusion Models with Transformers", f"{ABSTRACT_A} Project page: https://www.wpeebles.com/DiT"),
+        ("Upcycled Mixtures of Experts", ABSTRACT_B),
+    ]

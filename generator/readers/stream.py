@@ -7,6 +7,7 @@ readers classify blocks; this module turns the classified stream into papers and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Literal
@@ -23,6 +24,7 @@ from .base import (
     could_be_title,
     lone_sentence,
     looks_like_abstract,
+    title_cased,
 )
 
 Kind = Literal["text", "meta", "venue", "fields"]
@@ -43,6 +45,25 @@ class _Pending:
     abstract: str | None = None
     fields: PaperFields = NO_FIELDS
     has_meta: bool = False
+
+
+_LINK = re.compile(r"https?://\S")
+CLOSING_CHARS = 250  # the longest closing line ("Code: https://…", "We release the model.") joined so
+
+
+def _closing_line(text: str, items: list[Item], index: int) -> bool:
+    """A short last paragraph of an abstract: a line with a link (``Code: https://…``, ``Project page: …``),
+    or a sentence right above the paper's authors/date block ("We release the model and dataset.").
+
+    Not a title: a title is not a sentence with a full stop, and has its words capitalised.
+    """
+    text = text.strip()
+    if len(text) >= CLOSING_CHARS or title_cased(text, share=0.6):
+        return False
+    if _LINK.search(text):
+        return True
+    following = items[index + 1].kind if index + 1 < len(items) else None
+    return following == "meta" and text.endswith(".")
 
 
 def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs: bool = False) -> Iterator[Paper | Rejected]:
@@ -88,8 +109,12 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
                 continue
             if (
                 paragraphs and current is not None and current.abstract is not None and current.title is not None
-                and not current.has_meta and looks_like_abstract(text) and not _next_text_is_abstract(items, index)
-                and (index + 1 < len(items) or not lone_sentence(text))  # one sentence below the last paper: the page's
+                and not current.has_meta
+                and (
+                    (looks_like_abstract(text) and not _next_text_is_abstract(items, index)
+                     and (index + 1 < len(items) or not lone_sentence(text)))  # one sentence below the last paper: the page's
+                    or _closing_line(text, items, index)
+                )
             ):
                 doc.notice(block.line, "joined a paragraph with no title to the abstract above it, as its next paragraph")
                 current.abstract = f"{current.abstract} {text}"
