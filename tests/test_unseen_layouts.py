@@ -1282,3 +1282,30 @@ def test_a_code_link_under_a_topic_listings_abstract_is_its_last_paragraph(tmp_p
         ("Scalable Diffusion Models with Transformers", f"{ABSTRACT_A} Project page: https://www.wpeebles.com/DiT"),
         ("Upcycled Mixtures of Experts", ABSTRACT_B),
     ]
+
+
+def test_a_topic_listing_copied_without_blank_lines_is_read_paper_by_paper(tmp_path: Path) -> None:
+    papers = [
+        ("Proximal Policy Optimization Algorithms", "arXiv.org Machine Learning", ABSTRACT_A),
+        ("Decision Transformer: Reinforcement Learning via Sequence Modeling", "Neural Information Processing Systems", ABSTRACT_B),
+        ("Conservative Q-Learning for Offline Reinforcement Learning", "Neural Information Processing Systems", ABSTRACT_C),
+    ]
+    page = "Goto\nCollaborating Authors\n\u00a0Reinforcement Learning\n" + "".join(f"{t}\n{v}\n{a}\n" for t, v, a in papers)
+    report, read_papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.venue, p.abstract, p.topic_hints) for p in read_papers] == [
+        (t, v, a, ["Reinforcement Learning"]) for t, v, a in papers
+    ]
+
+
+def test_search_results_with_a_date_line_under_each_title_stay_search_results(tmp_path: Path) -> None:
+    """"Published on Jan 28, 2022" between a title and its abstract names a year, as a venue line can: it is a date."""
+    page = "".join(
+        f"{title}\nPublished on {day}\n{abstract}\n"
+        for title, day, abstract in [("Prompt Tuning From Descriptions", "Jan 28, 2022", ABSTRACT_A),
+                                     ("Upcycled Mixtures of Experts", "Mar 21, 2022", ABSTRACT_B),
+                                     ("Weather Foundation Models", "May 17, 2023", ABSTRACT_C)]
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.date, p.venue) for p in papers] == [("2022-01-28", None), ("2022-03-21", None), ("2023-05-17", None)]

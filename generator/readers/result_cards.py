@@ -128,6 +128,12 @@ def date_line(doc: Document, line: int, text: str) -> PaperFields | None:
     return found
 
 
+def result_detail(text: str) -> bool:
+    """A line a search result prints about its paper: a date, its authors, Scholar's ``authors - venue, year - host``."""
+    text = text.strip()
+    return parse_listing_date(text) is not None or _other_fields(text) is not None
+
+
 def _date_fields(text: str, captured: dt.date | None) -> PaperFields | None:
     """The day a date line gives (no fields for a date with no year to place), or None when it is no date."""
     value = parse_listing_date(text)

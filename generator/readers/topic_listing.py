@@ -20,6 +20,7 @@ from .base import (
     skip_page_text,
     split_blocks,
 )
+from .result_cards import result_detail
 from .stream import Item, pair_records
 
 _VENUE_WORDS = re.compile(
@@ -74,6 +75,29 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
     named = {text for text, n in counts.items() if n >= 2 or _names_venue(text)}
     venues = {b.line for b in middles if b.text.strip() in named}
     return venues | _laid_out_venues(blocks) | _alternating_venues(blocks), bool(venues)
+
+
+def _split_unspaced(blocks: list[Block]) -> list[Block]:
+    """A listing copied with no blank lines: a block of title, venue and abstract lines, paper after
+    paper (two venue lines at least, each between a short line and a paragraph), as a block per line.
+
+    A search result's lines about its paper (a date, "J Ho, A Jain - NeurIPS, 2020 - neurips.cc")
+    name a year or a venue too, but are no venue line.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        lines = [line.strip() for line in block.lines]
+        triples = sum(
+            1 for before, venue, after in zip(lines, lines[1:], lines[2:], strict=False)
+            if len(venue) <= 120 and _names_venue(venue) and not result_detail(venue)
+            and not looks_like_abstract(before) and not _names_venue(before)
+            and (looks_like_abstract(after) or _cut_abstract(after))
+        ) if len(lines) >= 5 else 0
+        if triples >= 2:
+            out.extend(Block(block.line + i, [line]) for i, line in enumerate(block.lines) if line.strip())
+        else:
+            out.append(block)
+    return out
 
 
 def _cut_abstract(text: str) -> bool:
@@ -194,18 +218,24 @@ class TopicListingReader(Reader):
     label = "topic listing (topic heading; title, venue line, abstract)"
 
     def detect(self, doc: Document) -> Detection:
-        blocks = _content_blocks(doc, split_blocks(doc.lines), note=False)
+        whole = split_blocks(doc.lines)
+        blocks = _content_blocks(doc, _split_unspaced(whole), note=False)
         venues, named = _venue_lines(blocks)
         if not venues:
             return Detection(0.0, "no venue line between a title and an abstract")
         example = next(b.text.strip() for b in blocks if b.line in venues)
         count = len(venues)
         reason = f"{count} title/venue/abstract triple(s), venue e.g. {example!r}"
+        abstracts = sum(1 for b in blocks if looks_like_abstract(b.text))
+        if len(blocks) > len(whole) and named and count >= abstracts:
+            # With no blank lines, a title and its abstract touch as a search result's do: the venue
+            # line between every two tells the listing apart.
+            return Detection(0.96, f"{reason}, no blank lines between")
         # Told by the layout alone, a listing is less sure: an authors/date line sits there in other pages.
         return Detection(min(0.95, 0.6 + 0.05 * count) if named else min(0.75, 0.55 + 0.05 * count), reason)
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
-        blocks = _content_blocks(doc, split_blocks(doc.lines), note=True)
+        blocks = _content_blocks(doc, _split_unspaced(split_blocks(doc.lines)), note=True)
         venues, _ = _venue_lines(blocks)
         # A venue named again where the page was cut off, with no abstract after it, is still a venue.
         venue_names = {b.text.strip() for b in blocks if b.line in venues}
