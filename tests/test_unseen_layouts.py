@@ -1309,3 +1309,25 @@ def test_search_results_with_a_date_line_under_each_title_stay_search_results(tm
     report, papers, rejected, _ = read(tmp_path, page)
     assert (report.reader, rejected) == ("search-results", [])
     assert [(p.date, p.venue) for p in papers] == [("2022-01-28", None), ("2022-03-21", None), ("2023-05-17", None)]
+
+
+def test_titles_and_abstracts_each_a_paragraph_of_its_own_are_read(tmp_path: Path) -> None:
+    pairs = [("Prompt Tuning From Descriptions", ABSTRACT_A), ("Upcycled Mixtures of Experts", ABSTRACT_B)]
+    report, papers, rejected, _ = read(tmp_path, "\n\n".join(f"{t}\n\n{a}" for t, a in pairs) + "\n")
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract) for p in papers] == pairs
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_a_topic_listing_with_one_word_venues_and_an_abstract_in_two_paragraphs(tmp_path: Path, count: int) -> None:
+    second = ("As language models of protein sequences are scaled up, an atomic-resolution picture of protein structure "
+              "emerges. We use it to predict the structures of 600 million metagenomic proteins.")
+    papers = [
+        ("Highly accurate protein structure prediction with AlphaFold", "Nature", ABSTRACT_A),
+        ("Evolutionary-scale prediction of atomic-level protein structure", "Science", f"{ABSTRACT_B}\n\n{second}"),
+        ("Scaling deep learning for materials discovery", "Nature", ABSTRACT_C),
+    ][:count]
+    page = "\u00a0AI for Science\n\n\n" + "\n\n\n".join(f"{t}\n\n{v}\n\n{a}" for t, v, a in papers) + "\n"
+    report, read_papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.venue, p.abstract) for p in read_papers] == [(t, v, a.replace("\n\n", " ")) for t, v, a in papers]

@@ -104,6 +104,13 @@ def _is_detail(line: str) -> bool:
 _HAS_DIGIT = re.compile(r"\d")  # a date has one
 
 
+def _blank_separated_pairs(doc: Document) -> bool:
+    """Whether each line of content is a paragraph of its own: a blank line (or more) between every two."""
+    lines = doc.lines
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    return all(b - a >= 2 for a, b in pairwise(content))
+
+
 def strip_glued_chrome(line: str) -> str:
     stripped = line.strip()
     match = _GLUED_CHROME.match(stripped)
@@ -215,6 +222,10 @@ class SearchResultsReader(Reader):
             return Detection(min(0.95, 0.5 + 0.5 * share), reason)
         if adjacent >= 2 and 2 * adjacent >= 0.9 * len(lines):  # results set apart by blank lines, each title on its abstract
             return Detection(0.75, f"{adjacent} title lines each directly above an abstract line, results apart")
+        if pairs >= 2 and 2 * pairs >= len(lines) - found[0][0] and _blank_separated_pairs(doc):
+            # Every line after the first title a title or its abstract, each a paragraph of its own: the most
+            # plain of listings, and less sure than one whose page says what it is.
+            return Detection(0.6, f"{pairs} title lines each above an abstract line, all set apart by blank lines")
         return Detection(0.0, f"title/abstract lines not adjacent ({pairs} pairs, {blank_between} blank lines)")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:

@@ -109,7 +109,7 @@ def _alternating_venues(blocks: list[Block]) -> set[int]:
     """Venue lines told by the order of the blocks: between two abstracts, a title then a one-line venue.
 
     Every gap between abstracts must hold one or two blocks (a title, with or without its venue),
-    and most of them two.
+    and most of them two; an abstract in two paragraphs has no gap between them.
     """
     runs: list[list[Block]] = [[]]
     for block in blocks:
@@ -117,7 +117,9 @@ def _alternating_venues(blocks: list[Block]) -> set[int]:
             runs.append([])
         else:
             runs[-1].append(block)
-    between = runs[1:-1]  # before the first abstract a heading may come too; after the last, the page's end
+    # Before the first abstract a heading may come too; after the last, the page's end. Two abstracts with
+    # nothing between are one abstract's two paragraphs.
+    between = [run for run in runs[1:-1] if run]
     if not between or not runs[0] or any(not 1 <= len(run) <= 2 for run in between):
         return set()
     with_venue = [run for run in [runs[0][-2:], *between] if len(run) == 2]
