@@ -1331,3 +1331,27 @@ def test_a_topic_listing_with_one_word_venues_and_an_abstract_in_two_paragraphs(
     report, read_papers, rejected, _ = read(tmp_path, page)
     assert (report.reader, rejected) == ("topic-listing", [])
     assert [(p.title, p.venue, p.abstract) for p in read_papers] == [(t, v, a.replace("\n\n", " ")) for t, v, a in papers]
+
+
+def test_a_scholar_results_link_to_a_copy_above_the_title_is_not_the_title(tmp_path: Path) -> None:
+    page = (
+        "[PDF] arxiv.org\nAuto-encoding variational bayes\nDP Kingma, M Welling - arXiv preprint arXiv:1312.6114, 2013 - arxiv.org\n"
+        f"{ABSTRACT_A}\nCited by 38000 Related articles All 31 versions\n\n"
+        "[HTML] nature.com\nHighly accurate protein structure prediction with AlphaFold\n"
+        f"J Jumper, R Evans, A Pritzel, T Green… - Nature, 2021 - nature.com\n{ABSTRACT_B}\nCited by 30000 Related articles\n"
+    )
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.venue) for p in papers] == [
+        ("Auto-encoding variational bayes", "arXiv preprint"), ("Highly accurate protein structure prediction with AlphaFold", "Nature"),
+    ]
+    assert any("'[PDF] arxiv.org': the result's link to a copy of the paper" in n.message for n in notices)
+
+
+def test_an_arxiv_id_line_under_each_search_result_title_is_its_id(tmp_path: Path) -> None:
+    results = [("QLoRA: Efficient Finetuning of Quantized LLMs", "2305.14314", ABSTRACT_A),
+               ("Mamba: Linear-Time Sequence Modeling with Selective State Spaces", "2312.00752", ABSTRACT_B)]
+    page = "Subscribe\n" + "".join(f"{t}\narXiv:{i}\n{a}\n" for t, i, a in results)
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.arxiv_id, p.abstract) for p in papers] == results

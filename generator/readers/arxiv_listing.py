@@ -209,6 +209,8 @@ class ArxivListingReader(Reader):
         if any(looks_like_abstract(ln.text) for ln in header):
             return Detection(0.0, "an abstract above the first 'arXiv:ID' line: the ids follow the papers")
         read = [_read_entry(entry) for entry in entries]
+        if 2 * sum(1 for got in read if got.title and looks_like_abstract(join_lines(got.title))) > len(read):
+            return Detection(0.0, "an abstract under most 'arXiv:ID' lines: the ids follow their papers' titles")
         titled = sum(1 for got in read if got.title)
         shaped = sum(1 for got in read if got.title and (got.authors is not None or got.abstract))
         if len(entries) - titled > max(1, len(entries) // 5) or 2 * shaped < len(entries):  # one cut off at the end at most

@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 
+from ..ingest.ids import parse_arxiv_id
 from ..ingest.normalize import normalize_text, strip_invisible
 from ..model import DatePrecision, Notice, Paper, Rejected, Source
 from ..text import CJK_CHARACTER, CJK_FULL_STOPS
@@ -308,6 +309,15 @@ _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 # A sentence's end and the next one's start, however they are spelled: "LVD-1689M. DINOv3 ...", "... 88%. LLMs ...".
 _ANY_SENTENCE_BREAK = re.compile(r"[\w)\]%][.!?]\s+[A-Z(\d]")
 FOOTER_CHARS = 200  # a page's footer or blurb is one short sentence; an abstract of one sentence is longer
+
+
+_ARXIV_LINE = re.compile(r"^(?:arxiv\s*:\s*|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)(\S+?)(?:\.pdf)?/?$", re.IGNORECASE)
+
+
+def arxiv_line(line: str) -> str | None:
+    """The arXiv id a line holds alone (``arXiv:2305.14314``, ``https://arxiv.org/abs/2305.14314v2``), or None."""
+    match = _ARXIV_LINE.match(line.strip())
+    return parse_arxiv_id(match.group(1)) if match else None
 
 
 def lone_sentence(text: str) -> bool:

@@ -24,6 +24,7 @@ from .base import (
     Document,
     PaperFields,
     Reader,
+    arxiv_line,
     author_names,
     could_be_title,
     initialled_names,
@@ -79,9 +80,13 @@ def _card(block: Block) -> Card | None:
 _HANDLE = re.compile(r"^@?[a-z0-9][a-z0-9_.-]{1,38}$|^submitted\s+by$", re.IGNORECASE)  # who posted it: "akhaliq"
 
 
+# Google Scholar's link to a copy, printed beside the result and copied above its title: "[PDF] arxiv.org".
+_SIDE_LINK = re.compile(r"^\[(?:PDF|HTML|DOC|BOOK)\]\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+
+
 def _leading(text: str) -> bool:
-    """A line a card prints above its title: who posted the paper, or a line about it."""
-    if _HANDLE.match(text) and (text.islower() or " " in text):
+    """A line a card prints above its title: who posted the paper, a link to a copy, or a line about it."""
+    if (_HANDLE.match(text) and (text.islower() or " " in text)) or _SIDE_LINK.match(text):
         return True
     return _date_fields(text, None) is not None or _other_fields(text) is not None
 
@@ -129,9 +134,9 @@ def date_line(doc: Document, line: int, text: str) -> PaperFields | None:
 
 
 def result_detail(text: str) -> bool:
-    """A line a search result prints about its paper: a date, its authors, Scholar's ``authors - venue, year - host``."""
+    """A line a search result prints about its paper: a date, its arXiv id, its authors, Scholar's ``authors - venue, year - host``."""
     text = text.strip()
-    return parse_listing_date(text) is not None or _other_fields(text) is not None
+    return parse_listing_date(text) is not None or arxiv_line(text) is not None or _other_fields(text) is not None
 
 
 def _date_fields(text: str, captured: dt.date | None) -> PaperFields | None:
@@ -211,7 +216,9 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
             if index == card.title or first <= index <= last:
                 continue
             details = _details(doc, number, text)
-            if details is None:
+            if details is None and _SIDE_LINK.match(text):
+                doc.notice(number, f"skipped {text!r}: the result's link to a copy of the paper")
+            elif details is None:
                 doc.notice(number, f"skipped {text[:60]!r}: a line of the result papercat does not read")
             else:
                 found = found.updated(details)

@@ -18,6 +18,7 @@ from .base import (
     Document,
     PaperFields,
     Reader,
+    arxiv_line,
     author_names,
     could_be_title,
     initialled_names,
@@ -92,11 +93,11 @@ def _text_after(blocks: list[Block], index: int) -> str:
 
 
 def _is_detail(line: str) -> bool:
-    """A line that is a result's date or its authors, never its title or abstract."""
+    """A line that is a result's date, its arXiv id or its authors, never its title or abstract."""
     text = line.strip()
     if not text or len(text) > MAX_NAMES_LINE:  # prose
         return False
-    if _HAS_DIGIT.search(text) and parse_listing_date(text) is not None:
+    if _HAS_DIGIT.search(text) and (parse_listing_date(text) is not None or arxiv_line(text) is not None):
         return True
     return ("," in text or " and " in text or "&" in text) and (author_names(text) is not None or initialled_names(text) is not None)
 
@@ -274,6 +275,9 @@ class SearchResultsReader(Reader):
                 items.append(Item("fields", Block(block.line, [line]), PaperFields(authors=names)))
             elif items and (date := date_line(doc, block.line, line)) is not None:  # "Published on Mar 3, 2025"
                 items.append(Item("fields", Block(block.line, [line]), date))
+            elif items and (arxiv_id := arxiv_line(line)) is not None:  # "arXiv:2305.14314" under a title
+                linked = PaperFields(arxiv_id=arxiv_id, url=f"https://arxiv.org/abs/{arxiv_id}")
+                items.append(Item("fields", Block(block.line, [line]), linked))
             else:
                 items.append(Item("text", Block(block.line, [line])))
         # A line of names is a result's authors where the page prints them with its results, for half of them
