@@ -1355,3 +1355,13 @@ def test_an_arxiv_id_line_under_each_search_result_title_is_its_id(tmp_path: Pat
     report, papers, rejected, _ = read(tmp_path, page)
     assert (report.reader, rejected) == ("search-results", [])
     assert [(p.title, p.arxiv_id, p.abstract) for p in papers] == results
+
+
+@pytest.mark.parametrize("marker", ["... (more)", "… [Read more]", "...(more)", ". Show more"])
+def test_a_pages_more_link_at_the_end_of_a_cut_abstract_is_removed(tmp_path: Path, marker: str) -> None:
+    cut = f"{ABSTRACT_A} {ABSTRACT_B}"[:262].rstrip()
+    page = f"Prompt Tuning From Descriptions\n{cut}{marker}\nUpcycled Mixtures of Experts\n{ABSTRACT_B}\n"
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert rejected == []
+    assert papers[0].abstract == (cut + "." if marker == ". Show more" else cut) + "\u2026"
+    assert any("'more' link at the end of the abstract" in n.message for n in notices)

@@ -47,6 +47,11 @@ ABSTRACT_LABEL = re.compile(
 )
 # What a title may carry that is the list's, not the paper's: its number or bullet, a "Title:" label.
 _TITLE_PREFIX = re.compile(rf"^(?:{LIST_MARKER}|title\s*:\s*)(?=\S)", re.IGNORECASE)
+# The link a page prints where it cut an abstract short: "... (more)", "… [Read more]", "…Show more".
+_READ_MORE = re.compile(
+    r"\s*(?:\.{3}|\u2026)?\s*(?:\((?:read |see |show )?more\)|\[(?:read |see |show )?more\]|(?<=[.\u2026])\s*(?:read|see|show) more)\s*$",
+    re.IGNORECASE,
+)
 MAX_RAW = 2000  # characters of a rejected block kept in the report
 HTTP_URL = re.compile(r"^https?://[^\s<>\"']+$")  # the only links a paper may carry
 
@@ -268,6 +273,9 @@ class Reader(ABC):
         clean_abstract = normalize_text(clean_abstract)
         if (unlabelled := ABSTRACT_LABEL.sub("", clean_abstract, count=1)) and looks_like_abstract(unlabelled):
             clean_abstract = unlabelled  # "Abstract: ..." under its title: the label is the page's
+        if (cut := _READ_MORE.sub("\u2026", clean_abstract)) != clean_abstract and cut.strip("\u2026 "):
+            doc.notice(line, "removed the page's 'more' link at the end of the abstract: the abstract is cut short there")
+            clean_abstract = cut
         if not clean_title:
             return self.reject(doc, line, "title is empty after removing invisible characters", raw)
         hints = list(found.topic_hints)
