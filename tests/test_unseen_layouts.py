@@ -1365,3 +1365,20 @@ def test_a_pages_more_link_at_the_end_of_a_cut_abstract_is_removed(tmp_path: Pat
     assert rejected == []
     assert papers[0].abstract == (cut + "." if marker == ". Show more" else cut) + "\u2026"
     assert any("'more' link at the end of the abstract" in n.message for n in notices)
+
+
+def test_a_file_no_reader_recognises_says_how_to_name_its_kind(tmp_path: Path) -> None:
+    _, papers, rejected, _ = read(tmp_path, "Just a note to myself.\nNothing here is a paper.\n", name="notes.txt")
+    assert papers == [] and len(rejected) == 1
+    assert rejected[0].reason.startswith("no reader recognised this file; tried: ")
+    assert rejected[0].reason.endswith("If it is one of these kinds, name it in sources.yml (notes.txt: {format: daily-papers})")
+
+
+def test_page_text_above_a_topic_listings_topic_is_not_called_its_topic(tmp_path: Path) -> None:
+    page = "Skip to main content\n\nFilter by venue\n\n" + topic_page(
+        ("Upcycled Mixtures of Experts", "NeurIPS 2024", ABSTRACT_B), ("Prompt Tuning From Descriptions", "NeurIPS 2024", ABSTRACT_A),
+    )
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert rejected == [] and all(p.topic_hints == ["Machine Learning for Science"] for p in papers)
+    kept = [n.message for n in notices if "kept as a topic hint" in n.message]
+    assert kept == ["listing topic 'Machine Learning for Science' kept as a topic hint"]

@@ -206,7 +206,10 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
     choice: Choice = choose_reader(doc)
     if choice.reader is None:
         tried = tuple(f"{n} ({d.reason})" for n, d in choice.detections)
-        reason = "no reader recognised this file; tried: " + "; ".join(tried)
+        reason = (
+            "no reader recognised this file; tried: " + "; ".join(tried)
+            + f". If it is one of these kinds, name it in {SOURCES_FILE} ({name}: {{format: daily-papers}})"
+        )
         if _HTML.match(decoded.text[:512]):
             reason = ("an HTML page's source, not its text: open the page in a browser and copy its text into a .txt file; "
                       + reason)

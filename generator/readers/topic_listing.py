@@ -258,12 +258,17 @@ class TopicListingReader(Reader):
             start, venue_line = _first_paper(blocks, cut, venues)
             if venue_line is not None:
                 venues.add(venue_line)
+        heading: list[Block] = []
         for block in blocks[:start]:
             if looks_like_abstract(block.text):
                 start = blocks.index(block)
                 break
-            topic = block.text.strip()
-            doc.notice(block.line, f"listing topic {topic!r} kept as a topic hint")
+            heading.append(block)
+        for block in heading[:-1]:  # "Skip to main content", "Sort by: Most recent": the page's, above its topic
+            doc.notice(block.line, f"skipped page text {block.text.strip()[:60]!r} above the listing's topic")
+        if heading:
+            topic = heading[-1].text.strip()
+            doc.notice(heading[-1].line, f"listing topic {topic!r} kept as a topic hint")
         hints = [topic] if topic else []
         items: list[Item] = []
         for block in blocks[start:]:
