@@ -1382,3 +1382,9 @@ def test_page_text_above_a_topic_listings_topic_is_not_called_its_topic(tmp_path
     assert rejected == [] and all(p.topic_hints == ["Machine Learning for Science"] for p in papers)
     kept = [n.message for n in notices if "kept as a topic hint" in n.message]
     assert kept == ["listing topic 'Machine Learning for Science' kept as a topic hint"]
+
+
+def test_upvotes_written_out_after_the_date_are_read(tmp_path: Path) -> None:
+    page = f"Daily Papers\n\nJun 20\n\n{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n  • 5 authors\n·\nOct 10, 2023 · 12 upvotes\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == [] and [(p.date, p.upvotes) for p in papers] == [("2023-10-10", 12)]

@@ -206,13 +206,12 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
     choice: Choice = choose_reader(doc)
     if choice.reader is None:
         tried = tuple(f"{n} ({d.reason})" for n, d in choice.detections)
-        reason = (
-            "no reader recognised this file; tried: " + "; ".join(tried)
-            + f". If it is one of these kinds, name it in {SOURCES_FILE} ({name}: {{format: daily-papers}})"
-        )
+        reason = "no reader recognised this file; tried: " + "; ".join(tried)
         if _HTML.match(decoded.text[:512]):
             reason = ("an HTML page's source, not its text: open the page in a browser and copy its text into a .txt file; "
                       + reason)
+        else:
+            reason += f". If it is one of these kinds, name it in {SOURCES_FILE} ({name}: {{format: daily-papers}})"
         rejected = Rejected(file=name, line=1, reason=reason, raw=decoded.text[:2000])
         report = FileReport(name, None, reason, decoded.encoding, records=1, rejected=1, tried=tried)
         return report, [], [rejected], doc.notices

@@ -40,7 +40,7 @@ _AUTHOR_NAMES = re.compile(r"^(?:[•●◦▪‣]|\*(?=\s))\s*(.+)$")
 _SEPARATOR = re.compile(r"^[·•|\-–—]$")
 _MORE_AUTHORS = re.compile(r"^\+\s*(\d{1,6})(?:\s+(?:more|other))?(?:\s+authors?)?$", re.IGNORECASE)
 _ET_AL = re.compile(r",?\s+et\s+al\.?$", re.IGNORECASE)
-_UPVOTES = re.compile(r"^(?:[▲△⬆↑]\s*)?(\d{1,7})$")  # "42", "▲ 42"
+_UPVOTES = re.compile(r"^(?:[▲△⬆↑]\s*)?(\d{1,7})(?:\s+upvotes?)?$", re.IGNORECASE)  # "42", "▲ 42", "42 upvotes"
 _SUBMITTED_BY = re.compile(r"^submitted\s+by$", re.IGNORECASE)  # the submitter's name on the next line
 # "• 6 authors · Jul 13, 2023": the fields other pages print on separate lines, joined by a middle dot.
 _INLINE_SEPARATOR = re.compile(r"\s+·\s+")
