@@ -104,6 +104,28 @@ def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(content: Path, tmp
     assert "(reconciles)" in run.stdout
 
 
+@pytest.mark.parametrize("name", ["notes\n```python\nprint(1)\n```\n.yml", "evil\u202etxt.yml", "bell\x07.yml"])
+def test_a_file_name_with_line_breaks_or_control_characters_is_reported_never_rendered(
+    content: Path, tmp_path: Path, name: str
+) -> None:
+    """A name is printed on the pages (where each paper came from, the rejections): a line break there could open a
+    fenced block in the page's Markdown, a direction mark could disguise the name. The file is reported, not read."""
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(CONFIG, tmp_path / "site_config")
+    (tmp_path / "site_config" / "overrides.yml").unlink(missing_ok=True)
+    (content / name).write_text("title: An Innocent Paper\nabstract: An ordinary abstract about language models.\n")
+    run = _papercat(tmp_path, "build")
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    shown = name.encode("unicode_escape").decode("ascii")
+    assert f"rejected: {shown}:1: the file name holds a line break, a control or a text-direction character" in run.stderr
+    site = tmp_path / "site"
+    assert not (site / "papers" / "an-innocent-paper").exists()
+    pages = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
+    assert not any("<pre" in page and "print(1)" in page for page in pages)
+    assert any(shown in page for page in pages)  # the rejection, named with its escapes
+    assert not any(name in page for page in pages)
+
+
 # --- permissions, as an unprivileged user -------------------------------------------------
 
 

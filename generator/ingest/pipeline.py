@@ -76,9 +76,16 @@ class SkippedEntry:
     reason: str
 
 
+# What a file name may hold that no page or terminal may be given as it is: line breaks and other control
+# characters, and the marks that change the direction of the text around them.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def display_name(relative: str) -> str:
-    """A path as text that can be printed and written to JSON: bytes that are not UTF-8 shown as ``\\xff``."""
-    return os.fsencode(relative).decode("utf-8", "backslashreplace")
+    """A path as text that can be printed and written to JSON and pages: bytes that are not UTF-8 shown as
+    ``\\xff``, a line break as ``\\n``, any other control or text-direction character as its escape."""
+    text = os.fsencode(relative).decode("utf-8", "backslashreplace")
+    return _UNSHOWABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _kind(mode: int) -> str:
@@ -268,9 +275,11 @@ def ingest_content(
         todo: list[tuple[int, Path, str, SourceMeta, str | None]] = []
         for path in paths:
             name = path.relative_to(content_dir).as_posix() if path.is_relative_to(content_dir) else path.name
-            if not _encodable(name):  # bytes that are not UTF-8: no page, feed or log line could name the file
-                shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                reason = "the file name is not valid UTF-8; rename the file"
+            if (shown := display_name(name)) != name:  # no page, feed or log line could name the file as it is
+                reason = (
+                    "the file name is not valid UTF-8; rename the file" if not _encodable(name)
+                    else "the file name holds a line break, a control or a text-direction character; rename the file"
+                )
                 readings.append(
                     (FileReport(shown, None, reason, records=1, rejected=1), [], [Rejected(file=shown, line=1, reason=reason, raw="")], [])
                 )
