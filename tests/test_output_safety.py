@@ -113,6 +113,30 @@ def test_a_site_dir_holding_someone_elses_files_is_refused(root: Path) -> None:
     assert _leftovers(root) == []
 
 
+@pytest.mark.parametrize("command", ["papercat", "mkdocs"])
+def test_a_folder_that_looks_like_a_site_but_has_no_marker_is_refused(root: Path, command: str) -> None:
+    """A home page's folder holds index.html, sitemap.xml and papers/ too: only the marker says a folder is papercat's."""
+    www = root / "www"
+    (www / "papers").mkdir(parents=True)
+    files = {"index.html": "<h1>My homepage</h1>\n", "sitemap.xml": "<urlset/>\n", "papers/my-thesis.pdf": "thesis\n",
+             "CANARY.txt": "keep me\n"}
+    for name, text in files.items():
+        (www / name).write_text(text, encoding="utf-8")
+    run = _papercat(root, "build", "--site-dir", "www") if command == "papercat" else _mkdocs(root, "build", "--site-dir", "www")
+    assert run.returncode != 0 and "holds files papercat did not write" in run.stderr, run.stderr
+    assert {p.relative_to(www).as_posix(): p.read_text(encoding="utf-8") for p in www.rglob("*") if p.is_file()} == files
+
+
+def test_a_working_folder_of_files_with_papercats_names_but_no_marker_is_refused(root: Path) -> None:
+    mine = root / "mydocs"
+    (mine / "docs" / "papers").mkdir(parents=True)
+    (mine / "docs" / "index.md").write_text("# my docs\n", encoding="utf-8")
+    (mine / "state.json").write_text('{"mine": true}\n', encoding="utf-8")
+    run = _papercat(root, "--build-dir", "mydocs", "build")
+    assert run.returncode == 2 and "holds files papercat did not write" in run.stderr, run.stderr
+    assert (mine / "state.json").read_text(encoding="utf-8") == '{"mine": true}\n'
+
+
 def test_an_empty_folder_becomes_papercats_and_is_rebuilt(root: Path) -> None:
     (root / "public").mkdir()
     first = _papercat(root, "--build-dir", "work", "build", "--site-dir", "public")

@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +40,6 @@ MARKER_TEXT = (
 #: Seconds a build waits for another build of the same project or output folder (``PAPERCAT_LOCK_WAIT``).
 LOCK_WAIT = 30.0
 
-# A site or working folder written by a papercat that did not mark its folders yet is taken over
-# (and marked) instead of refused when it looks like one; anything else in it makes it someone else's.
-_LEGACY_SITE = {"index.html", "sitemap.xml", "papers"}  # all of these, in a site MkDocs built with papercat
-_LEGACY_BUILD = {"docs", "catalogue.jsonl", "rejected.jsonl", "state.json", "changes.json"}  # only these
 
 
 class UnsafeOutput(PapercatError):
@@ -52,23 +48,6 @@ class UnsafeOutput(PapercatError):
 
 class BuildLocked(PapercatError):
     """Another build holds the project or the output folder."""
-
-
-def _names(folder: Path) -> set[str]:
-    return {entry.name for entry in folder.iterdir()}
-
-
-def _legacy_site(folder: Path) -> bool:
-    return _names(folder) >= _LEGACY_SITE
-
-
-def _legacy_build(folder: Path) -> bool:
-    if not _names(folder) - {OWNER_MARKER} <= _LEGACY_BUILD:
-        return False
-    docs = folder / "docs"  # the generated Markdown an older papercat kept there
-    if docs.exists():
-        return docs.is_dir() and not docs.is_symlink() and {"index.md", "papers"} <= _names(docs)
-    return {"catalogue.jsonl", "rejected.jsonl"} <= _names(folder)  # what `papercat ingest` wrote
 
 
 def is_owned(folder: Path) -> bool:
@@ -94,12 +73,12 @@ class OutputFolders:
     site_dir: Path | None  # None: nothing but the working folder is written (``papercat ingest``)
     build_dir: Path | None  # None: the build keeps no state
 
-    def outputs(self) -> list[tuple[Path, str, str, Callable[[Path], bool]]]:
-        found: list[tuple[Path, str, str, Callable[[Path], bool]]] = []
+    def outputs(self) -> list[tuple[Path, str, str]]:
+        found: list[tuple[Path, str, str]] = []
         if self.site_dir is not None:
-            found.append((self.site_dir, "--site-dir", "the site folder", _legacy_site))
+            found.append((self.site_dir, "--site-dir", "the site folder"))
         if self.build_dir is not None:
-            found.append((self.build_dir, "--build-dir", "the working folder", _legacy_build))
+            found.append((self.build_dir, "--build-dir", "the working folder"))
         return found
 
 
@@ -110,7 +89,7 @@ def check_output_folders(folders: OutputFolders, *, site_option: str = "--site-d
     """
     inputs = ((folders.content_dir, "the content folder"), (folders.config_dir, "the configuration folder"))
     protected = (*inputs, (folders.root, "the project root"), (folders.mkdocs_file, "the MkDocs configuration file"))
-    for folder, option, what, legacy in folders.outputs():
+    for folder, option, what in folders.outputs():
         if option == "--site-dir":
             option = site_option
 
@@ -131,7 +110,7 @@ def check_output_folders(folders: OutputFolders, *, site_option: str = "--site-d
                 raise refuse(f"lies inside {name} ({path})")
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             raise refuse("is an existing file, not a folder papercat created")
-        if folder.is_dir() and any(folder.iterdir()) and not is_owned(folder) and not legacy(folder):
+        if folder.is_dir() and any(folder.iterdir()) and not is_owned(folder):
             raise refuse(
                 f"holds files papercat did not write (folders papercat creates hold a {OWNER_MARKER} file; "
                 "if this is the output of an older papercat, delete the folder and build again)"
@@ -235,7 +214,7 @@ def recover(site_dir: Path) -> list[str]:
     """Undo what a killed build left next to ``site_dir`` (call with the build lock held); say what was done."""
     done: list[str] = []
     old = old_site(site_dir)
-    if old.is_dir() and not old.is_symlink() and (is_owned(old) or _legacy_site(old)):
+    if old.is_dir() and not old.is_symlink() and is_owned(old):
         if not site_dir.exists() and not site_dir.is_symlink():
             os.replace(old, site_dir)  # noqa: PTH105 - the atomic rename the swap is built on
             done.append(f"restored the previous site from {old} (a build was stopped while swapping it)")
