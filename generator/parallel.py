@@ -17,10 +17,11 @@ import gc
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -88,10 +89,44 @@ def interrupts_ignored() -> Iterator[None]:
 
 def start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> None:
     """What every worker process does first: leave Ctrl-C to the build (a terminal sends it to every process
-    of the build; a worker that stopped on it would print its traceback), then ``initializer(*initargs)``."""
+    of the build; a worker that stopped on it would print its traceback), end with the build, then
+    ``initializer(*initargs)``.
+
+    A build stopped by SIGTERM or SIGKILL (a cancelled CI job, ``timeout``) cannot stop its workers
+    itself: the system does (Linux's parent-death signal), so none lives on holding the build's memory.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() == 1:  # the build ended before the line above: nothing will send the signal
+            os._exit(1)
     if initializer is not None:
         initializer(*initargs)
+
+
+# The build's locks (``flock`` on folders, see ``site.output``): a forked process gets a copy of each
+# descriptor, and a lock is held as long as any copy is open. Each forked process closes its copies
+# at once, so that only the build holds them, and a build that is gone holds nothing.
+_LOCK_DESCRIPTORS: set[int] = set()
+
+
+def lock_descriptor_opened(fd: int) -> None:
+    _LOCK_DESCRIPTORS.add(fd)
+
+
+def lock_descriptor_closed(fd: int) -> None:
+    _LOCK_DESCRIPTORS.discard(fd)
+
+
+def _close_inherited_locks() -> None:
+    for fd in _LOCK_DESCRIPTORS:
+        with suppress(OSError):
+            os.close(fd)
+    _LOCK_DESCRIPTORS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 def release_memory() -> None:
@@ -116,6 +151,22 @@ def _libc() -> Any:
 
 
 _LIBC = _libc()
+_PR_SET_PDEATHSIG = 1
+
+
+def _prctl() -> Any:
+    """Linux's ``prctl``, or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return getattr(libc, "prctl", None)
+
+
+_PRCTL = _prctl()
 
 
 def _apply(function: Callable[[T], R], chunk: Sequence[T]) -> list[R]:

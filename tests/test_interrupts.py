@@ -56,3 +56,57 @@ def test_ctrl_c_in_any_stage_stops_the_build_with_one_line(tmp_path: Path, stage
     assert "Traceback" not in output and "KeyboardInterrupt" not in output, output
     if proc.returncode != 0:  # the build may have finished first
         assert proc.returncode == 130 and "papercat: interrupted" in output, output
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    except OSError:
+        pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("after", ["related:", "pages:"])  # while the pages are written, while MkDocs renders them
+def test_a_build_killed_outright_leaves_no_worker_holding_the_project(tmp_path: Path, after: str) -> None:
+    """SIGKILL (or SIGTERM) of the build alone, as a cancelled CI job or ``timeout`` sends: its workers end too,
+    and the next build is not told another build is using the project."""
+    copy_project(tmp_path / "p", CONTENT)
+    env = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
+    proc = subprocess.Popen(
+        [str(PAPERCAT), "build", "--jobs", "2", "--clean"], cwd=tmp_path / "p", env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    assert proc.stdout is not None
+    seen, workers = "", set()
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 120
+        while not workers and time.monotonic() < deadline and proc.poll() is None:
+            if selector.select(timeout=0.02):
+                seen += proc.stdout.readline()
+            if after in seen:
+                workers = _children(proc.pid)
+    if not workers:
+        pytest.fail(f"no worker processes seen after {after!r}: {seen[-2000:]}")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=60)
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"worker processes outlived the build: {left}"
+    again = subprocess.run([str(PAPERCAT), "build"], cwd=tmp_path / "p", env=env | {"PAPERCAT_LOCK_WAIT": "2"},
+                           capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0 and "another papercat build" not in again.stderr, again.stderr

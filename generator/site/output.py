@@ -145,7 +145,10 @@ def _lock_wait() -> float:
 def _flock(folder: Path, wait: float) -> Iterator[None]:
     import fcntl
 
+    from ..parallel import lock_descriptor_closed, lock_descriptor_opened
+
     fd = os.open(folder, os.O_RDONLY)
+    lock_descriptor_opened(fd)
     try:
         deadline = time.monotonic() + wait
         told = False
@@ -165,6 +168,7 @@ def _flock(folder: Path, wait: float) -> Iterator[None]:
                 time.sleep(0.1)
         yield
     finally:
+        lock_descriptor_closed(fd)
         os.close(fd)  # closing the descriptor releases the lock, also when the process is killed
 
 
