@@ -149,3 +149,20 @@ def test_changes_command_without_a_build(tmp_path: Path) -> None:
     proc = subprocess.run([str(PAPERCAT), "changes"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
                           env={k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"})
     assert proc.returncode == 1 and "no change report" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_markdown_summary_shows_titles_and_rejections_as_text() -> None:
+    """A CI job summary renders the Markdown (GitHub's is CommonMark): a title's link, image, emphasis, code or HTML
+    must stay characters."""
+    from markdown_it import MarkdownIt
+
+    from generator.site.changes import KINDS
+
+    title = "Results [click here](https://evil.example/phish) ![px](https://evil.example/t.png) **URGENT** `rm -rf` <b>x</b>"
+    reason = "unknown field '**bold key** [l](https://evil.example)'"
+    report: dict[str, object] = {kind: [] for kind in KINDS}
+    report |= {"added": [{"id": "results", "title": title}], "new_rejections": [{"file": "bad.yml", "line": 2, "reason": reason}]}
+    html = MarkdownIt("commonmark").enable("table").render(markdown(report))
+    assert "<a " not in html and "<img" not in html and "<strong>URGENT" not in html and "<code>" not in html and "<b>" not in html
+    assert "Results [click here](https://evil.example/phish) ![px](https://evil.example/t.png) **URGENT** `rm -rf` &lt;b&gt;x" in html
+    assert "unknown field '**bold key** [l](https://evil.example)'" in html.replace("&#x27;", "'")

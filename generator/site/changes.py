@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,6 +163,9 @@ def summary(report: Mapping[str, Any], limit: int | None = SHOWN) -> str:
     return "\n".join(lines)
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+
+
 def markdown(report: Mapping[str, Any]) -> str:
     """The report as Markdown, for a CI job summary."""
     if report.get("baseline"):
@@ -170,7 +174,9 @@ def markdown(report: Mapping[str, Any]) -> str:
         return "### Catalogue changes\n\nNo changes since the last build.\n"
 
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+        # Every ASCII punctuation mark escaped (CommonMark allows it for each): a title's link, image, emphasis,
+        # code span, HTML or bare address is shown as its characters, never rendered.
+        return _MARKDOWN_PUNCTUATION.sub(r"\\\g<0>", " ".join(text.split()))
 
     lines = ["### Catalogue changes", "", "| change | papers |", "|---|---:|"]
     lines += [f"| {LABELS[k]} | {len(report[k])} |" for k in KINDS]
