@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import PapercatError
+from .errors import PapercatError, template_error, template_frame
 from .ingest import IngestResult, ingest_content, ingest_messages, summary_table
 from .ingest.catalogue import check_ingest_outputs, require_folder, write_catalogue, write_rejections
 from .ingest.sources import SOURCES_FILE
@@ -560,6 +560,8 @@ def _theme_template_error(err: Exception) -> str | None:
         return _theme_mistake(err.filename, err)
     if isinstance(err, jinja2.TemplateNotFound):
         return f"a theme template asks for {err.name!r}, which no theme folder has (site_config/theme/, or the theme's own)"
+    if template_frame(err) is not None:  # an error raised while a template ran ({{ 1 // 0 }}, a bad filter)
+        return template_error(err)
     return None
 
 

@@ -28,14 +28,15 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import BuildError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .defaults import ConfigFolders
-from .errors import PapercatError
+from .errors import PapercatError, template_error
 from .ingest import ingest_messages
 from .progress import Progress, Step
 from .site.fragments import splice_text
@@ -57,6 +58,18 @@ serve_log = logging.getLogger("papercat")
 
 # Pages the navigation links to; every other generated page is reached from these.
 _NAV_PAGES = {"index.md", "about.md", "stats.md", "search.md", "export.md", "topics/index.md", "months/index.md"}
+
+
+class _ReportingTemplate(jinja2.Template):
+    """A template whose errors name it: its file and line, and what went wrong."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        try:
+            return super().render(*args, **kwargs)
+        except (BuildError, PapercatError):
+            raise
+        except Exception as err:  # the template's mistake, or a value it was given
+            raise PluginError(f"papercat: {template_error(err, self.filename)}") from None
 
 
 class _ShownInPreview(Exception):
@@ -183,6 +196,15 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             if os.path.realpath(folder) not in present:
                 dirs.insert(at, str(folder))
         return config
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # An error raised while a template runs ({{ 1 // 0 }} in site_config/theme/main.html) stops the build with
+        # the template's file and line, as a build error MkDocs reports in one line, not as a traceback.
+        if not issubclass(env.template_class, _ReportingTemplate):
+            env.template_class = type("ReportingTemplate", (_ReportingTemplate, env.template_class), {})
+            if env.cache is not None:
+                env.cache.clear()
+        return env
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Every stage before MkDocs runs here, before `mkdocs build` empties the site folder: a mistake in

@@ -291,6 +291,21 @@ def test_mkdocs_build_with_a_mistake_leaves_the_site_as_it_was(root: Path, path:
     assert tree_digest(root / "site") == site
 
 
+@pytest.mark.parametrize("command", ["papercat", "mkdocs"])
+def test_an_error_raised_in_a_theme_template_names_it_without_a_traceback(root: Path, command: str) -> None:
+    theme = root / "site_config" / "theme"
+    theme.mkdir(parents=True, exist_ok=True)
+    (theme / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}\n{{ 1 // 0 }}\n{% endblock %}\n', encoding="utf-8"
+    )
+    site = tree_digest(root / "site")
+    run = _papercat(root, "build") if command == "papercat" else _mkdocs(root, "build")
+    assert run.returncode != 0 and "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    assert f"{theme / 'main.html'}: line 3: ZeroDivisionError" in run.stderr, run.stderr
+    if command == "papercat":  # builds into a staging folder; plain MkDocs empties the site folder first
+        assert tree_digest(root / "site") == site
+
+
 def test_a_link_out_of_the_configuration_folder_is_refused_not_published(root: Path, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("private key material\n", encoding="utf-8")
