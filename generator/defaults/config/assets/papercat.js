@@ -372,8 +372,17 @@
       while (label.firstChild) button.appendChild(label.firstChild);
       button.addEventListener("click", function () {
         toggle.click();
-        var first = toggle.checked && document.querySelector(".md-sidebar--primary .md-nav__link[href]");
-        if (first) window.setTimeout(function () { first.focus(); }, 50);
+        if (!toggle.checked) return;
+        window.setTimeout(function () {
+          // The first link a reader can see: the drawer hides some (the home page's own entry on the home page).
+          var links = document.querySelectorAll(".md-sidebar--primary .md-nav__link[href]");
+          for (var i = 0; i < links.length; i++) {
+            if (links[i].getClientRects().length && window.getComputedStyle(links[i]).visibility !== "hidden") {
+              links[i].focus();
+              if (document.activeElement === links[i]) return;
+            }
+          }
+        }, 50);
       });
       label.replaceWith(button);
     });
