@@ -201,8 +201,29 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+# Environments and the commands that make or change them: never needed in a title's formula.
+_UNSAFE_COMMANDS |= {"begin", "end", "declaremathoperator", "newenvironment", "renewenvironment", "directlua",
+                     "luaexec", "latelua", "endinput", "batchmode", "nonstopmode", "errorstopmode", "scrollmode",
+                     "class", "color", "colorbox", "fcolorbox"}
+
+
+@lru_cache(maxsize=1)
+def _math_commands() -> frozenset[str]:
+    """The commands a formula may use: those latex2mathml renders (its symbols, functions and commands)."""
+    from latex2mathml import commands, symbols_parser
+
+    names = {value for value in vars(commands).values() if isinstance(value, str) and value.startswith("\\")}
+    names |= {name for name in commands.FUNCTIONS} | {name for name in symbols_parser.SYMBOLS if name.startswith("\\")}
+    return frozenset(name[1:] for name in names if _COMMAND.fullmatch(name))
+
+
 def _safe_math(math: str) -> bool:
-    return _balanced(math) and "@" not in math and not any(c.lower() in _UNSAFE_COMMANDS for c in _COMMAND.findall(math))
+    """Math kept as LaTeX in a .bib: balanced braces, only commands a formula uses (an allow list, so that an
+    unknown one, ``\\directlua``, is never run), and no ``%`` (a comment would swallow the rest), ``#`` or ``@``."""
+    if not _balanced(math) or any(ch in math for ch in "@%#"):
+        return False
+    allowed = _math_commands()
+    return all(name in allowed and name.lower() not in _UNSAFE_COMMANDS for name in _COMMAND.findall(math))
 
 
 # --------------------------------------------------------------------------- the text model

@@ -212,12 +212,34 @@ def test_built_site_offers_bibtex_json_and_feeds(built_site: Path):
         assert not feedparser.parse(path.read_bytes()).bozo, path.name
 
 
-@pytest.mark.parametrize("math", [r"$\input{/etc/passwd}$", r"$\def\x{1}\x$", r"$\immediate\write18{rm -rf ~}$", r"$\url{x}$"])
+@pytest.mark.parametrize(
+    "math",
+    [r"$\input{/etc/passwd}$", r"$\def\x{1}\x$", r"$\immediate\write18{rm -rf ~}$", r"$\url{x}$",
+     r'$\directlua{os.execute("touch /tmp/pwned")}$', r"$\endinput$", r"$\end{document}$", r"$\batchmode x$",
+     r"$\someunknowncommand{x}$"],
+)
 def test_math_that_reads_files_or_defines_macros_is_written_as_text(math):
     value = escape_value(f"Title {math} end")
-    assert "\\input{" not in value and "\\def" not in value and "\\write" not in value and "\\url{" not in value
+    assert "$" not in value.replace("\\$", "")  # no math left: every backslash is text
     assert value.count("\\textbackslash{}") >= 1
     assert escape_value(r"keeps $\frac{a}{b}$") == r"keeps $\frac{a}{b}$"
+
+
+def test_math_with_a_comment_is_written_as_text():
+    """A ``%`` in kept math would comment out the rest of the line, closing braces included."""
+    assert escape_value("Title $x^2 % y$") == r"Title \$x\textasciicircum{}2 \% y\$"
+
+
+def test_formulas_of_titles_stay_latex_in_bibtex():
+    for math in [r"$\mathcal{L}_{\infty}$", r"$O(n\log n)$", r"$\sqrt{d}$", r"$\mathbb{R}^n$", r"AstroM$^3$", r"$\alpha$-$\beta$"]:
+        assert escape_value(math) == math
+
+
+def test_an_address_is_written_as_it_is_in_bibtex():
+    from generator.site.cite import url_value
+
+    assert url_value("https://example.org/~user/paper_v2.pdf?a=1%202#x") == "https://example.org/~user/paper_v2.pdf?a=1%202#x"
+    assert url_value("https://example.org/a{b}\\c d") == "https://example.org/a%7Bb%7D%5Cc%20d"
 
 
 def test_a_site_over_a_gigabyte_is_warned_about_naming_the_limit():

@@ -6,9 +6,11 @@ is ``nd``. Keys that would collide get ``a``, ``b``, ... in paper-id order, so a
 only when a paper with the same key is added before it.
 
 Values are written so that any scraped text is a valid BibTeX value (``ListingText.as_bibtex``):
-the math the page renders is kept as LaTeX when its braces balance and it uses no command that
-reads or writes files or defines macros (``\\input``, ``\\def``, ...); everything else, a ``$``
-the page shows literally included, has BibTeX's special characters escaped.
+the math the page renders is kept as LaTeX when its braces balance and it uses only the commands
+formulas use (those latex2mathml renders; never one that reads or writes files, runs code or
+defines macros: ``\\input``, ``\\directlua``, ``\\def``, ...); everything else, a ``$`` the page
+shows literally included, has BibTeX's special characters escaped. An address is written as it
+is (a ``url`` field is read verbatim).
 """
 
 from __future__ import annotations
@@ -30,6 +32,12 @@ _STOP_WORDS = {
 def escape_value(text: str) -> str:
     """``text`` as the inside of a braced BibTeX value: literal, with its math kept as LaTeX where safe."""
     return as_bibtex(text)
+
+
+def url_value(url: str) -> str:
+    """An address as a ``url`` field holds it: as written (the field is read verbatim, so ``\\_`` would be part of
+    it), with the characters that would end or escape a braced value percent-encoded, as a URL may write them."""
+    return re.sub(r"[{}\\\s]", lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def surname(name: str) -> str:
@@ -101,7 +109,7 @@ def entry_fields(paper: Paper, *, abstract: bool = True) -> list[tuple[str, str]
     if paper.arxiv_id:
         fields += [("eprint", escape_value(paper.arxiv_id)), ("archiveprefix", "arXiv")]
     if paper.url:
-        fields.append(("url", escape_value(paper.url)))
+        fields.append(("url", url_value(paper.url)))
     if paper.title_inferred:
         fields.append(("note", "Title inferred from the abstract"))
     if paper.abstract and abstract:
