@@ -66,7 +66,7 @@ def test_the_bundled_row_reads_only_its_paper_and_one_that_reads_the_listing_doe
         "another template": '{% include "_pager.j2" %}',
     }
     for what, snippet in readers.items():
-        row.write_text(source.replace('<p class="pc-snippet">', snippet + '<p class="pc-snippet">', 1), encoding="utf-8")
+        row.write_text(source.replace('<p class="pc-snippet"', snippet + '<p class="pc-snippet"', 1), encoding="utf-8")
         assert not row_reads_only_its_paper(PageRenderer(tmp_path / "t").env), what
 
 
@@ -103,7 +103,7 @@ def test_a_row_that_reads_the_listing_is_rendered_on_each_page(tmp_path: Path):
     shutil.copytree(TEMPLATES, tmp_path / "t")
     row = tmp_path / "t" / "_row.j2"
     reads = '<p class="pc-of">of {{ papers | length if papers is defined else 0 }}</p>'
-    row.write_text(row.read_text(encoding="utf-8").replace('<p class="pc-snippet">', reads + '<p class="pc-snippet">', 1), encoding="utf-8")
+    row.write_text(row.read_text(encoding="utf-8").replace('<p class="pc-snippet"', reads + '<p class="pc-snippet"', 1), encoding="utf-8")
     model = _model()
     pages = PageRenderer(tmp_path / "t").pages(model)
     assert not PageRenderer(tmp_path / "t").rows_pure

@@ -26,6 +26,7 @@ import yaml
 from markupsafe import Markup
 
 from ..ingest.dates import MONTH_NAMES
+from ..language import paper_language, title_follows_text
 from ..model import Paper
 from ..parallel import can_fork, process_pool
 from ..text import as_meta, snippet, theme_text
@@ -101,6 +102,18 @@ def template_runtime_error(err: Exception) -> jinja2.TemplateRuntimeError:
     return error
 
 
+def _lang_attribute(paper: Paper, field: str = "abstract") -> Markup:
+    """`` lang="de"`` for the element of a paper's title or abstract when it is in another language than the site's.
+
+    A title in a script of its own (an Arabic title above an English abstract) is told by itself; otherwise a
+    short title is in the language of the paper's text.
+    """
+    language = paper_language(paper.title, paper.abstract)
+    if field == "title":
+        language = paper_language(paper.title, "") or (language if title_follows_text(paper.title, language) else None)
+    return Markup(f' lang="{language}"') if language else Markup("")
+
+
 class PageRenderer:
     """Renders every page of the catalogue from the Jinja templates in ``site_config/templates/pages``."""
 
@@ -127,7 +140,7 @@ class PageRenderer:
         self.link = Linker(directory_urls=directory_urls)
         self.env.filters.update(
             rich=rich_text, md=md_text, month_label=month_label, month_short=month_short, date_label=date_label,
-            reader_kind=_reader_kind,
+            reader_kind=_reader_kind, lang=_lang_attribute,
         )
         self.env.globals.update(escape=escape)
         self._rows_pure: bool | None = None

@@ -67,6 +67,7 @@ from typing import TypeVar
 import numpy as np
 
 from ..errors import PapercatError
+from ..language import paper_language
 from ..model import Paper
 from ..parallel import process_pool
 from ..similarity import Numbering
@@ -260,6 +261,10 @@ def _paper_document(
     record: dict[str, object] = {"t": title, "u": url, "d": date, "c": [[slug, name] for slug, name in topics], "a": abstract}
     if venue:
         record["v"] = venue
+    if (language := paper_language(raw_title, raw_abstract or "")) is not None:
+        record["l"] = language  # its snippet read in that language, and its title unless plainly not
+    if (own := paper_language(raw_title, "")) is not None and own != language:
+        record["lt"] = own  # a title in a script of its own
     return Document(fields, keys, record, (year, venue or None, tuple(name for _, name in topics)))
 
 

@@ -473,3 +473,32 @@ def test_back_from_a_result_shows_as_many_results_where_the_reader_was(watched_p
     page.locator(".pc-search-query").fill("diffusion")
     expect(_results(page)).to_have_count(10)
     watch.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def site_with_a_german_paper(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from site_fixtures import LISTING_PAPERS, listing_paper, listing_project
+
+    from generator.site.build import Project, build_site
+
+    german = listing_paper("Über die Robustheit neuronaler Netze", "")
+    german["abstract"] = (
+        "Tiefe neuronale Netze erreichen auf Standard-Benchmarks hohe Genauigkeit, sind aber gegenüber "
+        "Verteilungsverschiebungen anfällig. Wir untersuchen, wie sich die Genauigkeit unter natürlichen "
+        "Verschiebungen verändert, und zeigen, dass die Daten wichtiger sind als die Architektur."
+    )
+    root = listing_project(tmp_path_factory.mktemp("german") / "project", [*LISTING_PAPERS, german])
+    return build_site(Project.at(root)).site_dir
+
+
+def test_a_result_in_another_language_is_marked_so(watched_page, serve, site_with_a_german_paper: Path) -> None:
+    """A screen reader reads a German title and snippet with German sounds (WCAG 3.1.2); English ones are not marked."""
+    page, watch = _open(watched_page, serve(site_with_a_german_paper) + "search/?q=" + quote("Robustheit Netze"))
+    first = _results(page).first
+    expect(first.locator("a.pc-result-title")).to_have_attribute("lang", "de")
+    expect(first.locator(".pc-snippet")).to_have_attribute("lang", "de")
+    page.goto(page.url.split("?")[0] + "?q=" + quote("robot grasping"))
+    english = _results(page).first.locator("a.pc-result-title")
+    expect(english).to_have_text("Robot Grasping from Pixels")
+    assert english.get_attribute("lang") is None
+    watch.assert_clean()

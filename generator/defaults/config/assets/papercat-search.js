@@ -357,6 +357,9 @@
     var inAbstract = abstract.split(/[^\p{L}\p{N}\p{M}]+/u).some(function (w) { return w && matchesWord(words, w); });
     appendSnippet(text, inAbstract || topic ? abstract : String(data.t || "") + " — " + abstract, words);
     item.appendChild(text);
+    var language = /^[a-z]{2,3}$/;
+    if (language.test(String(data.l || ""))) { link.lang = data.l; text.lang = data.l; }
+    if (language.test(String(data.lt || ""))) link.lang = data.lt;
     return item;
   }
 
