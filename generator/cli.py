@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import PapercatError, template_error, template_frame
+from .errors import PapercatError, template_error, template_frame, theme_syntax_error
 from .ingest import IngestResult, ingest_content, ingest_messages, summary_table
 from .ingest.catalogue import check_ingest_outputs, require_folder, write_catalogue, write_rejections
 from .ingest.sources import SOURCES_FILE
@@ -22,7 +22,6 @@ from .progress import Progress
 from .site.changes import summary as changes_summary
 
 if TYPE_CHECKING:
-    import jinja2
 
     from .site.build import Project
 
@@ -147,7 +146,7 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
                 try:
                     theme.parse(path.read_text(encoding="utf-8"), filename=str(path))
                 except jinja2.TemplateSyntaxError as err:
-                    problems.append(_theme_mistake(str(path), err))
+                    problems.append(theme_syntax_error(str(path), err.lineno, err.message or str(err)))
                 except (OSError, UnicodeDecodeError) as err:
                     problems.append(f"{path}: cannot be read as UTF-8 text ({err})")
     return problems + override_warnings(config.folders, config.overrides, result)
@@ -547,17 +546,12 @@ class _Interrupts:
         raise KeyboardInterrupt
 
 
-def _theme_mistake(filename: str, err: jinja2.TemplateSyntaxError) -> str:
-    """A syntax error in a theme template of the project's, and what to do about it."""
-    return f"{filename}: line {err.lineno}: {err.message} (a theme template: fix it, or delete your copy to use the theme's own)"
-
-
 def _theme_template_error(err: Exception) -> str | None:
     """A mistake in a theme template MkDocs renders (``site_config/theme/main.html``), as a message; None for any other error."""
     import jinja2
 
     if isinstance(err, jinja2.TemplateSyntaxError) and err.filename:
-        return _theme_mistake(err.filename, err)
+        return theme_syntax_error(err.filename, err.lineno, err.message or str(err))
     if isinstance(err, jinja2.TemplateNotFound):
         return f"a theme template asks for {err.name!r}, which no theme folder has (site_config/theme/, or the theme's own)"
     if template_frame(err) is not None:  # an error raised while a template ran ({{ 1 // 0 }}, a bad filter)

@@ -45,3 +45,8 @@ def __getattr__(name: str) -> Any:
 
         return ConfigError
     raise AttributeError(name)
+
+
+def theme_syntax_error(filename: str, line: int | None, message: str) -> str:
+    """A syntax error in a theme template of the project's, and what to do about it."""
+    return f"{filename}: line {line}: {message} (a theme template: fix it, or delete your copy to use the theme's own)"

@@ -36,7 +36,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .defaults import ConfigFolders
-from .errors import PapercatError, template_error
+from .errors import PapercatError, template_error, theme_syntax_error
 from .ingest import ingest_messages
 from .progress import Progress, Step
 from .site.fragments import splice_text
@@ -68,6 +68,9 @@ class _ReportingTemplate(jinja2.Template):
             return super().render(*args, **kwargs)
         except (BuildError, PapercatError):
             raise
+        except jinja2.TemplateSyntaxError as err:  # a template it extends or includes, read only now
+            where = err.filename or self.filename or "a template"
+            raise PluginError(f"papercat: {theme_syntax_error(where, err.lineno, err.message or str(err))}") from None
         except Exception as err:  # the template's mistake, or a value it was given
             raise PluginError(f"papercat: {template_error(err, self.filename)}") from None
 
