@@ -118,7 +118,7 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
     page template compiles."""
     import jinja2
 
-    from .site.build import SiteConfig, load_mkdocs_config, override_warnings
+    from .site.build import SiteConfig, check_static_paths, expected_site_paths, load_mkdocs_config, override_warnings
     from .site.pages import PageRenderer
 
     problems: list[str] = []
@@ -132,6 +132,10 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
         config = SiteConfig.load(_config_dir(args))
     except PapercatError as err:
         return [*problems, str(err)]
+    try:  # a file of site_config/static/ where the site has one of its own
+        check_static_paths(config.folders.static(), expected_site_paths(config))
+    except PapercatError as err:
+        problems.append(str(err))
     env = PageRenderer(config.folders.template_dirs()).env
     for name in env.list_templates():
         try:

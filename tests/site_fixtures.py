@@ -403,6 +403,24 @@ def listing_project(root: Path, papers: list[object]) -> Path:
     return root
 
 
+def paged_project(root: Path, papers: list[dict[str, object]], per_page: int, *, directory_urls: bool = True) -> Path:
+    """A project at ``root`` with ``papers`` as content/papers.yml, ``per_page`` papers a listing page, and
+    ``use_directory_urls`` as given."""
+    (root / "content").mkdir(parents=True)
+    write_listing(root / "content" / "papers.yml", list(papers))
+    shutil.copytree(CONFIG, root / "site_config")
+    settings = root / "site_config" / "site.yml"
+    settings.write_text(
+        re.sub(r"(?m)^papers_per_page:.*$", f"papers_per_page: {per_page}", settings.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^use_directory_urls: true$", config)
+    if not directory_urls:
+        config = re.sub(r"(?m)^use_directory_urls: true$", "use_directory_urls: false", config)
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return root
+
+
 def copy_project(root: Path, content: Path) -> None:
     """A project at ``root``: the repository's mkdocs.yml and site_config/, and ``content`` as its content/."""
     root.mkdir(parents=True)

@@ -306,7 +306,18 @@ def _link_out_of_site_config(project: Path) -> str:
     return "symbolic link"
 
 
-@pytest.mark.parametrize("breaks", [_break_site_yml, _break_mkdocs_yml, _break_template, _break_theme_template, _link_out_of_site_config])
+def _static_file_where_the_site_has_its_own(project: Path) -> str:
+    static = project / "site_config" / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "index.html").write_text("<p>my own home page</p>\n", encoding="utf-8")
+    return "site_config/static/index.html: cannot be copied into the site"
+
+
+@pytest.mark.parametrize(
+    "breaks",
+    [_break_site_yml, _break_mkdocs_yml, _break_template, _break_theme_template, _link_out_of_site_config,
+     _static_file_where_the_site_has_its_own],
+)
 def test_check_fails_on_what_would_fail_the_build(tmp_path: Path, breaks) -> None:
     """`papercat check` is the CI gate: when it passes the build does, so it reads what the build reads."""
     assert papercat("new", "cat", cwd=tmp_path).returncode == 0

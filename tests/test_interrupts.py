@@ -13,6 +13,7 @@ import selectors
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,22 +34,35 @@ def test_worker_processes_leave_ctrl_c_to_the_build(method: str) -> None:
     assert signal.getsignal(signal.SIGINT) == before  # the build's own handler is back
 
 
-@pytest.mark.parametrize("stage", ["ingest:", "related:", "pages:"])
-def test_ctrl_c_in_any_stage_stops_the_build_with_one_line(tmp_path: Path, stage: str) -> None:
-    copy_project(tmp_path / "p", CONTENT)
-    env = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
-    proc = subprocess.Popen(
-        [str(PAPERCAT), "build", "--jobs", "2", "--clean"], cwd=tmp_path / "p", env=env, start_new_session=True,
+ENV = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
+
+
+def _start_build(project: Path) -> subprocess.Popen[str]:
+    """``papercat build --jobs 2 --clean`` of a copy of the bundled project, in a session of its own."""
+    copy_project(project, CONTENT)
+    return subprocess.Popen(
+        [str(PAPERCAT), "build", "--jobs", "2", "--clean"], cwd=project, env=ENV, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+
+
+def _read_until(proc: subprocess.Popen[str], done: Callable[[str], bool], poll: float = 1.0) -> str:
+    """The build's output read until ``done(output so far)``, the build ends or two minutes pass."""
     assert proc.stdout is not None
     seen = ""
     with selectors.DefaultSelector() as selector:
         selector.register(proc.stdout, selectors.EVENT_READ)
         deadline = time.monotonic() + 120
-        while stage not in seen and time.monotonic() < deadline and proc.poll() is None:
-            if selector.select(timeout=1):
+        while not done(seen) and time.monotonic() < deadline and proc.poll() is None:
+            if selector.select(timeout=poll):
                 seen += proc.stdout.readline()
+    return seen
+
+
+@pytest.mark.parametrize("stage", ["ingest:", "related:", "pages:"])
+def test_ctrl_c_in_any_stage_stops_the_build_with_one_line(tmp_path: Path, stage: str) -> None:
+    proc = _start_build(tmp_path / "p")
+    seen = _read_until(proc, lambda output: stage in output)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: every process of the build gets it
     rest, _ = proc.communicate(timeout=120)
     output = seen + rest
@@ -80,24 +94,18 @@ def _alive(pid: int) -> bool:
 def test_a_build_killed_outright_leaves_no_worker_holding_the_project(tmp_path: Path, after: str) -> None:
     """SIGKILL (or SIGTERM) of the build alone, as a cancelled CI job or ``timeout`` sends: its workers end too,
     and the next build is not told another build is using the project."""
-    copy_project(tmp_path / "p", CONTENT)
-    env = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
-    proc = subprocess.Popen(
-        [str(PAPERCAT), "build", "--jobs", "2", "--clean"], cwd=tmp_path / "p", env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    assert proc.stdout is not None
-    seen, workers = "", set()
-    with selectors.DefaultSelector() as selector:
-        selector.register(proc.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + 120
-        while not workers and time.monotonic() < deadline and proc.poll() is None:
-            if selector.select(timeout=0.02):
-                seen += proc.stdout.readline()
-            if after in seen:
-                workers = _children(proc.pid)
+    proc = _start_build(tmp_path / "p")
+    workers: set[int] = set()
+
+    def started(output: str) -> bool:
+        nonlocal workers
+        if after in output:
+            workers = _children(proc.pid)
+        return bool(workers)
+
+    _read_until(proc, started, poll=0.02)
     if not workers:
-        pytest.fail(f"no worker processes seen after {after!r}: {seen[-2000:]}")
+        pytest.fail(f"no worker processes seen after {after!r}")
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)
     deadline = time.monotonic() + 20
@@ -107,6 +115,6 @@ def test_a_build_killed_outright_leaves_no_worker_holding_the_project(tmp_path: 
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"worker processes outlived the build: {left}"
-    again = subprocess.run([str(PAPERCAT), "build"], cwd=tmp_path / "p", env=env | {"PAPERCAT_LOCK_WAIT": "2"},
+    again = subprocess.run([str(PAPERCAT), "build"], cwd=tmp_path / "p", env=ENV | {"PAPERCAT_LOCK_WAIT": "2"},
                            capture_output=True, text=True, timeout=300, check=False)
     assert again.returncode == 0 and "another papercat build" not in again.stderr, again.stderr

@@ -383,6 +383,21 @@ def prepare(
     )
 
 
+# The pages every build writes besides a page per paper, topic and month (``PageRenderer.pages``).
+SITE_PAGES = ("index.md", "about.md", "topics/index.md", "months/index.md", "search.md", "stats.md", "export.md")
+
+
+def expected_site_paths(config: SiteConfig) -> list[str]:
+    """What a build writes at the top of the site, known without rendering a page: for ``papercat check``."""
+    from .feeds import feed_path
+    from .search import BUNDLE_DIR
+
+    return [
+        *SITE_PAGES, "papers/", "downloads/", f"{BUNDLE_DIR}/", feed_path(None),
+        *(feed_path(topic.slug) for topic in config.taxonomy.topics), *config.folders.assets(),
+    ]
+
+
 def check_static_paths(static: Mapping[str, Path], generated: list[str]) -> None:
     """Refuse a file of ``site_config/static/`` that would land on, or among, what papercat writes."""
     taken = {path.split("/", 1)[0] for path in generated} | {"index.html", "404.html", "sitemap.xml", "sitemap.xml.gz"}

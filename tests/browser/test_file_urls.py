@@ -7,13 +7,11 @@ in search results and in a listing's filter) follow the setting too.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from playwright.sync_api import Page, expect
-from site_fixtures import CONFIG, ROOT, is_external, parse_site, resolve_file
+from site_fixtures import is_external, paged_project, parse_site, resolve_file
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +36,7 @@ def _papers() -> list[dict]:
 def file_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.site.build import Project, build_site
 
-    root = tmp_path_factory.mktemp("file-urls")
-    (root / "content").mkdir()
-    (root / "content" / "papers.yml").write_text(yaml.safe_dump({"papers": _papers()}, sort_keys=False), encoding="utf-8")
-    shutil.copytree(CONFIG, root / "site_config")
-    settings = root / "site_config" / "site.yml"
-    settings.write_text(re.sub(r"(?m)^papers_per_page:.*$", "papers_per_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert re.search(r"(?m)^use_directory_urls: true$", config)
-    (root / "mkdocs.yml").write_text(re.sub(r"(?m)^use_directory_urls: true$", "use_directory_urls: false", config), encoding="utf-8")
+    root = paged_project(tmp_path_factory.mktemp("file-urls"), _papers(), 5, directory_urls=False)
     report = build_site(Project.at(root))
     assert len(report.ingest.papers) == COUNT
     return report.site_dir

@@ -8,13 +8,11 @@ fresh project with the repository's configuration and ``papers_per_page: 5``.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from playwright.sync_api import Page, expect
-from site_fixtures import CONFIG, ROOT
+from site_fixtures import paged_project
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +40,7 @@ def _papers() -> list[dict]:
 def long_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.site.build import Project, build_site
 
-    root = tmp_path_factory.mktemp("long")
-    (root / "content").mkdir()
-    (root / "content" / "papers.yml").write_text(yaml.safe_dump({"papers": _papers()}, sort_keys=False), encoding="utf-8")
-    shutil.copytree(CONFIG, root / "site_config")
-    settings = root / "site_config" / "site.yml"
-    settings.write_text(re.sub(r"(?m)^papers_per_page:.*$", "papers_per_page: 5", settings.read_text(encoding="utf-8")), encoding="utf-8")
-    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    root = paged_project(tmp_path_factory.mktemp("long"), _papers(), 5)
     report = build_site(Project.at(root))
     assert len(report.ingest.papers) == COUNT
     return report.site_dir
