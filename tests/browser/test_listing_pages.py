@@ -102,12 +102,17 @@ def test_the_filter_searches_every_page_of_the_listing(watched_page, base_url: s
     expect(row.locator(".pc-date")).to_contain_text("January 2024")
     expect(row.locator("a.pc-chip").first).to_be_visible()
     expect(page.locator("nav.pc-pager").first).to_be_hidden()
+    # The table of contents lists no month of this page: their headings are hidden with their rows.
+    contents = page.locator(".md-sidebar--secondary .md-nav--secondary li")
+    assert contents.count() > 0
+    expect(page.locator(".md-sidebar--secondary .md-nav--secondary li:visible")).to_have_count(0)
     assert f"text={RARE.lower()}" in page.url
     # Clearing the filter brings the page back, with its page links.
     text.fill("")
     expect(page.locator(".pc-filter-status")).to_have_text(f"{COUNT} papers")
     expect(_visible_rows(page)).to_have_count(5)
     expect(page.locator("nav.pc-pager").first).to_be_visible()
+    expect(page.locator(".md-sidebar--secondary .md-nav--secondary li:visible")).to_have_count(contents.count())
     # A year filter over the whole listing: every paper is from 2024.
     page.locator(".pc-filter-year").select_option("2024")
     expect(page.locator(".pc-filter-status")).to_have_text(f"{COUNT} of {COUNT} papers")

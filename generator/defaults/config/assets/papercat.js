@@ -239,6 +239,19 @@
         if (line && line !== heading) line.hidden = visible === 0;
         if (heading && /^H[23]$/.test(heading.tagName)) heading.hidden = visible === 0;
       });
+      syncContents();
+    }
+
+    /* The table of contents lists the groups shown: a link to a hidden heading would lead nowhere. */
+    function syncContents() {
+      document.querySelectorAll(".md-nav--secondary a.md-nav__link[href]").forEach(function (link) {
+        // Material writes these links whole ("http://host/topics/llm/#january-2024") with instant navigation.
+        var url = new URL(link.getAttribute("href"), window.location.href);
+        if (url.pathname !== window.location.pathname || !url.hash) return;
+        var target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+        var item = link.closest("li");
+        if (target && item && /^H[23]$/.test(target.tagName)) item.hidden = target.hidden;
+      });
     }
 
     function apply(updateUrl) {
@@ -278,6 +291,7 @@
         }
         if (heading && /^H[23]$/.test(heading.tagName)) heading.hidden = visible === 0;
       });
+      syncContents();
       return shown;
     }
 
