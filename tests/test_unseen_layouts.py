@@ -1388,3 +1388,21 @@ def test_upvotes_written_out_after_the_date_are_read(tmp_path: Path) -> None:
     page = f"Daily Papers\n\nJun 20\n\n{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n  • 5 authors\n·\nOct 10, 2023 · 12 upvotes\n"
     _, papers, rejected, _ = read(tmp_path, page)
     assert rejected == [] and [(p.date, p.upvotes) for p in papers] == [("2023-10-10", 12)]
+
+
+def test_a_review_sites_keywords_and_tldr_lines_are_page_text(tmp_path: Path) -> None:
+    """OpenReview prints "Keywords:" and "TL;DR:" between a paper's title and its abstract: neither is the title."""
+    page = (
+        "The Lottery Ticket Hypothesis\nKeywords: pruning, sparsity, initialization\n"
+        "TL;DR: Dense networks contain sparse subnetworks that train well from the start.\n"
+        f"Abstract: {ABSTRACT_A}\n\n"
+        "Sharpness-Aware Minimization\nKeywords: generalization, loss landscape\n"
+        "TL;DR: We minimize loss value and loss sharpness jointly.\n"
+        f"Abstract: {ABSTRACT_B}\n"
+    )
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.abstract) for p in papers] == [
+        ("The Lottery Ticket Hypothesis", ABSTRACT_A), ("Sharpness-Aware Minimization", ABSTRACT_B),
+    ]
+    assert sum("Keywords: pruning" in n.message for n in notices) == 1

@@ -78,6 +78,7 @@ _NAVIGATION = re.compile(
       | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts
       | sort(?:ed)?\s+by\b.{0,40} | any\s+time | since\s+(?:19|20)\d\d | custom\s+range\.*   # a results page's filters
       | (?:comments|subjects|journal[- ]ref|cite\s+as|doi|(?:msc|acm)[- ]class(?:es)?|report[- ]n(?:o|umber)\.?)\s*[:：].{0,400}
+      | (?:keywords|tl;\s?dr|one[- ]sentence\s+summary|primary\s+area)\s*[:：].{0,400}   # a review site's fields (OpenReview)
       | submitted\s+\d{1,2}\s+[a-z]+,?\s+\d{4}\b.{0,100}                    # an arXiv entry's lines besides its abstract
     )$""",
     re.IGNORECASE | re.VERBOSE,
