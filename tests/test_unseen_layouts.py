@@ -1406,3 +1406,17 @@ def test_a_review_sites_keywords_and_tldr_lines_are_page_text(tmp_path: Path) ->
         ("The Lottery Ticket Hypothesis", ABSTRACT_A), ("Sharpness-Aware Minimization", ABSTRACT_B),
     ]
     assert sum("Keywords: pruning" in n.message for n in notices) == 1
+
+
+def test_snippets_cut_at_one_length_are_not_taken_for_wrapped_lines(tmp_path: Path) -> None:
+    """A results page whose snippets are all cut at one length (150 characters) has long lines of one width too:
+    each is followed by the next result's title, not by the rest of a sentence in lower case."""
+    sentences = [ABSTRACT_A, ABSTRACT_B, ABSTRACT_C]
+    titles = ["Prompt Tuning From Task Descriptions", "Upcycled Mixtures of Experts", "Weather Foundation Models at Scale",
+              "Retrieval Helps and Hurts Open Question Answering", "Spectral Virtual Nodes for Graphs", "Diffusion Distillation"]
+    snippets = [" ".join(sentences[(i + k) % 3] for k in range(3))[:150].rstrip() for i in range(len(titles))]
+    snippets = [f"Result {n}. {text}"[:150].rstrip() for n, text in enumerate(snippets)]
+    page = "".join(f"{title}\n{snippet}\n" for title, snippet in zip(titles, snippets, strict=True))
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract) for p in papers] == list(zip(titles, snippets, strict=True))

@@ -160,6 +160,10 @@ def hard_wrapped(doc: Document) -> tuple[Document, list[int], int] | None:
     wrapped = [i for i in content[:-1] if goes_on(i)]
     if len(wrapped) < MIN_WRAPPED_SHARE * len(content):
         return None
+    # Prose wrapped mid-sentence goes on in lower case, mostly; lines of results that only happen to be
+    # long (snippets cut at a fixed length) are followed by titles.
+    if 2 * sum(1 for i in wrapped if lines[i + 1].lstrip()[:1].islower()) < len(wrapped):
+        return None
     joined: list[str] = []
     first_lines: list[int] = []
     going_on = False
