@@ -1420,3 +1420,16 @@ def test_snippets_cut_at_one_length_are_not_taken_for_wrapped_lines(tmp_path: Pa
     report, papers, rejected, _ = read(tmp_path, page)
     assert (report.reader, rejected) == ("search-results", [])
     assert [(p.title, p.abstract) for p in papers] == list(zip(titles, snippets, strict=True))
+
+
+def test_a_daily_page_copied_without_blank_lines_under_the_sites_links(tmp_path: Path) -> None:
+    page = (
+        "Hugging Face\nModels\nDatasets\nDaily Papers\nby AK and the research community\nJun 20\n"
+        f"{MISTRAL[0]}\n{MISTRAL[1]}\n  • 5 authors\n·\nOct 10, 2023 15\n"
+        f"Prompt Tuning From Descriptions\n{ABSTRACT_A}\n  • 3 authors\n·\nJun 15\n"
+    )
+    report, papers, rejected, _ = read(tmp_path, page, meta=SourceMeta())
+    assert (report.reader, rejected) == ("daily-papers", [])
+    assert [(p.title, p.author_count, p.date) for p in papers] == [
+        (MISTRAL[0], 5, "2023-10-10"), ("Prompt Tuning From Descriptions", 3, "2024-06-15"),
+    ]

@@ -299,16 +299,18 @@ _RUN_KINDS = frozenset(("separator", "date", "upvotes", "authors", "author_count
 
 
 def _header_end(lines: list[str]) -> int:
-    """How many of a block's first lines are the page's header: "Daily Papers", its byline, up to the page date."""
-    if lines[0].strip().casefold() != "daily papers":
+    """How many of a block's first lines are the page's header: the site's links above it, "Daily Papers", its
+    byline, up to the page date."""
+    header = next((i for i, line in enumerate(lines[:HEADER_BLOCKS]) if line.strip().casefold() == "daily papers"), None)
+    if header is None or any(len(line.strip()) > 60 or looks_like_abstract(line) for line in lines[:header]):
         return 0
-    for end, line in enumerate(lines[: HEADER_LINES + 2], 1):
+    for end, line in enumerate(lines[header : header + HEADER_LINES + 2], header + 1):
         text = line.strip()
         if parse_listing_date(text) is not None or parse_page_period(text) is not None:
             return end
-        if end > 1 and (len(text) > 60 or looks_like_abstract(text)):
+        if end > header + 1 and (len(text) > 60 or looks_like_abstract(text)):
             break
-    return 1
+    return header + 1
 
 
 def _whole_meta_block(block: Block) -> bool:
