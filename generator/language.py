@@ -44,32 +44,38 @@ _SMALL_WORDS = {
     "pt": "os as do da dos das uma é em para com por que não seu sua são nos nosso este esta",
     "nl": "het een en van is niet met voor op dat die zijn wordt worden door deze ook wij",
 }
-_WORDS = {code: frozenset(words.split()) for code, words in _SMALL_WORDS.items()}
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}  # a small word -> the languages it is one of
+for _code, _words in _SMALL_WORDS.items():
+    for _word in _words.split():
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _code)
 _MIN_HITS = 4  # small words of the language at least
 _OVER_ENGLISH = 3  # ... and this many times as many as English ones
 _OVER_NEXT = 1.5  # ... and clearly more than the next language's
-_WORD = re.compile(r"[^\W\d_]+")
+_WORDS_READ = 80  # the first words of a text say its language as well as all of them
+_WORD = re.compile("[a-z\u00df-\u00f6\u00f8-\u00ff\u0153]+")  # a word in Latin letters, lower case
+_LETTER = re.compile(r"[^\W\d_]")
+# Letters of the scripts above (not the dashes, quotes and symbols an English text has too).
+_BEYOND_LATIN = re.compile("|".join(script.pattern for _, script in _SCRIPTS))
 
 
-@lru_cache(maxsize=65536)
 def language_of(text: str) -> str | None:
     """A BCP 47 code for ``text`` when it is plainly in a language other than the site's, else None."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
+    beyond = len(_BEYOND_LATIN.findall(text))
+    letters = len(_LETTER.findall(text)) if beyond else 0  # (counted only where it matters: it is slow)
+    if beyond and beyond >= _MIN_SCRIPT_SHARE * letters:  # mostly another script: which one
+        for code, script in _SCRIPTS:
+            found = len(script.findall(text))
+            if code == "ja":
+                if found >= _MIN_KANA and found + len(_SCRIPTS[2][1].findall(text)) >= _MIN_SCRIPT_SHARE * letters:
+                    return "ja"
+                continue
+            if found >= _MIN_SCRIPT_SHARE * letters:
+                return "uk" if code == "ru" and _UKRAINIAN.search(text) else code
         return None
-    for code, script in _SCRIPTS:
-        found = len(script.findall(text))
-        if code == "ja":
-            if found >= _MIN_KANA and found + len(_SCRIPTS[2][1].findall(text)) >= _MIN_SCRIPT_SHARE * len(letters):
-                return "ja"
-            continue
-        if found >= _MIN_SCRIPT_SHARE * len(letters):
-            return "uk" if code == "ru" and _UKRAINIAN.search(text) else code
-    counts = dict.fromkeys(_WORDS, 0)
-    for word in _WORD.findall(text.lower()):
-        for code, words in _WORDS.items():
-            if word in words:
-                counts[code] += 1
+    counts = dict.fromkeys(_SMALL_WORDS, 0)
+    for word in _WORD.findall(text[: _WORDS_READ * 8].lower())[:_WORDS_READ]:
+        for code in _LANGUAGES_OF.get(word, ()):
+            counts[code] += 1
     english = counts.pop("en")
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     (best, hits), (_, second) = ranked[0], ranked[1]
@@ -78,6 +84,7 @@ def language_of(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # a paper's page, its listing row and its search record ask in turn
 def paper_language(title: str, abstract: str) -> str | None:
     """The language of a paper's text (its title and abstract read together), when not the site's."""
     code = language_of(f"{title}\n{abstract}")
