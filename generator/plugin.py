@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.exceptions import BuildError, PluginError
+from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
@@ -66,7 +66,7 @@ class _ReportingTemplate(jinja2.Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         try:
             return super().render(*args, **kwargs)
-        except (BuildError, PapercatError):
+        except (MkDocsException, PapercatError):  # MkDocs' own (an Abort too) and papercat's: as they are
             raise
         except jinja2.TemplateSyntaxError as err:  # a template it extends or includes, read only now
             where = err.filename or self.filename or "a template"
