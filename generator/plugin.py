@@ -42,6 +42,7 @@ from .progress import Progress, Step
 from .site.fragments import splice_text
 from .site.raw_html import RawHtmlExtension
 from .site.spool import SpoolView
+from .site.urls import SITE_PAGES
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -57,7 +58,7 @@ log = logging.getLogger("mkdocs.plugins.papercat")
 serve_log = logging.getLogger("papercat")
 
 # Pages the navigation links to; every other generated page is reached from these.
-_NAV_PAGES = {"index.md", "about.md", "stats.md", "search.md", "export.md", "topics/index.md", "months/index.md"}
+_NAV_PAGES = frozenset(SITE_PAGES)
 
 
 class _ReportingTemplate(jinja2.Template):

@@ -157,13 +157,14 @@ def hard_wrapped(doc: Document) -> tuple[Document, list[int], int] | None:
         title, next_title = title_cased(line), title_cased(lines[i + 1])
         return not (line.endswith((".", "!", "?")) and next_title) and not (title and not next_title)
 
-    wrapped = [i for i in content[:-1] if goes_on(i)]
+    wrapped = [i for i in content[:-1] if goes_on(i)]  # each line's answer, used again below
     if len(wrapped) < MIN_WRAPPED_SHARE * len(content):
         return None
     # Prose wrapped mid-sentence goes on in lower case, mostly; lines of results that only happen to be
     # long (snippets cut at a fixed length) are followed by titles.
     if 2 * sum(1 for i in wrapped if lines[i + 1].lstrip()[:1].islower()) < len(wrapped):
         return None
+    goes = set(wrapped)
     joined: list[str] = []
     first_lines: list[int] = []
     going_on = False
@@ -175,7 +176,7 @@ def hard_wrapped(doc: Document) -> tuple[Document, list[int], int] | None:
         else:
             joined.append(line.rstrip())
             first_lines.append(i + 1)
-        going_on = i < len(lines) - 1 and bool(line.strip()) and goes_on(i)
+        going_on = i in goes
     return Document(doc.name, "\n".join(joined), doc.encoding, doc.meta), first_lines, width
 
 

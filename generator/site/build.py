@@ -383,14 +383,11 @@ def prepare(
     )
 
 
-# The pages every build writes besides a page per paper, topic and month (``PageRenderer.pages``).
-SITE_PAGES = ("index.md", "about.md", "topics/index.md", "months/index.md", "search.md", "stats.md", "export.md")
-
-
 def expected_site_paths(config: SiteConfig) -> list[str]:
     """What a build writes at the top of the site, known without rendering a page: for ``papercat check``."""
     from .feeds import feed_path
     from .search import BUNDLE_DIR
+    from .urls import SITE_PAGES
 
     return [
         *SITE_PAGES, "papers/", "downloads/", f"{BUNDLE_DIR}/", feed_path(None),

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from ..model import Paper
 
 UNDATED = "undated"
+# The pages every build writes besides a page per paper, topic and month: the site's navigation.
+SITE_PAGES = ("index.md", "about.md", "topics/index.md", "months/index.md", "search.md", "stats.md", "export.md")
 
 
 def period_of(paper: Paper) -> str:
