@@ -44,6 +44,7 @@ class Paper:
     author_count: int | None = None
     date: str | None = None
     date_precision: DatePrecision | None = None
+    date_inferred: bool = False  # the date's year was not printed: papercat inferred it from the page
     venue: str | None = None
     organization: str | None = None
     upvotes: int | None = None
@@ -65,6 +66,8 @@ class Paper:
                 raise RecordError(f"date_precision {self.date_precision!r} is not one of {DATE_PRECISIONS}")
         elif self.date_precision is not None:
             raise RecordError("date_precision is set but date is empty")
+        elif self.date_inferred:
+            raise RecordError("date_inferred is set but date is empty")
         if self.author_count is not None and self.author_count < 0:
             raise RecordError("author_count is negative")
         if self.upvotes is not None and self.upvotes < 0:

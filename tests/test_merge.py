@@ -226,3 +226,31 @@ def test_one_paper_in_three_listings_becomes_one_entry(tmp_path: Path) -> None:
         ("a_search.txt", "search-results"), ("b_topic.txt", "topic-listing"), ("c_daily.txt", "daily-papers")
     ]
     assert sorted(result.merged_into[repaired.id]) == ["b_topic.txt:8", "c_daily.txt:5"]
+
+
+def test_a_printed_year_wins_over_one_inferred_from_the_page(tmp_path: Path) -> None:
+    """One page gives no year (inferred from an older paper's year), another prints it: the printed one is kept."""
+    entry = "Tidal Graph Networks for Coastal Flood Forecasting\n\n" + ABSTRACT + "\n\n  • 6 authors\n·\nJul 18 90\n"
+    older = "\n\nHousehold Robots Learning from Comments\n\n" + OTHER + "\n\n  • 4 authors\n·\nJun 1, 2021\n"
+    (tmp_path / "a_guessed.txt").write_text("Daily Papers\n\nAug 2\n\n" + entry + older)
+    (tmp_path / "b_printed.txt").write_text("Daily Papers\n\nJul 20, 2023\n\n" + entry)
+    result = ingest_content(tmp_path)
+    assert result.reconciles() and result.merged == 1
+    tidal = next(p for p in result.papers if p.title.startswith("Tidal"))
+    assert (tidal.date, tidal.date_inferred) == ("2023-07-18", False)
+    robots = next(p for p in result.papers if p.title.startswith("Household"))
+    assert (robots.date, robots.date_inferred) == ("2021-06-01", False)  # its year is printed
+
+
+def test_a_year_inferred_from_the_page_is_said_so_in_the_record(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "Daily Papers\n\nAug 2\n\nTidal Graph Networks for Coastal Flood Forecasting\n\n" + ABSTRACT
+        + "\n\n  • 6 authors\n·\nJul 18 90\n\nHousehold Robots Learning from Comments\n\n" + OTHER
+        + "\n\n  • 4 authors\n·\nJun 1, 2021\n"
+    )
+    result = ingest_content(tmp_path)
+    tidal = next(p for p in result.papers if p.title.startswith("Tidal"))
+    assert (tidal.date, tidal.date_inferred) == ("2022-07-18", True)
+    (tmp_path / "sources.yml").write_text("a.txt: {captured: 2023-08-02}\n")
+    tidal = next(p for p in ingest_content(tmp_path).papers if p.title.startswith("Tidal"))
+    assert (tidal.date, tidal.date_inferred) == ("2023-07-18", False)  # the curator's capture date is no guess

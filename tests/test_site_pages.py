@@ -168,6 +168,16 @@ def test_dates_shown_at_their_precision(pages):
     assert fact(pages["papers/inferred-one.md"], "Date") == "undated"
 
 
+def test_a_year_papercat_inferred_is_said_so_on_the_page():
+    model = make_model(*small_catalogue())
+    for paper in model.papers:
+        if paper.id == "seeing-far":
+            paper.date_inferred = True
+    pages = PageRenderer(TEMPLATES).pages(model)
+    assert fact(pages["papers/seeing-far.md"], "Date") == "20 November 2023 (the year is inferred: the listing did not print it)"
+    assert fact(pages["papers/diffusion-nets.md"], "Date") == "5 March 2024"
+
+
 def test_missing_facts_are_left_out(pages):
     body = pages["papers/seeing-far.md"]
     assert fact(body, "Venue") is None and fact(body, "Upvotes") is None and fact(body, "Organisation") is None

@@ -241,7 +241,8 @@ def merge_records(records: Sequence[Paper]) -> Paper:
     """One paper from records of the same paper: every known field and every source kept.
 
     The first record in source order with a real (not inferred) title in mixed case gives the title; the
-    longest abstract wins (others may be truncated); the most precise date wins.
+    longest abstract wins (others may be truncated); the most precise date wins, a date
+    whose year was printed before one whose year was inferred.
     """
     ordered = sorted(records, key=lambda p: min(p.sources))
     titled = [p for p in ordered if not p.title_inferred] or ordered
@@ -249,7 +250,8 @@ def merge_records(records: Sequence[Paper]) -> Paper:
     base = next((p for p in titled if p.title.lower() != p.title != p.title.upper()), titled[0])
     precision_rank = {p: i for i, p in enumerate(DATE_PRECISIONS)}
     dated = [p for p in ordered if p.date]
-    best_date = min(dated, key=lambda p: precision_rank[p.date_precision or "year"]) if dated else None
+    # A printed date over one whose year papercat inferred; then the most precise.
+    best_date = min(dated, key=lambda p: (p.date_inferred, precision_rank[p.date_precision or "year"])) if dated else None
     authors = max((p.authors for p in ordered), key=len)
     counts = [p.author_count for p in ordered if p.author_count is not None]
     upvotes = [p.upvotes for p in ordered if p.upvotes is not None]
@@ -264,6 +266,7 @@ def merge_records(records: Sequence[Paper]) -> Paper:
         author_count=max(counts + [len(authors)]) if (counts or authors) else None,
         date=best_date.date if best_date else None,
         date_precision=best_date.date_precision if best_date else None,
+        date_inferred=best_date.date_inferred if best_date else False,
         venue=next((p.venue for p in ordered if p.venue), None),
         organization=next((p.organization for p in ordered if p.organization), None),
         upvotes=max(upvotes) if upvotes else None,

@@ -217,6 +217,7 @@ class PaperFields:
     author_count: int | None = None
     date: str | None = None
     date_precision: DatePrecision | None = None
+    date_inferred: bool = False  # the year of ``date`` was not printed, but guessed from the page
     venue: str | None = None
     organization: str | None = None
     upvotes: int | None = None
@@ -224,9 +225,15 @@ class PaperFields:
     arxiv_id: str | None = None
     topic_hints: tuple[str, ...] = ()
 
+    def given(self) -> set[str]:
+        """The names of the fields set (not empty, not false)."""
+        return {f.name for f in fields(self) if (value := getattr(self, f.name)) is not None and value != () and value is not False}
+
     def updated(self, other: PaperFields) -> PaperFields:
         """These fields with every field ``other`` sets (not empty) taking its value from ``other``."""
-        changes = {f.name: getattr(other, f.name) for f in fields(other) if getattr(other, f.name) not in (None, ())}
+        changes = {name: getattr(other, name) for name in other.given()}
+        if other.date is not None:
+            changes["date_inferred"] = other.date_inferred  # a date comes with what is known of its year
         return replace(self, **changes)
 
 
@@ -295,6 +302,7 @@ class Reader(ABC):
             author_count=author_count,
             date=found.date,
             date_precision=found.date_precision,
+            date_inferred=found.date_inferred and found.date is not None,
             venue=normalize_text(venue) if venue else None,
             organization=(normalize_text(found.organization) or None) if found.organization else None,
             upvotes=found.upvotes,

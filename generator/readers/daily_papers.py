@@ -437,6 +437,7 @@ class DailyPapersReader(Reader):
             classified.append((block, meta))
         explicit_years = [v.year for _, meta in classified if meta for k, v in meta if k == "date" and v.year]
         captured = self._capture_date(doc, page_date, explicit_years)
+        guessed = captured is not None and doc.meta.captured is None and page_date is not None and page_date[1].year is None
 
         items: list[Item] = []
         for block, meta in classified:
@@ -448,7 +449,8 @@ class DailyPapersReader(Reader):
                 if kind == "date":
                     resolved = value.resolve(captured)
                     if resolved is not None:
-                        found = replace(found, date=resolved.isoformat(), date_precision="day")
+                        found = replace(found, date=resolved.isoformat(), date_precision="day",
+                                        date_inferred=guessed and value.year is None)
                     else:
                         doc.notice(block.line, "year-less date with no known capture year: paper left undated")
                     if value.upvotes is not None:

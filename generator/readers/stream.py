@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Literal
 
 from ..ingest.titles import infer_title
@@ -128,8 +128,7 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
             else:
                 current = _Pending(block.line, list(block.lines), title=text)
         elif item.kind == "fields":  # a line of authors or a date, above or below the abstract: the record goes on
-            given = [f.name for f in fields(item.fields) if getattr(item.fields, f.name) not in (None, ())]
-            if current is not None and not current.has_meta and all(getattr(current.fields, n) in (None, ()) for n in given):
+            if current is not None and not current.has_meta and not item.fields.given() & current.fields.given():
                 current.fields = current.fields.updated(item.fields)  # nothing, for a date that could not be placed
                 current.raw.extend(block.lines)
             else:
