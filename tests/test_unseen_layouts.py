@@ -1261,14 +1261,24 @@ def test_a_short_closing_paragraph_of_a_daily_abstract_keeps_the_papers_authors_
     assert any("joined a paragraph with no title to the abstract above it" in n.message for n in notices)
 
 
-def test_a_title_with_no_abstract_above_an_authors_block_is_not_joined_to_the_paper_before(tmp_path: Path) -> None:
+def test_a_title_with_no_abstract_above_an_authors_block_is_a_paper_without_one(tmp_path: Path) -> None:
     page = (
         f"Daily Papers\n\nJun 20\n\n{MISTRAL[0]}\n\n{MISTRAL[1]}\n\n  • 5 authors\n·\nOct 10, 2023\n\n"
         f"Prompt Tuning From Descriptions\n\n{ABSTRACT_A}\n\nUpcycled Mixtures of Experts\n\n  • 3 authors\n·\nJun 15\n"
+        f"\nDo LLMs Dream of Electric Sheep?\n\nNo.\n\n  • 2 authors\n·\nJun 12\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
-    assert [p.abstract for p in papers] == [MISTRAL[1], ABSTRACT_A]
-    assert [r.reason for r in rejected] == ["title with no abstract (truncated or incomplete record)"]
+    _, papers, rejected, notices = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.abstract, p.author_count, p.date) for p in papers] == [
+        (MISTRAL[0], MISTRAL[1], 5, "2023-10-10"),
+        ("Prompt Tuning From Descriptions", ABSTRACT_A, None, None),  # the block below is the next paper's
+        ("Upcycled Mixtures of Experts", "", 3, "2025-06-15"),
+        ("Do LLMs Dream of Electric Sheep?", "No.", 2, "2025-06-12"),  # a short answer is an abstract
+    ]
+    assert any("no abstract under this title" in n.message for n in notices)
+    # A heading above the page's date is not a paper: it has no authors.
+    _, papers, rejected, _ = read(tmp_path, "# Daily Papers\nJun 20\n\n" + page.split("\n\n", 2)[2])
+    assert "# Daily Papers" not in [p.title for p in papers]
 
 
 def test_a_code_link_under_a_topic_listings_abstract_is_its_last_paragraph(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from .base import (
     could_be_title,
     lone_sentence,
     looks_like_abstract,
+    looks_like_title,
     title_cased,
 )
 
@@ -66,6 +67,12 @@ def _closing_line(text: str, items: list[Item], index: int) -> bool:
     return following == "meta" and text.endswith(".")
 
 
+def _sentence_above_meta(text: str, items: list[Item], index: int) -> bool:
+    """A short sentence right above a paper's authors/date block: an abstract of a few words, not a title."""
+    following = items[index + 1].kind if index + 1 < len(items) else None
+    return following == "meta" and text.rstrip().endswith((".", "!", "\u3002")) and not title_cased(text, share=0.6)
+
+
 def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs: bool = False) -> Iterator[Paper | Rejected]:
     """Papers from a classified block stream; a title without an abstract, or metadata with no paper, is rejected.
 
@@ -103,6 +110,7 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
             pending_title = current is not None and current.abstract is None
             if current is not None and pending_title and (
                 looks_like_abstract(text) or (could_be_abstract(text) and not _next_text_is_abstract(items, index))
+                or (paragraphs and _sentence_above_meta(text, items, index))  # "No." under "Do LLMs Dream …?"
             ):
                 current.abstract = text
                 current.raw.extend(block.lines)
@@ -147,6 +155,13 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
                 yield from flush()
             elif current is not None and current.abstract is None:
                 current.raw.extend(block.lines)
+                if current.title is not None and looks_like_title(current.title) and (
+                    item.fields.author_count is not None or item.fields.authors
+                ):
+                    # A title right above its authors/date block: the page printed no abstract for it.
+                    doc.notice(current.line, "no abstract under this title: the paper is kept without one")
+                    current.fields = current.fields.updated(item.fields)
+                    current.abstract = ""
                 yield from flush()
             else:
                 yield reader.reject(doc, block.line, "authors/date block with no paper before it", block.raw)
