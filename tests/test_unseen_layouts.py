@@ -1443,3 +1443,55 @@ def test_a_daily_page_copied_without_blank_lines_under_the_sites_links(tmp_path:
     assert [(p.title, p.author_count, p.date) for p in papers] == [
         (MISTRAL[0], 5, "2023-10-10"), ("Prompt Tuning From Descriptions", 3, "2024-06-15"),
     ]
+
+
+def test_results_with_no_blank_lines_and_a_line_about_each_paper_under_its_title(tmp_path: Path) -> None:
+    page = (
+        f"Google Scholar\nArticles\nAbout 3,410,000 results (0.06 sec)\n"
+        f"Scaling Sparse Experts\nAna Ruiz, Bo Chen, Chidi Okafor · March 2024\n{ABSTRACT_A}\n"
+        f"Cited by 120 Related articles All 7 versions\n"
+        f"[CITATION] Prompt Tuning From Descriptions\nEJ Hu, Y Shen - ICLR, 2022\nSave Cite Cited by 12007 Related articles\n"
+        f"Upcycled Mixtures of Experts\nDP Kingma, J Ba - arXiv preprint arXiv:1412.6980, 2014 - arxiv.org\n{ABSTRACT_B}\n"
+        f"Save Cite Cited by 9120 Related articles\n"
+        f"Ring Attention at Scale\nHao Liu¹, Matei Zaharia¹*, Pieter Abbeel² (¹UC Berkeley, ²Covariant) hao@berkeley.edu\n{ABSTRACT_C}\n"
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert report.reader == "search-results"
+    assert [(p.title, p.abstract, p.authors, p.date, p.venue) for p in papers] == [
+        ("Scaling Sparse Experts", ABSTRACT_A, ["Ana Ruiz", "Bo Chen", "Chidi Okafor"], "2024-03-01", None),
+        ("Upcycled Mixtures of Experts", ABSTRACT_B, ["DP Kingma", "J Ba"], "2014-01-01", "arXiv preprint"),
+        ("Ring Attention at Scale", ABSTRACT_C, ["Hao Liu", "Matei Zaharia", "Pieter Abbeel"], None, None),
+    ]
+    assert papers[1].arxiv_id == "1412.6980"
+    assert [(r.line, r.reason) for r in rejected] == [(8, "a result with no abstract")]  # the [CITATION] result
+
+
+def test_a_line_about_the_paper_below_its_abstract_stays_that_papers(tmp_path: Path) -> None:
+    page = "".join(
+        f"{title}\n{abstract}\n{names} · 2025\n"
+        for title, abstract, names in [
+            ("Scaling Sparse Experts", ABSTRACT_A, "Maria Garcia, Wei Zhang"),
+            ("Upcycled Mixtures of Experts", ABSTRACT_B, "Priya Nair, Jonas Berg, Tom Okafor"),
+            ("Ring Attention at Scale", ABSTRACT_C, "Lena Fischer, Omar Haddad"),
+        ]
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.author_count) for p in papers] == [
+        ("Scaling Sparse Experts", 2), ("Upcycled Mixtures of Experts", 3), ("Ring Attention at Scale", 2)
+    ]
+
+
+def test_markdown_bullets_and_a_lone_abstract_label_are_the_pages(tmp_path: Path) -> None:
+    page = f"- Scaling Sparse Experts\n{ABSTRACT_A}\n* Upcycled Mixtures of Experts\n{ABSTRACT_B}\n"
+    _, papers, _, _ = read(tmp_path, page)
+    assert [p.title for p in papers] == ["Scaling Sparse Experts", "Upcycled Mixtures of Experts"]
+    daily_page = (
+        f"Daily Papers\n\nJun 20\n\nScaling Sparse Experts\n\nAbstract\n\n{ABSTRACT_A}\n\n  • 3 authors\n·\nJun 15\n\n"
+        f"Upcycled Mixtures of Experts\n\nAbstract\n\n{ABSTRACT_B}\n\n  • 2 authors\n·\nJun 14\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, daily_page)
+    assert rejected == []
+    assert [(p.title, p.abstract, p.author_count) for p in papers] == [
+        ("Scaling Sparse Experts", ABSTRACT_A, 3), ("Upcycled Mixtures of Experts", ABSTRACT_B, 2)
+    ]

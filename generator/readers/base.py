@@ -32,9 +32,11 @@ PAGE_CHROME = {
     "search results",
     "daily", "weekly", "monthly",  # a Daily Papers page's view tabs
     "relevance", "most recent", "most cited", "newest", "oldest",  # a results page's sort tabs
+    "articles", "case law", "my library", "my profile",  # Google Scholar's tabs and links
+    "abstract", "abstract:",  # a label on its own line between a title and its abstract
 }
-# A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ".
-LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣])\s+"
+# A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ", "- ", "* " (Markdown's).
+LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣*–-])\s+"
 # "Abstract:" before an abstract ("Abstract. We", "Abstract—We", "Abstract - We"), "1. Abstract:" in a
 # numbered list. A hyphen is a label's only before a space, a full stop before a space or a capital
 # ("Abstract.We", a space lost): "Abstract-Level Reasoning" and "Abstract.js ..." are the paper's own words.
@@ -72,7 +74,8 @@ _NAVIGATION = re.compile(
       | (?:(?:[«‹<←»›>→…]|\.{3}|\d{1,4}|previous|prev|next|first|last|page)(?:\s+|$)){3,}  # "« Previous 1 2 3 … 18 Next »"
       | (?:©|\(c\)|copyright\s*(?:©|\(c\)|(?:19|20)\d\d)).{0,100} | .{0,100}\ball\s+rights\s+reserved\.?   # not "Copyright Traps for ..."
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
-      | (?:about\s+)?\d[\d,.]*k?\s+(?:results?|papers?|matches|hits)(?:\s+found)?             # "128 results", "1,284 papers"
+      | (?:about\s+)?\d[\d,.]*k?\s+(?:results?|papers?|matches|hits)(?:\s+found)?   # "128 results", "1,284 papers"
+        (?:\s*\([\d.,]+\s*sec(?:onds)?\))?                                          # "About 3,410 results (0.06 sec)"
       | (?:showing\s+|search\s+)?results\s+(?:for|matching)\s+\S.{0,120}                    # "Search results for “…”"
       | (?:read|show|see|view)\s+(?:more|less) | [△▽▲▼]\s*(?:more|less)      # an abstract's "Read more"
       | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts

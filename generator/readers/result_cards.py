@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ..ingest.dates import parse_listing_date
+from ..ingest.dates import parse_listing_date, parse_page_period
 from ..model import DatePrecision, Paper, Rejected
 from .base import (
     NO_FIELDS,
@@ -31,6 +31,7 @@ from .base import (
     is_page_text,
     join_lines,
     looks_like_abstract,
+    one_name,
     skip_page_text,
     split_blocks,
 )
@@ -95,19 +96,116 @@ def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
     """The page's paragraphs and its cards, when the page is laid out in cards with details around the abstracts."""
     if not any(len(line) >= MIN_ABSTRACT_LINE and above.strip() for above, line in pairwise(doc.lines)):
         return None  # no long line right under another: no abstract in a paragraph with its title (a quick look first)
-    blocks = [b for b in split_blocks(doc.lines) if not is_page_text(b.lines)]
-    cards = [card for card in map(_card, blocks) if card is not None]
+    blocks = split_blocks(doc.lines)
+    cards = [card for card in map(_card, blocks) if card is not None and not is_page_text(card.block.lines)]
     if len(cards) < MIN_CARDS:
         return None
-    with_prose = sum(1 for b in blocks if any(looks_like_abstract(line) for line in b.lines))
+    with_prose = sum(1 for b in blocks if any(looks_like_abstract(line) for line in b.lines) and not is_page_text(b.lines))
     detailed = sum(1 for c in cards if c.abstract[0] > c.title + 1 or c.title > 0 or c.abstract[1] < len(c.lines) - 1)
     if len(cards) < CARD_SHARE * with_prose or not detailed:
         return None
     return blocks, cards
 
 
+# The links a scholarly search prints under a result: "Save Cite Cited by 120 Related articles All 7 versions".
+_RESULT_LINKS = re.compile(
+    r"^(?:(?:save|cite|cited\s+by\s+\d[\d,]*|related\s+articles|all\s+\d[\d,]*\s+versions|import\s+into\s+\w+"
+    r"|library\s+search|view\s+as\s+html|ranked\s+#\d+\b.*)\s*)+$",
+    re.IGNORECASE,
+)
+
+
+def unspaced_cards(doc: Document) -> tuple[Document, list[int]] | None:
+    """A results page with no blank lines whose results print lines about the paper between its title and
+    its abstract (``Gemma Team, Thomas Mesnard · March 2024``, a scholarly search's ``EJ Hu, Y Shen - ICLR,
+    2022 - arxiv.org``), set apart as cards: a blank line before each result.
+
+    A result starts at the first line after the last one's abstract that is not the page's or the
+    last result's links (``Cited by 120 Related articles``); its title is that line or the first
+    below it that a card's title may be. Returns the page with the blank lines put in, and the line
+    of ``doc`` each of its lines is (a blank line put in counts as the line after it); None when the
+    page has blank lines between its results, or results whose abstract is right under the title.
+    """
+    lines = doc.lines
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if len(content) < 6 or any(not lines[i].strip() for i in range(content[0], content[-1])):
+        return None
+    prose = [i for i in content if looks_like_abstract(lines[i])]
+    if len(prose) < MIN_CARDS:
+        return None
+    starts: list[int] = []
+    detailed = results = 0
+    after = content[0]
+    for i in prose:
+        if i <= after and starts:
+            after = i + 1  # an abstract's second line
+            continue
+        # From the last abstract to this one: the last result's details and links, then results with no
+        # abstract ("[CITATION] …"), each a title and its details, then this result's title and details.
+        found: list[int] = []
+        closed = bool(starts)  # below an abstract, details are still the last result's
+        for j in range(after, i):
+            text = lines[j].strip()
+            if is_page_text([text]):
+                continue
+            if _RESULT_LINKS.match(text):
+                closed = True  # a run of links ends a result
+            elif _about_paper(text) or (found and not closed and _one_author(text, lines[found[-1]])):
+                if closed and not starts and not found:
+                    found.append(j)  # the page's first result starts with a line about it
+                    closed = False
+            else:
+                found.append(j)
+                closed = False
+        after = i + 1
+        if not found:
+            return None  # an abstract with no line above it since the last one: no card
+        results += 1
+        between = [j for j in range(found[-1] + 1, i) if not is_page_text([lines[j]])]
+        detailed += bool(between) and all(_about_paper(lines[j].strip()) or _one_author(lines[j], lines[found[-1]]) for j in between)
+        starts.extend(found)
+    if 2 * detailed < results:
+        return None  # most titles right above their abstracts: results a line each, read as such
+    spaced: list[str] = []
+    numbers: list[int] = []
+    for i, line in enumerate(lines):
+        if i in starts and i != starts[0]:
+            spaced.append("")
+            numbers.append(i + 1)
+        spaced.append(line)
+        numbers.append(i + 1)
+    return Document(doc.name, "\n".join(spaced), doc.encoding, doc.meta), numbers
+
+
+_SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079*\u2020\u2021\u00a7]+(?=,|\s|$)")  # "Hao Liu¹", "Tianle Cai¹*", "A. Smith†"
+
+
+_SEVERAL = re.compile(r",|\s(?:and|&|[·•|\-–—])\s")  # what a line of names, or of names and a venue, holds
+
+
+def _about_paper(text: str) -> bool:
+    """A line a result prints about its paper, beyond doubt: a date, an arXiv id, an author count, a line of
+    several names ("Ana Ruiz, Bo Chen · 2024"), who posted it or a link to a copy. One name ("Kenji Tanaka")
+    is written as a short title is, so it is not one here."""
+    if parse_listing_date(text) is not None or arxiv_line(text) is not None or _AUTHOR_COUNT.match(text):
+        return True
+    if (_HANDLE.match(text) and text.islower()) or _SIDE_LINK.match(text):
+        return True
+    return bool(_SEVERAL.search(text)) and _other_fields(text) is not None
+
+
+def _one_author(text: str, title: str) -> bool:
+    """One name ("Kenji Tanaka") right under a title of more words: the paper's author."""
+    return len(title.split()) > max(2, len(text.split())) and one_name(text.strip()) is not None
+
+
 def _names(text: str) -> tuple[str, ...] | None:
-    """Authors as a result card prints them: full names, "Garcia, M.", or a scholarly search's "J Ho, A Jain…"."""
+    """Authors as a result card prints them: full names, "Garcia, M.", or a scholarly search's "J Ho, A Jain…".
+
+    The marks that tie a name to an affiliation ("Hao Liu¹", "Ana Ruiz*†") are left out.
+    """
+    text = _MARKS.sub("", text)
     found = author_names(text) or initialled_names(text)
     if found:
         return found
@@ -120,6 +218,8 @@ def _names(text: str) -> tuple[str, ...] | None:
 def _details(doc: Document, line: int, text: str) -> PaperFields | None:
     """What one line of a card says about its paper, or None when it says nothing papercat reads."""
     date = date_line(doc, line, text)
+    if date is None and (arxiv_id := arxiv_line(text)) is not None:  # "arXiv:2305.14314" under a title
+        return PaperFields(arxiv_id=arxiv_id, url=f"https://arxiv.org/abs/{arxiv_id}")
     return date if date is not None else _other_fields(text)
 
 
@@ -158,7 +258,13 @@ def _other_fields(text: str) -> PaperFields | None:
     return _people_and_venue(text)
 
 
+_AFFILIATED = re.compile(r"[^\W\d_][\u00b9\u00b2\u00b3\u2070-\u2079]")  # "Tianle Cai¹": a name tied to an affiliation
+_AFFILIATIONS = re.compile(r"\s*\([^()]*\)|\s*\S+@\S+")  # "(¹Princeton University, ²UIUC)", an e-mail address
+
+
 def _people_and_venue(text: str) -> PaperFields | None:
+    if _AFFILIATED.search(text):
+        text = _AFFILIATIONS.sub("", text)
     if (names := _names(text)) is not None:
         return PaperFields(authors=names)
     dashed = _DASHES.split(text)
@@ -171,12 +277,24 @@ def _people_and_venue(text: str) -> PaperFields | None:
         for part in parts:
             if (names := _names(part)) is not None:
                 found = found.updated(PaperFields(authors=names))
+            elif (date := _date_fields(part, None)) or (date := _month_fields(part)):
+                found = found.updated(date)  # "· 5 Feb 2024", "· March 2024"
             elif _YEAR.search(part) and len(part.split()) <= 8:
                 found = found.updated(_venue_year(part))
             else:
                 return None
         return found
     return None
+
+
+def _month_fields(text: str) -> PaperFields | None:
+    """A month and year ("March 2024") as a month's date."""
+    if (value := parse_page_period(text)) is None or value.year is None or not _MONTH_YEAR.match(text.strip()):
+        return None
+    return PaperFields(date=f"{value.year:04d}-{value.month:02d}-01", date_precision="month")
+
+
+_MONTH_YEAR = re.compile(r"^[^\W\d_]+\.?,?\s+(?:19|20)\d\d$")
 
 
 def _venue_year(text: str) -> PaperFields:
@@ -188,7 +306,7 @@ def _venue_year(text: str) -> PaperFields:
     date: str | None = f"{years[-1]}-01-01" if years else None
     precision: DatePrecision | None = "year" if years else None
     venue = _YEAR.sub("", text).strip(" ,-–") if years else text
-    if not venue or "…" in venue or venue.endswith("..."):
+    if not venue or "…" in venue or venue.endswith("...") or venue[0] in _SUPERSCRIPTS:  # "¹UC Berkeley": an affiliation
         venue = ""
     return PaperFields(date=date, date_precision=precision, venue=venue or None, arxiv_id=arxiv.group(1) if arxiv else None)
 
@@ -197,6 +315,8 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
     by_line = {card.block.line: card for card in cards}
     for block in blocks:
         card = by_line.get(block.line)
+        if card is None and skip_page_text(doc, block.line, block.lines):
+            continue  # the page's own lines: a count of results, its links (noted), its tabs
         if card is None:
             # A result with no abstract says something about a paper under its title; else the page's own text.
             if len(block.lines) >= 2 and any(_details(doc, block.line, line.strip()) for line in block.lines[1:]):

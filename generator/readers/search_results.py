@@ -29,7 +29,7 @@ from .base import (
     skip_page_text,
     title_cased,
 )
-from .result_cards import date_line, find_cards, parse_cards
+from .result_cards import date_line, find_cards, parse_cards, unspaced_cards
 from .stream import Item, pair_records
 
 CARDS_SCORE = 0.65  # below a Daily Papers page told by its header, whose papers may be glued into one paragraph each
@@ -189,6 +189,9 @@ class SearchResultsReader(Reader):
             joined = self._detect_lines(unwrapped[0])
             return Detection(joined.score, f"{joined.reason}, once the lines wrapped at {unwrapped[2]} characters are joined")
         lines = self._detect_lines(doc)
+        if (spaced := unspaced_cards(doc)) is not None and (found := find_cards(spaced[0])) is not None:
+            reason = f"{len(found[1])} results with no blank lines between them, each its title, details and abstract"
+            return Detection(max(CARDS_SCORE, lines.score), reason)
         if (found := find_cards(doc)) is not None:
             reason = f"{len(found[1])} results set apart by blank lines, each its title, details and abstract"
             return Detection(max(CARDS_SCORE, lines.score), reason)
@@ -236,16 +239,21 @@ class SearchResultsReader(Reader):
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         if (unwrapped := hard_wrapped(doc)) is not None:
-            inner, first_lines, _ = unwrapped
-            for record in self._parse(inner):  # each record and note at the first of its lines in the file
-                if isinstance(record, Paper):
-                    record.sources = [replace(s, line=first_lines[s.line - 1]) for s in record.sources]
-                    yield record
-                else:
-                    yield replace(record, line=first_lines[record.line - 1])
-            doc.notices.extend(replace(n, file=doc.name, line=first_lines[n.line - 1]) for n in inner.notices)
-            return
-        yield from self._parse(doc)
+            yield from self._parse_as(doc, unwrapped[0], unwrapped[1])
+        elif (spaced := unspaced_cards(doc)) is not None and find_cards(spaced[0]) is not None:
+            yield from self._parse_as(doc, *spaced)
+        else:
+            yield from self._parse(doc)
+
+    def _parse_as(self, doc: Document, inner: Document, first_lines: list[int]) -> Iterator[Paper | Rejected]:
+        """The records of ``inner``, a rewritten ``doc``, each (and each note) at the line of ``doc`` it was read from."""
+        for record in self._parse(inner):
+            if isinstance(record, Paper):
+                record.sources = [replace(s, line=first_lines[s.line - 1]) for s in record.sources]
+                yield record
+            else:
+                yield replace(record, line=first_lines[record.line - 1])
+        doc.notices.extend(replace(n, file=doc.name, line=first_lines[n.line - 1]) for n in inner.notices)
 
     def _parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         if (cards := find_cards(doc)) is not None:
