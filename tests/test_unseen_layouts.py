@@ -1495,3 +1495,21 @@ def test_markdown_bullets_and_a_lone_abstract_label_are_the_pages(tmp_path: Path
     assert [(p.title, p.abstract, p.author_count) for p in papers] == [
         ("Scaling Sparse Experts", ABSTRACT_A, 3), ("Upcycled Mixtures of Experts", ABSTRACT_B, 2)
     ]
+
+
+def test_titles_above_labelled_abstracts_are_kept(tmp_path: Path) -> None:
+    page = (
+        f"Scaling Sparse Experts\n\nAbstract: {ABSTRACT_A}\n\n"
+        f"Upcycled Mixtures of Experts\nPublished: 16 Jan 2024, Last Modified: 21 Apr 2024\nAbstract: {ABSTRACT_B}\n\n"
+        f"Ring Attention at Scale\n\nConference on Language Modeling\n\nAbstract: {ABSTRACT_C}\n"
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [(p.title, p.title_inferred, p.abstract, p.sources[0].line) for p in papers] == [
+        ("Scaling Sparse Experts", False, ABSTRACT_A, 1),
+        ("Upcycled Mixtures of Experts", False, ABSTRACT_B, 5),
+        ("Ring Attention at Scale", False, ABSTRACT_C, 9),
+    ]
+    # A heading above the first abstract only is the page's, not a title.
+    _, papers, _, _ = read(tmp_path, f"My saved abstracts\n\nAbstract: {ABSTRACT_A}\n\nAbstract: {ABSTRACT_B}\n")
+    assert [p.title_inferred for p in papers] == [True, True]

@@ -14,6 +14,7 @@ from .base import (
     Detection,
     Document,
     Reader,
+    could_be_title,
     is_chrome,
     is_page_text,
     join_lines,
@@ -37,6 +38,21 @@ class AbstractsReader(Reader):
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         record: tuple[int, list[str]] | None = None
+        # A paper's title above its "Abstract:" (blank lines, or a line of the page's, between): (line, title).
+        pending: tuple[int, str] | None = None
+        titles: dict[int, tuple[int, str]] = {}  # the line of an abstract: its title's line and text
+
+        def drop_pending() -> None:
+            nonlocal pending
+            if pending is not None:
+                doc.notice(pending[0], f"skipped page text {pending[1][:60]!r} (not an abstract)")
+            pending = None
+
+        def take_pending(number: int) -> None:
+            nonlocal pending
+            if pending is not None:
+                titles[number] = pending
+            pending = None
 
         def flush() -> Iterator[Paper | Rejected]:
             nonlocal record
@@ -55,12 +71,17 @@ class AbstractsReader(Reader):
                 # page are reproduced under ..."), reported rather than published as a paper.
                 yield self.reject(doc, line, "one sentence without the 'Abstract:' label the list's abstracts have", raw)
                 return
+            if line in titles:
+                at, title = titles[line]
+                yield self.make_paper(doc, at, title=title, abstract=abstract, raw=f"{title}\n{raw}")
+                return
             yield self.make_paper(doc, line, title=infer_title(abstract), abstract=abstract, raw=raw, title_inferred=True)
 
         labels = any(ABSTRACT_LABEL.match(line) or _is_bare_label(line) for line in doc.lines)
         labelled = False  # the line before was "Abstract" on its own: this one is the abstract
         gap = False  # a blank line after a labelled abstract: the next paragraph may be its second
         between = _paragraphs_between_labels(doc.lines)
+        titled = _titled_abstracts(doc.lines)
         for number, line in enumerate(doc.lines, start=1):
             if not line.strip():
                 if gap or record is None or not _labelled(record[1][0]):
@@ -80,27 +101,63 @@ class AbstractsReader(Reader):
             if _is_bare_label(line):
                 yield from flush()
                 record, labelled = (number, [line]), True
+                take_pending(number)
             elif labelled and record is not None and not ABSTRACT_LABEL.match(line):
                 record[1].append(line)
                 labelled = False
             elif ABSTRACT_LABEL.match(line):
                 yield from flush()  # an "Abstract:" with nothing under it is rejected, not given this text
                 record, labelled = (number, [line]), False
+                take_pending(number)
             elif skip_page_text(doc, number, [line]):
                 labelled = False  # a "Comments:" or "Cite as:" line, a footer link: the page's, not an abstract's
             elif record is not None and _continues(record[1], line):
                 record[1].append(line)  # a wrapped abstract continues on the next line
             elif looks_like_abstract(line):
                 yield from flush()
+                drop_pending()
                 doc.notice(number, "an abstract without its 'Abstract:' label")
                 record = (number, [line])
+            elif titled and pending is None and _title_above_label(doc.lines, number):
+                yield from flush()
+                pending = (number, line.strip())
             elif is_chrome(line) or len(line.strip()) < 80:
                 yield from flush()
                 doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
             else:
                 yield from flush()
+                drop_pending()
                 yield self.reject(doc, number, "text that is neither an 'Abstract:' paragraph nor page chrome", line)
         yield from flush()
+        drop_pending()
+
+
+_TITLE_LOOKAHEAD = 6  # lines: a title, a line of the page's ("Published: 16 Jan 2024", a venue), blank lines, then "Abstract:"
+
+
+def _title_above_label(lines: list[str], number: int) -> bool:
+    """Whether line ``number`` (1-based) is a paper's title: words of a title, and an "Abstract:" a few lines below,
+    with nothing between but blank lines and one short line (a date, the page's own)."""
+    text = lines[number - 1].strip()
+    if len(text.split()) < 3 or not could_be_title(text) or looks_like_abstract(text) or is_page_text([text]):
+        return False
+    short = 0
+    for below in lines[number : number + _TITLE_LOOKAHEAD]:
+        if _labelled(below):
+            return True
+        if below.strip():
+            short += 1
+            if short > 1 or len(below.strip()) >= 80 or looks_like_abstract(below):
+                return False
+    return False
+
+
+def _titled_abstracts(lines: list[str]) -> bool:
+    """Whether the list prints a title above its abstracts: above half of them at least (two or more); a heading
+    above the first one only ("My reading list") is the page's."""
+    labelled = sum(1 for line in lines if _labelled(line))
+    titled = sum(1 for number in range(1, len(lines) + 1) if lines[number - 1].strip() and _title_above_label(lines, number))
+    return titled >= 2 and 2 * titled >= labelled
 
 
 def _labelled(line: str) -> bool:
