@@ -1513,3 +1513,37 @@ def test_titles_above_labelled_abstracts_are_kept(tmp_path: Path) -> None:
     # A heading above the first abstract only is the page's, not a title.
     _, papers, _, _ = read(tmp_path, f"My saved abstracts\n\nAbstract: {ABSTRACT_A}\n\nAbstract: {ABSTRACT_B}\n")
     assert [p.title_inferred for p in papers] == [True, True]
+
+
+def test_daily_papers_dates_counted_back_and_dates_that_are_no_day(tmp_path: Path) -> None:
+    def entry(title: str, abstract: str, date: str) -> str:
+        return f"{title}\n\n{abstract}\n\n• 3 authors\n\n·\n\n{date}\n\n"
+
+    page = "Daily Papers\n\nApr 25, 2024\n\n" + entry("Scaling Sparse Experts", ABSTRACT_A, "3 days ago") + entry(
+        "Upcycled Mixtures of Experts", ABSTRACT_B, "yesterday 5"
+    ) + entry("Ring Attention at Scale", ABSTRACT_C, "Feb 30, 2024")
+    _, papers, rejected, notices = read(tmp_path, page, meta=SourceMeta())
+    assert rejected == []
+    assert [(p.title, p.date, p.upvotes, p.author_count) for p in papers] == [
+        ("Scaling Sparse Experts", "2024-04-22", None, 3),
+        ("Upcycled Mixtures of Experts", "2024-04-24", 5, 3),
+        ("Ring Attention at Scale", None, None, 3),
+    ]
+    assert any("'Feb 30, 2024'" in n.message for n in notices)
+
+
+def test_a_bulleted_list_in_a_daily_papers_abstract_stays_in_it(tmp_path: Path) -> None:
+    page = (
+        "Daily Papers\n\nJun 20\n\nSmall Models, Big Reasoning\n\nWe present a recipe for small reasoning models. "
+        "Our contributions are:\n\n• a data pipeline that filters 2M math problems;\n\n• a two-stage RL schedule;\n\n"
+        f"• open weights for 1.5B and 7B models.\n\n• 6 authors\n\n·\n\nJun 18 9\n\nUpcycled Mixtures of Experts\n\n{ABSTRACT_B}\n\n"
+        "• Ana Ruiz, Bo Chen\n\n·\n\nJun 17\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.author_count, p.date, p.authors) for p in papers] == [
+        ("Small Models, Big Reasoning", 6, "2025-06-18", []),
+        ("Upcycled Mixtures of Experts", 2, "2025-06-17", ["Ana Ruiz", "Bo Chen"]),
+    ]
+    assert papers[0].abstract.endswith("are: • a data pipeline that filters 2M math problems; • a two-stage RL schedule; "
+                                       "• open weights for 1.5B and 7B models.")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from ..ingest.dates import ListingDate, parse_listing_date, parse_page_period
+from ..ingest.dates import ListingDate, month_number, parse_listing_date, parse_page_period
 from ..model import Paper, Rejected
 from .base import (
     SUBMITTER,
@@ -50,6 +50,34 @@ _ORGANIZATION_CHARS = 100  # the longest organisation line read in place of an a
 MetaBlock = tuple[tuple[str, Any], ...]  # an authors/date block's lines as (kind, value)
 
 
+# "3 days ago", "an hour ago", "yesterday" (with the upvotes after it, as a date has them): days before the page's date.
+_AGO = re.compile(
+    r"^(?:(?P<count>\d{1,3}|an?|one)\s+(?P<unit>minute|hour|day|week)s?\s+ago|(?P<word>yesterday|today|just\s+now))"
+    r"(?:\s+(?P<upvotes>\d{1,7}))?$",
+    re.IGNORECASE,
+)
+_UNITS = {"minute": 0, "hour": 0, "day": 1, "week": 7}
+
+
+def relative_date(text: str) -> tuple[int, int | None] | None:
+    """How many days before the page's date ``3 days ago`` or ``yesterday`` is, and the upvotes printed after it;
+    None when the line is no such date."""
+    match = _AGO.match(text.strip())
+    if match is None:
+        return None
+    upvotes = int(match.group("upvotes")) if match.group("upvotes") else None
+    if word := match.group("word"):
+        return (1 if word.lower() == "yesterday" else 0), upvotes
+    count = match.group("count").lower()
+    return (1 if not count.isdigit() else int(count)) * _UNITS[match.group("unit").lower()], upvotes
+
+
+def _date_shaped(text: str) -> bool:
+    """A line written as a date is, that names no day there is ("Feb 30, 2024"): read as no date, with a note."""
+    words = text.strip().replace(",", " ").split()
+    return 2 <= len(words) <= 4 and month_number(words[0]) is not None and all(w.isdigit() for w in words[1:])
+
+
 def _meta_line(line: str) -> tuple[str, Any] | None:
     """One line of an authors/date block, as (kind, value); None if the line is not one."""
     text = line.strip()
@@ -59,6 +87,8 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
         return "separator", None
     if (date := parse_listing_date(text)) is not None:
         return "date", date
+    if (ago := relative_date(text)) is not None:
+        return "ago", ago
     if match := _UPVOTES.match(text):
         return "upvotes", int(match.group(1))
     if SUBMITTER.match(text) or _SUBMITTED_BY.match(text):
@@ -71,7 +101,9 @@ def _meta_line(line: str) -> tuple[str, Any] | None:
         more = _MORE_AUTHORS.match(names[-1]) if names else None
         if more:  # "Ana Ruiz, Bo Chen, +4 authors": two names of six authors
             names.pop()
-        if names and all(len(n) <= 60 and not n.endswith(".") and not n[0].isdigit() for n in names):
+        if names and all(len(n) <= 60 and not n.endswith((".", ";", ":")) and not n[0].isdigit() for n in names) and (
+            not names[0][0].islower()  # not "• a data pipeline that …;", an item of an abstract's list
+        ):
             return "authors", (names, len(names) + int(more.group(1)) if more else None)
     if (listed_names := author_names(text)) is not None:  # "Tri Dao, Daniel Y. Fu, ..." with no bullet
         return "authors", (list(listed_names), None)
@@ -259,9 +291,13 @@ def join_meta_blocks(blocks: list[Block]) -> list[Block]:
             out[-1] = Block(previous.line, previous.lines + block.lines)
         elif (
             previous is not None
-            and all(_SEPARATOR.match(line.strip()) or parse_listing_date(line.strip()) for line in block.lines)
+            and all(
+                _SEPARATOR.match(text := line.strip()) or parse_listing_date(text) or relative_date(text) is not None
+                or _date_shaped(text)
+                for line in block.lines
+            )
             and (meta := parse_meta_block(previous)) is not None
-            and all(kind != "date" for kind, _ in meta)
+            and all(kind not in ("date", "ago") for kind, _ in meta)
             and parse_meta_block(joined := Block(previous.line, previous.lines + block.lines)) is not None
         ):
             out[-1] = joined
@@ -295,7 +331,7 @@ def _meta_run_end(lines: list[str], start: int) -> int:
     return end
 
 
-_RUN_KINDS = frozenset(("separator", "date", "upvotes", "authors", "author_count"))
+_RUN_KINDS = frozenset(("separator", "date", "ago", "upvotes", "authors", "author_count"))
 
 
 def _header_end(lines: list[str]) -> int:
@@ -455,6 +491,16 @@ class DailyPapersReader(Reader):
                         doc.notice(block.line, "year-less date with no known capture year: paper left undated")
                     if value.upvotes is not None:
                         found = replace(found, upvotes=value.upvotes)
+                elif kind == "ago":
+                    days, upvotes = value
+                    if upvotes is not None:
+                        found = replace(found, upvotes=upvotes)
+                    if captured is not None:
+                        day = captured - dt.timedelta(days=days)
+                        found = replace(found, date=day.isoformat(), date_precision="day", date_inferred=guessed)
+                    else:
+                        doc.notice(block.line, "a date counted back from the page's ('3 days ago') and no page date: "
+                                               "paper left undated; set `captured:` in content/sources.yml")
                 elif kind == "author_count":
                     found = replace(found, author_count=value)
                 elif kind == "upvotes":

@@ -67,6 +67,14 @@ def _closing_line(text: str, items: list[Item], index: int) -> bool:
     return following == "meta" and text.endswith(".")
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[•◦▪‣*–-]|\d{1,2}[.)]|\(\d{1,2}\))\s+\S")  # "• a data pipeline …", "1. we …"
+
+
+def _list_item_of(abstract: str, text: str) -> bool:
+    """An item of a list the abstract goes on with: after "Our contributions are:", or after the item before it."""
+    return bool(_LIST_ITEM.match(text)) and abstract.rstrip().endswith((":", ";", ",")) and len(text) < CLOSING_CHARS
+
+
 def _sentence_above_meta(text: str, items: list[Item], index: int) -> bool:
     """A short sentence right above a paper's authors/date block: an abstract of a few words, not a title."""
     following = items[index + 1].kind if index + 1 < len(items) else None
@@ -122,6 +130,7 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
                     (looks_like_abstract(text) and not _next_text_is_abstract(items, index)
                      and (index + 1 < len(items) or not lone_sentence(text)))  # one sentence below the last paper: the page's
                     or _closing_line(text, items, index)
+                    or _list_item_of(current.abstract, text)
                 )
             ):
                 doc.notice(block.line, "joined a paragraph with no title to the abstract above it, as its next paragraph")
