@@ -254,3 +254,10 @@ def test_a_year_inferred_from_the_page_is_said_so_in_the_record(tmp_path: Path) 
     (tmp_path / "sources.yml").write_text("a.txt: {captured: 2023-08-02}\n")
     tidal = next(p for p in ingest_content(tmp_path).papers if p.title.startswith("Tidal"))
     assert (tidal.date, tidal.date_inferred) == ("2023-07-18", False)  # the curator's capture date is no guess
+
+
+def test_a_title_the_page_cut_short_gives_way_to_the_whole_one() -> None:
+    cut = paper("Tidal Graph Networks for Coastal Flood …", file="a.txt")
+    whole = paper("Tidal Graph Networks for Coastal Flood Forecasting", file="b.txt")
+    assert merged(cut, whole)
+    assert merge_records([cut, whole]).title == "Tidal Graph Networks for Coastal Flood Forecasting"

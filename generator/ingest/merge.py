@@ -237,15 +237,20 @@ def find_duplicates(
     return sorted(groups.values(), key=lambda members: members[0]), possible
 
 
+def _cut_title(title: str) -> bool:
+    return title.rstrip().endswith(("\u2026", "..."))
+
+
 def merge_records(records: Sequence[Paper]) -> Paper:
     """One paper from records of the same paper: every known field and every source kept.
 
-    The first record in source order with a real (not inferred) title in mixed case gives the title; the
+    The first record in source order with a real (not inferred) title, not cut short, in mixed case gives the title; the
     longest abstract wins (others may be truncated); the most precise date wins, a date
     whose year was printed before one whose year was inferred.
     """
     ordered = sorted(records, key=lambda p: min(p.sources))
     titled = [p for p in ordered if not p.title_inferred] or ordered
+    titled = [p for p in titled if not _cut_title(p.title)] or titled  # "… Locally on …": the page cut it short
     # A title as written ("FEAS: A Benchmark") over one a page lower-cased or capitalised whole.
     base = next((p for p in titled if p.title.lower() != p.title != p.title.upper()), titled[0])
     precision_rank = {p: i for i, p in enumerate(DATE_PRECISIONS)}
