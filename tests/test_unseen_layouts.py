@@ -1547,3 +1547,13 @@ def test_a_bulleted_list_in_a_daily_papers_abstract_stays_in_it(tmp_path: Path) 
     ]
     assert papers[0].abstract.endswith("are: • a data pipeline that filters 2M math problems; • a two-stage RL schedule; "
                                        "• open weights for 1.5B and 7B models.")
+
+
+def test_search_titles_cut_short_with_three_dots_are_titles(tmp_path: Path) -> None:
+    cut = "Scaling Sparse Mixture-of-Experts Language Models to Trillions of..."
+    page = f"{cut}\n{ABSTRACT_A}\nUpcycled Mixtures of Experts From Dense Checkpoints Without...\n{ABSTRACT_B}\n"
+    page += f"Ring Attention at Scale\n{ABSTRACT_C}\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [p.title for p in papers] == [cut, "Upcycled Mixtures of Experts From Dense Checkpoints Without...",
+                                         "Ring Attention at Scale"]

@@ -414,7 +414,7 @@ def looks_like_abstract(text: str) -> bool:
         return True
     if len(text) >= 30 and len(_CJK_SENTENCE_END.findall(text)) >= (1 if text[-1] in CJK_FULL_STOPS else 2):
         return True  # Chinese or Japanese prose: a character says about as much as a word
-    if len(text) >= 60 and text.endswith(".") and not text.endswith(("et al.", "etc.", "vs.")):
+    if len(text) >= 60 and text.endswith(".") and not text.endswith(("et al.", "etc.", "vs.", "...")):
         return True
     if len(text) >= 60 and text.endswith(("…", "...")) and (len(text) >= 120 or _SENTENCE_BREAK.search(text)):
         return True  # an abstract the page cut short: "... We train a process reward…"
