@@ -1557,3 +1557,21 @@ def test_search_titles_cut_short_with_three_dots_are_titles(tmp_path: Path) -> N
     assert (report.reader, rejected) == ("search-results", [])
     assert [p.title for p in papers] == [cut, "Upcycled Mixtures of Experts From Dense Checkpoints Without...",
                                          "Ring Attention at Scale"]
+
+
+def test_a_date_and_authors_line_between_title_and_abstract_papers_with_code(tmp_path: Path) -> None:
+    page = "".join(
+        f"{title}\n\n{line}\n\n{abstract}\n\n\n"
+        for title, line, abstract in [
+            ("Scaling Sparse Experts", "19 Jan 2024 · Tianle Cai, Yuhong Li, Zhengyang Geng", ABSTRACT_A),
+            ("Upcycled Mixtures of Experts", "3 Oct 2023 · Hao Liu, Matei Zaharia", ABSTRACT_B),
+            ("Ring Attention at Scale", "12 Sep 2023 · Woosuk Kwon", ABSTRACT_C),
+        ]
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.title_inferred, p.abstract, p.date, p.author_count) for p in papers] == [
+        ("Scaling Sparse Experts", False, ABSTRACT_A, "2024-01-19", 3),
+        ("Upcycled Mixtures of Experts", False, ABSTRACT_B, "2023-10-03", 2),
+        ("Ring Attention at Scale", False, ABSTRACT_C, "2023-09-12", 1),
+    ]

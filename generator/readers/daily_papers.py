@@ -25,6 +25,7 @@ from .base import (
     is_page_text,
     looks_like_abstract,
     looks_like_title,
+    one_name,
     skip_page_text,
     split_blocks,
     title_cased,
@@ -136,6 +137,8 @@ def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
         parsed = _meta_line(entry)
         if parsed is None and _SUBMITTED_BY.match(previous.strip()) and len(entry.split()) <= 3:
             parsed = ("submitter", None)  # "Submitted by" / "akhaliq"
+        if parsed is None and len(lines) == 1 and parse_listing_date(previous.strip()) and (name := one_name(entry.strip())):
+            parsed = ("authors", (list(name), None))  # "12 Sep 2023 · Woosuk Kwon": one author after the date
         if parsed is None:
             parsed = ("unread", entry.strip())  # kept if the block is plainly an authors/date block (below)
         rest.append(parsed)

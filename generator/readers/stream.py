@@ -164,6 +164,14 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
                 yield from flush()
             elif current is not None and current.abstract is None:
                 current.raw.extend(block.lines)
+                following = items[index + 1] if index + 1 < len(items) else None
+                if current.title is not None and following is not None and following.kind == "text" and (
+                    looks_like_abstract(following.block.text)
+                ):
+                    # Between a title and its abstract ("19 Jan 2024 · Tianle Cai, Yuhong Li", Papers with Code).
+                    current.fields = current.fields.updated(item.fields)
+                    current.has_meta = True
+                    continue
                 if current.title is not None and looks_like_title(current.title) and (
                     item.fields.author_count is not None or item.fields.authors
                 ):
