@@ -48,17 +48,25 @@ def papercat_requirement(version: str, direct_url: str | None) -> Requirement:
         origin = {}
     url = str(origin.get("url", "")) if isinstance(origin, dict) else ""
     vcs = origin.get("vcs_info") if isinstance(origin, dict) else None
-    if url and isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+    remote = url.startswith(("https://", "http://", "ssh://", "git@"))
+    if remote and isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
         return Requirement(f"papercat @ git+{url}@{vcs['commit_id']}")
     if url.startswith(("https://", "http://")):
         return Requirement(f"papercat @ {url}")
     where = f" from {url}" if url else ""
+    # Not "papercat==VERSION": papercat is not on PyPI, where that name could one day be anyone's. This line
+    # fails at once, naming what to do, until it says where the runner can install papercat from.
     return Requirement(
-        f"papercat=={version}",
-        f"this papercat was installed{where} on this machine, which a CI runner cannot reach: in requirements.txt, "
+        LOCAL_PLACEHOLDER,
+        f"papercat {version} was installed{where} on this machine, which a CI runner cannot reach: in requirements.txt, "
         "put where the runner can install it from instead (for example papercat @ git+https://github.com/OWNER/papercat, "
         "or a wheel committed to the repository)",
     )
+
+
+# What ``requirements.txt`` says when this papercat came from a folder or file on this machine: pip stops at
+# it with "No such file or directory: '/SET-IN-requirements.txt/…'".
+LOCAL_PLACEHOLDER = "papercat @ file:///SET-IN-requirements.txt/where-your-CI-can-install-papercat-from"
 
 
 def installed_requirement() -> Requirement:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from site_fixtures import CONTENT, FIXTURES, ROOT, papercat
 
+from generator.new import LOCAL_PLACEHOLDER
+
 pytestmark = pytest.mark.site  # runs the papercat command
 
 
@@ -129,10 +131,11 @@ def test_usage_errors_are_argparse_messages(tmp_path: Path) -> None:
          "papercat @ git+https://github.com/me/papercat.git@abc123", False),
         ('{"url": "https://example.org/papercat-0.1.0-py3-none-any.whl", "archive_info": {}}',
          "papercat @ https://example.org/papercat-0.1.0-py3-none-any.whl", False),
-        ('{"url": "file:///home/me/papercat", "dir_info": {}}', "papercat==0.1.0", True),
-        (None, "papercat==0.1.0", True),
+        ('{"url": "file:///home/me/papercat", "dir_info": {}}', LOCAL_PLACEHOLDER, True),
+        ('{"url": "file:///home/me/papercat", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}', LOCAL_PLACEHOLDER, True),
+        (None, LOCAL_PLACEHOLDER, True),
     ],
-    ids=["git", "web archive", "local folder", "from a source tree"],
+    ids=["git", "web archive", "local folder", "local git repository", "from a source tree"],
 )
 def test_a_new_project_installs_papercat_from_where_this_one_came(direct_url: str | None, line: str, noted: bool) -> None:
     """papercat is not on PyPI: the new project's requirements.txt must name a source its CI can install from."""
@@ -143,6 +146,20 @@ def test_a_new_project_installs_papercat_from_where_this_one_came(direct_url: st
     assert (requirement.note is not None) is noted
     if noted:
         assert "CI runner cannot reach" in str(requirement.note)
+        assert "papercat==" not in requirement.line  # a name on PyPI that is not papercat's
+
+
+def test_pip_stops_at_the_placeholder_and_names_what_to_set(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "requirements.txt").write_text(LOCAL_PLACEHOLDER + "\n", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "-r", "requirements.txt"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode != 0
+    assert "SET-IN-requirements.txt/where-your-CI-can-install-papercat-from" in run.stderr
 
 
 def test_papercat_new_writes_the_requirement_and_says_when_ci_cannot_use_it(tmp_path: Path) -> None:

@@ -530,6 +530,17 @@ def test_what_the_ci_workflow_caches_is_a_state_the_next_run_builds_from(project
     assert not report.changes.get("baseline") and added and len(added) < len(report.ingest.papers)
 
 
+def test_the_new_projects_workflow_publishes_from_its_default_branch_and_never_cancels_a_deployment() -> None:
+    workflow = yaml.safe_load(WORKFLOWS["papercat new"].read_text(encoding="utf-8"))
+    assert workflow["concurrency"]["cancel-in-progress"] is False
+    assert workflow["jobs"]["deploy"]["if"] == "github.ref_name == github.event.repository.default_branch"
+    assert set(workflow[True]["push"]["branches"]) == {"main", "master"}  # YAML 1.1 reads the key "on" as true
+    setup = next(s for s in workflow["jobs"]["build"]["steps"] if str(s.get("uses", "")).startswith("actions/setup-python@"))
+    assert setup["with"]["cache"] == "pip"  # the daily run does not download every dependency again
+    repository = yaml.safe_load(WORKFLOWS["repository"].read_text(encoding="utf-8"))
+    assert repository["concurrency"]["cancel-in-progress"] == "${{ github.ref != 'refs/heads/main' }}"
+
+
 @pytest.mark.parametrize("workflow", WORKFLOWS.values(), ids=WORKFLOWS.keys())
 def test_the_ci_workflow_warns_when_a_build_recorded_paper_ids_not_committed(tmp_path: Path, workflow: Path) -> None:
     """Ids recorded on a runner are lost with it: the log and the run's annotations say to commit them."""
