@@ -456,8 +456,9 @@ def add_site_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _config_option(ev)
     ev.add_argument(
         "--labels", type=Path, default=None, metavar="FILE",
-        help="YAML file of hand-labelled papers: title, topic and split (required; papercat's own repository has "
-        "tests/data/topic_labels.yml)",
+        help="YAML list of hand-labelled papers, each with title (or abstract_start), primary (its topic's slug), "
+        "acceptable (the slugs a reader would accept, primary first) and split (test or tune) (required; "
+        "papercat's own repository has tests/data/topic_labels.yml)",
     )
     ev.add_argument(
         "--split", choices=("test", "tune", "all"), default="test",
@@ -568,10 +569,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if hasattr(args, "content") and not getattr(args, "content_given", False):
         args.content = _listings_folder(args.content)  # check, ingest and topics read what the build reads
+        args.outside = args.func in (cmd_check, cmd_ingest, cmd_topics_suggest) and not (
+            Path(args.content).exists() or Path("mkdocs.yml").exists()
+        )
     _Interrupts.seen = False
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _Interrupts.handle)
     try:
+        if getattr(args, "outside", False):
+            raise PapercatError(
+                f"no catalogue here: {Path.cwd()} has no mkdocs.yml and no {args.content}/ folder "
+                "(run papercat in a catalogue folder, or create one with `papercat new FOLDER`)"
+            )
         return int(args.func(args))
     except PapercatError as err:
         print(f"papercat: error: {err}", file=sys.stderr)

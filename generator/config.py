@@ -16,6 +16,7 @@ Every mistake is a ``ConfigError`` naming the file, the key, what was expected a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,9 +162,27 @@ def parse_yaml(text: str, file: str | Path) -> Any:
         elif isinstance(err, _BadValue):
             expected = "a valid value"
         else:
-            expected = "valid UTF-8 YAML"
+            expected, problem = "valid YAML", f"a syntax error: {problem}"
+            if line is not None and (opened := _unclosed_quote(text, line)) is not None:
+                problem += f"; the quote opened at line {opened} is not closed"
         where = f"line {line}, column {column}" if line is not None else "(file)"
         raise ConfigError(file, where, expected, found_text=problem) from None
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^#'"]*?:\s+)?(["'])(?P<rest>.*)$""")
+
+
+def _unclosed_quote(text: str, line: int) -> int | None:
+    """The line (1-based), at or before ``line``, where a quoted value opens and is not closed on its line."""
+    lines = text.split("\n")
+    for number in range(min(line, len(lines)), max(0, line - 20), -1):
+        match = _QUOTED_VALUE.match(lines[number - 1])
+        if match is None:
+            continue
+        quote, rest = match.group(1), match.group("rest")
+        if quote not in rest.replace(quote * 2, "") if quote == "'" else quote not in rest.replace('\\"', ""):
+            return number
+    return None
 
 
 def load_yaml(path: Path, *, what: str = "a configuration file") -> Any:

@@ -70,7 +70,7 @@ def _fails_cleanly(project: Project, error: type[Exception] = PapercatError) -> 
 def test_site_yml_that_is_not_yaml(project: Project) -> None:
     (project.config_dir / "site.yml").write_text("description: [unclosed\nnewest_papers: 3\n", encoding="utf-8")
     message = _fails_cleanly(project, ConfigError)
-    assert "site.yml" in message and "expected valid UTF-8 YAML" in message and "found" in message
+    assert "site.yml" in message and "expected valid YAML, found a syntax error" in message
 
 
 def test_site_yml_with_a_wrong_type(project: Project) -> None:

@@ -235,9 +235,10 @@ def test_ingest_out_overwrites_the_catalogue_it_wrote_before(project: Path) -> N
 
 
 def test_ingest_without_a_content_folder_leaves_nothing_behind(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: mine\n", encoding="utf-8")  # a catalogue folder, its listings gone
     run = papercat("ingest", cwd=tmp_path)
     assert run.returncode == 2 and "the content folder, content, does not exist" in run.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["mkdocs.yml"]
 
 
 def test_papercat_new_in_a_fresh_git_repository(tmp_path: Path) -> None:
@@ -401,3 +402,11 @@ def test_check_fails_on_a_misspelt_key_in_sources_yml(tmp_path: Path) -> None:
     assert run.returncode == 1, run.stdout + run.stderr
     assert f"{listing}.capturd: unknown key" in run.stdout + run.stderr
     assert "check failed: 1 mistake(s) in sources.yml" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["ingest"], ["topics", "suggest"]])
+def test_a_command_run_outside_a_catalogue_says_so(tmp_path: Path, command: list[str]) -> None:
+    run = papercat(*command, cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert "no catalogue here" in run.stderr and "papercat new FOLDER" in run.stderr and "create it first" not in run.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written

@@ -98,7 +98,7 @@ def test_a_yaml_syntax_error_in_sources_yml_names_line_and_column(project: Path)
     )
     run = _papercat(project, "check")
     assert run.returncode == 2, run.stderr
-    assert "sources.yml: line " in run.stderr and ", column " in run.stderr and "expected valid UTF-8 YAML" in run.stderr
+    assert "sources.yml: line " in run.stderr and ", column " in run.stderr and "expected valid YAML, found a syntax error" in run.stderr
     assert "starts at line 3" in run.stderr  # where the unclosed quote opens
 
 

@@ -188,7 +188,7 @@ def test_a_listing_address_that_is_not_http_is_reported_and_never_linked(tmp_pat
         ("daily.txt:\n  captured: next week\n", "daily.txt.captured"),
         ("daily.txt:\n  format: pdf\n", "daily.txt.format"),
         ("- a\n- b\n", "(top level)"),
-        ("daily.txt: [unclosed\n", "line 2, column 1: expected valid UTF-8 YAML"),
+        ("daily.txt: [unclosed\n", "line 2, column 1: expected valid YAML, found a syntax error"),
     ],
 )
 def test_broken_sources_yml_is_a_config_error_naming_the_key(tmp_path: Path, text: str, key: str) -> None:

@@ -99,6 +99,7 @@ def test_a_build_dir_holding_someone_elses_docs_is_refused(root: Path) -> None:
     run = _papercat(root, "--build-dir", "handbook", "build")
     assert run.returncode == 2 and "holds files papercat did not write" in run.stderr, run.stderr
     assert str(mine) in run.stderr and "--build-dir" in run.stderr
+    assert "choose a new or empty folder" in run.stderr and "remove" not in run.stderr  # never advice to delete it
     assert (mine / "docs" / "chapter.md").read_text(encoding="utf-8") == "# My chapter\n"
     assert sorted(p.name for p in mine.rglob("*")) == ["chapter.md", "docs"]
 

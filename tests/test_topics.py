@@ -99,10 +99,14 @@ def test_taxonomy_errors_name_file_key_expected_and_found(tmp_path, broken, key,
 
 def test_taxonomy_error_for_invalid_yaml_and_missing_file(tmp_path):
     path = write(tmp_path, "topics:\n  - slug: [unclosed\n")
-    with pytest.raises(TaxonomyError, match=r"topics\.yml: line \d+, column \d+: expected valid UTF-8 YAML, found .*starts at line 2"):
+    syntax = r"topics\.yml: line \d+, column \d+: expected valid YAML, found a syntax error: .*starts at line 2"
+    with pytest.raises(TaxonomyError, match=syntax):
         load_taxonomy(path)
     with pytest.raises(TaxonomyError, match="found no such file"):
         load_taxonomy(tmp_path / "missing.yml")
+    path = write(tmp_path, "topics:\n  - slug: ice\n    name: \"Glacier: 5\n    keywords: [ice]\n  - slug: sea\n")
+    with pytest.raises(TaxonomyError, match=r"the quote opened at line 3 is not closed"):
+        load_taxonomy(path)
 
 
 # ---------------------------------------------------------------- classification

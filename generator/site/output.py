@@ -111,9 +111,11 @@ def check_output_folders(folders: OutputFolders, *, site_option: str = "--site-d
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             raise refuse("is an existing file, not a folder papercat created")
         if folder.is_dir() and any(folder.iterdir()) and not is_owned(folder):
+            built = (folder / "index.html").is_file() and (folder / "sitemap.xml").is_file()
             raise refuse(
-                f"holds files papercat did not write (folders papercat creates hold a {OWNER_MARKER} file; "
-                "if this is the output of an older papercat, delete the folder and build again)"
+                f"holds files papercat did not write (folders papercat creates hold a {OWNER_MARKER} file); "
+                "choose a new or empty folder"
+                + ("; if this site was built by an older papercat and you no longer need it, remove it first" if built else "")
             )
     site, build = folders.site_dir, folders.build_dir
     if site is not None and build is not None and (site == build or site.is_relative_to(build) or build.is_relative_to(site)):
