@@ -67,17 +67,29 @@ def process_pool(
     return pool
 
 
+_MASKS = hasattr(signal, "pthread_sigmask")
+
+
 @contextmanager
 def interrupts_ignored() -> Iterator[None]:
-    """Ctrl-C ignored while worker processes start, so that they start ignoring it too.
+    """Ctrl-C held back while worker processes start, so that they start deaf to it; the build gets it after.
 
     A terminal sends Ctrl-C to every process of the build. The build stops its workers itself; a
     worker that stopped on it, even while still importing, would print its traceback. A process
-    started while Ctrl-C is ignored ignores it from its first instruction (``start_worker`` keeps it
-    so). Starting a process takes a moment: a Ctrl-C in that moment is lost, not mishandled.
+    started while Ctrl-C is blocked starts with it blocked: ``start_worker`` then ignores it (which
+    drops one already sent) and unblocks it. In this process a Ctrl-C sent meanwhile waits, blocked,
+    and arrives when the workers have started: it stops the build then, never lost. (Where signals
+    cannot be blocked, it is ignored meanwhile instead.)
     """
     if threading.current_thread() is not threading.main_thread():
         yield
+        return
+    if _MASKS:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)  # as it was (still blocked when this is inside another)
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -96,6 +108,8 @@ def start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> Non
     itself: the system does (Linux's parent-death signal), so none lives on holding the build's memory.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _MASKS:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while it started: ignored from now on
     if _PRCTL is not None:
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         if os.getppid() == 1:  # the build ended before the line above: nothing will send the signal

@@ -34,6 +34,26 @@ def test_worker_processes_leave_ctrl_c_to_the_build(method: str) -> None:
     assert signal.getsignal(signal.SIGINT) == before  # the build's own handler is back
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_ctrl_c_while_workers_start_stops_the_build_once_they_have(method: str) -> None:
+    """Workers start with Ctrl-C held back; one sent meanwhile is not lost: it arrives when they have started."""
+    from generator.parallel import interrupts_ignored
+
+    context = multiprocessing.get_context(method)
+    pool = None
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_ignored():
+            pool = process_pool(2, context=context)
+            os.kill(os.getpid(), signal.SIGINT)  # a terminal's Ctrl-C, while the workers start
+            time.sleep(0.2)
+        pytest.fail("the Ctrl-C sent while the workers started was lost")
+    assert pool is not None
+    try:  # the workers did not stop on it: they still work, deaf to it
+        assert {pool.submit(signal.getsignal, signal.SIGINT).result() for _ in range(4)} == {signal.SIG_IGN}
+    finally:
+        pool.shutdown()
+
+
 ENV = {k: v for k, v in os.environ.items() if k != "PAPERCAT_DEBUG"}
 
 
