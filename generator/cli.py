@@ -118,14 +118,16 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
     page template compiles."""
     import jinja2
 
-    from .site.build import SiteConfig, check_static_paths, expected_site_paths, load_mkdocs_config, override_warnings
+    from .site.build import (
+        SiteConfig, check_static_paths, expected_site_paths, load_mkdocs_config, nav_problems, override_warnings,
+    )
     from .site.pages import PageRenderer
 
     problems: list[str] = []
     project = _project(args)
     if project.mkdocs_file.is_file():
         try:
-            load_mkdocs_config(project)
+            problems.extend(nav_problems(load_mkdocs_config(project)))
         except PapercatError as err:
             problems.append(str(err))
     try:
@@ -157,8 +159,13 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with Progress() as progress:
-        result = ingest_content(args.content, progress=progress)
+    try:
+        with Progress() as progress:
+            result = ingest_content(args.content, progress=progress)
+    except PapercatError as err:  # content/sources.yml, or no content folder: a mistake in the inputs, as the others
+        print(f"papercat: error: {err}", file=sys.stderr)
+        print("check failed: the listings could not be read", file=sys.stderr)
+        return 1
     _print_details(result, verbose=args.verbose)
     print(summary_table(result))
     problems = _config_problems(args, result)

@@ -105,7 +105,7 @@ def test_ingest_builds_the_rest_and_writes_the_rejections(bad_project: Path) -> 
 def test_broken_sources_yml_is_one_clear_error(project: Path) -> None:
     (project / "content" / "sources.yml").write_text("002_ad45b3d5d17d2dd6.txt:\n  captured: last tuesday\n")
     proc = papercat("check", cwd=project)
-    assert proc.returncode == 2
+    assert proc.returncode == 1  # as for every mistake in the inputs check finds
     assert proc.stderr.startswith("papercat: error: ")
     assert "sources.yml: 002_ad45b3d5d17d2dd6.txt.captured: expected a date YYYY-MM-DD" in proc.stderr
     assert "'last tuesday'" in proc.stderr
@@ -113,7 +113,7 @@ def test_broken_sources_yml_is_one_clear_error(project: Path) -> None:
 
 def test_missing_or_empty_content_folder_fails(tmp_path: Path) -> None:
     missing = papercat("--content", "nowhere", "check", cwd=tmp_path)
-    assert missing.returncode == 2 and "nowhere does not exist" in missing.stderr
+    assert missing.returncode == 1 and "nowhere does not exist" in missing.stderr
     (tmp_path / "empty").mkdir()
     empty = papercat("--content", "empty", "check", cwd=tmp_path)
     assert empty.returncode == 1 and "no listing files" in empty.stderr
@@ -410,3 +410,13 @@ def test_a_command_run_outside_a_catalogue_says_so(tmp_path: Path, command: list
     assert run.returncode == 2, run.stderr
     assert "no catalogue here" in run.stderr and "papercat new FOLDER" in run.stderr and "create it first" not in run.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_check_fails_on_a_nav_entry_the_site_will_not_have(tmp_path: Path) -> None:
+    project = tmp_path / "catalogue"
+    assert papercat("new", str(project), cwd=tmp_path).returncode == 0
+    mkdocs = project / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace("- Home: index.md", "- Home: indx.md"), encoding="utf-8")
+    run = papercat("check", cwd=project)
+    assert run.returncode == 1
+    assert "nav: 'indx.md' is no page of the site" in run.stderr

@@ -395,6 +395,32 @@ def expected_site_paths(config: SiteConfig) -> list[str]:
     ]
 
 
+def nav_problems(mkdocs_config: MkDocsConfig) -> list[str]:
+    """The pages ``nav:`` of ``mkdocs.yml`` names that the site will not have (MkDocs stops the build on them)."""
+    from .urls import SITE_PAGES
+
+    problems: list[str] = []
+
+    def walk(entry: object) -> None:
+        if isinstance(entry, list):
+            for item in entry:
+                walk(item)
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                walk(value)
+        elif isinstance(entry, str) and "://" not in entry and not entry.startswith(("/", "#", "mailto:")):
+            page = entry.strip().lstrip("./")
+            generated = page in SITE_PAGES or page.startswith(("topics/", "months/", "papers/"))
+            if not generated and not (Path(mkdocs_config["docs_dir"]) / page).is_file():
+                problems.append(
+                    f"{mkdocs_config.config_file_path}: nav: {entry!r} is no page of the site "
+                    f"(its own pages: {', '.join(SITE_PAGES)})"
+                )
+
+    walk(mkdocs_config.get("nav"))
+    return problems
+
+
 def check_static_paths(static: Mapping[str, Path], generated: list[str]) -> None:
     """Refuse a file of ``site_config/static/`` that would land on, or among, what papercat writes."""
     taken = {path.split("/", 1)[0] for path in generated} | {"index.html", "404.html", "sitemap.xml", "sitemap.xml.gz"}
