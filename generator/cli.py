@@ -119,7 +119,12 @@ def _config_problems(args: argparse.Namespace, result: IngestResult) -> list[str
     import jinja2
 
     from .site.build import (
-        SiteConfig, check_static_paths, expected_site_paths, load_mkdocs_config, nav_problems, override_warnings,
+        SiteConfig,
+        check_static_paths,
+        expected_site_paths,
+        load_mkdocs_config,
+        nav_problems,
+        override_warnings,
     )
     from .site.pages import PageRenderer
 
