@@ -231,7 +231,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"taken from the last build: {report.listings_reused} listing files' readings, "
             f"{report.markdown_reused} paper pages' Markdown, {report.search_reused} search documents"
         )
-    print(f"built {report.pages} pages into {report.site_dir} in {time.perf_counter() - start:.1f}s")
+    rendering = report.rendering
+    html = rendering.written + rendering.reused if rendering is not None else len(report.prepared.pages)
+    others = len(report.prepared.exports)
+    print(
+        f"built {html} pages and {others} other files (downloads, feeds, listing data) into {report.site_dir} "
+        f"in {time.perf_counter() - start:.1f}s"
+    )
     print(progress.timings())
     print(changes_summary(report.changes))
     if report.build_dir is not None:

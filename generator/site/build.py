@@ -344,7 +344,7 @@ def prepare(
         )
     del terms
     release_memory()
-    with progress.stage("pages", unit="pages") as step:
+    with progress.stage("pages", unit="files") as step:  # Markdown pages and the files beside them
         model = SiteModel.build(
             result, assignments, config.taxonomy, config.settings, site_name=site_name,
             captured={name: m.captured.isoformat() for name, m in result.sources.items() if m.captured},
