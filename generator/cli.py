@@ -231,8 +231,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"taken from the last build: {report.listings_reused} listing files' readings, "
             f"{report.markdown_reused} paper pages' Markdown, {report.search_reused} search documents"
         )
-    rendering = report.rendering
-    html = rendering.written + rendering.reused if rendering is not None else len(report.prepared.pages)
+    html = report.rendering.written + report.rendering.reused if report.rendering is not None else len(report.prepared.pages)
     others = len(report.prepared.exports)
     print(
         f"built {html} pages and {others} other files (downloads, feeds, listing data) into {report.site_dir} "
