@@ -186,3 +186,16 @@ def test_every_chart_colour_stands_out_from_its_schemes_page() -> None:
         for colour in colours:
             lighter, darker = sorted((luminance(colour), luminance(page)), reverse=True)
             assert (lighter + 0.05) / (darker + 0.05) >= 3, (scheme, colour)
+
+
+def test_an_arxiv_id_in_a_bibtex_journal_field_is_the_papers_id(tmp_path: Path):
+    """A scholarly search's BibTeX names a preprint's id in its journal: ``journal={arXiv preprint arXiv:1412.6980}``."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "refs.bib").write_text(
+        "@article{kingma2014adam,\n  title={{Adam}: A Method for Stochastic Optimization},\n  author={Kingma, Diederik P. and Ba, Jimmy},\n"
+        "  journal={arXiv preprint arXiv:1412.6980},\n  year={2014}\n}\n",
+        encoding="utf-8",
+    )
+    [paper] = ingest_content(content).papers
+    assert paper.arxiv_id == "1412.6980"
