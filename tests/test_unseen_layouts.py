@@ -1575,3 +1575,15 @@ def test_a_date_and_authors_line_between_title_and_abstract_papers_with_code(tmp
         ("Upcycled Mixtures of Experts", False, ABSTRACT_B, "2023-10-03", 2),
         ("Ring Attention at Scale", False, ABSTRACT_C, "2023-09-12", 1),
     ]
+
+
+def test_upvotes_printed_above_a_daily_papers_title_are_its_own(tmp_path: Path) -> None:
+    page = (
+        f"Daily Papers\n\nJun 20\n\nSubmitted by\nakhaliq\n\n12\n\nScaling Sparse Experts\n\n{ABSTRACT_A}\n\n• 3 authors\n·\nJun 15\n\n"
+        f"Submitted by\nnielsr\n\n7\n\nUpcycled Mixtures of Experts\n\n{ABSTRACT_B}\n\n• 2 authors\n·\nJun 14\n\n3\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.upvotes, p.author_count) for p in papers] == [
+        ("Scaling Sparse Experts", 12, 3), ("Upcycled Mixtures of Experts", 7, 2)
+    ]  # the "3" below the last paper, with no one who posted it above, is the page's

@@ -12,6 +12,7 @@ from typing import Any
 from ..ingest.dates import ListingDate, month_number, parse_listing_date, parse_page_period
 from ..model import Paper, Rejected
 from .base import (
+    NO_FIELDS,
     SUBMITTER,
     Block,
     Detection,
@@ -454,12 +455,25 @@ class DailyPapersReader(Reader):
         blocks = page_blocks(doc)
         navigation = _above_header(blocks)
         header = _header_line(blocks)
+        votes_above: dict[int, int] = {}  # the line of a title: the upvotes printed above it, under who posted it
+        pending_votes: int | None = None
+        after_submitter = False
         for block in blocks:
+            votes = _UPVOTES.match(block.text.strip()) if after_submitter and len(block.lines) == 1 else None
+            after_submitter = False
+            if votes is not None:  # "Submitted by" / "akhaliq" / "12" / the title
+                pending_votes = int(votes.group(1))
+                doc.notice(block.line, f"read {block.text.strip()!r} above the paper's title as its upvotes")
+                continue
             if skip_page_text(doc, block.line, block.lines):
                 continue
             if is_submitter_block(block):
                 doc.notice(block.line, f"skipped {block.text.strip()[:60]!r}: who posted the paper to the page, not its authors")
+                after_submitter = True
                 continue
+            if pending_votes is not None:
+                votes_above[block.line] = pending_votes
+                pending_votes = None
             if block.line in navigation:
                 doc.notice(block.line, f"skipped page text {block.text.strip()[:60]!r} above the 'Daily Papers' header")
                 continue
@@ -481,7 +495,8 @@ class DailyPapersReader(Reader):
         items: list[Item] = []
         for block, meta in classified:
             if meta is None:
-                items.append(Item("text", block))
+                votes_found = PaperFields(upvotes=votes_above[block.line]) if block.line in votes_above else NO_FIELDS
+                items.append(Item("text", block, votes_found))
                 continue
             found = PaperFields()
             for kind, value in meta:

@@ -143,7 +143,7 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
             if looks_like_abstract(text) and not (title_here and _next_text_is_abstract(items, index)):
                 current = _Pending(block.line, list(block.lines), title=None, abstract=text)
             else:
-                current = _Pending(block.line, list(block.lines), title=text)
+                current = _Pending(block.line, list(block.lines), title=text, fields=item.fields)  # upvotes above it
         elif item.kind == "fields":  # a line of authors or a date, above or below the abstract: the record goes on
             if current is not None and not current.has_meta and not item.fields.given() & current.fields.given():
                 current.fields = current.fields.updated(item.fields)  # nothing, for a date that could not be placed
