@@ -99,3 +99,22 @@ def test_the_listing_filter_links_its_rows_and_chips_to_existing_pages(watched_p
         response = page.request.get(href)
         assert response.status == 200, href
     watch.assert_clean()
+
+
+def test_search_opened_from_disk_says_how_to_serve_the_site(browser, file_site: Path) -> None:
+    """Opened as a file (file://), the browser does not let the page fetch its index: the page says so, instead of nothing."""
+    page = browser.new_page()
+    try:
+        page.goto((file_site / "search.html").as_uri() + "?q=zebrafish")
+        status = page.locator(".pc-search-status")
+        expect(status).to_contain_text("opened as a file", timeout=TIMEOUT)
+        expect(status).to_contain_text("python3 -m http.server")
+        # The other scripts work from disk: the header search box, and a listing's filter.
+        topic = next(p for p in sorted((file_site / "topics").glob("*.html")) if p.name != "index.html")
+        page.goto(topic.as_uri())
+        expect(page.locator(".pc-header-search")).to_have_count(1, timeout=TIMEOUT)
+        first = page.locator(".pc-row .pc-row-title").first.inner_text()
+        page.locator(".pc-filter-text").fill(first)
+        expect(page.locator(".pc-row:visible")).to_have_count(1, timeout=TIMEOUT)  # the rows of this page
+    finally:
+        page.close()

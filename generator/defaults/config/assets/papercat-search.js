@@ -384,12 +384,18 @@
 
   /* ------------------------------------------------------------------ the Search page */
 
+  // A page opened from disk (file://): the browser does not let it fetch the index, so say how to serve the site.
+  var FILE_NOTE = window.location.protocol === "file:" ?
+    "Search cannot read its index from a page opened as a file. Serve the site (for example: python3 -m http.server " +
+    "--directory site) and open it from http://localhost:8000/. Topics and months work as they are." : null;
+
   function setupPage(root) {
     if (root.dataset.pcReady) return;
     root.dataset.pcReady = "1";
     var form = root.querySelector("form");
     var box = root.querySelector(".pc-search-query");
     var status = root.querySelector(".pc-search-status");
+    if (FILE_NOTE) status.textContent = FILE_NOTE;
     var empty = root.querySelector(".pc-search-empty") || document.createElement("p");
     var list = root.querySelector(".pc-results");
     var more = root.querySelector(".pc-results-more");
@@ -568,7 +574,7 @@
           facetBox.hidden = false;
         });
       }).catch(function () {
-        if (mine === generation) status.textContent = "Search could not be loaded. Browse the topics and months instead.";
+        if (mine === generation) status.textContent = FILE_NOTE || "Search could not be loaded. Browse the topics and months instead.";
       });
     }
 
@@ -617,7 +623,9 @@
     document.querySelectorAll("[data-pc-search]").forEach(setupPage);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+  // Material gives every page it shows, loaded or swapped in by instant navigation; from disk (file://) it
+  // gives none, so the page is set up once it has loaded.
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe && window.location.protocol !== "file:") {
     window.document$.subscribe(init);
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

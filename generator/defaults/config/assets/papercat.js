@@ -476,7 +476,9 @@
     document.querySelectorAll("[data-pc-copy]").forEach(setupCopy);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+  // Material gives every page it shows, loaded or swapped in by instant navigation; from disk (file://) it
+  // gives none, so the page is set up once it has loaded.
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe && window.location.protocol !== "file:") {
     window.document$.subscribe(init);
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
