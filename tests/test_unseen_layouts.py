@@ -1587,3 +1587,26 @@ def test_upvotes_printed_above_a_daily_papers_title_are_its_own(tmp_path: Path) 
     assert [(p.title, p.upvotes, p.author_count) for p in papers] == [
         ("Scaling Sparse Experts", 12, 3), ("Upcycled Mixtures of Experts", 7, 2)
     ]  # the "3" below the last paper, with no one who posted it above, is the page's
+
+
+def test_semantic_scholar_cards_snippets_cut_short_and_summaries(tmp_path: Path) -> None:
+    cut_a = " ".join(ABSTRACT_A.split()[:24])  # cut mid-sentence, no ellipsis
+    page = (
+        f"Scaling Sparse Experts\nTimo Schick, Jane Dwivedi-Yu, +3 authors\nNeural Information Processing Systems\n"
+        f"9 February 2023\nTLDR\nThis paper shows that sparse experts scale better than dense models of equal cost.\n"
+        f"{cut_a}\n1,523 Citations\nPDF\n\n"
+        f"Upcycled Mixtures of Experts\nShunyu Yao, Jeffrey Zhao\n6 October 2022\n{ABSTRACT_B[:200].rstrip()}… Expand\n"
+        "2,840 Citations\nPDF\n\n"
+        "Ring Attention at Scale\nAlbert Gu, Tri Dao\n1 December 2023\nTLDR\n"
+        "This work identifies that ring attention lets context grow with the number of devices, without approximations.\n"
+        "Expand\n512\nPDF\n"
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.author_count, p.date) for p in papers] == [
+        ("Scaling Sparse Experts", 5, "2023-02-09"), ("Upcycled Mixtures of Experts", 2, "2022-10-06"),
+        ("Ring Attention at Scale", 2, "2023-12-01"),
+    ]
+    assert papers[0].abstract == cut_a  # the snippet, not the site's one-sentence summary above it
+    assert papers[1].abstract == ABSTRACT_B[:200].rstrip() + "\u2026"  # "Expand" is the page's link
+    assert papers[2].abstract.startswith("This work identifies")  # no snippet: the summary is all there is

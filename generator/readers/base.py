@@ -49,9 +49,10 @@ ABSTRACT_LABEL = re.compile(
 )
 # What a title may carry that is the list's, not the paper's: its number or bullet, a "Title:" label.
 _TITLE_PREFIX = re.compile(rf"^(?:{LIST_MARKER}|title\s*:\s*)(?=\S)", re.IGNORECASE)
-# The link a page prints where it cut an abstract short: "... (more)", "… [Read more]", "…Show more".
+# The link a page prints where it cut an abstract short: "... (more)", "… [Read more]", "…Show more", "… Expand".
 _READ_MORE = re.compile(
-    r"\s*(?:\.{3}|\u2026)?\s*(?:\((?:read |see |show )?more\)|\[(?:read |see |show )?more\]|(?<=[.\u2026])\s*(?:read|see|show) more)\s*$",
+    r"\s*(?:\.{3}|\u2026)?\s*(?:\((?:read |see |show )?more\)|\[(?:read |see |show )?more\]"
+    r"|(?<=[.\u2026])\s*(?:(?:read|see|show) more|expand))\s*$",
     re.IGNORECASE,
 )
 MAX_RAW = 2000  # characters of a rejected block kept in the report

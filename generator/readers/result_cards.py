@@ -67,7 +67,12 @@ def _card(block: Block) -> Card | None:
     if len(block.lines) < 2:
         return None
     lines = [(block.line + n, text.strip()) for n, text in enumerate(block.lines) if not is_page_text([text])]
-    prose = [i for i, (_, text) in enumerate(lines) if i > 0 and looks_like_abstract(text)]
+    # "TLDR" and the one-sentence summary under it (Semantic Scholar): the site's, not the abstract.
+    # A card with no abstract but the summary: the summary is all the page says of the paper.
+    summary = {i + d for i, (_, text) in enumerate(lines) if _TLDR.match(text) for d in (0, 1)}
+    prose = [i for i, (_, text) in enumerate(lines) if i > 0 and i not in summary and _snippet(text)]
+    if not prose:
+        prose = [i for i, (_, text) in enumerate(lines) if i > 0 and not _TLDR.match(text) and looks_like_abstract(text)]
     if not prose or prose != list(range(prose[0], prose[-1] + 1)):
         return None
     title = next((i for i in range(prose[0]) if not _leading(lines[i][1])), None)
@@ -76,6 +81,17 @@ def _card(block: Block) -> Card | None:
     if any(len(text) > MAX_DETAIL for i, (_, text) in enumerate(lines) if i != title and i not in prose):
         return None
     return Card(block, lines, title, (prose[0], prose[-1]))
+
+
+_TLDR = re.compile(r"^tl;?\s?dr:?$", re.IGNORECASE)
+_SNIPPET_WORDS = 20  # a line of this many words, 150 characters or more, is a snippet the page cut short
+
+
+def _snippet(text: str) -> bool:
+    """An abstract, or a snippet of one cut short with no ellipsis ("… they also struggle with basic functionality")."""
+    return looks_like_abstract(text) or (
+        len(text) >= 150 and len(text.split()) >= _SNIPPET_WORDS and not any(mark in text for mark in "·•|")
+    )
 
 
 _HANDLE = re.compile(r"^@?[a-z0-9][a-z0-9_.-]{1,38}$|^submitted\s+by$", re.IGNORECASE)  # who posted it: "akhaliq"
@@ -251,10 +267,15 @@ def _date_fields(text: str, captured: dt.date | None) -> PaperFields | None:
 _AUTHOR_COUNT = re.compile(r"^[·•]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)  # "· 41 authors"
 
 
+_MORE_AUTHORS = re.compile(r",?\s*\+\s*(\d{1,5})\s+(?:more\s+)?authors?$", re.IGNORECASE)  # "…, +3 authors"
+
+
 def _other_fields(text: str) -> PaperFields | None:
     """What a line other than a date says about a paper: its author count, authors, venue and year; None: nothing."""
     if count := _AUTHOR_COUNT.match(text):
         return PaperFields(author_count=int(count.group(1).replace(",", "")))
+    if (more := _MORE_AUTHORS.search(text)) and (names := _names(text[: more.start()])) is not None:
+        return PaperFields(authors=names, author_count=len(names) + int(more.group(1)))  # "Timo Schick, Jane Yu, +3 authors"
     return _people_and_venue(text)
 
 
