@@ -11,6 +11,7 @@ read is left out with a note, and a card with no abstract is rejected with its l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,6 +111,12 @@ def _leading(text: str) -> bool:
 
 def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
     """The page's paragraphs and its cards, when the page is laid out in cards with details around the abstracts."""
+    return _find_cards(doc.text)
+
+
+@functools.lru_cache(maxsize=4)  # a page is looked at to detect its kind, then read
+def _find_cards(text: str) -> tuple[list[Block], list[Card]] | None:
+    doc = Document("", text, "")
     if not any(len(line) >= MIN_ABSTRACT_LINE and above.strip() for above, line in pairwise(doc.lines)):
         return None  # no long line right under another: no abstract in a paragraph with its title (a quick look first)
     blocks = split_blocks(doc.lines)
@@ -142,7 +149,13 @@ def unspaced_cards(doc: Document) -> tuple[Document, list[int]] | None:
     of ``doc`` each of its lines is (a blank line put in counts as the line after it); None when the
     page has blank lines between its results, or results whose abstract is right under the title.
     """
-    lines = doc.lines
+    found = _unspaced(doc.text)
+    return None if found is None else (Document(doc.name, found[0], doc.encoding, doc.meta), found[1])
+
+
+@functools.lru_cache(maxsize=4)  # a page is looked at to detect its kind, then read
+def _unspaced(text: str) -> tuple[str, list[int]] | None:
+    lines = text.split("\n")
     content = [i for i, line in enumerate(lines) if line.strip()]
     if len(content) < 6 or any(not lines[i].strip() for i in range(content[0], content[-1])):
         return None
@@ -184,13 +197,14 @@ def unspaced_cards(doc: Document) -> tuple[Document, list[int]] | None:
         return None  # most titles right above their abstracts: results a line each, read as such
     spaced: list[str] = []
     numbers: list[int] = []
+    breaks = set(starts[1:])
     for i, line in enumerate(lines):
-        if i in starts and i != starts[0]:
+        if i in breaks:
             spaced.append("")
             numbers.append(i + 1)
         spaced.append(line)
         numbers.append(i + 1)
-    return Document(doc.name, "\n".join(spaced), doc.encoding, doc.meta), numbers
+    return "\n".join(spaced), numbers
 
 
 _SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
@@ -270,6 +284,7 @@ _AUTHOR_COUNT = re.compile(r"^[·•]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)
 _MORE_AUTHORS = re.compile(r",?\s*\+\s*(\d{1,5})\s+(?:more\s+)?authors?$", re.IGNORECASE)  # "…, +3 authors"
 
 
+@functools.lru_cache(maxsize=8192)  # asked of a line to detect the page's layout, to cut it into cards and to read it
 def _other_fields(text: str) -> PaperFields | None:
     """What a line other than a date says about a paper: its author count, authors, venue and year; None: nothing."""
     if count := _AUTHOR_COUNT.match(text):
