@@ -315,6 +315,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .new import create_project, installed_requirement
 
     target: Path = args.directory
+    for option in ("content", "build_dir"):
+        if getattr(args, f"{option}_given", False):
+            raise PapercatError(
+                f"papercat new makes a project with its listings in content/ and its working folder in build/; "
+                f"--{option.replace('_', '-')} is for the commands run in it (or set docs_dir in its mkdocs.yml)"
+            )
     requirement = installed_requirement()
     created = create_project(target, requirement)
     print(f"created a catalogue in {target}:")

@@ -420,3 +420,9 @@ def test_check_fails_on_a_nav_entry_the_site_will_not_have(tmp_path: Path) -> No
     run = papercat("check", cwd=project)
     assert run.returncode == 1
     assert "nav: 'indx.md' is no page of the site" in run.stderr
+
+
+def test_papercat_new_refuses_options_it_would_ignore(tmp_path: Path) -> None:
+    run = papercat("new", "--content", "papers", "catalogue", cwd=tmp_path)
+    assert run.returncode == 2 and "--content is for the commands run in it" in run.stderr
+    assert list(tmp_path.iterdir()) == []
