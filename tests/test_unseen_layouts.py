@@ -1610,3 +1610,20 @@ def test_semantic_scholar_cards_snippets_cut_short_and_summaries(tmp_path: Path)
     assert papers[0].abstract == cut_a  # the snippet, not the site's one-sentence summary above it
     assert papers[1].abstract == ABSTRACT_B[:200].rstrip() + "\u2026"  # "Expand" is the page's link
     assert papers[2].abstract.startswith("This work identifies")  # no snippet: the summary is all there is
+
+
+def test_a_topic_listing_of_one_paper_keeps_its_venue(tmp_path: Path) -> None:
+    page = "\u00a0Misc\n\n\nScaling Sparse Experts\n\nKnowledge Discovery and Data Mining\n\n" + ABSTRACT_A + "\n"
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.venue) for p in papers] == [("Scaling Sparse Experts", "Knowledge Discovery and Data Mining")]
+
+
+@pytest.mark.parametrize("title", ["Machine Learning for Climate Records", "Data Mining for Climate Records"])
+def test_a_title_with_a_venues_words_under_a_heading_stays_a_title(tmp_path: Path, title: str) -> None:
+    """A listing whose papers print no venue: the first title is not a venue, nor the heading a title."""
+    page = f"Climate\n\n{title}\n\n{ABSTRACT_A}\n\nUpcycled Mixtures of Experts\n\n{ABSTRACT_B}\n"
+    _, papers, _, _ = read(tmp_path, page)
+    assert [(p.title, p.venue, p.abstract) for p in papers] == [
+        (title, None, ABSTRACT_A), ("Upcycled Mixtures of Experts", None, ABSTRACT_B)
+    ]

@@ -26,13 +26,15 @@ from .stream import Item, pair_records
 _VENUE_WORDS = re.compile(
     r"\b(?:conference|proceedings|symposium|workshop|journal|transactions|neural information processing systems|"
     r"learning representations|machine learning|computational linguistics|computer vision|artificial intelligence|"
-    r"neurips|nips|iclr|icml|acl|emnlp|naacl|cvpr|iccv|eccv|aaai|ijcai|kdd|colm|tmlr|jmlr|arxiv|preprint)\b",
+    r"knowledge discovery|data mining|information retrieval|"
+    r"neurips|nips|iclr|icml|acl|emnlp|naacl|cvpr|iccv|eccv|aaai|ijcai|kdd|colm|tmlr|jmlr|sigir|siggraph|interspeech|"
+    r"icassp|icra|iros|corl|aistats|miccai|arxiv|preprint)\b",
     re.IGNORECASE,
 )
 # The words only a venue has; the others ("Machine Learning", "Computer Vision") a title has too.
 _VENUE_ONLY = re.compile(
     r"\b(?:conference|proceedings|symposium|workshop|journal|transactions|neurips|nips|iclr|icml|emnlp|naacl|cvpr|iccv|"
-    r"eccv|aaai|ijcai|tmlr|jmlr)\b",
+    r"eccv|aaai|ijcai|tmlr|jmlr|sigir|siggraph|interspeech|icassp|icra|iros|corl|aistats|miccai)\b",
     re.IGNORECASE,
 )
 # "ICASSP 2024", "Interspeech 2023 (Oral)": a few words and a year.
@@ -72,7 +74,13 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
         ):
             counts[text] += 1
             middles.append(block)
-    named = {text for text, n in counts.items() if n >= 2 or _names_venue(text)}
+    # Words a title has too ("Machine Learning for Climate Records" under the listing's heading) name a venue only
+    # where every paper has a line there; a year or a word only venues have names one anywhere.
+    every = len(middles) >= sum(1 for b in blocks if looks_like_abstract(b.text))
+    named = {
+        text for text, n in counts.items()
+        if n >= 2 or _VENUE_YEAR.search(text) or _VENUE_ONLY.search(text) or (every and _names_venue(text))
+    }
     venues = {b.line for b in middles if b.text.strip() in named}
     return venues | _laid_out_venues(blocks) | _alternating_venues(blocks), bool(venues)
 
