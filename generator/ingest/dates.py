@@ -76,15 +76,25 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def _date_match(text: str) -> re.Match[str] | None:
+    """The date line ``text`` is written as, whether or not it names a day there is."""
+    text = text.strip()
+    prefix = _DATE_PREFIX.match(text)
+    text = text[prefix.end() :] if prefix else text
+    return LISTING_DATE.match(text) or _DAY_FIRST.match(text) or _ISO.match(text) or _DOTTED.match(text)
+
+
+def written_as_date(text: str) -> bool:
+    """Whether ``text`` is written as a date line, a day there is or not (``Feb 30, 2024``)."""
+    return _date_match(text) is not None
+
+
 def parse_listing_date(text: str) -> ListingDate | None:
     """Parse ``Jul 13, 2023``, ``Jun 9 2`` (year-less, 2 upvotes) and the like; None if it is not a date line.
 
     Also ``13 Jul 2023``, ``Dec 11th``, ``2023-07-13``, ``2023/7/13``, and any of them after ``Published on`` or a weekday.
     """
-    text = text.strip()
-    prefix = _DATE_PREFIX.match(text)
-    text = text[prefix.end() :] if prefix else text
-    match = LISTING_DATE.match(text) or _DAY_FIRST.match(text) or _ISO.match(text) or _DOTTED.match(text)
+    match = _date_match(text)
     if match is None:
         return None
     named = match.group("month")
@@ -101,11 +111,18 @@ _MONTH_VIEW = re.compile(rf"^(?P<month>{_MONTH_NAMES})\.?,?\s+(?P<year>(?:19|20)
 _WEEK_VIEW = re.compile(r"^week\s+(?P<week>\d{1,2}),?\s+(?P<year>(?:19|20)\d\d)$", re.IGNORECASE)  # "Week 50, 2025"
 
 
+def parse_month_year(text: str) -> tuple[int, int] | None:
+    """``December 2025`` → ``(2025, 12)``; None when ``text`` is not a month and its year."""
+    if match := _MONTH_VIEW.match(text.strip()):
+        return int(match.group("year")), MONTHS[match.group("month").lower()]
+    return None
+
+
 def parse_page_period(text: str) -> ListingDate | None:
     """The last day of the month or week a page of papers shows (``December 2025``, ``Week 50, 2025``); None otherwise."""
     text = text.strip()
-    if match := _MONTH_VIEW.match(text):
-        year, month = int(match.group("year")), MONTHS[match.group("month").lower()]
+    if (month_view := parse_month_year(text)) is not None:
+        year, month = month_view
         last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
         return ListingDate(month=month, day=last, year=year, upvotes=None)
     if match := _WEEK_VIEW.match(text):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from ..ingest.dates import ListingDate, month_number, parse_listing_date, parse_page_period
+from ..ingest.dates import ListingDate, parse_listing_date, parse_page_period, written_as_date
 from ..model import Paper, Rejected
 from .base import (
     NO_FIELDS,
@@ -72,12 +72,6 @@ def relative_date(text: str) -> tuple[int, int | None] | None:
         return (1 if word.lower() == "yesterday" else 0), upvotes
     count = match.group("count").lower()
     return (1 if not count.isdigit() else int(count)) * _UNITS[match.group("unit").lower()], upvotes
-
-
-def _date_shaped(text: str) -> bool:
-    """A line written as a date is, that names no day there is ("Feb 30, 2024"): read as no date, with a note."""
-    words = text.strip().replace(",", " ").split()
-    return 2 <= len(words) <= 4 and month_number(words[0]) is not None and all(w.isdigit() for w in words[1:])
 
 
 def _meta_line(line: str) -> tuple[str, Any] | None:
@@ -296,8 +290,8 @@ def join_meta_blocks(blocks: list[Block]) -> list[Block]:
         elif (
             previous is not None
             and all(
-                _SEPARATOR.match(text := line.strip()) or parse_listing_date(text) or relative_date(text) is not None
-                or _date_shaped(text)
+                # a date that names no day there is ("Feb 30, 2024") too: read as no date, with a note
+                _SEPARATOR.match(text := line.strip()) or written_as_date(text) or relative_date(text) is not None
                 for line in block.lines
             )
             and (meta := parse_meta_block(previous)) is not None

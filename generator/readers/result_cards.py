@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ..ingest.dates import parse_listing_date, parse_page_period
+from ..ingest.dates import parse_listing_date, parse_month_year
 from ..model import DatePrecision, Paper, Rejected
 from .base import (
     NO_FIELDS,
@@ -172,6 +172,7 @@ def _unspaced(text: str) -> tuple[str, list[int]] | None:
         # From the last abstract to this one: the last result's details and links, then results with no
         # abstract ("[CITATION] …"), each a title and its details, then this result's title and details.
         found: list[int] = []
+        details: list[bool] = []  # each line under the last result's start: whether it is about the paper
         closed = bool(starts)  # below an abstract, details are still the last result's
         for j in range(after, i):
             text = lines[j].strip()
@@ -179,19 +180,20 @@ def _unspaced(text: str) -> tuple[str, list[int]] | None:
                 continue
             if _RESULT_LINKS.match(text):
                 closed = True  # a run of links ends a result
+                details.append(False)
             elif _about_paper(text) or (found and not closed and _one_author(text, lines[found[-1]])):
+                details.append(True)
                 if closed and not starts and not found:
                     found.append(j)  # the page's first result starts with a line about it
-                    closed = False
+                    closed, details = False, []
             else:
                 found.append(j)
-                closed = False
+                closed, details = False, []
         after = i + 1
         if not found:
             return None  # an abstract with no line above it since the last one: no card
         results += 1
-        between = [j for j in range(found[-1] + 1, i) if not is_page_text([lines[j]])]
-        detailed += bool(between) and all(_about_paper(lines[j].strip()) or _one_author(lines[j], lines[found[-1]]) for j in between)
+        detailed += bool(details) and all(details)
         starts.extend(found)
     if 2 * detailed < results:
         return None  # most titles right above their abstracts: results a line each, read as such
@@ -207,8 +209,9 @@ def _unspaced(text: str) -> tuple[str, list[int]] | None:
     return "\n".join(spaced), numbers
 
 
-_SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
-_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u2079*\u2020\u2021\u00a7]+(?=,|\s|$)")  # "Hao Liu¹", "Tianle Cai¹*", "A. Smith†"
+_SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070-\u2079"  # ¹ ² ³ ⁰ … ⁹, as a character class's range
+_MARKS = re.compile(rf"[{_SUPERSCRIPTS}*\u2020\u2021\u00a7]+(?=,|\s|$)")  # "Hao Liu¹", "Tianle Cai¹*", "A. Smith†"
+_AFFILIATION_MARK = re.compile(rf"^[{_SUPERSCRIPTS}]")  # "¹UC Berkeley": an affiliation, not a venue
 
 
 _SEVERAL = re.compile(r",|\s(?:and|&|[·•|\-–—])\s")  # what a line of names, or of names and a venue, holds
@@ -294,7 +297,7 @@ def _other_fields(text: str) -> PaperFields | None:
     return _people_and_venue(text)
 
 
-_AFFILIATED = re.compile(r"[^\W\d_][\u00b9\u00b2\u00b3\u2070-\u2079]")  # "Tianle Cai¹": a name tied to an affiliation
+_AFFILIATED = re.compile(rf"[^\W\d_][{_SUPERSCRIPTS}]")  # "Tianle Cai¹": a name tied to an affiliation
 _AFFILIATIONS = re.compile(r"\s*\([^()]*\)|\s*\S+@\S+")  # "(¹Princeton University, ²UIUC)", an e-mail address
 
 
@@ -325,12 +328,9 @@ def _people_and_venue(text: str) -> PaperFields | None:
 
 def _month_fields(text: str) -> PaperFields | None:
     """A month and year ("March 2024") as a month's date."""
-    if (value := parse_page_period(text)) is None or value.year is None or not _MONTH_YEAR.match(text.strip()):
+    if (found := parse_month_year(text)) is None:
         return None
-    return PaperFields(date=f"{value.year:04d}-{value.month:02d}-01", date_precision="month")
-
-
-_MONTH_YEAR = re.compile(r"^[^\W\d_]+\.?,?\s+(?:19|20)\d\d$")
+    return PaperFields(date=f"{found[0]:04d}-{found[1]:02d}-01", date_precision="month")
 
 
 def _venue_year(text: str) -> PaperFields:
@@ -342,7 +342,7 @@ def _venue_year(text: str) -> PaperFields:
     date: str | None = f"{years[-1]}-01-01" if years else None
     precision: DatePrecision | None = "year" if years else None
     venue = _YEAR.sub("", text).strip(" ,-–") if years else text
-    if not venue or "…" in venue or venue.endswith("...") or venue[0] in _SUPERSCRIPTS:  # "¹UC Berkeley": an affiliation
+    if not venue or "…" in venue or venue.endswith("...") or _AFFILIATION_MARK.match(venue):
         venue = ""
     return PaperFields(date=date, date_precision=precision, venue=venue or None, arxiv_id=arxiv.group(1) if arxiv else None)
 
