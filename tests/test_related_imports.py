@@ -84,18 +84,34 @@ def test_bibtex_and_arxiv_imports_are_detected_merged_and_accounted_for(tmp_path
     assert "BibTeX syntax error" in rejected[("export.txt", 36)]
 
 
-def test_a_percent_sign_in_a_bibtex_field_is_text_not_a_comment(tmp_path: Path):
-    """BibTeX has no comments inside an entry: "Journal of 50% Things" keeps its end, as an escaped "\\%" does."""
+def _one_bibtex_paper(tmp_path: Path, entry: str):
+    """The one paper read from a content folder holding ``entry`` as ``refs.bib``."""
     content = tmp_path / "content"
     content.mkdir()
-    (content / "refs.bib").write_text(
+    (content / "refs.bib").write_text(entry, encoding="utf-8")
+    [paper] = ingest_content(content).papers
+    return paper
+
+
+def test_a_percent_sign_in_a_bibtex_field_is_text_not_a_comment(tmp_path: Path):
+    """BibTeX has no comments inside an entry: "Journal of 50% Things" keeps its end, as an escaped "\\%" does."""
+    paper = _one_bibtex_paper(
+        tmp_path,
         "@article{a,\n  title = {Sparse Routing Cuts 50% of the Compute},\n  journal = {Journal of {% raw %} Things},\n"
         "  abstract = {We route tokens sparsely. It saves 50\\% of the compute at equal quality.},\n  year = {2024}\n}\n",
-        encoding="utf-8",
     )
-    [paper] = ingest_content(content).papers
     assert paper.title == "Sparse Routing Cuts 50% of the Compute" and paper.venue == "Journal of % raw % Things"
     assert paper.abstract == "We route tokens sparsely. It saves 50% of the compute at equal quality."
+
+
+def test_an_arxiv_id_in_a_bibtex_journal_field_is_the_papers_id(tmp_path: Path):
+    """A scholarly search's BibTeX names a preprint's id in its journal: ``journal={arXiv preprint arXiv:1412.6980}``."""
+    paper = _one_bibtex_paper(
+        tmp_path,
+        "@article{kingma2014adam,\n  title={{Adam}: A Method for Stochastic Optimization},\n  author={Kingma, Diederik P. and Ba, Jimmy},\n"
+        "  journal={arXiv preprint arXiv:1412.6980},\n  year={2014}\n}\n",
+    )
+    assert paper.arxiv_id == "1412.6980"
 
 
 def test_xml_entity_expansion_is_refused(tmp_path: Path):
@@ -186,16 +202,3 @@ def test_every_chart_colour_stands_out_from_its_schemes_page() -> None:
         for colour in colours:
             lighter, darker = sorted((luminance(colour), luminance(page)), reverse=True)
             assert (lighter + 0.05) / (darker + 0.05) >= 3, (scheme, colour)
-
-
-def test_an_arxiv_id_in_a_bibtex_journal_field_is_the_papers_id(tmp_path: Path):
-    """A scholarly search's BibTeX names a preprint's id in its journal: ``journal={arXiv preprint arXiv:1412.6980}``."""
-    content = tmp_path / "content"
-    content.mkdir()
-    (content / "refs.bib").write_text(
-        "@article{kingma2014adam,\n  title={{Adam}: A Method for Stochastic Optimization},\n  author={Kingma, Diederik P. and Ba, Jimmy},\n"
-        "  journal={arXiv preprint arXiv:1412.6980},\n  year={2014}\n}\n",
-        encoding="utf-8",
-    )
-    [paper] = ingest_content(content).papers
-    assert paper.arxiv_id == "1412.6980"
