@@ -180,7 +180,8 @@ def _unclosed_quote(text: str, line: int) -> int | None:
         if match is None:
             continue
         quote, rest = match.group(1), match.group("rest")
-        if quote not in rest.replace(quote * 2, "") if quote == "'" else quote not in rest.replace('\\"', ""):
+        escaped = "''" if quote == "'" else '\\"'  # how each kind of quote is written inside its own
+        if quote not in rest.replace(escaped, ""):
             return number
     return None
 
