@@ -15,6 +15,7 @@ from typing import Literal
 from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
 from .base import (
+    LIST_MARKER,
     NO_FIELDS,
     Block,
     Document,
@@ -52,6 +53,11 @@ _LINK = re.compile(r"https?://\S")
 CLOSING_CHARS = 250  # the longest closing line ("Code: https://…", "We release the model.") joined so
 
 
+def _kind_after(items: list[Item], index: int) -> str | None:
+    """The kind of the item after ``items[index]`` (None at the end)."""
+    return items[index + 1].kind if index + 1 < len(items) else None
+
+
 def _closing_line(text: str, items: list[Item], index: int) -> bool:
     """A short last paragraph of an abstract: a line with a link (``Code: https://…``, ``Project page: …``),
     or a sentence right above the paper's authors/date block ("We release the model and dataset.").
@@ -63,11 +69,10 @@ def _closing_line(text: str, items: list[Item], index: int) -> bool:
         return False
     if _LINK.search(text):
         return True
-    following = items[index + 1].kind if index + 1 < len(items) else None
-    return following == "meta" and text.endswith(".")
+    return _kind_after(items, index) == "meta" and text.endswith(".")
 
 
-_LIST_ITEM = re.compile(r"^\s*(?:[•◦▪‣*–-]|\d{1,2}[.)]|\(\d{1,2}\))\s+\S")  # "• a data pipeline …", "1. we …"
+_LIST_ITEM = re.compile(rf"^\s*(?:{LIST_MARKER}|\(\d{{1,2}}\)\s+)\S")  # "• a data pipeline …", "1. we …", "(2) a …"
 
 
 def _list_item_of(abstract: str, text: str) -> bool:
@@ -77,8 +82,7 @@ def _list_item_of(abstract: str, text: str) -> bool:
 
 def _sentence_above_meta(text: str, items: list[Item], index: int) -> bool:
     """A short sentence right above a paper's authors/date block: an abstract of a few words, not a title."""
-    following = items[index + 1].kind if index + 1 < len(items) else None
-    return following == "meta" and text.rstrip().endswith((".", "!", "\u3002")) and not title_cased(text, share=0.6)
+    return _kind_after(items, index) == "meta" and text.rstrip().endswith((".", "!", "\u3002")) and not title_cased(text, share=0.6)
 
 
 def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs: bool = False) -> Iterator[Paper | Rejected]:
@@ -164,9 +168,8 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
                 yield from flush()
             elif current is not None and current.abstract is None:
                 current.raw.extend(block.lines)
-                following = items[index + 1] if index + 1 < len(items) else None
-                if current.title is not None and following is not None and following.kind == "text" and (
-                    looks_like_abstract(following.block.text)
+                if current.title is not None and _kind_after(items, index) == "text" and (
+                    looks_like_abstract(items[index + 1].block.text)
                 ):
                     # Between a title and its abstract ("19 Jan 2024 · Tianle Cai, Yuhong Li", Papers with Code).
                     current.fields = current.fields.updated(item.fields)
