@@ -81,7 +81,7 @@ class AbstractsReader(Reader):
         labelled = False  # the line before was "Abstract" on its own: this one is the abstract
         gap = False  # a blank line after a labelled abstract: the next paragraph may be its second
         between = _paragraphs_between_labels(doc.lines)
-        titled = _titled_abstracts(doc.lines)
+        titles_above = _titles_above_labels(doc.lines)
         for number, line in enumerate(doc.lines, start=1):
             if not line.strip():
                 if gap or record is None or not _labelled(record[1][0]):
@@ -118,7 +118,7 @@ class AbstractsReader(Reader):
                 drop_pending()
                 doc.notice(number, "an abstract without its 'Abstract:' label")
                 record = (number, [line])
-            elif titled and pending is None and _title_above_label(doc.lines, number):
+            elif pending is None and number in titles_above:
                 yield from flush()
                 pending = (number, line.strip())
             elif is_chrome(line) or len(line.strip()) < 80:
@@ -152,12 +152,12 @@ def _title_above_label(lines: list[str], number: int) -> bool:
     return False
 
 
-def _titled_abstracts(lines: list[str]) -> bool:
-    """Whether the list prints a title above its abstracts: above half of them at least (two or more); a heading
-    above the first one only ("My reading list") is the page's."""
+def _titles_above_labels(lines: list[str]) -> set[int]:
+    """The lines (1-based) that are titles above the list's abstracts, where it prints one above half of them at
+    least (two or more); none otherwise (a heading above the first one only, "My reading list", is the page's)."""
     labelled = sum(1 for line in lines if _labelled(line))
-    titled = sum(1 for number in range(1, len(lines) + 1) if lines[number - 1].strip() and _title_above_label(lines, number))
-    return titled >= 2 and 2 * titled >= labelled
+    titles = {number for number in range(1, len(lines) + 1) if lines[number - 1].strip() and _title_above_label(lines, number)}
+    return titles if len(titles) >= 2 and 2 * len(titles) >= labelled else set()
 
 
 def _labelled(line: str) -> bool:
