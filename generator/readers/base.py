@@ -98,7 +98,20 @@ _PAPER_LINKS = {
     "arxiv", "bibtex", "cite", "code", "dataset", "demo", "github", "html", "paper", "pdf",
     "poster", "project page", "save", "slides", "video",
 }
+# The buttons a listing prints under a paper, several on one line when copied ("[PDF] | Cite | Save").
+_BUTTONS = _PAPER_LINKS | {
+    "view arxiv page", "view pdf", "view paper", "view code", "add to collection", "related articles", "import into bibtex",
+    "download", "share", "bookmark", "copy link", "export", "upvote", "more", "cited by", "[pdf]", "[html]", "[code]",
+}
+_BUTTON_ROW = re.compile(r"\s*(?:[|·•/]|\t|\s{2,})\s*")
+_BUTTON_PART = re.compile(r"(?:cited by|all|related articles)\s+\d[\d,]*(?:\s+versions?)?|all\s+\d[\d,]*\s+versions?", re.IGNORECASE)
 SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)  # who posted the paper to the page
+
+
+def is_buttons(text: str) -> bool:
+    """Whether a line is a paper's buttons and links: "View PDF", "[PDF] | Cite | Save", "Cited by 12  Related articles"."""
+    parts = [part for part in _BUTTON_ROW.split(text.strip()) if part]
+    return bool(parts) and all(part.casefold() in _BUTTONS or _BUTTON_PART.fullmatch(part) for part in parts)
 
 
 def is_navigation(line: str) -> bool:
@@ -106,7 +119,9 @@ def is_navigation(line: str) -> bool:
     if not any(c.isalnum() for c in text) and any(unicodedata.category(c)[0] in "PS" for c in text):
         return True  # a rule or a separator ("---", "* * *", "|"): no paper's text has no letter or digit
     key = text.casefold()
-    return key in _FOOTER_LINKS or key in _PAPER_LINKS or bool(_NAVIGATION.match(text) or SUBMITTER.match(text))
+    return (
+        key in _FOOTER_LINKS or is_buttons(text) or bool(_NAVIGATION.match(text) or SUBMITTER.match(text))
+    )
 
 
 def is_page_text(lines: list[str]) -> bool:

@@ -1,0 +1,69 @@
+"""Pages copied the way browsers copy them: buttons, headers and link rows among the papers.
+
+Select-all in a browser, a reader view or a mobile layout puts a page's buttons ("View PDF",
+"[PDF] | Cite | Save", "Add to collection") and the reader view's header between the papers.
+None of it is a paper, and none of it may take a paper's title, authors or date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.ingest import read_listing
+from generator.readers import SourceMeta
+
+MAR_4 = SourceMeta(captured=dt.date(2026, 3, 4))
+ABSTRACTS = [
+    "Training large networks in 8-bit floating point is prone to divergence. We identify the accumulation of "
+    "rounding bias in optimizer states as the main cause and show that stochastic rounding is sufficient.",
+    "Mixture-of-experts layers rely on routers that often collapse onto a few experts. We formulate routing as an "
+    "entropic optimal transport problem with balanced marginals and solve it with a few Sinkhorn iterations.",
+    "Neural radiance fields require many posed images of a static scene. We reconstruct dynamic scenes from a "
+    "single monocular video by decomposing the scene into a canonical field and a deformation field.",
+]
+TITLES = [
+    "Stochastic Rounding Makes 8-bit Training Stable",
+    "Learning to Route Between Experts with Optimal Transport",
+    "Dynamic Radiance Fields from One Monocular Video",
+]
+
+
+def read(tmp_path: Path, text: str, meta: SourceMeta = MAR_4):
+    path = tmp_path / "listing.txt"
+    path.write_text(text, encoding="utf-8")
+    report, papers, rejected, notices = read_listing(path, "listing.txt", meta)
+    assert report.records == len(papers) + len(rejected)
+    return report, papers, rejected, notices
+
+
+def test_daily_papers_card_buttons_are_no_paper_and_take_no_papers_date(tmp_path: Path) -> None:
+    page = "Daily Papers\n\nMar 4\n"
+    for title, abstract, (authors, day) in zip(TITLES, ABSTRACTS, [(3, "Feb 11"), (6, "Mar 2"), (4, "Mar 1")], strict=True):
+        page += f"\n{title}\n\n{abstract}\n\nView arXiv page\nView PDF\nAdd to collection\n\n  • {authors} authors\n·\n{day}\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert sorted(p.title for p in papers) == sorted(TITLES)
+    first = next(p for p in papers if p.title == TITLES[0])
+    assert (first.author_count, first.date) == (3, "2026-02-11")
+    assert not rejected
+
+
+@pytest.mark.parametrize("buttons", ["[PDF] | Cite | Save", "[PDF]  Cite  Save", "PDF\nCite\nSave\nRelated articles"])
+def test_a_row_of_buttons_under_each_abstract_is_the_pages(tmp_path: Path, buttons: str) -> None:
+    page = "Goto\n\nCollaborating Authors\n\n Graph Neural Networks\n\n"
+    venues = ["International Conference on Machine Learning", "Nature Machine Intelligence", "Neural Information Processing Systems"]
+    for title, venue, abstract in zip(TITLES, venues, ABSTRACTS, strict=True):
+        page += f"\n{title}\n\n{venue}\n\n{abstract}\n\n{buttons}\n\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert sorted((p.title, p.venue) for p in papers) == sorted(zip(TITLES, venues, strict=True))
+    assert not rejected
+
+
+def test_a_button_row_under_each_labelled_abstract_is_no_title(tmp_path: Path) -> None:
+    page = "".join(f"Abstract: {abstract}\n[PDF]  Cite  Save\n" for abstract in ABSTRACTS)
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert len(papers) == 3 and not rejected
+    assert all("Cite" not in p.title for p in papers)
+    assert sorted(p.abstract for p in papers) == sorted(ABSTRACTS)
