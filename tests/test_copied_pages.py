@@ -67,3 +67,24 @@ def test_a_button_row_under_each_labelled_abstract_is_no_title(tmp_path: Path) -
     assert len(papers) == 3 and not rejected
     assert all("Cite" not in p.title for p in papers)
     assert sorted(p.abstract for p in papers) == sorted(ABSTRACTS)
+
+
+def test_a_reader_views_header_is_no_paper(tmp_path: Path) -> None:
+    page = "huggingface.co\n\nDaily Papers - Hugging Face\n\n6–8 minutes\n"
+    for title, abstract in zip(TITLES[:2], ABSTRACTS[:2], strict=True):
+        page += f"\n{title}\n\n{abstract}\n\n  • 3 authors\n·\nFeb 11, 2026 4\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert sorted(p.title for p in papers) == sorted(TITLES[:2])
+    assert not rejected
+
+
+def test_a_scholar_line_ending_in_its_sites_name_stays_the_results_authors(tmp_path: Path) -> None:
+    page = (
+        "[PDF] arxiv.org\nMedCLIP-R: Report-Supervised Representation Learning with Hard Negative Mining\n"
+        "A Dvořák, Y Tanaka - arXiv preprint arXiv:2405.11872, 2024 - arxiv.org\n"
+        f"{ABSTRACTS[0]} …\nSave Cite Cited by 19 Related articles All 3 versions\n\n"
+        f"{TITLES[1]}\nM Ono, K Lee - NeurIPS, 2023 - neurips.cc\n{ABSTRACTS[1]} …\nSave Cite Cited by 4\n"
+    )
+    _, papers, _, _ = read(tmp_path, page)
+    first = next(p for p in papers if p.title.startswith("MedCLIP-R"))
+    assert first.authors == ["A Dvořák", "Y Tanaka"] and first.arxiv_id == "2405.11872"

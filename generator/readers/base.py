@@ -84,6 +84,10 @@ _NAVIGATION = re.compile(
       | (?:comments|subjects|journal[- ]ref|cite\s+as|doi|(?:msc|acm)[- ]class(?:es)?|report[- ]n(?:o|umber)\.?)\s*[:：].{0,400}
       | (?:keywords|tl;\s?dr|one[- ]sentence\s+summary|primary\s+area)\s*[:：].{0,400}   # a review site's fields (OpenReview)
       | submitted\s+\d{1,2}\s+[a-z]+,?\s+\d{4}\b.{0,100}                    # an arXiv entry's lines besides its abstract
+      | (?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|edu|gov|dev|app|info|uk|de|fr|cn|jp)   # a reader view's site line
+      | \d{1,3}(?:\s*[–-]\s*\d{1,3})?\s+min(?:ute)?s?(?:\s+read)?            # ... and its reading time
+      | [^,]{1,80}\s[-–|]\s(?:hugging\s?face|google\s+scholar|semantic\s+scholar|arxiv|papers\s+with\s+code
+                          |openreview|acl\s+anthology|dblp)           # the page's title: "Daily Papers - Hugging Face"
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
