@@ -88,3 +88,62 @@ def test_a_scholar_line_ending_in_its_sites_name_stays_the_results_authors(tmp_p
     _, papers, _, _ = read(tmp_path, page)
     first = next(p for p in papers if p.title.startswith("MedCLIP-R"))
     assert first.authors == ["A Dvořák", "Y Tanaka"] and first.arxiv_id == "2405.11872"
+
+
+def test_a_cookie_banner_above_the_page_is_no_paper(tmp_path: Path) -> None:
+    page = (
+        "We use cookies to improve your experience. By clicking “Accept”, you agree to our use of cookies.\n"
+        f"Accept\nReject\n\nDaily Papers\n\nMar 4\n\n{TITLES[0]}\n\n{ABSTRACTS[0]}\n\n  • 3 authors\n·\nFeb 11\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert [p.title for p in papers] == [TITLES[0]] and not rejected
+
+
+def test_an_anthology_volume_pipes_between_authors_and_entries_without_abstracts(tmp_path: Path) -> None:
+    page = (
+        "Proceedings of the 62nd Annual Meeting of the Association for Computational Linguistics\n\n"
+        "pdf bib\nProceedings of the 62nd Annual Meeting of the Association for Computational Linguistics\n"
+        "Lun-Wei Ku | Andre Martins | Vivek Srikumar\n\n"
+        f"pdf bib abs\n{TITLES[0]}\nNgozi Iyer | Björn Nowak | Maria Oliveira\n{ABSTRACTS[0]}\n\n"
+        f"pdf bib abs\n{TITLES[1]}\nDiego Chen | Ana Costa\n\n"
+        f"pdf bib abs\n{TITLES[2]}\nMei Schmidt | Yuki López | Omar Gülçehre\n{ABSTRACTS[2]}\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert [r.reason for r in rejected] == ["a volume of proceedings (its front matter), not a paper"]
+    by_title = {p.title: p for p in papers}
+    assert set(by_title) == set(TITLES)
+    assert by_title[TITLES[0]].authors == ["Ngozi Iyer", "Björn Nowak", "Maria Oliveira"]
+    assert (by_title[TITLES[1]].authors, by_title[TITLES[1]].abstract) == (["Diego Chen", "Ana Costa"], "")
+
+
+def test_a_result_without_abstract_needs_its_authors_to_be_a_paper(tmp_path: Path) -> None:
+    page = (
+        f"{TITLES[0]}\nA Ruiz, B Chen - NeurIPS, 2023 - neurips.cc\n{ABSTRACTS[0]} …\n\n"
+        f"{TITLES[1]}\nA Ruiz, B Chen - ICML, 2024 - proceedings.mlr.press\n{ABSTRACTS[1]} …\n\n"
+        "NeurIPS\n2 December 2025\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert sorted(p.title for p in papers) == sorted(TITLES[:2])
+    assert [r.line for r in rejected] == [9]  # a venue and a date: no title, no authors
+
+
+def test_semantic_scholar_fields_of_study_are_no_authors_and_plus_n_authors_counts_the_last(tmp_path: Path) -> None:
+    page = "Semantic Scholar\n\n"
+    for title, abstract, names in zip(
+        TITLES[:2], ABSTRACTS[:2], ["Wei Zhang, Olga Petrova, +3 authors, Fatima Al-Sayed", "Ana Souza, Jonas Weiß"], strict=True
+    ):
+        page += f"{title}\n{names}\nComputer Science, Chemistry\nArXiv\n10 June 2023\n{abstract} … Expand\n\n"
+    _, papers, _, _ = read(tmp_path, page)
+    by_title = {p.title: p for p in papers}
+    assert by_title[TITLES[0]].authors == ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"]
+    assert by_title[TITLES[0]].author_count == 6
+    assert by_title[TITLES[1]].authors == ["Ana Souza", "Jonas Weiß"]
+
+
+def test_papers_with_code_tabs_and_leaderboard_lines_are_the_pages(tmp_path: Path) -> None:
+    page = "Semantic Segmentation\n\nMost implemented papers\n\nMost implemented Social Latest No code\n\n"
+    for title, abstract in zip(TITLES, ABSTRACTS, strict=True):
+        page += f"{title}\n\n25 Jun 2024 · Oliver Park, Xiaoyu Wang\n\n{abstract}\n\nRanked #1 on Semantic Segmentation on ADE20K\n\nAdd Code\n\n"
+    _, papers, _, _ = read(tmp_path, page)
+    assert not {p.title for p in papers} & {"Most implemented papers", "Add Code", "Ranked #1 on Semantic Segmentation on ADE20K"}
+    assert set(TITLES) <= {p.title for p in papers}

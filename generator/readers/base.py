@@ -34,6 +34,9 @@ PAGE_CHROME = {
     "relevance", "most recent", "most cited", "newest", "oldest",  # a results page's sort tabs
     "articles", "case law", "my library", "my profile",  # Google Scholar's tabs and links
     "abstract", "abstract:",  # a label on its own line between a title and its abstract
+    "most implemented papers", "add code", "add a new result", "edit", "accept", "reject", "accept all", "reject all",
+    "most implemented", "social", "latest", "no code", "most implemented social latest no code",  # Papers with Code's tabs
+    "fields of study", "date range", "has pdf", "author", "journals & conferences", "publication type",  # Semantic Scholar's filters
 }
 # A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ", "- ", "* " (Markdown's).
 LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣*–-])\s+"
@@ -84,6 +87,9 @@ _NAVIGATION = re.compile(
       | (?:comments|subjects|journal[- ]ref|cite\s+as|doi|(?:msc|acm)[- ]class(?:es)?|report[- ]n(?:o|umber)\.?)\s*[:：].{0,400}
       | (?:keywords|tl;\s?dr|one[- ]sentence\s+summary|primary\s+area)\s*[:：].{0,400}   # a review site's fields (OpenReview)
       | submitted\s+\d{1,2}\s+[a-z]+,?\s+\d{4}\b.{0,100}                    # an arXiv entry's lines besides its abstract
+      | (?:we|this\s+(?:site|website)|our\s+(?:site|website))\s+uses?\s+cookies\b.{0,300}   # a cookie banner
+      | (?:accept|reject|allow|decline|manage)\s+(?:all\s+|optional\s+|essential\s+)?cookies.{0,40}
+      | ranked\s+\#\d+\s+on\s+.{1,120}                                      # Papers with Code's leaderboard line
       | (?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|edu|gov|dev|app|info|uk|de|fr|cn|jp)   # a reader view's site line
       | \d{1,3}(?:\s*[–-]\s*\d{1,3})?\s+min(?:ute)?s?(?:\s+read)?            # ... and its reading time
       | [^,]{1,80}\s[-–|]\s(?:hugging\s?face|google\s+scholar|semantic\s+scholar|arxiv|papers\s+with\s+code
@@ -107,15 +113,19 @@ _BUTTONS = _PAPER_LINKS | {
     "view arxiv page", "view pdf", "view paper", "view code", "add to collection", "related articles", "import into bibtex",
     "download", "share", "bookmark", "copy link", "export", "upvote", "more", "cited by", "[pdf]", "[html]", "[code]",
 }
+_BUTTON_WORDS = {"pdf", "bib", "abs", "bibtex", "cite", "save", "code", "html", "video", "slides", "poster", "[pdf]", "[html]"}
 _BUTTON_ROW = re.compile(r"\s*(?:[|·•/]|\t|\s{2,})\s*")
 _BUTTON_PART = re.compile(r"(?:cited by|all|related articles)\s+\d[\d,]*(?:\s+versions?)?|all\s+\d[\d,]*\s+versions?", re.IGNORECASE)
 SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)  # who posted the paper to the page
 
 
 def is_buttons(text: str) -> bool:
-    """Whether a line is a paper's buttons and links: "View PDF", "[PDF] | Cite | Save", "Cited by 12  Related articles"."""
+    """Whether a line is a paper's buttons and links: "View PDF", "[PDF] | Cite | Save", "pdf bib abs"."""
     parts = [part for part in _BUTTON_ROW.split(text.strip()) if part]
-    return bool(parts) and all(part.casefold() in _BUTTONS or _BUTTON_PART.fullmatch(part) for part in parts)
+    if parts and all(part.casefold() in _BUTTONS or _BUTTON_PART.fullmatch(part) for part in parts):
+        return True
+    words = text.casefold().split()
+    return len(words) > 1 and all(word in _BUTTON_WORDS for word in words)
 
 
 def is_navigation(line: str) -> bool:
@@ -383,7 +393,7 @@ def author_names(line: str) -> tuple[str, ...] | None:
     text = _NAMES_TAIL.sub("", line.strip())
     if not text or len(text) > 400 or text.endswith((".", ":", "?", "!")):
         return None
-    names = [name.strip() for name in re.split(r",\s*|\s+and\s+|\s*&\s*", text) if name.strip()]
+    names = [name.strip() for name in re.split(r",\s*|;\s*|\s+\|\s+|\s+and\s+|\s*&\s*", text) if name.strip()]
     if len(names) < 2:
         return None
     for name in names:

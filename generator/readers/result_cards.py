@@ -233,12 +233,28 @@ def _one_author(text: str, title: str) -> bool:
     return len(title.split()) > max(2, len(text.split())) and one_name(text.strip()) is not None
 
 
+# The fields of study Semantic Scholar prints on each card, named like people ("Computer Science", "Materials Science").
+FIELDS_OF_STUDY = {
+    "computer science", "medicine", "chemistry", "biology", "materials science", "physics", "geology", "psychology",
+    "art", "history", "geography", "sociology", "business", "political science", "economics", "philosophy",
+    "mathematics", "engineering", "environmental science", "agricultural and food sciences", "education", "law",
+    "linguistics",
+}
+
+
+def fields_of_study(text: str) -> bool:
+    """A search site's fields of study ("Computer Science, Chemistry"): about the paper, but no people."""
+    return all(part.strip().casefold() in FIELDS_OF_STUDY for part in re.split(r"[,·•]", text))
+
+
 def _names(text: str) -> tuple[str, ...] | None:
     """Authors as a result card prints them: full names, "Garcia, M.", or a scholarly search's "J Ho, A Jain…".
 
     The marks that tie a name to an affiliation ("Hao Liu¹", "Ana Ruiz*†") are left out.
     """
     text = _MARKS.sub("", text)
+    if fields_of_study(text):
+        return None
     found = author_names(text) or initialled_names(text)
     if found:
         return found
@@ -284,7 +300,8 @@ def _date_fields(text: str, captured: dt.date | None) -> PaperFields | None:
 _AUTHOR_COUNT = re.compile(r"^[·•]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)  # "· 41 authors"
 
 
-_MORE_AUTHORS = re.compile(r",?\s*\+\s*(\d{1,5})\s+(?:more\s+)?authors?$", re.IGNORECASE)  # "…, +3 authors"
+# "…, +3 authors", and Semantic Scholar's "…, +3 authors, Last Author" (the names left out are between).
+_MORE_AUTHORS = re.compile(r",?\s*\+\s*(\d{1,5})\s+(?:more\s+)?authors?(?:,?\s+(\S.*))?$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8192)  # asked of a line to detect the page's layout, to cut it into cards and to read it
@@ -293,7 +310,10 @@ def _other_fields(text: str) -> PaperFields | None:
     if count := _AUTHOR_COUNT.match(text):
         return PaperFields(author_count=int(count.group(1).replace(",", "")))
     if (more := _MORE_AUTHORS.search(text)) and (names := _names(text[: more.start()])) is not None:
-        return PaperFields(authors=names, author_count=len(names) + int(more.group(1)))  # "Timo Schick, Jane Yu, +3 authors"
+        last = () if more.group(2) is None else (_names(more.group(2)) or one_name(more.group(2)))
+        if last is not None:
+            names = (*names, *last)
+            return PaperFields(authors=names, author_count=len(names) + int(more.group(1)))  # "Timo Schick, Jane Yu, +3 authors"
     return _people_and_venue(text)
 
 
@@ -347,6 +367,32 @@ def _venue_year(text: str) -> PaperFields:
     return PaperFields(date=date, date_precision=precision, venue=venue or None, arxiv_id=arxiv.group(1) if arxiv else None)
 
 
+_VOLUME = re.compile(r"^(?:proceedings|front\s+matter)\b", re.IGNORECASE)
+
+
+def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Rejected:
+    """A result of a title and lines about the paper (its authors, venue, year) but no abstract: a paper without one.
+
+    A first line that is no title (prose, a lone name) makes it no paper: rejected.
+    """
+    first = next((i for i, text in enumerate(block.lines) if not is_page_text([text])), 0)  # under the page's "pdf bib abs"
+    title = _KIND_TAG.sub("", block.lines[first].strip())
+    found = NO_FIELDS
+    for number, text in enumerate(block.lines[first + 1 :], start=block.line + first + 1):
+        if is_page_text([text]) or fields_of_study(text):
+            continue
+        if (details := _details(doc, number, text.strip())) is None:
+            found = NO_FIELDS
+            break
+        found = found.updated(details)
+    if not found.authors or not could_be_title(title) or looks_like_abstract(title) or _details(doc, block.line, title):
+        return reader.reject(doc, block.line, "a result with no abstract", block.raw)  # not clearly a title and its authors
+    if _VOLUME.match(title):
+        return reader.reject(doc, block.line, "a volume of proceedings (its front matter), not a paper", block.raw)
+    doc.notice(block.line, "a result with no abstract: the paper is kept without one")
+    return reader.make_paper(doc, block.line, title=title, abstract="", raw=block.raw, found=found)
+
+
 def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[Card]) -> Iterator[Paper | Rejected]:
     by_line = {card.block.line: card for card in cards}
     for block in blocks:
@@ -356,7 +402,7 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
         if card is None:
             # A result with no abstract says something about a paper under its title; else the page's own text.
             if len(block.lines) >= 2 and any(_details(doc, block.line, line.strip()) for line in block.lines[1:]):
-                yield reader.reject(doc, block.line, "a result with no abstract", block.raw)
+                yield _without_abstract(reader, doc, block)
             elif looks_like_abstract(block.text):
                 yield reader.reject(doc, block.line, "text that is not laid out as a result (no title line above it)", block.raw)
             else:

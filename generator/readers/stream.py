@@ -119,7 +119,7 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
         block = item.block
         if item.kind == "text":
             text = block.text
-            pending_title = current is not None and current.abstract is None
+            pending_title = current is not None and current.abstract is None and not _title_above_meta(text, items, index)
             if current is not None and pending_title and (
                 looks_like_abstract(text) or (could_be_abstract(text) and not _next_text_is_abstract(items, index))
                 or (paragraphs and _sentence_above_meta(text, items, index))  # "No." under "Do LLMs Dream …?"
@@ -186,6 +186,14 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
             else:
                 yield reader.reject(doc, block.line, "authors/date block with no paper before it", block.raw)
     yield from flush()
+
+
+def _title_above_meta(text: str, items: list[Item], index: int) -> bool:
+    """A title, then its date and authors, then its abstract (Papers with Code): a paper starts here."""
+    return (
+        _kind_after(items, index) == "meta" and index + 2 < len(items) and items[index + 2].kind == "text"
+        and looks_like_title(text) and title_cased(text, share=0.6) and looks_like_abstract(items[index + 2].block.text)
+    )
 
 
 def _next_text_is_abstract(items: list[Item], index: int) -> bool:
