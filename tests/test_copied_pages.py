@@ -143,7 +143,8 @@ def test_semantic_scholar_fields_of_study_are_no_authors_and_plus_n_authors_coun
 def test_papers_with_code_tabs_and_leaderboard_lines_are_the_pages(tmp_path: Path) -> None:
     page = "Semantic Segmentation\n\nMost implemented papers\n\nMost implemented Social Latest No code\n\n"
     for title, abstract in zip(TITLES, ABSTRACTS, strict=True):
-        page += f"{title}\n\n25 Jun 2024 · Oliver Park, Xiaoyu Wang\n\n{abstract}\n\nRanked #1 on Semantic Segmentation on ADE20K\n\nAdd Code\n\n"
+        page += f"{title}\n\n25 Jun 2024 · Oliver Park, Xiaoyu Wang\n\n{abstract}\n\n"
+        page += "Ranked #1 on Semantic Segmentation on ADE20K\n\nAdd Code\n\n"
     _, papers, _, _ = read(tmp_path, page)
     assert not {p.title for p in papers} & {"Most implemented papers", "Add Code", "Ranked #1 on Semantic Segmentation on ADE20K"}
     assert set(TITLES) <= {p.title for p in papers}
