@@ -35,9 +35,9 @@ _DAY_FIRST = re.compile(
 )
 _DOTTED = re.compile(r"^(?P<day>\d\d?)\.(?P<month>\d\d?)\.(?P<year>(?:19|20)\d\d)(?:\s+(?P<upvotes>\d{1,7}))?$")  # "11.12.2024"
 _ISO = re.compile(r"^(?P<year>(?:19|20)\d\d)([-/.])(?P<month>\d\d?)\2(?P<day>\d\d?)(?:\s+(?P<upvotes>\d{1,7}))?$")
-# What may stand before a date: "Published on", "Submitted on", a weekday ("Friday, Dec 12, 2025").
+# What may stand before a date: "Published on", "Submitted on", "Date:", a weekday ("Friday, Dec 12, 2025").
 _DATE_PREFIX = re.compile(
-    r"^(?:(?:published|submitted|posted|updated)(?:\s+on)?\s*:?\s+)?"
+    r"^(?:(?:published|submitted|posted|updated|date)(?:\s+on)?\s*:?\s+)?"
     r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?",
     re.IGNORECASE,
 )
@@ -75,12 +75,19 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     except ValueError:
         return None
 
+# What OpenReview and preprint servers print after the day a paper was posted: "…, Last Modified: 02 Mar 2025",
+# "… (v1), last revised 5 Mar 2025 (this version, v2)".
+_REVISED = re.compile(
+    r"\s*(?:\(v\d{1,3}\)|[,;(]\s*(?:last\s+(?:modified|updated|revised)|updated|revised)\b).*$", re.IGNORECASE
+)
+
 
 def _date_match(text: str) -> re.Match[str] | None:
     """The date line ``text`` is written as, whether or not it names a day there is."""
     text = text.strip()
     prefix = _DATE_PREFIX.match(text)
     text = text[prefix.end() :] if prefix else text
+    text = _REVISED.sub("", text)
     return LISTING_DATE.match(text) or _DAY_FIRST.match(text) or _ISO.match(text) or _DOTTED.match(text)
 
 

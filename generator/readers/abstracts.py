@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -11,8 +12,10 @@ from .base import (
     ABSTRACT_LABEL,
     ABSTRACT_WORDS,
     LIST_MARKER,
+    NO_FIELDS,
     Detection,
     Document,
+    PaperFields,
     Reader,
     could_be_title,
     is_chrome,
@@ -22,6 +25,8 @@ from .base import (
     looks_like_abstract,
     skip_page_text,
 )
+from .result_cards import line_details, result_detail
+from .topic_listing import names_venue
 
 
 class AbstractsReader(Reader):
@@ -38,9 +43,10 @@ class AbstractsReader(Reader):
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         record: tuple[int, list[str]] | None = None
-        # A paper's title above its "Abstract:" (blank lines, or a line of the page's, between): (line, title).
-        pending: tuple[int, str] | None = None
-        titles: dict[int, tuple[int, str]] = {}  # the line of an abstract: its title's line and text
+        # A paper's title above its "Abstract:", and what the lines between say of the paper (its authors, a date,
+        # the venue; OpenReview prints them so): (line, title, fields).
+        pending: tuple[int, str, PaperFields] | None = None
+        titles: dict[int, tuple[int, str, PaperFields]] = {}  # the line of an abstract: its title's line, text and fields
 
         def drop_pending() -> None:
             nonlocal pending
@@ -72,8 +78,9 @@ class AbstractsReader(Reader):
                 yield self.reject(doc, line, "one sentence without the 'Abstract:' label the list's abstracts have", raw)
                 return
             if line in titles:
-                at, title = titles[line]
-                yield self.make_paper(doc, at, title=title, abstract=abstract, raw=f"{title}\n{raw}")
+                at, title, found = titles[line]
+                raw = "\n".join(doc.lines[at - 1 : line - 1] + [raw])
+                yield self.make_paper(doc, at, title=title, abstract=abstract, raw=raw, found=found)
                 return
             yield self.make_paper(doc, line, title=infer_title(abstract), abstract=abstract, raw=raw, title_inferred=True)
 
@@ -120,7 +127,9 @@ class AbstractsReader(Reader):
                 record = (number, [line])
             elif pending is None and number in titles_above:
                 yield from flush()
-                pending = (number, line.strip())
+                pending = (number, line.strip(), NO_FIELDS)
+            elif pending is not None and (found := _about_paper(doc, number, line.strip())) is not None:
+                pending = (pending[0], pending[1], pending[2].updated(found))
             elif is_chrome(line) or len(line.strip()) < 80:
                 yield from flush()
                 doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
@@ -132,31 +141,57 @@ class AbstractsReader(Reader):
         drop_pending()
 
 
-_TITLE_LOOKAHEAD = 6  # lines: a title, a line of the page's ("Published: 16 Jan 2024", a venue), blank lines, then "Abstract:"
+# Lines: a title, lines about the paper (its authors, "Published: 16 Jan 2024", a venue, "Readers: Everyone",
+# "Keywords: …"), blank lines, then "Abstract:".
+_TITLE_LOOKAHEAD = 10
+_FIELD = re.compile(r"^[^\W\d_][\w;]*(?:[ -][^\W\d_][\w;]*){0,2}\s*[:：]\s+\S")  # "Readers: Everyone", "TL;DR: …"
+_MAX_FIELD = 300  # characters: a line about a paper is short; longer is prose
 
 
-def _title_above_label(lines: list[str], number: int) -> bool:
-    """Whether line ``number`` (1-based) is a paper's title: words of a title, and an "Abstract:" a few lines below,
-    with nothing between but blank lines and one short line (a date, the page's own)."""
-    text = lines[number - 1].strip()
-    if len(text.split()) < 3 or not could_be_title(text) or looks_like_abstract(text) or is_page_text([text]):
-        return False
-    short = 0
-    for below in lines[number : number + _TITLE_LOOKAHEAD]:
-        if _labelled(below):
-            return True
-        if below.strip():
-            short += 1
-            if short > 1 or len(below.strip()) >= 80 or looks_like_abstract(below):
-                return False
-    return False
+def _about_paper(doc: Document, number: int, text: str) -> PaperFields | None:
+    """What a line between a title and its "Abstract:" says of the paper: its authors, a date, a venue; no fields for a
+    labelled line papercat does not read ("Readers: Everyone"), noted; None when the line is not about the paper."""
+    if (found := line_details(doc, number, text)) is not None:
+        return found
+    if len(text) <= _MAX_FIELD and _FIELD.match(text):
+        doc.notice(number, f"skipped {text[:60]!r}: a line about the paper papercat does not read")
+        return NO_FIELDS
+    if len(text) <= _MAX_FIELD and names_venue(text):
+        return PaperFields(venue=text)
+    return None
+
+
+def _detail(text: str) -> bool:
+    return len(text) <= _MAX_FIELD and bool(result_detail(text) or _FIELD.match(text) or names_venue(text))
 
 
 def _titles_above_labels(lines: list[str]) -> set[int]:
     """The lines (1-based) that are titles above the list's abstracts, where it prints one above half of them at
-    least (two or more); none otherwise (a heading above the first one only, "My reading list", is the page's)."""
+    least (two or more); none otherwise (a heading above the first one only, "My reading list", is the page's).
+
+    A title is words of a title with an "Abstract:" a few lines below, and nothing between but blank lines,
+    lines about the paper and one other short line (the page's own) that is no title above the label itself.
+    """
+
+    @functools.cache
+    def title_above_label(number: int) -> bool:  # line ``number`` is 1-based
+        text = lines[number - 1].strip()
+        if len(text.split()) < 3 or not could_be_title(text) or looks_like_abstract(text) or is_page_text([text]):
+            return False
+        other = False
+        for below_number in range(number + 1, min(number + _TITLE_LOOKAHEAD, len(lines)) + 1):
+            below = lines[below_number - 1].strip()
+            if _labelled(below):
+                return True
+            if not below or _detail(below):
+                continue
+            if other or len(below) >= 80 or looks_like_abstract(below) or title_above_label(below_number):
+                return False
+            other = True
+        return False
+
     labelled = sum(1 for line in lines if _labelled(line))
-    titles = {number for number in range(1, len(lines) + 1) if lines[number - 1].strip() and _title_above_label(lines, number)}
+    titles = {number for number in range(1, len(lines) + 1) if lines[number - 1].strip() and title_above_label(number)}
     return titles if len(titles) >= 2 and 2 * len(titles) >= labelled else set()
 
 

@@ -263,14 +263,24 @@ class PaperFields:
         return {f.name for f in fields(self) if (value := getattr(self, f.name)) is not None and value != () and value is not False}
 
     def updated(self, other: PaperFields) -> PaperFields:
-        """These fields with every field ``other`` sets (not empty) taking its value from ``other``."""
+        """These fields with every field ``other`` sets (not empty) taking its value from ``other``; but a date
+        less precise than the one these fields have (a venue's year under the day a paper was posted) leaves it."""
         changes = {name: getattr(other, name) for name in other.given()}
-        if other.date is not None:
+        if self.date is not None and other.date is not None and _coarser(other.date_precision, self.date_precision):
+            for name in ("date", "date_precision", "date_inferred"):
+                changes.pop(name, None)
+        elif other.date is not None:
             changes["date_inferred"] = other.date_inferred  # a date comes with what is known of its year
         return replace(self, **changes)
 
 
 NO_FIELDS = PaperFields()
+_FINENESS = {"day": 0, "month": 1, "year": 2}
+
+
+def _coarser(precision: DatePrecision | None, than: DatePrecision | None) -> bool:
+    """Whether a date of ``precision`` says less than one of ``than`` (a date of no stated precision is a day)."""
+    return _FINENESS[precision or "day"] > _FINENESS[than or "day"]
 
 
 class Reader(ABC):

@@ -264,7 +264,7 @@ def _names(text: str) -> tuple[str, ...] | None:
     return None
 
 
-def _details(doc: Document, line: int, text: str) -> PaperFields | None:
+def line_details(doc: Document, line: int, text: str) -> PaperFields | None:
     """What one line of a card says about its paper, or None when it says nothing papercat reads."""
     date = date_line(doc, line, text)
     if date is None and (arxiv_id := arxiv_line(text)) is not None:  # "arXiv:2305.14314" under a title
@@ -309,12 +309,34 @@ def _other_fields(text: str) -> PaperFields | None:
     """What a line other than a date says about a paper: its author count, authors, venue and year; None: nothing."""
     if count := _AUTHOR_COUNT.match(text):
         return PaperFields(author_count=int(count.group(1).replace(",", "")))
+    if label := _LABEL.match(text):
+        return _labelled(label.group("label").casefold(), text[label.end() :].strip())
     if (more := _MORE_AUTHORS.search(text)) and (names := _names(text[: more.start()])) is not None:
         last = () if more.group(2) is None else (_names(more.group(2)) or one_name(more.group(2)))
         if last is not None:
             names = (*names, *last)
             return PaperFields(authors=names, author_count=len(names) + int(more.group(1)))  # "Timo Schick, Jane Yu, +3 authors"
     return _people_and_venue(text)
+
+
+# A line that names what it gives, as OpenReview, a reference manager's export or a hand-kept list prints it:
+# "Authors: …", "Venue: ICLR 2024", "Year: 2023" (a labelled date, "Published: 23 Jan 2025", is a date line).
+_LABEL = re.compile(
+    r"^(?P<label>authors?|author\(s\)|by|year|venue|conference|journal|booktitle|published\s+in|accepted\s+(?:at|to|by))"
+    r"\s*[:：]\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _labelled(label: str, value: str) -> PaperFields | None:
+    """What a labelled line gives: its authors, its year, or its venue (and the venue's year); None: nothing."""
+    if label.startswith(("author", "by")):
+        names = _names(value) or one_name(value)
+        return PaperFields(authors=names) if names else None
+    if label == "year":
+        return _venue_year(value) if _YEAR.fullmatch(value) else None
+    found = _venue_year(value)
+    return found if found.venue else None
 
 
 _AFFILIATED = re.compile(rf"[^\W\d_][{_SUPERSCRIPTS}]")  # "Tianle Cai¹": a name tied to an affiliation
@@ -381,11 +403,11 @@ def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Re
     for number, text in enumerate(block.lines[first + 1 :], start=block.line + first + 1):
         if is_page_text([text]) or fields_of_study(text):
             continue
-        if (details := _details(doc, number, text.strip())) is None:
+        if (details := line_details(doc, number, text.strip())) is None:
             found = NO_FIELDS
             break
         found = found.updated(details)
-    if not found.authors or not could_be_title(title) or looks_like_abstract(title) or _details(doc, block.line, title):
+    if not found.authors or not could_be_title(title) or looks_like_abstract(title) or line_details(doc, block.line, title):
         return reader.reject(doc, block.line, "a result with no abstract", block.raw)  # not clearly a title and its authors
     if _VOLUME.match(title):
         return reader.reject(doc, block.line, "a volume of proceedings (its front matter), not a paper", block.raw)
@@ -401,7 +423,7 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
             continue  # the page's own lines: a count of results, its links (noted), its tabs
         if card is None:
             # A result with no abstract says something about a paper under its title; else the page's own text.
-            if len(block.lines) >= 2 and any(_details(doc, block.line, line.strip()) for line in block.lines[1:]):
+            if len(block.lines) >= 2 and any(line_details(doc, block.line, line.strip()) for line in block.lines[1:]):
                 yield _without_abstract(reader, doc, block)
             elif looks_like_abstract(block.text):
                 yield reader.reject(doc, block.line, "text that is not laid out as a result (no title line above it)", block.raw)
@@ -417,7 +439,7 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
         for index, (number, text) in enumerate(card.lines):
             if index == card.title or first <= index <= last:
                 continue
-            details = _details(doc, number, text)
+            details = line_details(doc, number, text)
             if details is None and _SIDE_LINK.match(text):
                 doc.notice(number, f"skipped {text!r}: the result's link to a copy of the paper")
             elif details is None:

@@ -45,7 +45,7 @@ _VENUE_YEAR = re.compile(r"^(?:\S+\s+){0,7}(?:19|20)\d\d(?:\s*\([^()]{1,30}\))?$
 _SUBTITLE = re.compile(r":\s+\S")
 
 
-def _names_venue(text: str) -> bool:
+def names_venue(text: str) -> bool:
     """A line that says it is a venue: a few words and a year, a word only venues have, or venue words and no subtitle."""
     return bool(
         _VENUE_YEAR.search(text) or _VENUE_ONLY.search(text) or (_VENUE_WORDS.search(text) and not _SUBTITLE.search(text))
@@ -79,7 +79,7 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
     every = len(middles) >= sum(1 for b in blocks if looks_like_abstract(b.text))
     named = {
         text for text, n in counts.items()
-        if n >= 2 or _VENUE_YEAR.search(text) or _VENUE_ONLY.search(text) or (every and _names_venue(text))
+        if n >= 2 or _VENUE_YEAR.search(text) or _VENUE_ONLY.search(text) or (every and names_venue(text))
     }
     venues = {b.line for b in middles if b.text.strip() in named}
     return venues | _laid_out_venues(blocks) | _alternating_venues(blocks), bool(venues)
@@ -97,8 +97,8 @@ def _split_unspaced(blocks: list[Block]) -> list[Block]:
         lines = [line.strip() for line in block.lines]
         triples = sum(
             1 for before, venue, after in zip(lines, lines[1:], lines[2:], strict=False)
-            if len(venue) <= 120 and _names_venue(venue) and not result_detail(venue)
-            and not looks_like_abstract(before) and not _names_venue(before)
+            if len(venue) <= 120 and names_venue(venue) and not result_detail(venue)
+            and not looks_like_abstract(before) and not names_venue(before)
             and (looks_like_abstract(after) or _cut_abstract(after))
         ) if len(lines) >= 5 else 0
         if triples >= 2:
@@ -149,7 +149,7 @@ def _heading_then_title(first: list[Block], papers: list[list[Block]]) -> bool:
         return True
     venues = {venue.text.strip() for _, venue in papers}
     text = first[1].text.strip()
-    return len(papers) >= 2 and len(venues) == 1 and text not in venues and not _names_venue(text)
+    return len(papers) >= 2 and len(venues) == 1 and text not in venues and not names_venue(text)
 
 
 def _gap(above: Block, below: Block) -> int:
@@ -205,7 +205,7 @@ def _first_paper(blocks: list[Block], cut: int, venues: set[int]) -> tuple[int, 
     if 1 <= cut - group <= 2 and (group > 0 or cut - group == 2):
         return group, blocks[group + 1].line if cut - group == 2 else None
     between = blocks[cut - 1]
-    if cut >= 2 and len(between.lines) == 1 and len(between.text.strip()) <= 120 and (venues or _names_venue(between.text)):
+    if cut >= 2 and len(between.lines) == 1 and len(between.text.strip()) <= 120 and (venues or names_venue(between.text)):
         return cut - 2, between.line
     return cut - 1, None
 

@@ -1,0 +1,124 @@
+"""Listings whose lines say what they hold: OpenReview's paper headers and labelled blocks.
+
+OpenReview prints a paper's title, then its authors, ``Published: … Last Modified: …``, the venue
+(``ICLR 2025 Oral``), ``Readers: Everyone`` and ``Keywords: …``, then ``Abstract: …``. A reading
+list kept by hand or exported from a reference manager labels each line: ``Title:``, ``Authors:``,
+``Date:``, ``Year:``, ``Venue:``. Each paper keeps its title, authors, date and venue; nothing of
+the page becomes a paper, a title or an author.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from generator.ingest import read_listing
+from generator.ingest.dates import parse_listing_date
+from generator.readers import SourceMeta
+
+MAR_4 = SourceMeta(captured=dt.date(2026, 3, 4))
+ABSTRACTS = [
+    "Training large networks in 8-bit floating point is prone to divergence. We identify the accumulation of "
+    "rounding bias in optimizer states as the main cause and show that stochastic rounding is sufficient.",
+    "Mixture-of-experts layers rely on routers that often collapse onto a few experts. We formulate routing as an "
+    "entropic optimal transport problem with balanced marginals and solve it with a few Sinkhorn iterations.",
+    "Neural radiance fields require many posed images of a static scene. We reconstruct dynamic scenes from a "
+    "single monocular video by decomposing the scene into a canonical field and a deformation field.",
+]
+TITLES = [
+    "Stochastic Rounding Makes 8-bit Training Stable",
+    "Learning to Route Between Experts with Optimal Transport",
+    "Dynamic Radiance Fields from One Monocular Video",
+]
+
+
+def read(tmp_path: Path, text: str, meta: SourceMeta = MAR_4):
+    path = tmp_path / "listing.txt"
+    path.write_text(text, encoding="utf-8")
+    report, papers, rejected, notices = read_listing(path, "listing.txt", meta)
+    assert report.records == len(papers) + len(rejected)
+    return report, papers, rejected, notices
+
+
+OPENREVIEW = f"""ICLR 2025 Conference
+
+{TITLES[0]}
+Wei Zhang, Olga Petrova, Fatima Al-Sayed
+Published: 23 Jan 2025, Last Modified: 02 Mar 2025
+ICLR 2025 Oral
+Readers: Everyone
+Keywords: low precision training, stochastic rounding
+Abstract: {ABSTRACTS[0]}
+
+{TITLES[1]}
+Ana Souza, Jonas Weiß
+Published: 22 Jan 2025, Last Modified: 28 Feb 2025
+ICLR 2025 Poster
+Readers: Everyone
+TL;DR: Routing as optimal transport keeps every expert busy.
+Abstract: {ABSTRACTS[1]}
+
+{TITLES[2]}
+Oliver Park
+Published: 21 Jan 2025
+ICLR 2025 Spotlight
+Readers: Everyone
+Abstract: {ABSTRACTS[2]}
+"""
+
+
+def test_an_openreview_page_keeps_each_papers_title_authors_date_and_venue(tmp_path: Path) -> None:
+    report, papers, rejected, _ = read(tmp_path, OPENREVIEW)
+    assert rejected == []
+    assert [(p.title, p.authors, p.date, p.venue) for p in papers] == [
+        (TITLES[0], ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"], "2025-01-23", "ICLR 2025 Oral"),
+        (TITLES[1], ["Ana Souza", "Jonas Weiß"], "2025-01-22", "ICLR 2025 Poster"),
+        (TITLES[2], ["Oliver Park"], "2025-01-21", "ICLR 2025 Spotlight"),
+    ]
+    assert [p.abstract for p in papers] == ABSTRACTS
+    assert not any(p.title_inferred for p in papers)
+
+
+def test_the_pages_heading_above_the_first_title_is_not_its_title(tmp_path: Path) -> None:
+    """ "ICLR 2025 Conference" above the first paper, a blank line between, is the page's."""
+    _, papers, _, notices = read(tmp_path, OPENREVIEW)
+    assert papers[0].title == TITLES[0]
+    assert any("ICLR 2025 Conference" in notice.message for notice in notices)
+
+
+def test_labelled_blocks_give_their_authors_and_dates(tmp_path: Path) -> None:
+    page = (
+        f"Title: {TITLES[0]}\nAuthors: Wei Zhang, Olga Petrova, Fatima Al-Sayed\nDate: 2024-03-12\nAbstract: {ABSTRACTS[0]}\n\n"
+        f"Title: {TITLES[1]}\nAuthors: Ana Souza, Jonas Weiß\nYear: 2023\nAbstract: {ABSTRACTS[1]}\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.authors, p.date, p.date_precision) for p in papers] == [
+        (TITLES[0], ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"], "2024-03-12", "day"),
+        (TITLES[1], ["Ana Souza", "Jonas Weiß"], "2023-01-01", "year"),
+    ]
+
+
+def test_a_venues_year_never_replaces_the_day_a_paper_was_posted(tmp_path: Path) -> None:
+    page = "".join(
+        f"Title: {title}\nPublished: 2{n} Jan 2025\nVenue: ICLR 2024\nAbstract: {abstract}\n\n"
+        for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS, strict=True))
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.date, p.date_precision, p.venue) for p in papers] == [
+        ("2025-01-20", "day", "ICLR"),
+        ("2025-01-21", "day", "ICLR"),
+        ("2025-01-22", "day", "ICLR"),
+    ]
+
+
+def test_a_date_labelled_or_followed_by_its_revision_is_the_day_it_was_posted() -> None:
+    for line, day in [
+        ("Date: 2024-03-12", (3, 12, 2024)),
+        ("Published: 23 Jan 2025, Last Modified: 02 Mar 2025", (1, 23, 2025)),
+        ("Submitted on 3 Mar 2025 (v1), last revised 5 Mar 2025 (this version, v2)", (3, 3, 2025)),
+    ]:
+        found = parse_listing_date(line)
+        assert found is not None and (found.month, found.day, found.year) == day, line
+    assert parse_listing_date("Date of the workshop") is None
