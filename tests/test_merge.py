@@ -261,3 +261,23 @@ def test_a_title_the_page_cut_short_gives_way_to_the_whole_one() -> None:
     whole = paper("Tidal Graph Networks for Coastal Flood Forecasting", file="b.txt")
     assert merged(cut, whole)
     assert merge_records([cut, whole]).title == "Tidal Graph Networks for Coastal Flood Forecasting"
+
+
+def test_one_abstract_under_two_arxiv_ids_is_two_papers_and_reported() -> None:
+    """A listing that copied one paper's abstract under its sequel: arXiv tells them apart, so both stay."""
+    first = paper("Tidal Graph Networks for Coastal Flood Forecasting", arxiv_id="2401.01234")
+    sequel = paper("Tidal Graph Networks II: Estuaries", file="b.txt", arxiv_id="2409.04321")
+    copy = paper("Tidal graph networks for coastal flood forecasting", file="c.txt")  # no id: the first's copy
+    groups, possible = find_duplicates([first, sequel, copy])
+    assert groups == [[0, 2], [1]]
+    assert [(p.first, p.second) for p in possible] == [(0, 1)]
+    assert "arXiv ids 2401.01234 and 2409.04321" in possible[0].reason
+
+
+def test_a_record_without_an_id_joins_one_of_two_arxiv_papers_never_both() -> None:
+    """The same abstract under two ids and once without one: the one without joins the first, the ids stay apart."""
+    a = paper("Tidal Graph Networks", arxiv_id="2401.01234")
+    b = paper("Tidal Graph Networks for Estuaries", file="b.txt", arxiv_id="2409.04321")
+    c = paper("Tidal graph networks", file="c.txt")
+    groups = find_duplicate_groups([c, a, b])
+    assert sorted(map(sorted, groups)) == [[0, 1], [2]]

@@ -34,8 +34,11 @@ _NUMBER = re.compile(r"\d+|\b[IVXLC]+\b")
 
 
 class _UnionFind:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
+    """Groups of records, each group holding at most one arXiv id: two papers arXiv tells apart are never one."""
+
+    def __init__(self, arxiv_ids: Sequence[str | None]) -> None:
+        self.parent = list(range(len(arxiv_ids)))
+        self.arxiv_id = list(arxiv_ids)  # of each group, at its root
 
     def find(self, item: int) -> int:
         root = item
@@ -45,10 +48,18 @@ class _UnionFind:
             self.parent[item], item = root, self.parent[item]
         return root
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int) -> bool:
+        """Join the groups of ``a`` and ``b``, unless they hold two arXiv ids; whether they are one group now."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return True
+        ids = {self.arxiv_id[ra], self.arxiv_id[rb]} - {None}
+        if len(ids) > 1:
+            return False
+        root, other = min(ra, rb), max(ra, rb)
+        self.parent[other] = root
+        self.arxiv_id[root] = self.arxiv_id[root] or self.arxiv_id[other]
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,18 +165,24 @@ def find_duplicates(
 
     Equal titles (after Unicode normalization and case folding) make one paper only when the rest
     agrees: no two different arXiv ids, abstracts that could be one text (or one missing), an author
-    in common (or one side without authors). Otherwise both are kept, and the pair is reported.
+    in common (or one side without authors). Otherwise both are kept, and the pair is reported. Records
+    with two arXiv ids are never one paper, whatever else they share (one abstract under a paper and its
+    sequel, copied by a listing): kept apart and reported.
     ``keys``: each record's ``TextKeys``, when the caller has them already.
     """
     keys = [TextKeys.of(p) for p in papers] if keys is None else keys
-    uf = _UnionFind(len(papers))
+    uf = _UnionFind([p.arxiv_id for p in papers])
+    apart: list[tuple[int, int, str]] = []
 
-    exact: dict[tuple[str, str], int] = {}
+    exact: dict[tuple[str, str], list[int]] = {}
 
     def join_on(kind: str, value: str, index: int) -> None:
-        first = exact.setdefault((kind, value), index)
-        if first != index:
-            uf.union(first, index)
+        """Join the first group of records with this key that holds no other arXiv id; report the pair when none."""
+        seen = exact.setdefault((kind, value), [])
+        if seen and not any(uf.union(first, index) for first in seen):
+            ids = f"{uf.arxiv_id[uf.find(seen[0])]} and {uf.arxiv_id[uf.find(index)]}"
+            apart.append((seen[0], index, f"the same {kind}, but arXiv ids {ids}"))
+        seen.append(index)
 
     boilerplate = _boilerplate_abstracts(papers, keys)
     by_title: dict[str, list[int]] = defaultdict(list)
@@ -178,14 +195,12 @@ def find_duplicates(
             join_on("abstract", key.abstract, index)
 
     # Equal titles: each record joins the first cluster of that title it agrees with entirely.
-    apart: list[tuple[int, int, str]] = []
     for members in by_title.values():
         clusters: list[list[int]] = []
         for index in members:
             for cluster in clusters:
-                if not any(_differences(papers[index], papers[other]) for other in cluster):
+                if not any(_differences(papers[index], papers[other]) for other in cluster) and uf.union(cluster[0], index):
                     cluster.append(index)
-                    uf.union(cluster[0], index)
                     break
             else:
                 for cluster in clusters:
@@ -206,12 +221,12 @@ def find_duplicates(
         if len(members) > 1:
             members.sort(key=lambda i: keys[i].abstract)
             for shorter, longer in pairwise(members):
-                if not keys[longer].abstract.startswith(keys[shorter].abstract):
-                    continue
-                if _related_titles(papers[shorter], papers[longer], keys[shorter], keys[longer]):
-                    uf.union(shorter, longer)
-                else:
+                if keys[longer].abstract == keys[shorter].abstract or not keys[longer].abstract.startswith(keys[shorter].abstract):
+                    continue  # the same abstract: joined above
+                if not _related_titles(papers[shorter], papers[longer], keys[shorter], keys[longer]):
                     apart.append((shorter, longer, "one abstract is the start of the other's, the titles differ"))
+                elif not uf.union(shorter, longer):
+                    apart.append((shorter, longer, "one abstract is the start of the other's, but their arXiv ids differ"))
 
     # Titles with small edits: sorted neighbourhood, forwards and on reversed keys.
     titled = [i for i, p in enumerate(papers) if not p.title_inferred and len(keys[i].title) >= FUZZY_MIN_LENGTH]
