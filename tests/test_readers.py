@@ -272,6 +272,22 @@ def test_yaml_record_with_an_unknown_key_is_rejected_with_its_line() -> None:
 
 
 @pytest.mark.parametrize(
+    ("written", "authors"),
+    [
+        ("Wei Zhang, Olga Petrova and Fatima Al-Sayed", ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"]),
+        ("Zhang, W. and Petrova, O.", ["Zhang, W.", "Petrova, O."]),
+        ("Ana de la Cruz; Jonas Weiß", ["Ana de la Cruz", "Jonas Weiß"]),
+        ("Zhang, Wei", ["Zhang, Wei"]),
+    ],
+)
+def test_yaml_authors_written_as_one_line_are_each_author(tmp_path: Path, written: str, authors: list[str]) -> None:
+    path = tmp_path / "papers.yml"
+    path.write_text(f"title: A Paper\nabstract: Fine.\nauthors: {written}\n", encoding="utf-8")
+    _, papers, rejected, _ = read(path)
+    assert rejected == [] and papers[0].authors == authors
+
+
+@pytest.mark.parametrize(
     ("text", "line", "reason"),
     [
         ("title: A Paper\nabstract: a: b\nvenue: X\n", 2, "YAML syntax error"),

@@ -12,7 +12,7 @@ from ..config import StrictPyLoader
 from ..ingest.dates import parse_iso_date
 from ..ingest.ids import parse_arxiv_id
 from ..model import Paper, Rejected
-from .base import HTTP_URL, Detection, Document, PaperFields, Reader
+from .base import HTTP_URL, Detection, Document, PaperFields, Reader, author_names, initialled_names
 
 FIELDS = {
     "title": "text", "abstract": "text", "authors": "list of names", "author_count": "whole number",
@@ -116,8 +116,9 @@ class YamlPapersReader(Reader):
         authors: tuple[str, ...] = ()
         if "authors" in values:
             names = values["authors"]
-            if isinstance(names, str):
-                names = [a for a in re.split(r"\s*(?:;|\band\b)\s*", names) if a]
+            if isinstance(names, str):  # "Wei Zhang, Olga Petrova and Ana Souza", "Zhang, W.; Petrova, O.", "Zhang, Wei"
+                split = author_names(names) or initialled_names(names)
+                names = list(split) if split else [a for a in re.split(r"\s*(?:;|\band\b)\s*", names) if a]
             if not isinstance(names, list) or not all(isinstance(a, (str, int, float)) for a in names):
                 raise ValueError(f"'authors' must be a {FIELDS['authors']}, found {type(values['authors']).__name__}")
             authors = tuple(str(a) for a in names)
