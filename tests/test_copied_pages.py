@@ -90,6 +90,17 @@ def test_a_scholar_line_ending_in_its_sites_name_stays_the_results_authors(tmp_p
     assert first.authors == ["A Dvořák", "Y Tanaka"] and first.arxiv_id == "2405.11872"
 
 
+def test_a_scholar_results_publisher_is_not_part_of_its_venue(tmp_path: Path) -> None:
+    """ "- Neurocomputing, 2023 - Elsevier": the journal and year, then the publisher the result links to."""
+    page = (
+        f"{TITLES[0]}\nW Zhang, O Petrova - Neurocomputing, 2023 - Elsevier\n{ABSTRACTS[0]}\nCited by 12 Related articles\n\n"
+        f"{TITLES[1]}\nA Souza, J Weiß - Machine Learning, 2022 - Springer\n{ABSTRACTS[1]}\nCited by 3\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.venue, p.date) for p in papers] == [("Neurocomputing", "2023-01-01"), ("Machine Learning", "2022-01-01")]
+
+
 def test_a_cookie_banner_above_the_page_is_no_paper(tmp_path: Path) -> None:
     page = (
         "We use cookies to improve your experience. By clicking “Accept”, you agree to our use of cookies.\n"

@@ -350,7 +350,9 @@ def _people_and_venue(text: str) -> PaperFields | None:
         return PaperFields(authors=names)
     dashed = _DASHES.split(text)
     if len(dashed) >= 2 and (names := _names(dashed[0])) is not None:  # names - venue, year - host
-        rest = dashed[1:-1] if len(dashed) > 2 and _HOST.match(dashed[-1]) else dashed[1:]
+        # The part after the venue and year is where the result links: a host, or a publisher ("Elsevier").
+        publisher = _HOST.match(dashed[-1]) or (_YEAR.search(" ".join(dashed[1:-1])) and not _YEAR.search(dashed[-1]))
+        rest = dashed[1:-1] if len(dashed) > 2 and publisher else dashed[1:]
         return _venue_year(" - ".join(rest)).updated(PaperFields(authors=names))
     parts = _PARTS.split(text)
     if len(parts) >= 2:
