@@ -170,6 +170,39 @@ def test_a_list_without_labels_or_abstracts(tmp_path: Path) -> None:
     ]
 
 
+def test_a_recent_lists_day_headings_are_the_pages_not_an_abstract(tmp_path: Path) -> None:
+    """arXiv's /recent list heads each day's entries with the day and a count; the entries have no abstracts."""
+    page = textwrap.dedent("""\
+        Machine Learning
+        Authors and titles for recent submissions
+            Fri, 29 Nov 2024
+            Thu, 28 Nov 2024
+        Total of 312 entries : 1-50 51-100
+        Fri, 29 Nov 2024 (showing 2 of 120 entries )
+
+        [1] arXiv:2411.19001 [pdf, html, other]
+        Title: Scalable Diffusion Transformers for High-Resolution Image Synthesis
+        Maria Garcia, Wei Zhang
+        Subjects: Computer Vision and Pattern Recognition (cs.CV)
+
+        [2] arXiv:2411.19002 [pdf, other]
+        Title: Efficient Sampling for Latent Diffusion with Consistency Distillation
+        Ana Lopez
+        Subjects: Machine Learning (cs.LG)
+
+        Thu, 28 Nov 2024 (showing 1 of 110 entries )
+
+        [3] arXiv:2411.18003 [pdf, html, other]
+        Title: Text Diffusion Transformers Revisited
+        Lee Min
+        Subjects: Computation and Language (cs.CL)
+        """)
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert (report.reader, rejected) == ("arxiv-listing", [])
+    assert [(p.arxiv_id, p.abstract) for p in papers] == [("2411.19001", ""), ("2411.19002", ""), ("2411.18003", "")]
+    assert "Thu, 28 Nov 2024 (showing 1 of 110 entries )" in " ".join(n.message for n in notices)
+
+
 def test_an_abstract_shown_whole_after_its_start_keeps_the_whole(tmp_path: Path) -> None:
     page = (
         "arXiv:2412.01234 [pdf, other]\ncs.CV\nScalable Diffusion Transformers\nAuthors: Maria Garcia, Wei Zhang\n"

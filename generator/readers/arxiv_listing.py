@@ -62,6 +62,7 @@ _MORE_INSIDE = re.compile(r"\s*[▽▼]\s*More\s+(?=\S)")
 _PAGE_LINE = re.compile(
     r"^\s*(?:(?:new|cross|replacement)[- ]?(?:submissions|lists|listings)|cross-lists|replacements)\b.*$"
     r"|^\s*(?:total\s+of\s+\d[\d,]*\s+entries|showing\s+(?:up\s+to\s+)?\d[\d,]*\s+entries)\b.*$"
+    r"|^\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+\d{1,2}\s+[a-z]+\.?,?\s+\d{4}\s*(?:\(showing\b[^()]*\))?\s*$"  # a day's heading
     r"|.*\b(?:which\s+authors\s+of\s+this\s+paper\s+are\s+endorsers|disable\s+mathjax)\b.*$",
     re.IGNORECASE,
 )
