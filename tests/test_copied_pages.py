@@ -159,3 +159,14 @@ def test_papers_with_code_tabs_and_leaderboard_lines_are_the_pages(tmp_path: Pat
     _, papers, _, _ = read(tmp_path, page)
     assert not {p.title for p in papers} & {"Most implemented papers", "Add Code", "Ranked #1 on Semantic Segmentation on ADE20K"}
     assert set(TITLES) <= {p.title for p in papers}
+
+
+@pytest.mark.parametrize("button", ["▲\n", "", "▲ "], ids=["arrow-line", "no-arrow", "arrow-and-count"])
+def test_the_upvotes_under_who_posted_a_paper_are_its_own(tmp_path: Path, button: str) -> None:
+    """ "Submitted by akhaliq" / "▲" / "42" / the title: the page's header right above its date, no blank lines."""
+    page = "Daily Papers\nMar 4\n"
+    for title, abstract, votes in zip(TITLES[:2], ABSTRACTS[:2], (42, 7), strict=True):
+        page += f"\nSubmitted by akhaliq\n{button}{votes}\n{title}\n\n{abstract}\n\n  • 3 authors\n·\nMar 2\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.upvotes, p.date) for p in papers] == [(TITLES[0], 42, "2026-03-02"), (TITLES[1], 7, "2026-03-02")]

@@ -260,7 +260,10 @@ def test_a_vote_count_on_its_own_above_a_paper_is_skipped_not_rejected(tmp_path:
     report, papers, rejected, notices = read(tmp_path, page)
     assert (report.reader, rejected) == ("daily-papers", [])
     assert [(p.title, p.date) for p in papers] == [("Prompt Initialisation", "2025-06-15"), ("Upcycling Dense Models", "2025-06-14")]
-    assert [n.line for n in notices if "not a paper" in n.message] == [5, 15]
+    assert [n.line for n in notices if "not a paper" in n.message] == [5]
+    # "▲ 9" is the upvote button and its count: the votes of the paper below it.
+    assert [p.upvotes for p in papers] == [None, 9]
+    assert [n.line for n in notices if "as its upvotes" in n.message] == [15]
 
 
 @pytest.mark.parametrize("between", ["\n", "\n\n"], ids=["adjacent", "blank-lines-between-results"])

@@ -42,6 +42,7 @@ _AUTHOR_NAMES = re.compile(r"^(?:[•●◦▪‣]|\*(?=\s))\s*(.+)$")
 _SEPARATOR = re.compile(r"^[·•|\-–—]$")
 _MORE_AUTHORS = re.compile(r"^\+\s*(\d{1,6})(?:\s+(?:more|other))?(?:\s+authors?)?$", re.IGNORECASE)
 _ET_AL = re.compile(r",?\s+et\s+al\.?$", re.IGNORECASE)
+_ARROWS = ("▲", "△", "⬆", "↑")
 _UPVOTES = re.compile(r"^(?:[▲△⬆↑]\s*)?(\d{1,7})(?:\s+upvotes?)?$", re.IGNORECASE)  # "42", "▲ 42", "42 upvotes"
 _SUBMITTED_BY = re.compile(r"^submitted\s+by$", re.IGNORECASE)  # the submitter's name on the next line
 # "• 6 authors · Jul 13, 2023": the fields other pages print on separate lines, joined by a middle dot.
@@ -156,12 +157,13 @@ def _parse_meta(lines: tuple[str, ...]) -> MetaBlock | None:
 
 def _glued_above(lines: list[str]) -> list[int]:
     """Where a block's first lines that are who posted the paper or its upvotes, printed right above its
-    title, end: one end per entry (``26``, ``Submitted by akhaliq``, ``Submitted by`` / ``akhaliq``)."""
+    title, end: one end per entry (``26``, ``Submitted by akhaliq``, ``Submitted by`` / ``akhaliq``); and the
+    page's header right above its date (``Daily Papers`` / ``Mar 4``)."""
     ends: list[int] = []
     start = 0
     while start < len(lines) - 1:
         text = lines[start].strip()
-        if SUBMITTER.match(text) or _UPVOTES.match(text) or is_navigation(text):  # "26", "---", "Submitted by X"
+        if SUBMITTER.match(text) or _UPVOTES.match(text) or is_navigation(text) or text.casefold() == "daily papers":
             start += 1
         elif _SUBMITTED_BY.match(text) and start < len(lines) - 2 and len(lines[start + 1].split()) <= 3:
             start += 2  # "Submitted by" / "akhaliq"
@@ -453,17 +455,23 @@ class DailyPapersReader(Reader):
         pending_votes: int | None = None
         after_submitter = False
         for block in blocks:
-            votes = _UPVOTES.match(block.text.strip()) if after_submitter and len(block.lines) == 1 else None
+            shown = block.text.strip()
+            arrow = shown.startswith(_ARROWS)  # the upvote button: "▲" / "42", or "▲ 42"
+            votes = _UPVOTES.match(shown) if (after_submitter or arrow) and len(block.lines) == 1 else None
             after_submitter = False
+            if shown in _ARROWS:
+                doc.notice(block.line, f"skipped {shown!r}: the upvote button above the paper's upvotes")
+                after_submitter = True
+                continue
             if votes is not None:  # "Submitted by" / "akhaliq" / "12" / the title
                 pending_votes = int(votes.group(1))
                 doc.notice(block.line, f"read {block.text.strip()!r} above the paper's title as its upvotes")
                 continue
-            if skip_page_text(doc, block.line, block.lines):
-                continue
             if is_submitter_block(block):
                 doc.notice(block.line, f"skipped {block.text.strip()[:60]!r}: who posted the paper to the page, not its authors")
                 after_submitter = True
+                continue
+            if skip_page_text(doc, block.line, block.lines):
                 continue
             if pending_votes is not None:
                 votes_above[block.line] = pending_votes
