@@ -170,3 +170,16 @@ def test_the_upvotes_under_who_posted_a_paper_are_its_own(tmp_path: Path, button
     _, papers, rejected, _ = read(tmp_path, page)
     assert not rejected
     assert [(p.title, p.upvotes, p.date) for p in papers] == [(TITLES[0], 42, "2026-03-02"), (TITLES[1], 7, "2026-03-02")]
+
+
+def test_a_scholar_results_doubled_link_tags_are_no_title(tmp_path: Path) -> None:
+    """Scholar prints "[HTML][HTML] sciencedirect.com" beside a result, and "[CITATION][C]" before a title."""
+    page = (
+        f"[HTML][HTML] sciencedirect.com\n{TITLES[0]}\nW Zhang, O Petrova - Neurocomputing, 2023 - Elsevier\n{ABSTRACTS[0]}\n"
+        "Save Cite Cited by 12\n\n"
+        f"[PDF] arxiv.org\n{TITLES[1]}\nA Souza, J Weiß - arXiv preprint, 2022 - arxiv.org\n{ABSTRACTS[1]}\nSave Cite\n\n"
+        f"[CITATION][C] {TITLES[2]}\nO Park - CVPR, 2021\n{ABSTRACTS[2]}\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [p.title for p in papers] == TITLES

@@ -42,7 +42,7 @@ CARD_SHARE = 0.6  # of the paragraphs with an abstract in them: the page is laid
 MAX_DETAIL = 400  # characters: a line about a paper is short; longer is prose
 MIN_ABSTRACT_LINE = 30  # characters: the shortest line ``looks_like_abstract`` may take for an abstract (Chinese)
 # What a scholarly search prints before a result's title: the kind of file the link opens.
-_KIND_TAG = re.compile(r"^\s*\[(?:PDF|HTML|BOOK|B|CITATION|C|DOC)\]\s*", re.IGNORECASE)
+_KIND_TAG = re.compile(r"^\s*(?:\[(?:PDF|HTML|BOOK|B|CITATION|C|DOC)\]\s*)+", re.IGNORECASE)  # "[CITATION][C] A title"
 _YEAR = re.compile(r"(?<![\d:.])((?:19|20)\d\d)(?!\d|\.\d)")  # not the "2010" of "arXiv:2010.02502"
 _ARXIV_IN_VENUE = re.compile(r"\s*arXiv:\s*(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 _VENUE_YEAR = re.compile(r"^(?P<venue>(?:\S+\s+){0,6}?\S+)\s+(?P<year>(?:19|20)\d\d)$")  # "ICLR 2022", "NeurIPS 2023"
@@ -99,7 +99,7 @@ _HANDLE = re.compile(r"^@?[a-z0-9][a-z0-9_.-]{1,38}$|^submitted\s+by$", re.IGNOR
 
 
 # Google Scholar's link to a copy, printed beside the result and copied above its title: "[PDF] arxiv.org".
-_SIDE_LINK = re.compile(r"^\[(?:PDF|HTML|DOC|BOOK)\]\s*[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+_SIDE_LINK = re.compile(r"^(?:\[(?:PDF|HTML|DOC|BOOK)\]\s*)+[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)  # "[HTML][HTML] x.com"
 
 
 def _leading(text: str) -> bool:
