@@ -1630,3 +1630,21 @@ def test_a_title_with_a_venues_words_under_a_heading_stays_a_title(tmp_path: Pat
     assert [(p.title, p.venue, p.abstract) for p in papers] == [
         (title, None, ABSTRACT_A), ("Upcycled Mixtures of Experts", None, ABSTRACT_B)
     ]
+
+
+@pytest.mark.parametrize("wrap", [0, 70], ids=["one-line-abstracts", "wrapped-abstracts"])
+def test_a_topic_listing_that_prints_each_paper_as_one_paragraph(tmp_path: Path, wrap: int) -> None:
+    """Title, venue and abstract lines with no blank line between them, a blank line between papers; a venue
+    whose name reads like two people's ("Computer Vision and Pattern Recognition") is still the venue."""
+    papers_in = [
+        ("Prompt Tuning From Task Descriptions", "Neural Information Processing Systems", ABSTRACT_A),
+        ("Upcycled Mixtures of Experts", "International Conference on Machine Learning", ABSTRACT_B),
+        ("Weather Foundation Models at Scale", "Computer Vision and Pattern Recognition", ABSTRACT_C),
+    ]
+    page = "Efficient Training\n\n" + "".join(
+        f"{title}\n{venue}\n{textwrap.fill(abstract, wrap) if wrap else abstract}\n\n" for title, venue, abstract in papers_in
+    )
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.venue, p.abstract) for p in papers] == papers_in
+    assert all(p.topic_hints == ["Efficient Training"] for p in papers)

@@ -16,6 +16,7 @@ from .base import (
     author_names,
     initialled_names,
     is_page_text,
+    join_lines,
     looks_like_abstract,
     skip_page_text,
     split_blocks,
@@ -97,7 +98,7 @@ def _split_unspaced(blocks: list[Block]) -> list[Block]:
         lines = [line.strip() for line in block.lines]
         triples = sum(
             1 for before, venue, after in zip(lines, lines[1:], lines[2:], strict=False)
-            if len(venue) <= 120 and names_venue(venue) and not result_detail(venue)
+            if len(venue) <= 120 and names_venue(venue) and not _about_paper(venue)
             and not looks_like_abstract(before) and not names_venue(before)
             and (looks_like_abstract(after) or _cut_abstract(after))
         ) if len(lines) >= 5 else 0
@@ -106,6 +107,42 @@ def _split_unspaced(blocks: list[Block]) -> list[Block]:
         else:
             out.append(block)
     return out
+
+
+_SEPARATED = re.compile(r"\s[-–—·•|]\s")  # "J Ho, A Jain - NeurIPS, 2020", "ICLR 2022 · Edward J. Hu"
+
+
+def _about_paper(text: str) -> bool:
+    """A search result's line about its paper (a date, its authors, "J Ho - NeurIPS, 2020 - neurips.cc"), which may
+    name a venue too, but no venue line: a venue's name reads as names ("Computer Vision and Pattern Recognition")
+    only with no person's in it, and no separator between parts."""
+    if not result_detail(text):
+        return False
+    return not (author_names(text) and _VENUE_WORDS.search(text) and not _SEPARATED.search(text))
+
+
+def _split_paragraphs(blocks: list[Block]) -> list[Block]:
+    """A listing that prints each paper as one paragraph, its title, venue and abstract lines (wrapped or not)
+    with no blank line between them, as a block for the title, one for the venue and one for the abstract;
+    where two paragraphs at least are laid out so."""
+    split: dict[int, list[Block]] = {}
+    for block in blocks:
+        lines = [line.strip() for line in block.lines]
+        if len(lines) < 3 or any(not line for line in lines):
+            continue
+        title, venue, abstract = lines[0], lines[1], join_lines(lines[2:])
+        if (
+            len(venue) <= 120 and names_venue(venue) and not _about_paper(venue)
+            and not looks_like_abstract(title) and not names_venue(title)
+            and not (len(lines[2]) <= 120 and names_venue(lines[2]))
+            and (looks_like_abstract(abstract) or _cut_abstract(abstract))
+        ):
+            split[block.line] = [
+                Block(block.line, block.lines[:1]), Block(block.line + 1, block.lines[1:2]), Block(block.line + 2, block.lines[2:])
+            ]
+    if len(split) < 2:
+        return blocks
+    return [part for block in blocks for part in split.get(block.line, [block])]
 
 
 def _cut_abstract(text: str) -> bool:
@@ -229,7 +266,7 @@ class TopicListingReader(Reader):
 
     def detect(self, doc: Document) -> Detection:
         whole = split_blocks(doc.lines)
-        blocks = _content_blocks(doc, _split_unspaced(whole), note=False)
+        blocks = _content_blocks(doc, _split_paragraphs(_split_unspaced(whole)), note=False)
         venues, named = _venue_lines(blocks)
         if not venues:
             return Detection(0.0, "no venue line between a title and an abstract")
@@ -245,7 +282,7 @@ class TopicListingReader(Reader):
         return Detection(min(0.95, 0.6 + 0.05 * count) if named else min(0.75, 0.55 + 0.05 * count), reason)
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
-        blocks = _content_blocks(doc, _split_unspaced(split_blocks(doc.lines)), note=True)
+        blocks = _content_blocks(doc, _split_paragraphs(_split_unspaced(split_blocks(doc.lines))), note=True)
         venues, _ = _venue_lines(blocks)
         # A venue named again where the page was cut off, with no abstract after it, is still a venue.
         venue_names = {b.text.strip() for b in blocks if b.line in venues}
