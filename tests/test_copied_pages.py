@@ -183,3 +183,49 @@ def test_a_scholar_results_doubled_link_tags_are_no_title(tmp_path: Path) -> Non
     _, papers, rejected, _ = read(tmp_path, page)
     assert not rejected
     assert [p.title for p in papers] == TITLES
+
+
+def test_a_results_rank_above_its_title_is_not_the_title(tmp_path: Path) -> None:
+    page = "".join(f"{rank}\n{title}\n{abstract}\n\n" for rank, title, abstract in zip(["1.", "[2]", "#3"], TITLES, ABSTRACTS, strict=True))
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.abstract) for p in papers] == list(zip(TITLES, ABSTRACTS, strict=True))
+
+
+def test_a_result_card_with_a_dozen_authors_keeps_them(tmp_path: Path) -> None:
+    """A line of eleven names is as long as a snippet, but names: the paper's authors, not its abstract."""
+    many = ", ".join(f"{first} {last}" for first, last in zip(
+        ["Ravi", "Raphaël", "Wei", "Priya", "Kateřina", "Sofía", "Elif", "Farah", "Jonas", "Björn", "Michael"],
+        ["García", "Bianchi", "Jansen", "Nakamura", "Sørensen", "Weber", "Sato", "Horváth", "Moreau", "Becker", "Okafor"],
+        strict=True,
+    ))
+    assert len(many) >= 150
+    authors = ["Ana Souza, Jonas Weiß", many, "Oliver Park, Mei Chen"]
+    page = "".join(
+        f"{title}\n{names}\nPublished: 2024-03-0{n + 1}\n{abstract}\n\n"
+        for n, (title, names, abstract) in enumerate(zip(TITLES, authors, ABSTRACTS, strict=True))
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.author_count) for p in papers] == [(TITLES[0], 2), (TITLES[1], 11), (TITLES[2], 2)]
+
+
+def test_a_cards_source_line_gives_its_venue_and_year(tmp_path: Path) -> None:
+    """ "Pattern Recognition · 2023 · 14 citations": the journal, its year and a count, under the card's authors."""
+    page = "".join(
+        f"{title}\nAna Souza, Jonas Weiß\n{source}\n{abstract}\n\n"
+        for title, source, abstract in zip(
+            TITLES,
+            ["Pattern Recognition · 2023 · 14 citations", "Journal of Machine Learning Research · 2022 · 3 citations",
+             "Machine Learning · 2021 · 1 citation"],
+            ABSTRACTS,
+            strict=True,
+        )
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.venue, p.date, p.authors) for p in papers] == [
+        ("Pattern Recognition", "2023-01-01", ["Ana Souza", "Jonas Weiß"]),
+        ("Journal of Machine Learning Research", "2022-01-01", ["Ana Souza", "Jonas Weiß"]),
+        ("Machine Learning", "2021-01-01", ["Ana Souza", "Jonas Weiß"]),
+    ]

@@ -23,10 +23,10 @@ from .base import (
     join_lines,
     lone_sentence,
     looks_like_abstract,
+    names_venue,
     skip_page_text,
 )
 from .result_cards import line_details, result_detail
-from .topic_listing import names_venue
 
 
 class AbstractsReader(Reader):

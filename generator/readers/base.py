@@ -72,6 +72,7 @@ def is_chrome(line: str) -> bool:
 _NAVIGATION = re.compile(
     r"""^(?:
         \d{1,4}                                            # a page number, or a lone vote count
+      | \#?\d{1,4}[.)] | \[\d{1,4}\] | \#\d{1,4}                # a result's rank: "1.", "[1]", "#1"
       | [▲△⬆↑]\s*\d[\d.,]*k? | \d{1,3}(?:\.\d)?k               # vote counts: "▲ 9", "1.2k"
       | (?:[«‹<←]\s*)?(?:previous|prev|next|older|newer|first|last)(?:\s+page)?(?:\s*[»›>→])?
       | [«‹<←»›>→] | … | \.{3}
@@ -498,3 +499,33 @@ def could_be_title(text: str) -> bool:
     if not looks_like_abstract(text):
         return True
     return len(text) >= 250 and not text.endswith(".") and not _SENTENCE_BREAK.search(text)
+
+
+# What a venue line holds.
+VENUE_WORDS = re.compile(
+    r"\b(?:conference|proceedings|symposium|workshop|journal|transactions|neural information processing systems|"
+    r"learning representations|machine learning|computational linguistics|computer vision|artificial intelligence|"
+    r"knowledge discovery|data mining|information retrieval|"
+    r"neurips|nips|iclr|icml|acl|emnlp|naacl|cvpr|iccv|eccv|aaai|ijcai|kdd|colm|tmlr|jmlr|sigir|siggraph|interspeech|"
+    r"icassp|icra|iros|corl|aistats|miccai|arxiv|preprint)\b",
+    re.IGNORECASE,
+)
+# The words only a venue has; the others ("Machine Learning", "Computer Vision") a title has too.
+VENUE_ONLY = re.compile(
+    r"\b(?:conference|proceedings|symposium|workshop|journal|transactions|neurips|nips|iclr|icml|emnlp|naacl|cvpr|iccv|"
+    r"eccv|aaai|ijcai|tmlr|jmlr|sigir|siggraph|interspeech|icassp|icra|iros|corl|aistats|miccai)\b",
+    re.IGNORECASE,
+)
+# "ICASSP 2024", "Interspeech 2023 (Oral)": a few words and a year.
+VENUE_YEAR = re.compile(r"^(?:\S+\s+){0,7}(?:19|20)\d\d(?:\s*\([^()]{1,30}\))?$")
+# A title's subtitle after a colon ("Machine Learning for Compiler Optimization: A Survey"): a line with a
+# title's venue words and a subtitle is a title; one that ends in a year ("Findings of the ACL: EMNLP 2023")
+# or has a word only venues have ("NeurIPS Workshop: Foundation Models") is a venue.
+_SUBTITLE = re.compile(r":\s+\S")
+
+
+def names_venue(text: str) -> bool:
+    """A line that says it is a venue: a few words and a year, a word only venues have, or venue words and no subtitle."""
+    return bool(
+        VENUE_YEAR.search(text) or VENUE_ONLY.search(text) or (VENUE_WORDS.search(text) and not _SUBTITLE.search(text))
+    )

@@ -21,6 +21,7 @@ from ..ingest.dates import parse_listing_date, parse_month_year
 from ..model import DatePrecision, Paper, Rejected
 from .base import (
     NO_FIELDS,
+    VENUE_WORDS,
     Block,
     Document,
     PaperFields,
@@ -92,6 +93,7 @@ def _snippet(text: str) -> bool:
     """An abstract, or a snippet of one cut short with no ellipsis ("… they also struggle with basic functionality")."""
     return looks_like_abstract(text) or (
         len(text) >= 150 and len(text.split()) >= _SNIPPET_WORDS and not any(mark in text for mark in "·•|")
+        and _names(text) is None  # a long line of names: a paper with a dozen authors
     )
 
 
@@ -354,20 +356,30 @@ def _people_and_venue(text: str) -> PaperFields | None:
         publisher = _HOST.match(dashed[-1]) or (_YEAR.search(" ".join(dashed[1:-1])) and not _YEAR.search(dashed[-1]))
         rest = dashed[1:-1] if len(dashed) > 2 and publisher else dashed[1:]
         return _venue_year(" - ".join(rest)).updated(PaperFields(authors=names))
-    parts = _PARTS.split(text)
+    split = _PARTS.split(text)
+    parts = [part for part in split if not _CITATIONS.fullmatch(part.strip())]
+    cited = len(parts) < len(split)  # "Pattern Recognition · 2023 · 14 citations": a source line, its venue no person
     if len(parts) >= 2:
         found = NO_FIELDS
+        unnamed: list[str] = []  # parts that are none of these: a venue, printed apart from its year
         for part in parts:
-            if (names := _names(part)) is not None:
+            names = None if VENUE_WORDS.search(part) else _names(part)  # not "Machine Learning · 2025"
+            if names is not None and not (cited and len(names) == 1):
                 found = found.updated(PaperFields(authors=names))
             elif (date := _date_fields(part, None)) or (date := _month_fields(part)):
                 found = found.updated(date)  # "· 5 Feb 2024", "· March 2024"
             elif _YEAR.search(part) and len(part.split()) <= 8:
                 found = found.updated(_venue_year(part))
             else:
-                return None
-        return found
+                unnamed.append(part.strip())
+        # "Journal of Machine Learning Research · 2023 · 14 citations": the venue, then its year.
+        if len(unnamed) == 1 and found.date_precision == "year" and not found.venue and len(unnamed[0].split()) <= 12:
+            return found.updated(_venue_year(unnamed[0]))
+        return found if not unnamed else None
     return None
+
+
+_CITATIONS = re.compile(r"(?:cited\s+by\s+)?\d[\d,]*\s+citations?|cited\s+by\s+\d[\d,]*", re.IGNORECASE)
 
 
 def _month_fields(text: str) -> PaperFields | None:

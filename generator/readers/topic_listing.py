@@ -8,6 +8,9 @@ from collections.abc import Iterator
 
 from ..model import Paper, Rejected
 from .base import (
+    VENUE_ONLY,
+    VENUE_WORDS,
+    VENUE_YEAR,
     Block,
     Detection,
     Document,
@@ -18,39 +21,12 @@ from .base import (
     is_page_text,
     join_lines,
     looks_like_abstract,
+    names_venue,
     skip_page_text,
     split_blocks,
 )
 from .result_cards import result_detail
 from .stream import Item, pair_records
-
-_VENUE_WORDS = re.compile(
-    r"\b(?:conference|proceedings|symposium|workshop|journal|transactions|neural information processing systems|"
-    r"learning representations|machine learning|computational linguistics|computer vision|artificial intelligence|"
-    r"knowledge discovery|data mining|information retrieval|"
-    r"neurips|nips|iclr|icml|acl|emnlp|naacl|cvpr|iccv|eccv|aaai|ijcai|kdd|colm|tmlr|jmlr|sigir|siggraph|interspeech|"
-    r"icassp|icra|iros|corl|aistats|miccai|arxiv|preprint)\b",
-    re.IGNORECASE,
-)
-# The words only a venue has; the others ("Machine Learning", "Computer Vision") a title has too.
-_VENUE_ONLY = re.compile(
-    r"\b(?:conference|proceedings|symposium|workshop|journal|transactions|neurips|nips|iclr|icml|emnlp|naacl|cvpr|iccv|"
-    r"eccv|aaai|ijcai|tmlr|jmlr|sigir|siggraph|interspeech|icassp|icra|iros|corl|aistats|miccai)\b",
-    re.IGNORECASE,
-)
-# "ICASSP 2024", "Interspeech 2023 (Oral)": a few words and a year.
-_VENUE_YEAR = re.compile(r"^(?:\S+\s+){0,7}(?:19|20)\d\d(?:\s*\([^()]{1,30}\))?$")
-# A title's subtitle after a colon ("Machine Learning for Compiler Optimization: A Survey"): a line with a
-# title's venue words and a subtitle is a title; one that ends in a year ("Findings of the ACL: EMNLP 2023")
-# or has a word only venues have ("NeurIPS Workshop: Foundation Models") is a venue.
-_SUBTITLE = re.compile(r":\s+\S")
-
-
-def names_venue(text: str) -> bool:
-    """A line that says it is a venue: a few words and a year, a word only venues have, or venue words and no subtitle."""
-    return bool(
-        _VENUE_YEAR.search(text) or _VENUE_ONLY.search(text) or (_VENUE_WORDS.search(text) and not _SUBTITLE.search(text))
-    )
 
 
 def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
@@ -71,7 +47,7 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
             len(block.lines) == 1
             and len(text) <= 120
             and not looks_like_abstract(before.text)
-            and (looks_like_abstract(after.text) or (_VENUE_WORDS.search(text) is not None and _cut_abstract(after.text)))
+            and (looks_like_abstract(after.text) or (VENUE_WORDS.search(text) is not None and _cut_abstract(after.text)))
         ):
             counts[text] += 1
             middles.append(block)
@@ -80,7 +56,7 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
     every = len(middles) >= sum(1 for b in blocks if looks_like_abstract(b.text))
     named = {
         text for text, n in counts.items()
-        if n >= 2 or _VENUE_YEAR.search(text) or _VENUE_ONLY.search(text) or (every and names_venue(text))
+        if n >= 2 or VENUE_YEAR.search(text) or VENUE_ONLY.search(text) or (every and names_venue(text))
     }
     venues = {b.line for b in middles if b.text.strip() in named}
     return venues | _laid_out_venues(blocks) | _alternating_venues(blocks), bool(venues)
@@ -118,7 +94,7 @@ def _about_paper(text: str) -> bool:
     only with no person's in it, and no separator between parts."""
     if not result_detail(text):
         return False
-    return not (author_names(text) and _VENUE_WORDS.search(text) and not _SEPARATED.search(text))
+    return not (author_names(text) and VENUE_WORDS.search(text) and not _SEPARATED.search(text))
 
 
 def _split_paragraphs(blocks: list[Block]) -> list[Block]:
