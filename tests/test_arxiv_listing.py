@@ -273,3 +273,29 @@ def test_ids_printed_under_their_titles_are_not_read_as_entries_that_start_with_
     )
     report, _, _, _ = read(tmp_path, page)
     assert report.reader != "arxiv-listing"
+
+
+def test_a_lists_footer_is_never_the_last_entrys_abstract(tmp_path: Path) -> None:
+    page = textwrap.dedent("""\
+        Replacement submissions (showing 2 of 2 entries)
+        [7]  arXiv:2501.10916 (replaced) [pdf, html, other]
+        Title: Efficient Sampling for Latent Diffusion with Consistency Distillation
+        Authors: Ana Lopez, Kenji Tanaka
+        Subjects: Machine Learning (cs.LG)
+        [8]  arXiv:2401.13547 (replaced) [pdf, html, other]
+        Title: Text Diffusion Transformers Revisited
+        Authors: Lee Min
+        Subjects: Machine Learning (cs.LG)
+
+        Total of 8 entries
+
+        About
+        Help
+        contact arXiv
+        subscribe to arXiv mailings
+        Copyright
+        Privacy Policy
+        """)
+    report, papers, rejected, _ = read(tmp_path, page)
+    assert (report.reader, rejected) == ("arxiv-listing", [])
+    assert [(p.arxiv_id, p.abstract) for p in papers] == [("2501.10916", ""), ("2401.13547", "")]

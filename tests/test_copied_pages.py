@@ -229,3 +229,33 @@ def test_a_cards_source_line_gives_its_venue_and_year(tmp_path: Path) -> None:
         ("Journal of Machine Learning Research", "2022-01-01", ["Ana Souza", "Jonas Weiß"]),
         ("Machine Learning", "2021-01-01", ["Ana Souza", "Jonas Weiß"]),
     ]
+
+
+@pytest.mark.parametrize("buttons", ["pdf bib abs", "pdf\nbib\nabs"], ids=["one-line", "a-line-each"])
+def test_an_anthology_volumes_entries_without_abstracts_are_each_a_paper_with_their_own_authors(
+    tmp_path: Path, buttons: str
+) -> None:
+    """The last entry has no abstract: it is a paper of its own, and its authors never go to the entry above."""
+    authors = ["Omar Haddad | Ana Ruíz", "Kenji Tanaka | Lena Becker", "Dmitri Novák | Chidi Okafor | Ewa Kowalski"]
+    page = (
+        f"{buttons}\n{TITLES[0]}\n{authors[0]}\n{ABSTRACTS[0]}\n"
+        f"{buttons}\n{TITLES[1]}\n{authors[1]}\n{ABSTRACTS[1]}\n"
+        f"{buttons}\nGrokking Beyond Modular Arithmetic\n{authors[2]}\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.authors, bool(p.abstract)) for p in papers] == [
+        (TITLES[0], ["Omar Haddad", "Ana Ruíz"], True),
+        (TITLES[1], ["Kenji Tanaka", "Lena Becker"], True),
+        ("Grokking Beyond Modular Arithmetic", ["Dmitri Novák", "Chidi Okafor", "Ewa Kowalski"], False),
+    ]
+
+
+def test_an_anthology_volumes_export_links_are_no_paper(tmp_path: Path) -> None:
+    page = (
+        "Anthology ID:\n2024.acl-long\nMonth:\nAugust\nBib Export formats:\nBibTeX\nMODS XML\nEndNote\n"
+        f"pdf bib abs\n{TITLES[0]}\nOmar Haddad | Ana Ruíz\n{ABSTRACTS[0]}\n"
+        f"pdf bib abs\n{TITLES[1]}\nKenji Tanaka | Lena Becker\n{ABSTRACTS[1]}\n"
+    )
+    _, papers, _, _ = read(tmp_path, page)
+    assert [p.title for p in papers] == TITLES[:2]

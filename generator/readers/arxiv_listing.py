@@ -249,16 +249,18 @@ class ArxivListingReader(Reader):
 
 def _list_abstract(lines: list[_Line]) -> tuple[list[str], list[_Line]]:
     """A list's abstract among an entry's unlabelled lines after its fields: the first paragraph of prose, with any
-    paragraph of prose right after it; and the lines left (page text)."""
+    paragraph of prose right after it; and the lines left (page text). Nothing below a line of the page's own
+    ("Total of 8 entries") is an abstract: the page's footer is there."""
+    end_of_entries = next((i for i, ln in enumerate(lines) if _PAGE_LINE.match(ln.text)), len(lines))
     start = next(
-        (i for i, ln in enumerate(lines) if could_be_abstract(ln.text) and not is_page_text([ln.text]) and not _PAGE_LINE.match(ln.text)),
+        (i for i, ln in enumerate(lines[:end_of_entries]) if could_be_abstract(ln.text) and not is_page_text([ln.text])),
         None,
     )
     if start is None:
         return [], lines
     end = start
     paragraph = lines[start].paragraph
-    while end < len(lines) and (lines[end].paragraph == paragraph or looks_like_abstract(lines[end].text)):
+    while end < end_of_entries and (lines[end].paragraph == paragraph or looks_like_abstract(lines[end].text)):
         paragraph = lines[end].paragraph
         end += 1
     return [ln.text for ln in lines[start:end]], lines[:start] + lines[end:]

@@ -103,11 +103,13 @@ _FOOTER_LINKS = {
     "pricing", "privacy", "privacy policy", "status", "system theme", "terms", "terms of service", "terms of use",
     "tos", "website", "data policy", "cookies policy", "cookie policy", "cookie settings", "imprint", "accessibility",
     "models", "datasets", "spaces", "posts", "enterprise", "community", "log in", "login", "sign in", "sign up",
+    "copyright", "contact arxiv", "subscribe to arxiv mailings", "web accessibility assistance", "arxiv operational status",
 }
 # The links a listing prints under a paper, each on its own line when copied.
 _PAPER_LINKS = {
-    "arxiv", "bibtex", "cite", "code", "dataset", "demo", "github", "html", "paper", "pdf",
+    "abs", "arxiv", "bib", "bibtex", "cite", "code", "dataset", "demo", "github", "html", "paper", "pdf",
     "poster", "project page", "save", "slides", "video",
+    "endnote", "mods xml", "ris",  # the export formats a volume of the ACL Anthology links
 }
 # The buttons a listing prints under a paper, several on one line when copied ("[PDF] | Cite | Save").
 _BUTTONS = _PAPER_LINKS | {

@@ -166,17 +166,16 @@ def _unspaced(text: str) -> tuple[str, list[int]] | None:
         return None
     starts: list[int] = []
     detailed = results = 0
-    after = content[0]
-    for i in prose:
-        if i <= after and starts:
-            after = i + 1  # an abstract's second line
-            continue
-        # From the last abstract to this one: the last result's details and links, then results with no
-        # abstract ("[CITATION] …"), each a title and its details, then this result's title and details.
+
+    def between(after: int, before: int) -> tuple[list[int], list[bool]]:
+        """From the last abstract to the next (or the page's end): the last result's details and links, then
+        results with no abstract ("[CITATION] …"), each a title and its details, then the next result's title
+        and details. The results' first lines, and for each line under the last of them whether it is about
+        the paper."""
         found: list[int] = []
-        details: list[bool] = []  # each line under the last result's start: whether it is about the paper
+        details: list[bool] = []
         closed = bool(starts)  # below an abstract, details are still the last result's
-        for j in range(after, i):
+        for j in range(after, before):
             text = lines[j].strip()
             if is_page_text([text]):
                 continue
@@ -191,6 +190,14 @@ def _unspaced(text: str) -> tuple[str, list[int]] | None:
             else:
                 found.append(j)
                 closed, details = False, []
+        return found, details
+
+    after = content[0]
+    for i in prose:
+        if i <= after and starts:
+            after = i + 1  # an abstract's second line
+            continue
+        found, details = between(after, i)
         after = i + 1
         if not found:
             return None  # an abstract with no line above it since the last one: no card
@@ -199,6 +206,7 @@ def _unspaced(text: str) -> tuple[str, list[int]] | None:
         starts.extend(found)
     if 2 * detailed < results:
         return None  # most titles right above their abstracts: results a line each, read as such
+    starts.extend(between(after, len(lines))[0])  # below the last abstract: results with none
     spaced: list[str] = []
     numbers: list[int] = []
     breaks = set(starts[1:])
@@ -421,7 +429,10 @@ def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Re
             found = NO_FIELDS
             break
         found = found.updated(details)
-    if not found.authors or not could_be_title(title) or looks_like_abstract(title) or line_details(doc, block.line, title):
+    if (
+        not found.authors or not could_be_title(title) or looks_like_abstract(title) or title.endswith(":")  # "Month:"
+        or line_details(doc, block.line, title)
+    ):
         return reader.reject(doc, block.line, "a result with no abstract", block.raw)  # not clearly a title and its authors
     if _VOLUME.match(title):
         return reader.reject(doc, block.line, "a volume of proceedings (its front matter), not a paper", block.raw)
