@@ -122,3 +122,71 @@ def test_a_date_labelled_or_followed_by_its_revision_is_the_day_it_was_posted() 
         found = parse_listing_date(line)
         assert found is not None and (found.month, found.day, found.year) == day, line
     assert parse_listing_date("Date of the workshop") is None
+
+
+def test_a_programmes_authors_with_affiliations_are_authors_not_titles(tmp_path: Path) -> None:
+    names = ["Alice Chen (MIT), Wei Zhang (KAIST)", "Mei Li (ETH Zürich), Omar Haddad (MIT)", "Kenji Tanaka (University of Tokyo)"]
+    page = "Accepted Papers — Session 3A: Efficient Inference\n\n" + "".join(
+        f"{title}\n{line}\nAbstract: {abstract}\n\n" for title, line, abstract in zip(TITLES, names, ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.authors) for p in papers] == [
+        (TITLES[0], ["Alice Chen", "Wei Zhang"]),
+        (TITLES[1], ["Mei Li", "Omar Haddad"]),
+        (TITLES[2], ["Kenji Tanaka"]),
+    ]
+
+
+JOURNAL_ISSUE = f"""International Journal of Computer Vision
+Volume 133, issue 3 · March 2025
+
+Open access
+Published: 04 September 2024
+{TITLES[0]}
+Wei Zhang, Olga Petrova & Fatima Al-Sayed
+Abstract
+{ABSTRACTS[0]}
+
+Published: 11 September 2024
+CobaltSplat: Data-Efficient Dynamic Scenes for Novel View Synthesis
+Ana Souza & Jonas Weiß
+Abstract
+{ABSTRACTS[1]}
+
+Open access
+Published: 18 September 2024
+{TITLES[2]}
+Oliver Park & Mei Chen
+Abstract
+{ABSTRACTS[2]}
+"""
+
+
+def test_a_journal_issues_articles_keep_their_titles_authors_and_days(tmp_path: Path) -> None:
+    """ "Published: …" above each title, an "Open access" badge above some: an abstract list, not a Daily Papers page."""
+    report, papers, rejected, _ = read(tmp_path, JOURNAL_ISSUE)
+    assert (report.reader, rejected) == ("abstracts", [])
+    assert [(p.title, p.authors, p.date) for p in papers] == [
+        (TITLES[0], ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"], "2024-09-04"),
+        ("CobaltSplat: Data-Efficient Dynamic Scenes for Novel View Synthesis", ["Ana Souza", "Jonas Weiß"], "2024-09-11"),
+        (TITLES[2], ["Oliver Park", "Mei Chen"], "2024-09-18"),
+    ]
+    assert [p.abstract for p in papers] == ABSTRACTS
+
+
+def test_a_question_title_between_two_abstracts_is_the_next_papers_title(tmp_path: Path) -> None:
+    question = "Do Mixtures of Experts Need Load Balancing?"
+    page = f"{TITLES[0]}\n\nAbstract: {ABSTRACTS[0]}\n\n{question}\n\nAbstract: {ABSTRACTS[1]}\n"
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.abstract) for p in papers] == [(TITLES[0], ABSTRACTS[0]), (question, ABSTRACTS[1])]
+
+
+def test_a_page_heading_never_takes_a_labelled_title(tmp_path: Path) -> None:
+    page = "Papers for the journal club\n\n" + "".join(
+        f"Title: {title}\nAuthors: Ana Souza\nAbstract: {abstract}\n\n" for title, abstract in zip(TITLES, ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [p.title for p in papers] == TITLES

@@ -10,14 +10,13 @@ from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
 from .base import (
     ABSTRACT_LABEL,
-    ABSTRACT_WORDS,
-    LIST_MARKER,
     NO_FIELDS,
     Detection,
     Document,
     PaperFields,
     Reader,
     could_be_title,
+    is_bare_label,
     is_chrome,
     is_page_text,
     join_lines,
@@ -35,7 +34,7 @@ class AbstractsReader(Reader):
 
     def detect(self, doc: Document) -> Detection:
         lines = [line for line in doc.lines if line.strip()]
-        marked = sum(1 for line in lines if ABSTRACT_LABEL.match(line) or _is_bare_label(line))
+        marked = sum(1 for line in lines if ABSTRACT_LABEL.match(line) or is_bare_label(line))
         prose = sum(1 for line in lines if looks_like_abstract(line) and not is_page_text([line]))
         if marked and marked >= 0.6 * max(prose, 1):
             return Detection(min(0.95, 0.6 + 0.05 * marked), f"{marked} line(s) start with 'Abstract:'")
@@ -47,6 +46,7 @@ class AbstractsReader(Reader):
         # the venue; OpenReview prints them so): (line, title, fields).
         pending: tuple[int, str, PaperFields] | None = None
         titles: dict[int, tuple[int, str, PaperFields]] = {}  # the line of an abstract: its title's line, text and fields
+        above: tuple[int, PaperFields] | None = None  # a line about the paper right above a title: its line and fields
 
         def drop_pending() -> None:
             nonlocal pending
@@ -67,7 +67,7 @@ class AbstractsReader(Reader):
             line, parts = record
             record = None
             raw = "\n".join(parts)
-            text = parts[1:] if _is_bare_label(parts[0]) else parts
+            text = parts[1:] if is_bare_label(parts[0]) else parts
             abstract = ABSTRACT_LABEL.sub("", join_lines(text), count=1).strip()
             if not abstract:
                 yield self.reject(doc, line, "'Abstract:' with no text", raw)
@@ -84,7 +84,7 @@ class AbstractsReader(Reader):
                 return
             yield self.make_paper(doc, line, title=infer_title(abstract), abstract=abstract, raw=raw, title_inferred=True)
 
-        labels = any(ABSTRACT_LABEL.match(line) or _is_bare_label(line) for line in doc.lines)
+        labels = any(ABSTRACT_LABEL.match(line) or is_bare_label(line) for line in doc.lines)
         labelled = False  # the line before was "Abstract" on its own: this one is the abstract
         gap = False  # a blank line after a labelled abstract: the next paragraph may be its second
         between = _paragraphs_between_labels(doc.lines)
@@ -100,12 +100,12 @@ class AbstractsReader(Reader):
                 continue
             if gap:
                 gap = False
-                if number in between and record is not None and _second_paragraph(doc, number):
+                if number in between and number not in titles_above and record is not None and _second_paragraph(doc, number):
                     doc.notice(number, "joined a paragraph without a label to the abstract above it, as its second paragraph")
                     record[1].append(line)
                     continue
                 yield from flush()
-            if _is_bare_label(line):
+            if is_bare_label(line):
                 yield from flush()
                 record, labelled = (number, [line]), True
                 take_pending(number)
@@ -125,9 +125,12 @@ class AbstractsReader(Reader):
                 drop_pending()
                 doc.notice(number, "an abstract without its 'Abstract:' label")
                 record = (number, [line])
+            elif pending is None and number + 1 in titles_above and (found := line_details(doc, number, line.strip())) is not None:
+                yield from flush()
+                above = (number, found)  # "Published: 04 September 2024" right above a journal article's title
             elif pending is None and number in titles_above:
                 yield from flush()
-                pending = (number, line.strip(), NO_FIELDS)
+                pending = (number, line.strip(), above[1] if above is not None and above[0] == number - 1 else NO_FIELDS)
             elif pending is not None and (found := _about_paper(doc, number, line.strip())) is not None:
                 pending = (pending[0], pending[1], pending[2].updated(found))
             elif is_chrome(line) or len(line.strip()) < 80:
@@ -144,7 +147,8 @@ class AbstractsReader(Reader):
 # Lines: a title, lines about the paper (its authors, "Published: 16 Jan 2024", a venue, "Readers: Everyone",
 # "Keywords: …"), blank lines, then "Abstract:".
 _TITLE_LOOKAHEAD = 10
-_FIELD = re.compile(r"^[^\W\d_][\w;]*(?:[ -][^\W\d_][\w;]*){0,2}\s*[:：]\s+\S")  # "Readers: Everyone", "TL;DR: …"
+# "Readers: Everyone", "TL;DR: …"; "Title: …" is the title's line.
+_FIELD = re.compile(r"^(?!title\s*:)[^\W\d_][\w;]*(?:[ -][^\W\d_][\w;]*){0,2}\s*[:：]\s+\S", re.IGNORECASE)
 _MAX_FIELD = 300  # characters: a line about a paper is short; longer is prose
 
 
@@ -178,6 +182,8 @@ def _titles_above_labels(lines: list[str]) -> set[int]:
         text = lines[number - 1].strip()
         if len(text.split()) < 3 or not could_be_title(text) or looks_like_abstract(text) or is_page_text([text]):
             return False
+        if result_detail(text):
+            return False  # a date, a line of names: about a paper, never its title
         other = False
         for below_number in range(number + 1, min(number + _TITLE_LOOKAHEAD, len(lines)) + 1):
             below = lines[below_number - 1].strip()
@@ -196,7 +202,7 @@ def _titles_above_labels(lines: list[str]) -> set[int]:
 
 
 def _labelled(line: str) -> bool:
-    return bool(ABSTRACT_LABEL.match(line) or _is_bare_label(line))
+    return bool(ABSTRACT_LABEL.match(line) or is_bare_label(line))
 
 
 def _paragraphs_between_labels(lines: list[str]) -> set[int]:
@@ -226,12 +232,6 @@ def _second_paragraph(doc: Document, number: int) -> bool:
 _CLOSING_SENTENCE = 120  # characters: "Code is available at ...", "We release the models."; an abstract says more
 
 
-_BARE_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?(?:abstract\s*[:：]?|(?:{ABSTRACT_WORDS})\s*[:：])\s*$", re.IGNORECASE)
-
-
-def _is_bare_label(line: str) -> bool:
-    """``Abstract`` alone on its line (``[1] Abstract:``), its paragraph on the next."""
-    return bool(_BARE_LABEL.match(line))
 
 
 def _continues(lines: list[str], line: str) -> bool:

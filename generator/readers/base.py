@@ -51,6 +51,14 @@ ABSTRACT_LABEL = re.compile(
     re.IGNORECASE,
 )
 # What a title may carry that is the list's, not the paper's: its number or bullet, a "Title:" label.
+_BARE_LABEL = re.compile(rf"^\s*(?:{LIST_MARKER})?(?:abstract\s*[:：]?|(?:{ABSTRACT_WORDS})\s*[:：])\s*$", re.IGNORECASE)
+
+
+def is_bare_label(line: str) -> bool:
+    """``Abstract`` alone on its line (``[1] Abstract:``), its paragraph on the next."""
+    return bool(_BARE_LABEL.match(line))
+
+
 _TITLE_PREFIX = re.compile(rf"^(?:{LIST_MARKER}|title\s*:\s*)(?=\S)", re.IGNORECASE)
 # The link a page prints where it cut an abstract short: "... (more)", "… [Read more]", "…Show more", "… Expand".
 _READ_MORE = re.compile(
@@ -114,6 +122,7 @@ _PAPER_LINKS = {
 # The buttons a listing prints under a paper, several on one line when copied ("[PDF] | Cite | Save").
 _BUTTONS = _PAPER_LINKS | {
     "view arxiv page", "view pdf", "view paper", "view code", "add to collection", "related articles", "import into bibtex",
+    "open access", "free access", "full access",  # a journal's badges on an article
     "download", "share", "bookmark", "copy link", "export", "upvote", "more", "cited by", "[pdf]", "[html]", "[code]",
 }
 _BUTTON_WORDS = {"pdf", "bib", "abs", "bibtex", "cite", "save", "code", "html", "video", "slides", "poster", "[pdf]", "[html]"}

@@ -12,6 +12,7 @@ from typing import Any
 from ..ingest.dates import ListingDate, parse_listing_date, parse_page_period, written_as_date
 from ..model import Paper, Rejected
 from .base import (
+    ABSTRACT_LABEL,
     NO_FIELDS,
     SUBMITTER,
     Block,
@@ -21,6 +22,7 @@ from .base import (
     Reader,
     author_names,
     could_be_title,
+    is_bare_label,
     is_chrome,
     is_navigation,
     is_page_text,
@@ -399,6 +401,11 @@ def page_blocks(doc: Document) -> list[Block]:
 HEADER_BLOCKS = 12  # the page's header comes within its first blocks
 
 
+def _counted(blocks: list[Block]) -> bool:
+    """Whether a block prints its paper's author count ("• 6 authors")."""
+    return any(kind == "author_count" for b in blocks for kind, _ in parse_meta_block(b) or ())
+
+
 def _header_line(blocks: list[Block]) -> int:
     """The line of the page's "Daily Papers" header (0 when there is none)."""
     return next((b.line for b in blocks[:HEADER_BLOCKS] if b.text.strip().casefold() == "daily papers"), 0)
@@ -439,6 +446,11 @@ class DailyPapersReader(Reader):
         meta = sum(1 for b in blocks if any(kind in ("author_count", "date") for kind, _ in parse_meta_block(b) or ()))
         header = _header_line(blocks) > 0
         prose = sum(1 for b in blocks if looks_like_abstract(b.text))
+        labelled = sum(1 for line in doc.lines if ABSTRACT_LABEL.match(line) or is_bare_label(line))
+        if labelled >= 2 and 2 * labelled >= prose and not header and not _counted(blocks):
+            # "Abstract" over most abstracts: a list of abstracts (a journal's issue, dated "Published: …"); the
+            # Daily Papers page labels none.
+            return Detection(0.5, f"{labelled} abstracts labelled 'Abstract', no '• N authors' line and no 'Daily Papers' header")
         if meta >= 1 and prose >= 1:
             return Detection(min(1.0, 0.6 + 0.1 * meta), f"{meta} '• N authors · date' block(s) after title/abstract blocks")
         if header and prose >= 1:

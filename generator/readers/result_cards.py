@@ -351,10 +351,12 @@ def _labelled(label: str, value: str) -> PaperFields | None:
 
 _AFFILIATED = re.compile(rf"[^\W\d_][{_SUPERSCRIPTS}]")  # "Tianle Cai¹": a name tied to an affiliation
 _AFFILIATIONS = re.compile(r"\s*\([^()]*\)|\s*\S+@\S+")  # "(¹Princeton University, ²UIUC)", an e-mail address
+# "Alice Chen (MIT), Wei Zhang (KAIST)": each name followed by its affiliation, as a programme prints them.
+_EACH_AFFILIATED = re.compile(r"^[^(),]+\([^()]{1,80}\)(?:\s*(?:,|;|&|\band\b)\s*[^(),]+\([^()]{1,80}\))*\s*$")
 
 
 def _people_and_venue(text: str) -> PaperFields | None:
-    if _AFFILIATED.search(text):
+    if _AFFILIATED.search(text) or _EACH_AFFILIATED.match(text):
         text = _AFFILIATIONS.sub("", text)
     if (names := _names(text)) is not None:
         return PaperFields(authors=names)
