@@ -190,3 +190,20 @@ def test_a_page_heading_never_takes_a_labelled_title(tmp_path: Path) -> None:
     _, papers, rejected, _ = read(tmp_path, page)
     assert rejected == []
     assert [p.title for p in papers] == TITLES
+
+
+def test_a_programmes_titles_with_a_name_before_a_colon_and_a_dozen_affiliated_authors(tmp_path: Path) -> None:
+    """ "PilotRec: Hallucination Mitigation …" is a title, not a labelled line; 14 names with their affiliations
+    run past 400 characters and are still the authors, never an abstract."""
+    names = [f"{first} {last}" for first in ("Laura", "Ewa", "Pedro", "Sofía", "Minh", "Anjali", "Sarah") for last in ("Osei", "Ricci")]
+    many = ", ".join(f"{name} ({'University of Oslo' if n % 2 else 'Tsinghua University'})" for n, name in enumerate(names))
+    assert len(many) > 400
+    titles = ["PilotRec: Hallucination Mitigation Meets Test-Time Training", TITLES[1], "Lattice-R1: Data-Efficient Low-Bit Quantization"]
+    page = "WORKSHOP ON EFFICIENT SYSTEMS\nAccepted Papers — Session 3A: Efficient Inference\n\n" + "".join(
+        f"{title}\n{line}\nAbstract—{abstract}\n\n"
+        for title, line, abstract in zip(titles, ["Alice Chen (MIT)", many, "Wei Zhang (KAIST)"], ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.abstract) for p in papers] == list(zip(titles, ABSTRACTS, strict=True))
+    assert papers[1].authors == names

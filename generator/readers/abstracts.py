@@ -24,6 +24,7 @@ from .base import (
     looks_like_abstract,
     names_venue,
     skip_page_text,
+    title_cased,
 )
 from .result_cards import line_details, result_detail
 
@@ -120,6 +121,12 @@ class AbstractsReader(Reader):
                 labelled = False  # a "Comments:" or "Cite as:" line, a footer link: the page's, not an abstract's
             elif record is not None and _continues(record[1], line):
                 record[1].append(line)  # a wrapped abstract continues on the next line
+            elif (
+                pending is not None and record is None
+                and (not looks_like_abstract(line) or result_detail(line.strip()))  # a dozen names with their affiliations
+                and (found := _about_paper(doc, number, line.strip())) is not None
+            ):
+                pending = (pending[0], pending[1], pending[2].updated(found))  # a line about the paper under its title
             elif looks_like_abstract(line):
                 yield from flush()
                 drop_pending()
@@ -131,8 +138,6 @@ class AbstractsReader(Reader):
             elif pending is None and number in titles_above:
                 yield from flush()
                 pending = (number, line.strip(), above[1] if above is not None and above[0] == number - 1 else NO_FIELDS)
-            elif pending is not None and (found := _about_paper(doc, number, line.strip())) is not None:
-                pending = (pending[0], pending[1], pending[2].updated(found))
             elif is_chrome(line) or len(line.strip()) < 80:
                 yield from flush()
                 doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
@@ -157,7 +162,7 @@ def _about_paper(doc: Document, number: int, text: str) -> PaperFields | None:
     labelled line papercat does not read ("Readers: Everyone"), noted; None when the line is not about the paper."""
     if (found := line_details(doc, number, text)) is not None:
         return found
-    if len(text) <= _MAX_FIELD and _FIELD.match(text):
+    if _field(text):
         doc.notice(number, f"skipped {text[:60]!r}: a line about the paper papercat does not read")
         return NO_FIELDS
     if len(text) <= _MAX_FIELD and names_venue(text):
@@ -166,7 +171,16 @@ def _about_paper(doc: Document, number: int, text: str) -> PaperFields | None:
 
 
 def _detail(text: str) -> bool:
-    return len(text) <= _MAX_FIELD and bool(result_detail(text) or _FIELD.match(text) or names_venue(text))
+    return result_detail(text) or _field(text) or (len(text) <= _MAX_FIELD and names_venue(text))
+
+
+def _field(text: str) -> bool:
+    """A labelled line about a paper ("Readers: Everyone", "Keywords: …"); not a title with its name before a colon
+    ("PilotRec: Hallucination Mitigation Meets Test-Time Training"), title-cased after it."""
+    if len(text) > _MAX_FIELD or (label := _FIELD.match(text)) is None:
+        return False
+    value = text[label.end() - 1 :]
+    return len(value.split()) < 3 or not title_cased(value)
 
 
 def _titles_above_labels(lines: list[str]) -> set[int]:
