@@ -259,3 +259,29 @@ def test_an_anthology_volumes_export_links_are_no_paper(tmp_path: Path) -> None:
     )
     _, papers, _, _ = read(tmp_path, page)
     assert [p.title for p in papers] == TITLES[:2]
+
+
+def test_a_search_sites_header_menu_and_tagline_are_no_paper(tmp_path: Path) -> None:
+    """Semantic Scholar's tagline and Papers with Code's menu above the results, copied with them."""
+    cards = "".join(f"{title}\nAna Souza, Jonas Weiß\nArXiv\n12 April 2023\n{abstract}\n113 Citations\nPDF\n\n"
+                    for title, abstract in zip(TITLES, ABSTRACTS, strict=True))
+    for header in (
+        "Semantic Scholar\nSearch 231,458,925 papers from all fields of science\nSearch\nSign In\nCreate Free Account\n"
+        'About 18,400 results for "sparse experts"\nFields of Study\nHas PDF\nSort by Relevance\n',
+        "Papers With Code\nBrowse State-of-the-Art\nDatasets\nMethods\nMore\n\nSearch results for: sparse experts\n\n7 results\n\n",
+    ):
+        _, papers, rejected, _ = read(tmp_path, header + cards)
+        assert [p.title for p in papers] == TITLES and not rejected, header
+
+
+def test_a_result_whose_abstract_is_the_sites_placeholder_is_a_paper_without_one(tmp_path: Path) -> None:
+    page = (
+        f"{TITLES[0]}\nAna Souza, Jonas Weiß\nPublished: 2024-12-02\n{ABSTRACTS[0]}\nView PDF\n\n"
+        f"{TITLES[1]}\nOliver Park, Mei Chen\nPublished: 2024-11-02\nNo abstract available.\nView PDF\n\n"
+        f"{TITLES[2]}\nWei Zhang, Olga Petrova\nPublished: 2024-10-02\n{ABSTRACTS[2]}\nView PDF\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.abstract, p.date) for p in papers] == [
+        (TITLES[0], ABSTRACTS[0], "2024-12-02"), (TITLES[1], "", "2024-11-02"), (TITLES[2], ABSTRACTS[2], "2024-10-02"),
+    ]

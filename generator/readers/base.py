@@ -37,6 +37,9 @@ PAGE_CHROME = {
     "most implemented papers", "add code", "add a new result", "edit", "accept", "reject", "accept all", "reject all",
     "most implemented", "social", "latest", "no code", "most implemented social latest no code",  # Papers with Code's tabs
     "fields of study", "date range", "has pdf", "author", "journals & conferences", "publication type",  # Semantic Scholar's filters
+    "semantic scholar", "create free account", "sign in",  # ... and its header
+    "papers with code", "browse state-of-the-art", "methods", "more",  # Papers with Code's menu
+    "monthly papers", "weekly papers", "previous month", "next month", "previous week", "next week",  # a view's heading and links
 }
 # A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ", "- ", "* " (Markdown's).
 LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣*–-])\s+"
@@ -87,9 +90,10 @@ _NAVIGATION = re.compile(
       | (?:(?:[«‹<←»›>→…]|\.{3}|\d{1,4}|previous|prev|next|first|last|page)(?:\s+|$)){3,}  # "« Previous 1 2 3 … 18 Next »"
       | (?:©|\(c\)|copyright\s*(?:©|\(c\)|(?:19|20)\d\d)).{0,100} | .{0,100}\ball\s+rights\s+reserved\.?   # not "Copyright Traps for ..."
       | (?:showing|displaying|results?|page)\s+\d[\d,]*.{0,60}\bof\s+\d[\d,]*.{0,30}
+      | search\s+(?:over\s+)?\d[\d,.]*\s*[mk]?\s+(?:papers|articles|publications)\b.{0,60}   # a search site's tagline
       | (?:about\s+)?\d[\d,.]*k?\s+(?:results?|papers?|matches|hits)(?:\s+found)?   # "128 results", "1,284 papers"
-        (?:\s*\([\d.,]+\s*sec(?:onds)?\))?                                          # "About 3,410 results (0.06 sec)"
-      | (?:showing\s+|search\s+)?results\s+(?:for|matching)\s+\S.{0,120}                    # "Search results for “…”"
+        (?:\s*\([\d.,]+\s*sec(?:onds)?\))?(?:\s+for\s+\S.{0,120})?                  # "About 3,410 results (0.06 sec)"
+      | (?:showing\s+|search\s+)?results\s+(?:for|matching)\s*:?\s+\S.{0,120}                 # "Search results for “…”"
       | (?:read|show|see|view)\s+(?:more|less) | [△▽▲▼]\s*(?:more|less)      # an abstract's "Read more"
       | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts
       | sort(?:ed)?\s+by\b.{0,40} | any\s+time | since\s+(?:19|20)\d\d | custom\s+range\.*   # a results page's filters
@@ -112,6 +116,7 @@ _FOOTER_LINKS = {
     "tos", "website", "data policy", "cookies policy", "cookie policy", "cookie settings", "imprint", "accessibility",
     "models", "datasets", "spaces", "posts", "enterprise", "community", "log in", "login", "sign in", "sign up",
     "copyright", "contact arxiv", "subscribe to arxiv mailings", "web accessibility assistance", "arxiv operational status",
+    "about us", "contact us", "publishers", "resources", "manage preferences", "cookie preferences", "manage cookies",
 }
 # The links a listing prints under a paper, each on its own line when copied.
 _PAPER_LINKS = {

@@ -413,6 +413,7 @@ def _venue_year(text: str) -> PaperFields:
     return PaperFields(date=date, date_precision=precision, venue=venue or None, arxiv_id=arxiv.group(1) if arxiv else None)
 
 
+_NO_ABSTRACT = re.compile(r"^\s*(?:no\s+abstract(?:\s+is)?\s+available|abstract\s+(?:not\s+available|unavailable))\W*$", re.IGNORECASE)
 _VOLUME = re.compile(r"^(?:proceedings|front\s+matter)\b", re.IGNORECASE)
 
 
@@ -425,8 +426,8 @@ def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Re
     title = _KIND_TAG.sub("", block.lines[first].strip())
     found = NO_FIELDS
     for number, text in enumerate(block.lines[first + 1 :], start=block.line + first + 1):
-        if is_page_text([text]) or fields_of_study(text):
-            continue
+        if is_page_text([text]) or fields_of_study(text) or _NO_ABSTRACT.match(text):
+            continue  # "No abstract available.": the page's stand-in, said on the paper's page too
         if (details := line_details(doc, number, text.strip())) is None:
             found = NO_FIELDS
             break
