@@ -285,3 +285,17 @@ def test_a_result_whose_abstract_is_the_sites_placeholder_is_a_paper_without_one
     assert [(p.title, p.abstract, p.date) for p in papers] == [
         (TITLES[0], ABSTRACTS[0], "2024-12-02"), (TITLES[1], "", "2024-11-02"), (TITLES[2], ABSTRACTS[2], "2024-10-02"),
     ]
+
+
+def test_a_scholar_author_list_cut_short_leaves_the_count_unknown(tmp_path: Path) -> None:
+    page = (
+        f"{TITLES[0]}\nA Chen, W Zhang, M Li, O Haddad… - The Thirteenth International Conference on Learning …, 2025 - openreview.net\n"
+        f"{ABSTRACTS[0]} …\nCited by 4\n\n"
+        f"{TITLES[1]}\nO Haddad, A Ruíz - Advances in Neural Information Processing Systems, 2024 - neurips.cc\n{ABSTRACTS[1]} …\n"
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.authors, p.author_count) for p in papers] == [
+        (["A Chen", "W Zhang", "M Li", "O Haddad"], None),  # four names shown, more left out
+        (["O Haddad", "A Ruíz"], 2),
+    ]

@@ -207,3 +207,13 @@ def test_a_programmes_titles_with_a_name_before_a_colon_and_a_dozen_affiliated_a
     assert rejected == []
     assert [(p.title, p.abstract) for p in papers] == list(zip(titles, ABSTRACTS, strict=True))
     assert papers[1].authors == names
+
+
+def test_a_labelled_month_is_the_papers_month(tmp_path: Path) -> None:
+    page = "".join(
+        f"Title: {title}\nAuthors: Ana Souza\nDate: {date}\nAbstract: {abstract}\n\n"
+        for title, date, abstract in zip(TITLES, ["September 2023", "2024-03-02", "2022"], ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert rejected == []
+    assert [(p.date, p.date_precision) for p in papers] == [("2023-09-01", "month"), ("2024-03-02", "day"), ("2022-01-01", "year")]

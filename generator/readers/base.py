@@ -265,6 +265,7 @@ class PaperFields:
 
     authors: tuple[str, ...] = ()
     author_count: int | None = None
+    authors_cut: bool = False  # the page cut the list of authors short ("J Ho, A Jain…"): how many there are is unknown
     date: str | None = None
     date_precision: DatePrecision | None = None
     date_inferred: bool = False  # the year of ``date`` was not printed, but guessed from the page
@@ -352,7 +353,7 @@ class Reader(ABC):
         venue = found.venue or doc.meta.venue
         authors = [a for a in (normalize_text(a) for a in found.authors) if a]
         author_count = found.author_count
-        if authors and author_count is None:
+        if authors and author_count is None and not found.authors_cut:
             author_count = len(authors)
         paper = Paper(
             title=clean_title,

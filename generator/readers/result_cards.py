@@ -332,7 +332,7 @@ def _other_fields(text: str) -> PaperFields | None:
 # A line that names what it gives, as OpenReview, a reference manager's export or a hand-kept list prints it:
 # "Authors: …", "Venue: ICLR 2024", "Year: 2023" (a labelled date, "Published: 23 Jan 2025", is a date line).
 _LABEL = re.compile(
-    r"^(?P<label>authors?|author\(s\)|by|year|venue|conference|journal|booktitle|published\s+in|accepted\s+(?:at|to|by))"
+    r"^(?P<label>authors?|author\(s\)|by|year|date|published|venue|conference|journal|booktitle|published\s+in|accepted\s+(?:at|to|by))"
     r"\s*[:：]\s*(?=\S)",
     re.IGNORECASE,
 )
@@ -343,8 +343,8 @@ def _labelled(label: str, value: str) -> PaperFields | None:
     if label.startswith(("author", "by")):
         names = _names(value) or one_name(value)
         return PaperFields(authors=names) if names else None
-    if label == "year":
-        return _venue_year(value) if _YEAR.fullmatch(value) else None
+    if label in ("year", "date", "published"):  # a day is a date line; here a month ("September 2023") or a year
+        return _month_fields(value) or (_venue_year(value) if _YEAR.fullmatch(value) else None)
     found = _venue_year(value)
     return found if found.venue else None
 
@@ -365,7 +365,8 @@ def _people_and_venue(text: str) -> PaperFields | None:
         # The part after the venue and year is where the result links: a host, or a publisher ("Elsevier").
         publisher = _HOST.match(dashed[-1]) or (_YEAR.search(" ".join(dashed[1:-1])) and not _YEAR.search(dashed[-1]))
         rest = dashed[1:-1] if len(dashed) > 2 and publisher else dashed[1:]
-        return _venue_year(" - ".join(rest)).updated(PaperFields(authors=names))
+        cut = dashed[0].rstrip().endswith(("…", "..."))  # "A Chen, W Zhang, M Li… - ICLR, 2025": more authors
+        return _venue_year(" - ".join(rest)).updated(PaperFields(authors=names, authors_cut=cut))
     split = _PARTS.split(text)
     parts = [part for part in split if not _CITATIONS.fullmatch(part.strip())]
     cited = len(parts) < len(split)  # "Pattern Recognition · 2023 · 14 citations": a source line, its venue no person
