@@ -299,3 +299,17 @@ def test_a_scholar_author_list_cut_short_leaves_the_count_unknown(tmp_path: Path
         (["A Chen", "W Zhang", "M Li", "O Haddad"], None),  # four names shown, more left out
         (["O Haddad", "A Ruíz"], 2),
     ]
+
+
+def test_a_semantic_scholar_cards_venue_line_is_its_venue(tmp_path: Path) -> None:
+    venues = [
+        "Neural Information Processing Systems", "International Conference on Machine Learning", "Computer Vision and Pattern Recognition"
+    ]
+    page = "".join(
+        f"{title}\nAna Souza, Jonas Weiß, +2 authors\nComputer Science\n{venue}\n12 April 2023\n{abstract[:150]}… Expand\n"
+        "113 Citations\nPDF\n\n"
+        for title, venue, abstract in zip(TITLES, venues, ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read(tmp_path, page)
+    assert not rejected
+    assert [(p.venue, p.author_count) for p in papers] == [(venue, 4) for venue in venues]

@@ -33,6 +33,7 @@ from .base import (
     is_page_text,
     join_lines,
     looks_like_abstract,
+    names_venue,
     one_name,
     skip_page_text,
     split_blocks,
@@ -252,6 +253,15 @@ FIELDS_OF_STUDY = {
 }
 
 
+# Words a venue's or a field's name has and no person's: "Computer Vision and Pattern Recognition" is no two people.
+_SUBJECTS = re.compile(
+    r"\b(?:computer\s+vision|machine\s+learning|pattern\s+recognition|artificial\s+intelligence|data\s+mining|"
+    r"information\s+(?:retrieval|processing)|neural\s+networks?|natural\s+language|signal\s+processing|"
+    r"computational\s+linguistics|knowledge\s+discovery|learning\s+representations)\b",
+    re.IGNORECASE,
+)
+
+
 def fields_of_study(text: str) -> bool:
     """A search site's fields of study ("Computer Science, Chemistry"): about the paper, but no people."""
     return all(part.strip().casefold() in FIELDS_OF_STUDY for part in re.split(r"[,·•]", text))
@@ -263,7 +273,7 @@ def _names(text: str) -> tuple[str, ...] | None:
     The marks that tie a name to an affiliation ("Hao Liu¹", "Ana Ruiz*†") are left out.
     """
     text = _MARKS.sub("", text)
-    if fields_of_study(text):
+    if fields_of_study(text) or _SUBJECTS.search(text):
         return None
     found = author_names(text) or initialled_names(text)
     if found:
@@ -471,6 +481,8 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
             details = line_details(doc, number, text)
             if details is None and _SIDE_LINK.match(text):
                 doc.notice(number, f"skipped {text!r}: the result's link to a copy of the paper")
+            elif details is None and card.title < index < first and not found.venue and len(text) <= 120 and names_venue(text):
+                found = found.updated(PaperFields(venue=text))  # Semantic Scholar's "ArXiv", "Neural Information Processing Systems"
             elif details is None:
                 doc.notice(number, f"skipped {text[:60]!r}: a line of the result papercat does not read")
             else:

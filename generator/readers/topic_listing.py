@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -74,7 +73,7 @@ def _split_unspaced(blocks: list[Block]) -> list[Block]:
         lines = [line.strip() for line in block.lines]
         triples = sum(
             1 for before, venue, after in zip(lines, lines[1:], lines[2:], strict=False)
-            if len(venue) <= 120 and names_venue(venue) and not _about_paper(venue)
+            if len(venue) <= 120 and names_venue(venue) and not result_detail(venue)
             and not looks_like_abstract(before) and not names_venue(before)
             and (looks_like_abstract(after) or _cut_abstract(after))
         ) if len(lines) >= 5 else 0
@@ -83,18 +82,6 @@ def _split_unspaced(blocks: list[Block]) -> list[Block]:
         else:
             out.append(block)
     return out
-
-
-_SEPARATED = re.compile(r"\s[-–—·•|]\s")  # "J Ho, A Jain - NeurIPS, 2020", "ICLR 2022 · Edward J. Hu"
-
-
-def _about_paper(text: str) -> bool:
-    """A search result's line about its paper (a date, its authors, "J Ho - NeurIPS, 2020 - neurips.cc"), which may
-    name a venue too, but no venue line: a venue's name reads as names ("Computer Vision and Pattern Recognition")
-    only with no person's in it, and no separator between parts."""
-    if not result_detail(text):
-        return False
-    return not (author_names(text) and VENUE_WORDS.search(text) and not _SEPARATED.search(text))
 
 
 def _split_paragraphs(blocks: list[Block]) -> list[Block]:
@@ -108,7 +95,7 @@ def _split_paragraphs(blocks: list[Block]) -> list[Block]:
             continue
         title, venue, abstract = lines[0], lines[1], join_lines(lines[2:])
         if (
-            len(venue) <= 120 and names_venue(venue) and not _about_paper(venue)
+            len(venue) <= 120 and names_venue(venue) and not result_detail(venue)
             and not looks_like_abstract(title) and not names_venue(title)
             and not (len(lines[2]) <= 120 and names_venue(lines[2]))
             and (looks_like_abstract(abstract) or _cut_abstract(abstract))
