@@ -141,8 +141,10 @@ def test_a_programmes_authors_with_affiliations_are_authors_not_titles(tmp_path:
 JOURNAL_ISSUE = f"""International Journal of Computer Vision
 Volume 133, issue 3 · March 2025
 
+Research
 Open access
 Published: 04 September 2024
+Pages: 1000 - 1024
 {TITLES[0]}
 Wei Zhang, Olga Petrova & Fatima Al-Sayed
 Abstract

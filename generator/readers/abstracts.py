@@ -132,12 +132,17 @@ class AbstractsReader(Reader):
                 drop_pending()
                 doc.notice(number, "an abstract without its 'Abstract:' label")
                 record = (number, [line])
-            elif pending is None and number + 1 in titles_above and (found := line_details(doc, number, line.strip())) is not None:
+            elif (
+                pending is None and _title_below(doc.lines, number, titles_above)
+                and (found := _about_paper(doc, number, line.strip())) is not None
+            ):
                 yield from flush()
-                above = (number, found)  # "Published: 04 September 2024" right above a journal article's title
+                # "Published: 04 September 2024", "Pages: 1000 - 1024" right above a journal article's title
+                kept = above[1] if above is not None and _touching(doc.lines, above[0], number) else NO_FIELDS
+                above = (number, kept.updated(found))
             elif pending is None and number in titles_above:
                 yield from flush()
-                pending = (number, line.strip(), above[1] if above is not None and above[0] == number - 1 else NO_FIELDS)
+                pending = (number, line.strip(), above[1] if above is not None and _touching(doc.lines, above[0], number) else NO_FIELDS)
             elif is_chrome(line) or len(line.strip()) < 80:
                 yield from flush()
                 doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
@@ -168,6 +173,23 @@ def _about_paper(doc: Document, number: int, text: str) -> PaperFields | None:
     if len(text) <= _MAX_FIELD and names_venue(text):
         return PaperFields(venue=text)
     return None
+
+
+def _title_below(lines: list[str], number: int, titles: set[int]) -> bool:
+    """Whether a title starts a few lines below line ``number`` (1-based), with only lines about a paper between."""
+    for below in range(number + 1, min(number + _TITLE_LOOKAHEAD, len(lines)) + 1):
+        if below in titles:
+            return True
+        text = lines[below - 1].strip()
+        if not text or not (_detail(text) or is_page_text([text])):
+            return False
+    return False
+
+
+def _touching(lines: list[str], above: int, number: int) -> bool:
+    """Whether nothing but lines about a paper and the page's own lie between lines ``above`` and ``number`` (1-based)."""
+    between = [text.strip() for text in lines[above : number - 1]]
+    return all(text and (_detail(text) or is_page_text([text])) for text in between)
 
 
 def _detail(text: str) -> bool:

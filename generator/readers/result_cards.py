@@ -380,6 +380,8 @@ def _people_and_venue(text: str) -> PaperFields | None:
     split = _PARTS.split(text)
     parts = [part for part in split if not _CITATIONS.fullmatch(part.strip())]
     cited = len(parts) < len(split)  # "Pattern Recognition · 2023 · 14 citations": a source line, its venue no person
+    if cited and len(parts) == 1 and _YEAR.search(parts[0]) and len(parts[0].split()) <= 8:
+        return _venue_year(parts[0])  # "2024 · 59 citations"
     if len(parts) >= 2:
         found = NO_FIELDS
         unnamed: list[str] = []  # parts that are none of these: a venue, printed apart from its year
