@@ -8,6 +8,7 @@ and the browser tests both use that one build. Nothing here writes into the chec
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import posixpath
@@ -23,8 +24,9 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from generator.ingest import FileReport, IngestResult
+from generator.ingest import FileReport, IngestResult, read_listing
 from generator.model import Paper, Source
+from generator.readers import SourceMeta
 from generator.site.build import BuildReport, Project, build_site
 from generator.site.settings import SiteSettings
 from generator.site.view import SiteModel
@@ -512,3 +514,29 @@ def make_model(papers: list[Paper], assignments: dict[str, TopicAssignment], **s
         result, assignments, taxonomy, SiteSettings(**settings), site_name="test catalogue",
         captured={"a.txt": "2024-03-06", "b.txt": "2024-04-01"},
     )
+
+
+# Listings built in a test: three titles and their abstracts, and a reader of a page of them.
+MAR_4 = SourceMeta(captured=dt.date(2026, 3, 4))
+ABSTRACTS = [
+    "Training large networks in 8-bit floating point is prone to divergence. We identify the accumulation of "
+    "rounding bias in optimizer states as the main cause and show that stochastic rounding is sufficient.",
+    "Mixture-of-experts layers rely on routers that often collapse onto a few experts. We formulate routing as an "
+    "entropic optimal transport problem with balanced marginals and solve it with a few Sinkhorn iterations.",
+    "Neural radiance fields require many posed images of a static scene. We reconstruct dynamic scenes from a "
+    "single monocular video by decomposing the scene into a canonical field and a deformation field.",
+]
+TITLES = [
+    "Stochastic Rounding Makes 8-bit Training Stable",
+    "Learning to Route Between Experts with Optimal Transport",
+    "Dynamic Radiance Fields from One Monocular Video",
+]
+
+
+def read_page(tmp_path: Path, text: str, meta: SourceMeta = MAR_4):
+    """Read ``text`` as a listing file; every record is a paper or a rejection."""
+    path = tmp_path / "listing.txt"
+    path.write_text(text, encoding="utf-8")
+    report, papers, rejected, notices = read_listing(path, "listing.txt", meta)
+    assert report.records == len(papers) + len(rejected)
+    return report, papers, rejected, notices

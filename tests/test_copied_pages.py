@@ -7,43 +7,17 @@ None of it is a paper, and none of it may take a paper's title, authors or date.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-
-from generator.ingest import read_listing
-from generator.readers import SourceMeta
-
-MAR_4 = SourceMeta(captured=dt.date(2026, 3, 4))
-ABSTRACTS = [
-    "Training large networks in 8-bit floating point is prone to divergence. We identify the accumulation of "
-    "rounding bias in optimizer states as the main cause and show that stochastic rounding is sufficient.",
-    "Mixture-of-experts layers rely on routers that often collapse onto a few experts. We formulate routing as an "
-    "entropic optimal transport problem with balanced marginals and solve it with a few Sinkhorn iterations.",
-    "Neural radiance fields require many posed images of a static scene. We reconstruct dynamic scenes from a "
-    "single monocular video by decomposing the scene into a canonical field and a deformation field.",
-]
-TITLES = [
-    "Stochastic Rounding Makes 8-bit Training Stable",
-    "Learning to Route Between Experts with Optimal Transport",
-    "Dynamic Radiance Fields from One Monocular Video",
-]
-
-
-def read(tmp_path: Path, text: str, meta: SourceMeta = MAR_4):
-    path = tmp_path / "listing.txt"
-    path.write_text(text, encoding="utf-8")
-    report, papers, rejected, notices = read_listing(path, "listing.txt", meta)
-    assert report.records == len(papers) + len(rejected)
-    return report, papers, rejected, notices
+from site_fixtures import ABSTRACTS, TITLES, read_page
 
 
 def test_daily_papers_card_buttons_are_no_paper_and_take_no_papers_date(tmp_path: Path) -> None:
     page = "Daily Papers\n\nMar 4\n"
     for title, abstract, (authors, day) in zip(TITLES, ABSTRACTS, [(3, "Feb 11"), (6, "Mar 2"), (4, "Mar 1")], strict=True):
         page += f"\n{title}\n\n{abstract}\n\nView arXiv page\nView PDF\nAdd to collection\n\n  • {authors} authors\n·\n{day}\n"
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert sorted(p.title for p in papers) == sorted(TITLES)
     first = next(p for p in papers if p.title == TITLES[0])
     assert (first.author_count, first.date) == (3, "2026-02-11")
@@ -56,14 +30,14 @@ def test_a_row_of_buttons_under_each_abstract_is_the_pages(tmp_path: Path, butto
     venues = ["International Conference on Machine Learning", "Nature Machine Intelligence", "Neural Information Processing Systems"]
     for title, venue, abstract in zip(TITLES, venues, ABSTRACTS, strict=True):
         page += f"\n{title}\n\n{venue}\n\n{abstract}\n\n{buttons}\n\n"
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert sorted((p.title, p.venue) for p in papers) == sorted(zip(TITLES, venues, strict=True))
     assert not rejected
 
 
 def test_a_button_row_under_each_labelled_abstract_is_no_title(tmp_path: Path) -> None:
     page = "".join(f"Abstract: {abstract}\n[PDF]  Cite  Save\n" for abstract in ABSTRACTS)
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert len(papers) == 3 and not rejected
     assert all("Cite" not in p.title for p in papers)
     assert sorted(p.abstract for p in papers) == sorted(ABSTRACTS)
@@ -73,7 +47,7 @@ def test_a_reader_views_header_is_no_paper(tmp_path: Path) -> None:
     page = "huggingface.co\n\nDaily Papers - Hugging Face\n\n6–8 minutes\n"
     for title, abstract in zip(TITLES[:2], ABSTRACTS[:2], strict=True):
         page += f"\n{title}\n\n{abstract}\n\n  • 3 authors\n·\nFeb 11, 2026 4\n"
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert sorted(p.title for p in papers) == sorted(TITLES[:2])
     assert not rejected
 
@@ -85,7 +59,7 @@ def test_a_scholar_line_ending_in_its_sites_name_stays_the_results_authors(tmp_p
         f"{ABSTRACTS[0]} …\nSave Cite Cited by 19 Related articles All 3 versions\n\n"
         f"{TITLES[1]}\nM Ono, K Lee - NeurIPS, 2023 - neurips.cc\n{ABSTRACTS[1]} …\nSave Cite Cited by 4\n"
     )
-    _, papers, _, _ = read(tmp_path, page)
+    _, papers, _, _ = read_page(tmp_path, page)
     first = next(p for p in papers if p.title.startswith("MedCLIP-R"))
     assert first.authors == ["A Dvořák", "Y Tanaka"] and first.arxiv_id == "2405.11872"
 
@@ -96,7 +70,7 @@ def test_a_scholar_results_publisher_is_not_part_of_its_venue(tmp_path: Path) ->
         f"{TITLES[0]}\nW Zhang, O Petrova - Neurocomputing, 2023 - Elsevier\n{ABSTRACTS[0]}\nCited by 12 Related articles\n\n"
         f"{TITLES[1]}\nA Souza, J Weiß - Machine Learning, 2022 - Springer\n{ABSTRACTS[1]}\nCited by 3\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.venue, p.date) for p in papers] == [("Neurocomputing", "2023-01-01"), ("Machine Learning", "2022-01-01")]
 
@@ -106,7 +80,7 @@ def test_a_cookie_banner_above_the_page_is_no_paper(tmp_path: Path) -> None:
         "We use cookies to improve your experience. By clicking “Accept”, you agree to our use of cookies.\n"
         f"Accept\nReject\n\nDaily Papers\n\nMar 4\n\n{TITLES[0]}\n\n{ABSTRACTS[0]}\n\n  • 3 authors\n·\nFeb 11\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert [p.title for p in papers] == [TITLES[0]] and not rejected
 
 
@@ -119,7 +93,7 @@ def test_an_anthology_volume_pipes_between_authors_and_entries_without_abstracts
         f"pdf bib abs\n{TITLES[1]}\nDiego Chen | Ana Costa\n\n"
         f"pdf bib abs\n{TITLES[2]}\nMei Schmidt | Yuki López | Omar Gülçehre\n{ABSTRACTS[2]}\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert [r.reason for r in rejected] == ["a volume of proceedings (its front matter), not a paper"]
     by_title = {p.title: p for p in papers}
     assert set(by_title) == set(TITLES)
@@ -133,7 +107,7 @@ def test_a_result_without_abstract_needs_its_authors_to_be_a_paper(tmp_path: Pat
         f"{TITLES[1]}\nA Ruiz, B Chen - ICML, 2024 - proceedings.mlr.press\n{ABSTRACTS[1]} …\n\n"
         "NeurIPS\n2 December 2025\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert sorted(p.title for p in papers) == sorted(TITLES[:2])
     assert [r.line for r in rejected] == [9]  # a venue and a date: no title, no authors
 
@@ -144,7 +118,7 @@ def test_semantic_scholar_fields_of_study_are_no_authors_and_plus_n_authors_coun
         TITLES[:2], ABSTRACTS[:2], ["Wei Zhang, Olga Petrova, +3 authors, Fatima Al-Sayed", "Ana Souza, Jonas Weiß"], strict=True
     ):
         page += f"{title}\n{names}\nComputer Science, Chemistry\nArXiv\n10 June 2023\n{abstract} … Expand\n\n"
-    _, papers, _, _ = read(tmp_path, page)
+    _, papers, _, _ = read_page(tmp_path, page)
     by_title = {p.title: p for p in papers}
     assert by_title[TITLES[0]].authors == ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"]
     assert by_title[TITLES[0]].author_count == 6
@@ -156,7 +130,7 @@ def test_papers_with_code_tabs_and_leaderboard_lines_are_the_pages(tmp_path: Pat
     for title, abstract in zip(TITLES, ABSTRACTS, strict=True):
         page += f"{title}\n\n25 Jun 2024 · Oliver Park, Xiaoyu Wang\n\n{abstract}\n\n"
         page += "Ranked #1 on Semantic Segmentation on ADE20K\n\nAdd Code\n\n"
-    _, papers, _, _ = read(tmp_path, page)
+    _, papers, _, _ = read_page(tmp_path, page)
     assert not {p.title for p in papers} & {"Most implemented papers", "Add Code", "Ranked #1 on Semantic Segmentation on ADE20K"}
     assert set(TITLES) <= {p.title for p in papers}
 
@@ -167,7 +141,7 @@ def test_the_upvotes_under_who_posted_a_paper_are_its_own(tmp_path: Path, button
     page = "Daily Papers\nMar 4\n"
     for title, abstract, votes in zip(TITLES[:2], ABSTRACTS[:2], (42, 7), strict=True):
         page += f"\nSubmitted by akhaliq\n{button}{votes}\n{title}\n\n{abstract}\n\n  • 3 authors\n·\nMar 2\n"
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.title, p.upvotes, p.date) for p in papers] == [(TITLES[0], 42, "2026-03-02"), (TITLES[1], 7, "2026-03-02")]
 
@@ -180,14 +154,14 @@ def test_a_scholar_results_doubled_link_tags_are_no_title(tmp_path: Path) -> Non
         f"[PDF] arxiv.org\n{TITLES[1]}\nA Souza, J Weiß - arXiv preprint, 2022 - arxiv.org\n{ABSTRACTS[1]}\nSave Cite\n\n"
         f"[CITATION][C] {TITLES[2]}\nO Park - CVPR, 2021\n{ABSTRACTS[2]}\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [p.title for p in papers] == TITLES
 
 
 def test_a_results_rank_above_its_title_is_not_the_title(tmp_path: Path) -> None:
     page = "".join(f"{rank}\n{title}\n{abstract}\n\n" for rank, title, abstract in zip(["1.", "[2]", "#3"], TITLES, ABSTRACTS, strict=True))
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.title, p.abstract) for p in papers] == list(zip(TITLES, ABSTRACTS, strict=True))
 
@@ -205,7 +179,7 @@ def test_a_result_card_with_a_dozen_authors_keeps_them(tmp_path: Path) -> None:
         f"{title}\n{names}\nPublished: 2024-03-0{n + 1}\n{abstract}\n\n"
         for n, (title, names, abstract) in enumerate(zip(TITLES, authors, ABSTRACTS, strict=True))
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.title, p.author_count) for p in papers] == [(TITLES[0], 2), (TITLES[1], 11), (TITLES[2], 2)]
 
@@ -222,7 +196,7 @@ def test_a_cards_source_line_gives_its_venue_and_year(tmp_path: Path) -> None:
             strict=True,
         )
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.venue, p.date, p.authors) for p in papers] == [
         ("Pattern Recognition", "2023-01-01", ["Ana Souza", "Jonas Weiß"]),
@@ -242,7 +216,7 @@ def test_an_anthology_volumes_entries_without_abstracts_are_each_a_paper_with_th
         f"{buttons}\n{TITLES[1]}\n{authors[1]}\n{ABSTRACTS[1]}\n"
         f"{buttons}\nGrokking Beyond Modular Arithmetic\n{authors[2]}\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.title, p.authors, bool(p.abstract)) for p in papers] == [
         (TITLES[0], ["Omar Haddad", "Ana Ruíz"], True),
@@ -257,7 +231,7 @@ def test_an_anthology_volumes_export_links_are_no_paper(tmp_path: Path) -> None:
         f"pdf bib abs\n{TITLES[0]}\nOmar Haddad | Ana Ruíz\n{ABSTRACTS[0]}\n"
         f"pdf bib abs\n{TITLES[1]}\nKenji Tanaka | Lena Becker\n{ABSTRACTS[1]}\n"
     )
-    _, papers, _, _ = read(tmp_path, page)
+    _, papers, _, _ = read_page(tmp_path, page)
     assert [p.title for p in papers] == TITLES[:2]
 
 
@@ -270,7 +244,7 @@ def test_a_search_sites_header_menu_and_tagline_are_no_paper(tmp_path: Path) -> 
         'About 18,400 results for "sparse experts"\nFields of Study\nHas PDF\nSort by Relevance\n',
         "Papers With Code\nBrowse State-of-the-Art\nDatasets\nMethods\nMore\n\nSearch results for: sparse experts\n\n7 results\n\n",
     ):
-        _, papers, rejected, _ = read(tmp_path, header + cards)
+        _, papers, rejected, _ = read_page(tmp_path, header + cards)
         assert [p.title for p in papers] == TITLES and not rejected, header
 
 
@@ -280,7 +254,7 @@ def test_a_result_whose_abstract_is_the_sites_placeholder_is_a_paper_without_one
         f"{TITLES[1]}\nOliver Park, Mei Chen\nPublished: 2024-11-02\nNo abstract available.\nView PDF\n\n"
         f"{TITLES[2]}\nWei Zhang, Olga Petrova\nPublished: 2024-10-02\n{ABSTRACTS[2]}\nView PDF\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.title, p.abstract, p.date) for p in papers] == [
         (TITLES[0], ABSTRACTS[0], "2024-12-02"), (TITLES[1], "", "2024-11-02"), (TITLES[2], ABSTRACTS[2], "2024-10-02"),
@@ -293,7 +267,7 @@ def test_a_scholar_author_list_cut_short_leaves_the_count_unknown(tmp_path: Path
         f"{ABSTRACTS[0]} …\nCited by 4\n\n"
         f"{TITLES[1]}\nO Haddad, A Ruíz - Advances in Neural Information Processing Systems, 2024 - neurips.cc\n{ABSTRACTS[1]} …\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.authors, p.author_count) for p in papers] == [
         (["A Chen", "W Zhang", "M Li", "O Haddad"], None),  # four names shown, more left out
@@ -310,6 +284,6 @@ def test_a_semantic_scholar_cards_venue_line_is_its_venue(tmp_path: Path) -> Non
         "113 Citations\nPDF\n\n"
         for title, venue, abstract in zip(TITLES, venues, ABSTRACTS, strict=True)
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.venue, p.author_count) for p in papers] == [(venue, 4) for venue in venues]

@@ -9,36 +9,11 @@ the page becomes a paper, a title or an author.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from generator.ingest import read_listing
+from site_fixtures import ABSTRACTS, TITLES, read_page
+
 from generator.ingest.dates import parse_listing_date
-from generator.readers import SourceMeta
-
-MAR_4 = SourceMeta(captured=dt.date(2026, 3, 4))
-ABSTRACTS = [
-    "Training large networks in 8-bit floating point is prone to divergence. We identify the accumulation of "
-    "rounding bias in optimizer states as the main cause and show that stochastic rounding is sufficient.",
-    "Mixture-of-experts layers rely on routers that often collapse onto a few experts. We formulate routing as an "
-    "entropic optimal transport problem with balanced marginals and solve it with a few Sinkhorn iterations.",
-    "Neural radiance fields require many posed images of a static scene. We reconstruct dynamic scenes from a "
-    "single monocular video by decomposing the scene into a canonical field and a deformation field.",
-]
-TITLES = [
-    "Stochastic Rounding Makes 8-bit Training Stable",
-    "Learning to Route Between Experts with Optimal Transport",
-    "Dynamic Radiance Fields from One Monocular Video",
-]
-
-
-def read(tmp_path: Path, text: str, meta: SourceMeta = MAR_4):
-    path = tmp_path / "listing.txt"
-    path.write_text(text, encoding="utf-8")
-    report, papers, rejected, notices = read_listing(path, "listing.txt", meta)
-    assert report.records == len(papers) + len(rejected)
-    return report, papers, rejected, notices
-
 
 OPENREVIEW = f"""ICLR 2025 Conference
 
@@ -68,7 +43,7 @@ Abstract: {ABSTRACTS[2]}
 
 
 def test_an_openreview_page_keeps_each_papers_title_authors_date_and_venue(tmp_path: Path) -> None:
-    report, papers, rejected, _ = read(tmp_path, OPENREVIEW)
+    report, papers, rejected, _ = read_page(tmp_path, OPENREVIEW)
     assert rejected == []
     assert [(p.title, p.authors, p.date, p.venue) for p in papers] == [
         (TITLES[0], ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"], "2025-01-23", "ICLR 2025 Oral"),
@@ -81,7 +56,7 @@ def test_an_openreview_page_keeps_each_papers_title_authors_date_and_venue(tmp_p
 
 def test_the_pages_heading_above_the_first_title_is_not_its_title(tmp_path: Path) -> None:
     """ "ICLR 2025 Conference" above the first paper, a blank line between, is the page's."""
-    _, papers, _, notices = read(tmp_path, OPENREVIEW)
+    _, papers, _, notices = read_page(tmp_path, OPENREVIEW)
     assert papers[0].title == TITLES[0]
     assert any("ICLR 2025 Conference" in notice.message for notice in notices)
 
@@ -91,7 +66,7 @@ def test_labelled_blocks_give_their_authors_and_dates(tmp_path: Path) -> None:
         f"Title: {TITLES[0]}\nAuthors: Wei Zhang, Olga Petrova, Fatima Al-Sayed\nDate: 2024-03-12\nAbstract: {ABSTRACTS[0]}\n\n"
         f"Title: {TITLES[1]}\nAuthors: Ana Souza, Jonas Weiß\nYear: 2023\nAbstract: {ABSTRACTS[1]}\n"
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert rejected == []
     assert [(p.title, p.authors, p.date, p.date_precision) for p in papers] == [
         (TITLES[0], ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"], "2024-03-12", "day"),
@@ -104,7 +79,7 @@ def test_a_venues_year_never_replaces_the_day_a_paper_was_posted(tmp_path: Path)
         f"Title: {title}\nPublished: 2{n} Jan 2025\nVenue: ICLR 2024\nAbstract: {abstract}\n\n"
         for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS, strict=True))
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert rejected == []
     assert [(p.date, p.date_precision, p.venue) for p in papers] == [
         ("2025-01-20", "day", "ICLR"),
@@ -129,7 +104,7 @@ def test_a_programmes_authors_with_affiliations_are_authors_not_titles(tmp_path:
     page = "Accepted Papers — Session 3A: Efficient Inference\n\n" + "".join(
         f"{title}\n{line}\nAbstract: {abstract}\n\n" for title, line, abstract in zip(TITLES, names, ABSTRACTS, strict=True)
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert rejected == []
     assert [(p.title, p.authors) for p in papers] == [
         (TITLES[0], ["Alice Chen", "Wei Zhang"]),
@@ -167,7 +142,7 @@ Abstract
 
 def test_a_journal_issues_articles_keep_their_titles_authors_and_days(tmp_path: Path) -> None:
     """ "Published: …" above each title, an "Open access" badge above some: an abstract list, not a Daily Papers page."""
-    report, papers, rejected, _ = read(tmp_path, JOURNAL_ISSUE)
+    report, papers, rejected, _ = read_page(tmp_path, JOURNAL_ISSUE)
     assert (report.reader, rejected) == ("abstracts", [])
     assert [(p.title, p.authors, p.date) for p in papers] == [
         (TITLES[0], ["Wei Zhang", "Olga Petrova", "Fatima Al-Sayed"], "2024-09-04"),
@@ -180,7 +155,7 @@ def test_a_journal_issues_articles_keep_their_titles_authors_and_days(tmp_path: 
 def test_a_question_title_between_two_abstracts_is_the_next_papers_title(tmp_path: Path) -> None:
     question = "Do Mixtures of Experts Need Load Balancing?"
     page = f"{TITLES[0]}\n\nAbstract: {ABSTRACTS[0]}\n\n{question}\n\nAbstract: {ABSTRACTS[1]}\n"
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert rejected == []
     assert [(p.title, p.abstract) for p in papers] == [(TITLES[0], ABSTRACTS[0]), (question, ABSTRACTS[1])]
 
@@ -189,7 +164,7 @@ def test_a_page_heading_never_takes_a_labelled_title(tmp_path: Path) -> None:
     page = "Papers for the journal club\n\n" + "".join(
         f"Title: {title}\nAuthors: Ana Souza\nAbstract: {abstract}\n\n" for title, abstract in zip(TITLES, ABSTRACTS, strict=True)
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert rejected == []
     assert [p.title for p in papers] == TITLES
 
@@ -205,7 +180,7 @@ def test_a_programmes_titles_with_a_name_before_a_colon_and_a_dozen_affiliated_a
         f"{title}\n{line}\nAbstract—{abstract}\n\n"
         for title, line, abstract in zip(titles, ["Alice Chen (MIT)", many, "Wei Zhang (KAIST)"], ABSTRACTS, strict=True)
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert rejected == []
     assert [(p.title, p.abstract) for p in papers] == list(zip(titles, ABSTRACTS, strict=True))
     assert papers[1].authors == names
@@ -216,6 +191,6 @@ def test_a_labelled_month_is_the_papers_month(tmp_path: Path) -> None:
         f"Title: {title}\nAuthors: Ana Souza\nDate: {date}\nAbstract: {abstract}\n\n"
         for title, date, abstract in zip(TITLES, ["September 2023", "2024-03-02", "2022"], ABSTRACTS, strict=True)
     )
-    _, papers, rejected, _ = read(tmp_path, page)
+    _, papers, rejected, _ = read_page(tmp_path, page)
     assert rejected == []
     assert [(p.date, p.date_precision) for p in papers] == [("2023-09-01", "month"), ("2024-03-02", "day"), ("2022-01-01", "year")]
