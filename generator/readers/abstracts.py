@@ -80,17 +80,18 @@ class AbstractsReader(Reader):
                 return
             if line in titles:
                 at, title, found = titles[line]
-                raw = "\n".join(doc.lines[at - 1 : line - 1] + [raw])
+                raw = "\n".join(lines[at - 1 : line - 1] + [raw])
                 yield self.make_paper(doc, at, title=title, abstract=abstract, raw=raw, found=found)
                 return
             yield self.make_paper(doc, line, title=infer_title(abstract), abstract=abstract, raw=raw, title_inferred=True)
 
-        labels = any(ABSTRACT_LABEL.match(line) or is_bare_label(line) for line in doc.lines)
+        lines = doc.lines
+        labels = any(ABSTRACT_LABEL.match(line) or is_bare_label(line) for line in lines)
         labelled = False  # the line before was "Abstract" on its own: this one is the abstract
         gap = False  # a blank line after a labelled abstract: the next paragraph may be its second
-        between = _paragraphs_between_labels(doc.lines)
-        titles_above = _titles_above_labels(doc.lines)
-        for number, line in enumerate(doc.lines, start=1):
+        between = _paragraphs_between_labels(lines)
+        titles_above = _titles_above_labels(lines)
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 if gap or record is None or not _labelled(record[1][0]):
                     if not labelled:
@@ -101,7 +102,7 @@ class AbstractsReader(Reader):
                 continue
             if gap:
                 gap = False
-                if number in between and number not in titles_above and record is not None and _second_paragraph(doc, number):
+                if number in between and number not in titles_above and record is not None and _second_paragraph(lines, number):
                     doc.notice(number, "joined a paragraph without a label to the abstract above it, as its second paragraph")
                     record[1].append(line)
                     continue
@@ -133,16 +134,16 @@ class AbstractsReader(Reader):
                 doc.notice(number, "an abstract without its 'Abstract:' label")
                 record = (number, [line])
             elif (
-                pending is None and _title_below(doc.lines, number, titles_above)
+                pending is None and _title_below(lines, number, titles_above)
                 and (found := _about_paper(doc, number, line.strip())) is not None
             ):
                 yield from flush()
                 # "Published: 04 September 2024", "Pages: 1000 - 1024" right above a journal article's title
-                kept = above[1] if above is not None and _touching(doc.lines, above[0], number) else NO_FIELDS
+                kept = above[1] if above is not None and _touching(lines, above[0], number) else NO_FIELDS
                 above = (number, kept.updated(found))
             elif pending is None and number in titles_above:
                 yield from flush()
-                pending = (number, line.strip(), above[1] if above is not None and _touching(doc.lines, above[0], number) else NO_FIELDS)
+                pending = (number, line.strip(), above[1] if above is not None and _touching(lines, above[0], number) else NO_FIELDS)
             elif is_chrome(line) or len(line.strip()) < 80:
                 yield from flush()
                 doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
@@ -192,6 +193,7 @@ def _touching(lines: list[str], above: int, number: int) -> bool:
     return all(text and (_detail(text) or is_page_text([text])) for text in between)
 
 
+@functools.lru_cache(maxsize=8192)  # asked of a line for each title candidate above it, and again while reading
 def _detail(text: str) -> bool:
     return result_detail(text) or _field(text) or (len(text) <= _MAX_FIELD and names_venue(text))
 
@@ -213,28 +215,35 @@ def _titles_above_labels(lines: list[str]) -> set[int]:
     lines about the paper and one other short line (the page's own) that is no title above the label itself.
     """
 
-    @functools.cache
-    def title_above_label(number: int) -> bool:  # line ``number`` is 1-based
-        text = lines[number - 1].strip()
+    texts = [line.strip() for line in lines]
+    label = [_labelled(text) for text in texts]
+    if not any(label):
+        return set()
+    above_label = [False] * len(lines)  # each told from the lines below it, so from the end up
+
+    def title_above_label(number: int) -> bool:
+        text = texts[number]
         if len(text.split()) < 3 or not could_be_title(text) or looks_like_abstract(text) or is_page_text([text]):
             return False
         if result_detail(text):
             return False  # a date, a line of names: about a paper, never its title
         other = False
-        for below_number in range(number + 1, min(number + _TITLE_LOOKAHEAD, len(lines)) + 1):
-            below = lines[below_number - 1].strip()
-            if _labelled(below):
+        for below in range(number + 1, min(number + _TITLE_LOOKAHEAD + 1, len(lines))):
+            if label[below]:
                 return True
-            if not below or _detail(below):
+            if not texts[below] or _detail(texts[below]):
                 continue
-            if other or len(below) >= 80 or looks_like_abstract(below) or title_above_label(below_number):
+            if other or len(texts[below]) >= 80 or looks_like_abstract(texts[below]) or above_label[below]:
                 return False
             other = True
         return False
 
-    labelled = sum(1 for line in lines if _labelled(line))
-    titles = {number for number in range(1, len(lines) + 1) if lines[number - 1].strip() and title_above_label(number)}
-    return titles if len(titles) >= 2 and 2 * len(titles) >= labelled else set()
+    # Only a line with a label a few lines below can be a title: the others are not looked at.
+    near = {n for n, is_label in enumerate(label) if is_label for n in range(max(0, n - _TITLE_LOOKAHEAD), n)}
+    for number in sorted(near, reverse=True):
+        above_label[number] = bool(texts[number]) and not label[number] and title_above_label(number)
+    titles = {number + 1 for number in near if above_label[number]}
+    return titles if len(titles) >= 2 and 2 * len(titles) >= sum(label) else set()
 
 
 def _labelled(line: str) -> bool:
@@ -251,13 +260,12 @@ def _paragraphs_between_labels(lines: list[str]) -> set[int]:
     return found
 
 
-def _second_paragraph(doc: Document, number: int) -> bool:
+def _second_paragraph(lines: list[str], number: int) -> bool:
     """Whether the paragraph at line ``number`` goes on with the abstract above it: one short sentence, too
     little to be an abstract of its own ("We release code and weights."), that is not the page's text.
 
     A paragraph that could be an abstract is one, missing its label: joining it would lose a paper.
     """
-    lines = doc.lines
     end = next((n for n in range(number - 1, len(lines)) if not lines[n].strip()), len(lines))
     text = join_lines(lines[number - 1 : end])
     if is_page_text(lines[number - 1 : end]) or len(text) < 40:
