@@ -14,6 +14,7 @@ from pathlib import Path
 from site_fixtures import ABSTRACTS, TITLES, read_page
 
 from generator.ingest.dates import parse_listing_date
+from generator.readers import SourceMeta
 
 OPENREVIEW = f"""ICLR 2025 Conference
 
@@ -194,3 +195,11 @@ def test_a_labelled_month_is_the_papers_month(tmp_path: Path) -> None:
     _, papers, rejected, _ = read_page(tmp_path, page)
     assert rejected == []
     assert [(p.date, p.date_precision) for p in papers] == [("2023-09-01", "month"), ("2024-03-02", "day"), ("2022-01-01", "year")]
+
+
+def test_a_long_run_of_short_lines_above_a_label_is_read_as_page_text(tmp_path: Path) -> None:
+    """Thousands of title-like lines, each a few lines above the next: page text, looked at once each."""
+    page = "\n".join(f"A Short Heading Line Number {n}" for n in range(3000)) + f"\nAbstract: {ABSTRACTS[0]}\n"
+    _, papers, rejected, notices = read_page(tmp_path, page, SourceMeta(format="abstracts"))
+    assert rejected == [] and [p.abstract for p in papers] == [ABSTRACTS[0]]
+    assert sum("skipped page text" in n.message for n in notices) >= 2990
