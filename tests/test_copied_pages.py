@@ -287,3 +287,23 @@ def test_a_semantic_scholar_cards_venue_line_is_its_venue(tmp_path: Path) -> Non
     _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.venue, p.author_count) for p in papers] == [(venue, 4) for venue in venues]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["details-under-title", "each-a-paragraph"])
+def test_papers_with_code_search_results_with_blank_lines_around_the_abstract(tmp_path: Path, gap: str) -> None:
+    """Title, "1 code implementation • NeurIPS 2023 • names", a blank line, the abstract, then the task tags."""
+    details = [
+        "1 code implementation • NeurIPS 2023 • Ana Souza, Jonas Weiß",
+        "2 code implementations • 5 Feb 2024 • Oliver Park, Mei Chen, Wei Zhang",
+        "no code implementations • 14 Aug 2023 • Olga Petrova, Fatima Al-Sayed",
+    ]
+    page = 'Search Results for "routing"\n\n' + "".join(
+        f"{title}{gap}{line}\n\n{abstract}\n\nGraph Regression Node Classification\n\n 212\nPaper\nCode\n\n"
+        for title, line, abstract in zip(TITLES, details, ABSTRACTS, strict=True)
+    )
+    report, papers, rejected, _ = read_page(tmp_path, page)
+    assert (report.reader, rejected) == ("search-results", [])
+    assert [(p.title, p.abstract, p.date, p.author_count) for p in papers] == [
+        (TITLES[0], ABSTRACTS[0], "2023-01-01", 2), (TITLES[1], ABSTRACTS[1], "2024-02-05", 3), (TITLES[2], ABSTRACTS[2], "2023-08-14", 2),
+    ]
+    assert papers[0].venue == "NeurIPS"

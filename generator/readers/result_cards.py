@@ -15,7 +15,6 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 
 from ..ingest.dates import parse_listing_date, parse_month_year
 from ..model import DatePrecision, Paper, Rejected
@@ -69,7 +68,7 @@ def _card(block: Block) -> Card | None:
     """
     if len(block.lines) < 2:
         return None
-    lines = [(block.line + n, text.strip()) for n, text in enumerate(block.lines) if not is_page_text([text])]
+    lines = [(block.line + n, text.strip()) for n, text in enumerate(block.lines) if text.strip() and not is_page_text([text])]
     # "TLDR" and the one-sentence summary under it (Semantic Scholar): the site's, not the abstract.
     # A card with no abstract but the summary: the summary is all the page says of the paper.
     summary = {i + d for i, (_, text) in enumerate(lines) if _TLDR.match(text) for d in (0, 1)}
@@ -120,9 +119,10 @@ def find_cards(doc: Document) -> tuple[list[Block], list[Card]] | None:
 @functools.lru_cache(maxsize=4)  # a page is looked at to detect its kind, then read
 def _find_cards(text: str) -> tuple[list[Block], list[Card]] | None:
     doc = Document("", text, "")
-    if not any(len(line) >= MIN_ABSTRACT_LINE and above.strip() for above, line in pairwise(doc.lines)):
-        return None  # no long line right under another: no abstract in a paragraph with its title (a quick look first)
-    blocks = split_blocks(doc.lines)
+    lines = doc.lines
+    blocks = _spaced_cards(lines, split_blocks(lines))
+    if not any(len(block.lines) >= 2 for block in blocks):
+        return None  # every paragraph a line: no abstract in a paragraph with its title (a quick look first)
     cards = [card for card in map(_card, blocks) if card is not None and not is_page_text(card.block.lines)]
     if len(cards) < MIN_CARDS:
         return None
@@ -131,6 +131,33 @@ def _find_cards(text: str) -> tuple[list[Block], list[Card]] | None:
     if len(cards) < CARD_SHARE * with_prose or not detailed:
         return None
     return blocks, cards
+
+
+def _spaced_cards(lines: list[str], blocks: list[Block]) -> list[Block]:
+    """Results whose title and lines about the paper stand apart from the abstract by a blank line (Papers with
+    Code: the title, "1 code implementation • NeurIPS 2023 • Ana Ruiz, Bo Chen", then the abstract), each
+    as one block, the blank lines inside it: a title with its details, or a title and a block of details,
+    followed by a paragraph of prose."""
+
+    def details(block: Block) -> bool:
+        return all(_about_paper(text.strip()) or is_page_text([text]) for text in block.lines)
+
+    def prose(block: Block) -> bool:  # an abstract alone, not a result of its own (a title, its details, its abstract)
+        return (looks_like_abstract(block.text) or _snippet(block.text)) and not any(_about_paper(t.strip()) for t in block.lines)
+
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        run = 1
+        if len(block.lines) >= 2 and details(Block(0, block.lines[1:])) and i + 1 < len(blocks) and prose(blocks[i + 1]):
+            run = 2  # a title and its details, then the abstract
+        elif len(block.lines) == 1 and i + 2 < len(blocks) and details(blocks[i + 1]) and prose(blocks[i + 2]):
+            run = 3  # a title, its details, the abstract: each a paragraph
+        last = blocks[i + run - 1]
+        out.append(block if run == 1 else Block(block.line, lines[block.line - 1 : last.line - 1 + len(last.lines)]))
+        i += run
+    return out
 
 
 # The links a scholarly search prints under a result: "Save Cite Cited by 120 Related articles All 7 versions".
@@ -377,7 +404,7 @@ def _people_and_venue(text: str) -> PaperFields | None:
         rest = dashed[1:-1] if len(dashed) > 2 and publisher else dashed[1:]
         cut = dashed[0].rstrip().endswith(("…", "..."))  # "A Chen, W Zhang, M Li… - ICLR, 2025": more authors
         return _venue_year(" - ".join(rest)).updated(PaperFields(authors=names, authors_cut=cut))
-    split = _PARTS.split(text)
+    split = [part for part in _PARTS.split(text) if not _IMPLEMENTATIONS.fullmatch(part.strip())]
     parts = [part for part in split if not _CITATIONS.fullmatch(part.strip())]
     cited = len(parts) < len(split)  # "Pattern Recognition · 2023 · 14 citations": a source line, its venue no person
     if cited and len(parts) == 1 and _YEAR.search(parts[0]) and len(parts[0].split()) <= 8:
@@ -402,6 +429,7 @@ def _people_and_venue(text: str) -> PaperFields | None:
     return None
 
 
+_IMPLEMENTATIONS = re.compile(r"(?:\d[\d,]*|no)\s+code\s+implementations?", re.IGNORECASE)  # Papers with Code's count
 _CITATIONS = re.compile(r"(?:cited\s+by\s+)?\d[\d,]*\s+citations?|cited\s+by\s+\d[\d,]*", re.IGNORECASE)
 
 

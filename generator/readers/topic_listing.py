@@ -45,6 +45,7 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
         if (
             len(block.lines) == 1
             and len(text) <= 120
+            and not result_detail(text)  # "1 code implementation • NeurIPS 2023 • Ana Ruiz": a result's details
             and not looks_like_abstract(before.text)
             and (looks_like_abstract(after.text) or (VENUE_WORDS.search(text) is not None and _cut_abstract(after.text)))
         ):
