@@ -307,3 +307,19 @@ def test_papers_with_code_search_results_with_blank_lines_around_the_abstract(tm
         (TITLES[0], ABSTRACTS[0], "2023-01-01", 2), (TITLES[1], ABSTRACTS[1], "2024-02-05", 3), (TITLES[2], ABSTRACTS[2], "2023-08-14", 2),
     ]
     assert papers[0].venue == "NeurIPS"
+
+
+def test_authors_a_name_between_middle_dots_and_cut_short_with_an_ellipsis(tmp_path: Path) -> None:
+    """ResearchGate-like cards: "Sabine Roth · Ji-yeon Park · Ayodele Akinola", and "A · B · [...] · Z"."""
+    lines = ["Sabine Roth · Ji-yeon Park · Ayodele Akinola", "Anton Lindgren · Priyanka Das · [...] · Min Zhao", "Petra Lindner"]
+    page = 'Results for "routing"\n' + "".join(
+        f"Preprint\nFull-text available\n{title}\n{names}\n{abstract}\nDownload\nShare\n"
+        for title, names, abstract in zip(TITLES, lines, ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.authors, p.author_count) for p in papers] == [
+        (TITLES[0], ["Sabine Roth", "Ji-yeon Park", "Ayodele Akinola"], 3),
+        (TITLES[1], ["Anton Lindgren", "Priyanka Das", "Min Zhao"], None),  # more authors than the names shown
+        (TITLES[2], ["Petra Lindner"], 1),
+    ]

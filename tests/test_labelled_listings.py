@@ -203,3 +203,25 @@ def test_a_long_run_of_short_lines_above_a_label_is_read_as_page_text(tmp_path: 
     _, papers, rejected, notices = read_page(tmp_path, page, SourceMeta(format="abstracts"))
     assert rejected == [] and [p.abstract for p in papers] == [ABSTRACTS[0]]
     assert sum("skipped page text" in n.message for n in notices) >= 2990
+
+
+def test_an_anonymous_submissions_authors_are_none_and_a_one_word_title_is_kept(tmp_path: Path) -> None:
+    page = "ICLR 2025 Conference Submissions\n" + "".join(
+        f"{title}\nDownload PDF\nAnonymous Authors\nPublished: 04 Oct 2024, Last Modified: 20 Nov 2024\n"
+        f"ICLR 2025 Conference Submission\nReaders:  Everyone\nAbstract: {abstract}\n"
+        for title, abstract in zip([TITLES[0], "Hydra", TITLES[2]], ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.authors, p.author_count, p.date) for p in papers] == [
+        (TITLES[0], [], None, "2024-10-04"), ("Hydra", [], None, "2024-10-04"), (TITLES[2], [], None, "2024-10-04"),
+    ]
+
+
+def test_a_topics_follow_button_is_not_its_topic(tmp_path: Path) -> None:
+    page = "Topic\n\n Diffusion Models\n\nFollow\n\n1,932 papers\n\n" + "".join(
+        f"{title}\n\nNeural Information Processing Systems\n\n{abstract}\n\n" for title, abstract in zip(TITLES, ABSTRACTS, strict=True)
+    )
+    report, papers, rejected, _ = read_page(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [p.topic_hints for p in papers] == [["Diffusion Models"]] * 3

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from ..ingest.titles import infer_title
@@ -219,30 +221,43 @@ def _titles_above_labels(lines: list[str]) -> set[int]:
     label = [_labelled(text) for text in texts]
     if not any(label):
         return set()
-    above_label = [False] * len(lines)  # each told from the lines below it, so from the end up
+    # Only a line with a label a few lines below can be a title: the others are not looked at.
+    near = sorted({n for n, is_label in enumerate(label) if is_label for n in range(max(0, n - _TITLE_LOOKAHEAD), n)})
 
-    def title_above_label(number: int) -> bool:
+    def could_be(number: int) -> bool:
         text = texts[number]
-        if len(text.split()) < 3 or not could_be_title(text) or looks_like_abstract(text) or is_page_text([text]):
+        if not text or label[number] or not could_be_title(text) or looks_like_abstract(text) or is_page_text([text]):
             return False
-        if result_detail(text):
-            return False  # a date, a line of names: about a paper, never its title
-        other = False
+        return not result_detail(text)  # a date, a line of names: about a paper, never its title
+
+    def lines_below(number: int) -> Iterator[int]:
+        """The lines under a title down to its label: those that are not about the paper; -1 for the label."""
         for below in range(number + 1, min(number + _TITLE_LOOKAHEAD + 1, len(lines))):
             if label[below]:
-                return True
-            if not texts[below] or _detail(texts[below]):
-                continue
-            if other or len(texts[below]) >= 80 or looks_like_abstract(texts[below]) or above_label[below]:
-                return False
-            other = True
-        return False
+                yield -1
+                return
+            if texts[below] and not _detail(texts[below]):
+                yield below
 
-    # Only a line with a label a few lines below can be a title: the others are not looked at.
-    near = {n for n, is_label in enumerate(label) if is_label for n in range(max(0, n - _TITLE_LOOKAHEAD), n)}
-    for number in sorted(near, reverse=True):
-        above_label[number] = bool(texts[number]) and not label[number] and title_above_label(number)
-    titles = {number + 1 for number in near if above_label[number]}
+    # A word or two ("Hydra") is a title right above its label, with nothing between but lines about the paper;
+    # one repeated above several abstracts ("Jack", a user's name) is the page's.
+    short = [n for n in near if could_be(n) and len(texts[n].split()) < 3 and next(lines_below(n), None) == -1]
+    repeated = Counter(texts[n] for n in short)
+    short_titles = {n for n in short if repeated[texts[n]] < 2}
+
+    above_label: set[int] = set()  # each told from the lines below it, so from the end up
+    for number in reversed(near):
+        if number in short_titles or not could_be(number) or len(texts[number].split()) < 3:
+            continue
+        others = list(itertools.islice(lines_below(number), 3))
+        if others[-1:] != [-1] or len(others) > 2:
+            continue  # no label below, or more than one other line before it
+        if len(others) == 2:
+            other = others[0]  # one short line of the page's between: never prose, never a title of its own
+            if len(texts[other]) >= 80 or looks_like_abstract(texts[other]) or other in above_label or other in short_titles:
+                continue
+        above_label.add(number)
+    titles = {number + 1 for number in above_label | short_titles}
     return titles if len(titles) >= 2 and 2 * len(titles) >= sum(label) else set()
 
 

@@ -40,6 +40,8 @@ PAGE_CHROME = {
     "semantic scholar", "create free account", "sign in",  # ... and its header
     "papers with code", "browse state-of-the-art", "methods", "more",  # Papers with Code's menu
     "monthly papers", "weekly papers", "previous month", "next month", "previous week", "next week",  # a view's heading and links
+    "follow", "following", "unfollow",  # a topic's or an author's follow button
+    "show details", "hide details", "download pdf", "show more", "show less",  # a review site's toggles
 }
 # A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ", "- ", "* " (Markdown's).
 LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣*–-])\s+"
@@ -293,6 +295,8 @@ class PaperFields:
 
 
 NO_FIELDS = PaperFields()
+# What a review site prints in place of the names of a paper under double-blind review: no author.
+_ANONYMOUS = {"anonymous", "anonymous author", "anonymous authors", "anonymous submission", "anonymous author(s)"}
 _FINENESS = {"day": 0, "month": 1, "year": 2}
 
 
@@ -351,7 +355,7 @@ class Reader(ABC):
         if doc.meta.topic and doc.meta.topic not in hints:
             hints.append(doc.meta.topic)
         venue = found.venue or doc.meta.venue
-        authors = [a for a in (normalize_text(a) for a in found.authors) if a]
+        authors = [a for a in (normalize_text(a) for a in found.authors) if a and a.casefold() not in _ANONYMOUS]
         author_count = found.author_count
         if authors and author_count is None and not found.authors_cut:
             author_count = len(authors)

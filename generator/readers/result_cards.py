@@ -413,9 +413,12 @@ def _people_and_venue(text: str) -> PaperFields | None:
         found = NO_FIELDS
         unnamed: list[str] = []  # parts that are none of these: a venue, printed apart from its year
         for part in parts:
+            if _CUT.fullmatch(part.strip()):
+                found = found.updated(PaperFields(authors_cut=True))  # "Anton Lindgren · [...] · Min Zhao"
+                continue
             names = None if VENUE_WORDS.search(part) else _names(part)  # not "Machine Learning · 2025"
             if names is not None and not (cited and len(names) == 1):
-                found = found.updated(PaperFields(authors=names))
+                found = found.updated(PaperFields(authors=(*found.authors, *names)))  # "Sabine Roth · Ji-yeon Park"
             elif (date := _date_fields(part, None)) or (date := _month_fields(part)):
                 found = found.updated(date)  # "· 5 Feb 2024", "· March 2024"
             elif _YEAR.search(part) and len(part.split()) <= 8:
@@ -429,6 +432,7 @@ def _people_and_venue(text: str) -> PaperFields | None:
     return None
 
 
+_CUT = re.compile(r"\[?(?:\.\.\.|…)\]?")  # what stands for the names a list of authors leaves out
 _IMPLEMENTATIONS = re.compile(r"(?:\d[\d,]*|no)\s+code\s+implementations?", re.IGNORECASE)  # Papers with Code's count
 _CITATIONS = re.compile(r"(?:cited\s+by\s+)?\d[\d,]*\s+citations?|cited\s+by\s+\d[\d,]*", re.IGNORECASE)
 
