@@ -323,3 +323,21 @@ def test_authors_a_name_between_middle_dots_and_cut_short_with_an_ellipsis(tmp_p
         (TITLES[1], ["Anton Lindgren", "Priyanka Das", "Min Zhao"], None),  # more authors than the names shown
         (TITLES[2], ["Petra Lindner"], 1),
     ]
+
+
+def test_a_research_networks_cards_month_and_venue_lines_are_no_titles(tmp_path: Path) -> None:
+    """ "Preprint" / "Full-text available" / title / "December 2023" / "· International Conference …" / authors."""
+    page = 'Results for "routing"\n' + "".join(
+        f"Preprint\nFull-text available\n{title}\n{month}\n{venue}Ana Souza · Jonas Weiß\n{abstract}\nDownload\nShare\n"
+        for title, month, venue, abstract in zip(
+            TITLES, ["December 2023", "September 2023", "February 2024"],
+            ["", "· International Conference on Machine Learning\n", ""], ABSTRACTS, strict=True,
+        )
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.date, p.date_precision, p.venue) for p in papers] == [
+        (TITLES[0], "2023-12-01", "month", None),
+        (TITLES[1], "2023-09-01", "month", "International Conference on Machine Learning"),
+        (TITLES[2], "2024-02-01", "month", None),
+    ]

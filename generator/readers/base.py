@@ -42,6 +42,7 @@ PAGE_CHROME = {
     "monthly papers", "weekly papers", "previous month", "next month", "previous week", "next week",  # a view's heading and links
     "follow", "following", "unfollow",  # a topic's or an author's follow button
     "show details", "hide details", "download pdf", "show more", "show less",  # a review site's toggles
+    "preprint", "article", "conference paper", "full-text available", "full text available",  # a research network's badges
 }
 # A list's number or bullet before an item: "1. ", "2) ", "[3] ", "• ", "- ", "* " (Markdown's).
 LIST_MARKER = r"(?:\d{1,4}[.)]|\[\d{1,4}\]|[•●◦▪‣*–-])\s+"

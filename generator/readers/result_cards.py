@@ -261,6 +261,10 @@ def _about_paper(text: str) -> bool:
     is written as a short title is, so it is not one here."""
     if parse_listing_date(text) is not None or arxiv_line(text) is not None or _AUTHOR_COUNT.match(text):
         return True
+    if parse_month_year(text) is not None:
+        return True  # "December 2023"
+    if text.startswith(("·", "•")) and _other_fields(text) is not None:
+        return True  # "· International Conference on Machine Learning"
     if (_HANDLE.match(text) and text.islower()) or _SIDE_LINK.match(text):
         return True
     return bool(_SEVERAL.search(text)) and _other_fields(text) is not None
@@ -356,6 +360,8 @@ def _other_fields(text: str) -> PaperFields | None:
     """What a line other than a date says about a paper: its author count, authors, venue and year; None: nothing."""
     if count := _AUTHOR_COUNT.match(text):
         return PaperFields(author_count=int(count.group(1).replace(",", "")))
+    if (month := _month_fields(text)) is not None:
+        return month  # "December 2023" on a line of its own
     if label := _LABEL.match(text):
         return _labelled(label.group("label").casefold(), text[label.end() :].strip())
     if (more := _MORE_AUTHORS.search(text)) and (names := _names(text[: more.start()])) is not None:
@@ -404,7 +410,9 @@ def _people_and_venue(text: str) -> PaperFields | None:
         rest = dashed[1:-1] if len(dashed) > 2 and publisher else dashed[1:]
         cut = dashed[0].rstrip().endswith(("…", "..."))  # "A Chen, W Zhang, M Li… - ICLR, 2025": more authors
         return _venue_year(" - ".join(rest)).updated(PaperFields(authors=names, authors_cut=cut))
-    split = [part for part in _PARTS.split(text) if not _IMPLEMENTATIONS.fullmatch(part.strip())]
+    split = [part for part in _PARTS.split(text) if part.strip() and not _IMPLEMENTATIONS.fullmatch(part.strip())]
+    if len(split) == 1 and text.lstrip().startswith(("·", "•")) and len(split[0]) <= 120 and names_venue(split[0]):
+        return PaperFields(venue=split[0].strip())  # "· International Conference on Machine Learning", under the date
     parts = [part for part in split if not _CITATIONS.fullmatch(part.strip())]
     cited = len(parts) < len(split)  # "Pattern Recognition · 2023 · 14 citations": a source line, its venue no person
     if cited and len(parts) == 1 and _YEAR.search(parts[0]) and len(parts[0].split()) <= 8:
