@@ -341,3 +341,21 @@ def test_a_research_networks_cards_month_and_venue_lines_are_no_titles(tmp_path:
         (TITLES[1], "2023-09-01", "month", "International Conference on Machine Learning"),
         (TITLES[2], "2024-02-01", "month", None),
     ]
+
+
+def test_semantic_scholar_results_copied_without_blank_lines_and_its_footer(tmp_path: Path) -> None:
+    """Title / authors / field of study / venue / day / TLDR and its summary (or a snippet ending "…Expand") /
+    buttons, result after result; then the site's footer, whose blurb is no paper."""
+    page = 'About 3,840 results for "routing"\nSort by Relevance\n'
+    for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS, strict=True)):
+        summary = f"TLDR\n{abstract}\nExpand" if n < 2 else f"{abstract[:150]}…Expand"
+        page += f"{title}\nAna Souza, Jonas Weiß\nComputer Science\nNeural Information Processing Systems\n2{n} March 2024\n{summary}\n"
+        page += "14\nPDF\nSave\nAlert\nCite\nResearch Feed\n"
+    page += "Stay Connected With Semantic Scholar\nSign Up\nWhat Is Semantic Scholar?\n"
+    page += "Semantic Scholar is a free, AI-powered research tool for scientific literature, based at Ai2.\nLearn More\nAbout\n"
+    report, papers, _, _ = read_page(tmp_path, page)
+    assert report.reader == "search-results"
+    assert [(p.title, p.date, p.venue) for p in papers] == [
+        (title, f"2024-03-2{n}", "Neural Information Processing Systems") for n, title in enumerate(TITLES)
+    ]
+    assert papers[2].abstract == ABSTRACTS[2][:150] + "\u2026"

@@ -132,6 +132,7 @@ _BUTTONS = _PAPER_LINKS | {
     "view arxiv page", "view pdf", "view paper", "view code", "add to collection", "related articles", "import into bibtex",
     "open access", "free access", "full access",  # a journal's badges on an article
     "download", "share", "bookmark", "copy link", "export", "upvote", "more", "cited by", "[pdf]", "[html]", "[code]",
+    "expand", "alert", "collapse", "research feed", "learn more",
 }
 _BUTTON_WORDS = {"pdf", "bib", "abs", "bibtex", "cite", "save", "code", "html", "video", "slides", "poster", "[pdf]", "[html]"}
 _BUTTON_ROW = re.compile(r"\s*(?:[|·•/]|\t|\s{2,})\s*")
@@ -475,6 +476,8 @@ def looks_like_abstract(text: str) -> bool:
     text = text.strip()
     if len(text) >= 250:
         return True
+    if text[-1:] in (")", "]") or text[-6:].lower().endswith(("expand", "more")):
+        text = _READ_MORE.sub("\u2026", text)  # "… far better than those…Expand": the page's link, after the text
     if len(text) >= 30 and len(_CJK_SENTENCE_END.findall(text)) >= (1 if text[-1] in CJK_FULL_STOPS else 2):
         return True  # Chinese or Japanese prose: a character says about as much as a word
     if len(text) >= 60 and text.endswith(".") and not text.endswith(("et al.", "etc.", "vs.", "...")):

@@ -31,6 +31,7 @@ from .base import (
     initialled_names,
     is_page_text,
     join_lines,
+    lone_sentence,
     looks_like_abstract,
     names_venue,
     one_name,
@@ -82,7 +83,13 @@ def _card(block: Block) -> Card | None:
         return None
     if any(len(text) > MAX_DETAIL for i, (_, text) in enumerate(lines) if i != title and i not in prose):
         return None
+    others = [text for i, (_, text) in enumerate(lines) if i != title and i not in prose]
+    if not any(line_details(_NOWHERE, 0, text) for text in others) and len(prose) == 1 and lone_sentence(lines[prose[0]][1]):
+        return None  # a heading and one short sentence, nothing about a paper: a footer's "… is a free research tool"
     return Card(block, lines, title, (prose[0], prose[-1]))
+
+
+_NOWHERE = Document("", "", "")  # where a line is looked at out of its page (its notes are not kept)
 
 
 _TLDR = re.compile(r"^tl;?\s?dr:?$", re.IGNORECASE)
@@ -210,7 +217,10 @@ def _unspaced(text: str) -> tuple[str, list[int]] | None:
             if _RESULT_LINKS.match(text):
                 closed = True  # a run of links ends a result
                 details.append(False)
-            elif _about_paper(text) or (found and not closed and _one_author(text, lines[found[-1]])):
+            elif (
+                _about_paper(text) or fields_of_study(text) or _TLDR.match(text)
+                or (found and not closed and (_one_author(text, lines[found[-1]]) or (len(text) <= 120 and names_venue(text))))
+            ):  # Semantic Scholar's "Computer Science" and venue lines, and its "TLDR", are about the paper too
                 details.append(True)
                 if closed and not starts and not found:
                     found.append(j)  # the page's first result starts with a line about it
