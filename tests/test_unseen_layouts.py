@@ -295,16 +295,19 @@ def test_search_snippets_cut_short_with_an_ellipsis_are_abstracts(tmp_path: Path
     assert [(p.title, p.abstract) for p in papers] == [("Prompt Initialisation", cut_a), ("Upcycling Dense Models", cut_b)]
 
 
-def test_a_topic_listing_cut_off_after_a_venue_line_rejects_that_paper(tmp_path: Path) -> None:
+def test_a_topic_listings_entry_with_a_venue_and_no_abstract_is_a_paper_without_one(tmp_path: Path) -> None:
+    """An entry printed without its abstract, or the page cut off after its venue line: the paper, said so."""
     nips = "Neural Information Processing Systems"
     page = topic_page(("Upcycling Dense Models", nips, ABSTRACT_B), ("Prompt Initialisation", nips, ABSTRACT_A))
-    page += f"\nFoundation Models for Weather\n\n{nips}\n"
-    report, papers, rejected, _ = read(tmp_path, page)
-    assert report.reader == "topic-listing"
-    assert [(p.title, p.venue) for p in papers] == [("Upcycling Dense Models", nips), ("Prompt Initialisation", nips)]
-    assert [(r.reason, r.raw) for r in rejected] == [
-        ("title with no abstract (truncated or incomplete record)", f"Foundation Models for Weather\n{nips}")
+    page = page.replace("Prompt Initialisation", f"Foundation Models for Weather\n\n{nips}\n\n\nPrompt Initialisation")
+    page += f"\nScaling Sparse Experts\n\n{nips}\n"
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [(p.title, p.venue, bool(p.abstract)) for p in papers] == [
+        ("Upcycling Dense Models", nips, True), ("Foundation Models for Weather", nips, False),
+        ("Prompt Initialisation", nips, True), ("Scaling Sparse Experts", nips, False),
     ]
+    assert sum("no abstract under it" in n.message for n in notices) == 2
 
 
 # What a Daily Papers page may print around a paper's authors/date block: other bullets, its

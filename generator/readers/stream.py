@@ -85,6 +85,9 @@ def _sentence_above_meta(text: str, items: list[Item], index: int) -> bool:
     return _kind_after(items, index) == "meta" and text.rstrip().endswith((".", "!", "\u3002")) and not title_cased(text, share=0.6)
 
 
+_ABOUT_A_PAPER = {"venue", "authors", "author_count", "date"}  # what makes a title with no abstract a paper's
+
+
 def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs: bool = False) -> Iterator[Paper | Rejected]:
     """Papers from a classified block stream; a title without an abstract, or metadata with no paper, is rejected.
 
@@ -99,6 +102,11 @@ def pair_records(reader: Reader, doc: Document, items: list[Item], *, paragraphs
         if record is None:
             return
         raw = "\n".join(record.raw)
+        if record.abstract is None and record.title is not None and record.fields.given() & _ABOUT_A_PAPER:
+            # A title with its venue, authors or date and no abstract (a listing's entry printed without one).
+            doc.notice(record.line, "a title with no abstract under it: the paper is kept without one")
+            yield reader.make_paper(doc, record.line, title=record.title, abstract="", raw=raw, found=record.fields)
+            return
         if record.abstract is None:
             yield reader.reject(doc, record.line, "title with no abstract (truncated or incomplete record)", raw)
             return
