@@ -1651,3 +1651,18 @@ def test_a_topic_listing_that_prints_each_paper_as_one_paragraph(tmp_path: Path,
     assert (report.reader, rejected) == ("topic-listing", [])
     assert [(p.title, p.venue, p.abstract) for p in papers] == papers_in
     assert all(p.topic_hints == ["Efficient Training"] for p in papers)
+
+
+def test_a_title_of_more_than_250_characters_is_a_title_in_a_topic_listing_and_search_results(tmp_path: Path) -> None:
+    """One unfinished, title-cased sentence is a title however long: never prose glued to the abstract above."""
+    assert len(LONG_TITLE) >= 250
+    nips = "Neural Information Processing Systems"
+    topic = topic_page(("Upcycling Dense Models", nips, ABSTRACT_B), (LONG_TITLE, "Transactions on Machine Learning Research", ABSTRACT_A))
+    results = f"Papers matching your search for instruction tuning\n{LONG_TITLE}\n{ABSTRACT_A}\nUpcycling Dense Models\n{ABSTRACT_B}\n"
+    for page, venue in ((topic, "Transactions on Machine Learning Research"), (results, None)):
+        _, papers, rejected, _ = read(tmp_path, page)
+        assert rejected == []
+        by_title = {p.title: p for p in papers}
+        assert set(by_title) == {LONG_TITLE, "Upcycling Dense Models"}
+        assert (by_title[LONG_TITLE].abstract, by_title[LONG_TITLE].venue) == (ABSTRACT_A, venue)
+        assert by_title["Upcycling Dense Models"].abstract == ABSTRACT_B

@@ -97,6 +97,7 @@ _NAVIGATION = re.compile(
       | (?:about\s+)?\d[\d,.]*k?\s+(?:results?|papers?|matches|hits)(?:\s+found)?   # "128 results", "1,284 papers"
         (?:\s*\([\d.,]+\s*sec(?:onds)?\))?(?:\s+for\s+\S.{0,120})?                  # "About 3,410 results (0.06 sec)"
       | (?:showing\s+|search\s+)?results\s+(?:for|matching)\s*:?\s+\S.{0,120}                 # "Search results for “…”"
+      | papers\s+matching\s+(?:your\s+search\s+)?(?:for\s+)?\S.{0,120}                       # "Papers matching …"
       | (?:read|show|see|view)\s+(?:more|less) | [△▽▲▼]\s*(?:more|less)      # an abstract's "Read more"
       | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts
       | sort(?:ed)?\s+by\b.{0,40} | any\s+time | since\s+(?:19|20)\d\d | custom\s+range\.*   # a results page's filters
@@ -475,7 +476,7 @@ def looks_like_abstract(text: str) -> bool:
     """
     text = text.strip()
     if len(text) >= 250:
-        return True
+        return not _long_title(text)
     if text[-1:] in (")", "]") or text[-6:].lower().endswith(("expand", "more")):
         text = _READ_MORE.sub("\u2026", text)  # "… far better than those…Expand": the page's link, after the text
     if len(text) >= 30 and len(_CJK_SENTENCE_END.findall(text)) >= (1 if text[-1] in CJK_FULL_STOPS else 2):
@@ -485,6 +486,14 @@ def looks_like_abstract(text: str) -> bool:
     if len(text) >= 60 and text.endswith(("…", "...")) and (len(text) >= 120 or _SENTENCE_BREAK.search(text)):
         return True  # an abstract the page cut short: "... We train a process reward…"
     return len(text) >= 80 and len(_SENTENCE_BREAK.findall(text)) >= 2
+
+
+def _long_title(text: str) -> bool:
+    """A title of 250 characters or more: one unfinished sentence, its words capitalised as a title's are."""
+    return (
+        len(text) <= MAX_TITLE and not text.endswith((".", "…", "...")) and not _ANY_SENTENCE_BREAK.search(text)
+        and title_cased(text)
+    )
 
 
 def could_be_abstract(text: str) -> bool:
