@@ -1666,3 +1666,19 @@ def test_a_title_of_more_than_250_characters_is_a_title_in_a_topic_listing_and_s
         assert set(by_title) == {LONG_TITLE, "Upcycling Dense Models"}
         assert (by_title[LONG_TITLE].abstract, by_title[LONG_TITLE].venue) == (ABSTRACT_A, venue)
         assert by_title["Upcycling Dense Models"].abstract == ABSTRACT_B
+
+
+def test_a_topic_pages_description_under_its_heading_is_no_paper(tmp_path: Path) -> None:
+    nips = "Neural Information Processing Systems"
+    description = (
+        "Geometric deep learning studies neural networks that respect the symmetries of their input domains, such as "
+        "graphs and manifolds. It unifies convolutional, graph and equivariant architectures."
+    )
+    page = topic_page(("Upcycling Dense Models", nips, ABSTRACT_B), ("Prompt Initialisation", nips, ABSTRACT_A)).replace(
+        "\u00a0Machine Learning for Science\n\n", f"\u00a0Geometric Deep Learning\n\n{description}\n\n", 1
+    )
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert (report.reader, rejected) == ("topic-listing", [])
+    assert [p.title for p in papers] == ["Upcycling Dense Models", "Prompt Initialisation"]
+    assert all(p.topic_hints == ["Geometric Deep Learning"] for p in papers)
+    assert any("topic's description" in n.message for n in notices)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -83,6 +84,14 @@ def _split_unspaced(blocks: list[Block]) -> list[Block]:
         else:
             out.append(block)
     return out
+
+
+def _describes(heading: Block, paragraph: Block) -> bool:
+    """Whether a paragraph under a short heading is about it: the heading's words in its first sentence
+    ("Geometric deep learning studies …" under "Geometric Deep Learning"), as no abstract under its title is."""
+    name = " ".join(heading.text.split()).casefold()
+    first = re.split(r"(?<=[.!?])\s", " ".join(paragraph.text.split()), maxsplit=1)[0].casefold()
+    return len(heading.lines) == 1 and len(name.split()) <= 6 and name in first
 
 
 def _split_paragraphs(blocks: list[Block]) -> list[Block]:
@@ -253,6 +262,12 @@ class TopicListingReader(Reader):
         # Short blocks above the first title (above its venue line, or its abstract when it has none) are the heading: its topic.
         names = _author_lines(blocks, venues)
         first_abstract = next((i for i, b in enumerate(blocks) if looks_like_abstract(b.text)), len(blocks))
+        description: Block | None = None
+        if first_abstract == 1 and len(venues) >= 2 and _describes(blocks[0], blocks[1]):
+            # The topic's heading, then a paragraph about the topic with no venue line, above papers that all
+            # print one: the topic page's description, not a paper.
+            description = blocks.pop(1)
+            first_abstract = next((i for i, b in enumerate(blocks) if looks_like_abstract(b.text)), len(blocks))
         first_title = first_abstract - 1
         if 0 < first_abstract < len(blocks) and blocks[first_title].line in venues:
             first_title -= 1
@@ -278,6 +293,8 @@ class TopicListingReader(Reader):
         if heading:
             topic = heading[-1].text.strip()
             doc.notice(heading[-1].line, f"listing topic {topic!r} kept as a topic hint")
+        if description is not None:
+            doc.notice(description.line, f"skipped the topic's description {description.text.strip()[:60]!r} (not a paper)")
         hints = [topic] if topic else []
         items: list[Item] = []
         for block in blocks[start:]:
