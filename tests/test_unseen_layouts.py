@@ -1063,8 +1063,10 @@ def test_scholarly_search_and_papers_index_result_cards(tmp_path: Path) -> None:
     assert report.reader == "search-results"
     assert [(p.title, p.authors, p.date, p.date_precision, p.venue, p.arxiv_id) for p in papers] == [
         ("Prompt tuning from task descriptions", ["J Ho", "A Jain", "P Abbeel"], "2020-01-01", "year", None, None),
-        ("Upcycled mixture of experts", ["J Song", "C Meng", "S Ermon"], "2020-01-01", "year", "arXiv preprint", "2010.02502")]
-    assert [(r.line, r.reason) for r in rejected] == [(14, "a result with no abstract")]
+        ("Upcycled mixture of experts", ["J Song", "C Meng", "S Ermon"], "2020-01-01", "year", "arXiv preprint", "2010.02502"),
+        # A [CITATION] result: the paper, its authors (more of them than shown) and year, with no abstract.
+        ("Diffusion models: a survey", ["L Yang", "Z Zhang", "Y Song"], "2023-01-01", "year", None, None)]
+    assert rejected == [] and papers[2].abstract == "" and papers[2].author_count is None
     assert any("About 1,230,000 results" in n.message for n in notices)
     index = (
         'Search Results for "prompt tuning"\n\n'
@@ -1465,11 +1467,12 @@ def test_results_with_no_blank_lines_and_a_line_about_each_paper_under_its_title
     assert report.reader == "search-results"
     assert [(p.title, p.abstract, p.authors, p.date, p.venue) for p in papers] == [
         ("Scaling Sparse Experts", ABSTRACT_A, ["Ana Ruiz", "Bo Chen", "Chidi Okafor"], "2024-03-01", None),
+        ("Prompt Tuning From Descriptions", "", ["EJ Hu", "Y Shen"], "2022-01-01", "ICLR"),  # the [CITATION] result
         ("Upcycled Mixtures of Experts", ABSTRACT_B, ["DP Kingma", "J Ba"], "2014-01-01", "arXiv preprint"),
         ("Ring Attention at Scale", ABSTRACT_C, ["Hao Liu", "Matei Zaharia", "Pieter Abbeel"], None, None),
     ]
-    assert papers[1].arxiv_id == "1412.6980"
-    assert [(r.line, r.reason) for r in rejected] == [(8, "a result with no abstract")]  # the [CITATION] result
+    assert papers[2].arxiv_id == "1412.6980"
+    assert rejected == []
 
 
 def test_a_line_about_the_paper_below_its_abstract_stays_that_papers(tmp_path: Path) -> None:

@@ -412,7 +412,8 @@ def _people_and_venue(text: str) -> PaperFields | None:
     if _AFFILIATED.search(text) or _EACH_AFFILIATED.match(text):
         text = _AFFILIATIONS.sub("", text)
     if (names := _names(text)) is not None:
-        return PaperFields(authors=names)
+        year = _NAMES_YEAR.search(text)  # "P Lindqvist, F Adeyemi - 2024", "A. Ruiz and B. Chen · 2025"
+        return PaperFields(authors=names, date=f"{year.group(1)}-01-01" if year else None, date_precision="year" if year else None)
     dashed = _DASHES.split(text)
     if len(dashed) >= 2 and (names := _names(dashed[0])) is not None:  # names - venue, year - host
         # The part after the venue and year is where the result links: a host, or a publisher ("Elsevier").
@@ -450,6 +451,7 @@ def _people_and_venue(text: str) -> PaperFields | None:
     return None
 
 
+_NAMES_YEAR = re.compile(r"[·•|\-–—]\s*((?:19|20)\d\d)\s*$")
 _CUT = re.compile(r"\[?(?:\.\.\.|…)\]?")  # what stands for the names a list of authors leaves out
 _IMPLEMENTATIONS = re.compile(r"(?:\d[\d,]*|no)\s+code\s+implementations?", re.IGNORECASE)  # Papers with Code's count
 _CITATIONS = re.compile(r"(?:cited\s+by\s+)?\d[\d,]*\s+citations?|cited\s+by\s+\d[\d,]*", re.IGNORECASE)
@@ -489,7 +491,7 @@ def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Re
     title = _KIND_TAG.sub("", block.lines[first].strip())
     found = NO_FIELDS
     for number, text in enumerate(block.lines[first + 1 :], start=block.line + first + 1):
-        if is_page_text([text]) or fields_of_study(text) or _NO_ABSTRACT.match(text):
+        if is_page_text([text]) or fields_of_study(text) or _NO_ABSTRACT.match(text) or _RESULT_LINKS.match(text.strip()):
             continue  # "No abstract available.": the page's stand-in, said on the paper's page too
         if (details := line_details(doc, number, text.strip())) is None:
             found = NO_FIELDS
