@@ -225,3 +225,21 @@ def test_a_topics_follow_button_is_not_its_topic(tmp_path: Path) -> None:
     report, papers, rejected, _ = read_page(tmp_path, page)
     assert (report.reader, rejected) == ("topic-listing", [])
     assert [p.topic_hints for p in papers] == [["Diffusion Models"]] * 3
+
+
+def test_an_openreview_entry_left_collapsed_is_a_paper_without_an_abstract(tmp_path: Path) -> None:
+    """ "Show details" not clicked: the entry prints its title, authors, day and venue, and no abstract."""
+    entries = []
+    for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS, strict=True)):
+        entry = f"{title}\nDownload PDF\nAna Souza, Jonas Weiß\nPublished: 2{n} Sept 2023, Last Modified: 02 Dec 2023\n"
+        entry += "NeurIPS 2023 poster\n"
+        entry += "Readers:  Everyone\n" + ("Show details\n" if n == 1 else f"Hide details\nKeywords: learning\nAbstract: {abstract}\n")
+        entries.append(entry)
+    _, papers, rejected, notices = read_page(tmp_path, "NeurIPS 2023 Conference\nAccepted Papers\n" + "".join(entries))
+    assert rejected == []
+    assert [(p.title, p.abstract, p.date, p.venue) for p in papers] == [
+        (TITLES[0], ABSTRACTS[0], "2023-09-20", "NeurIPS 2023 poster"),
+        (TITLES[1], "", "2023-09-21", "NeurIPS 2023 poster"),
+        (TITLES[2], ABSTRACTS[2], "2023-09-22", "NeurIPS 2023 poster"),
+    ]
+    assert any("no abstract: the paper is kept without one" in n.message for n in notices)

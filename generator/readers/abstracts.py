@@ -28,7 +28,7 @@ from .base import (
     skip_page_text,
     title_cased,
 )
-from .result_cards import line_details, result_detail
+from .result_cards import NOWHERE, line_details, result_detail
 
 
 class AbstractsReader(Reader):
@@ -51,9 +51,15 @@ class AbstractsReader(Reader):
         titles: dict[int, tuple[int, str, PaperFields]] = {}  # the line of an abstract: its title's line, text and fields
         above: tuple[int, PaperFields] | None = None  # a line about the paper right above a title: its line and fields
 
-        def drop_pending() -> None:
+        def drop_pending() -> Iterator[Paper | Rejected]:
+            """A title with no "Abstract:" under it: a paper without one where its lines say whose and when
+            (an OpenReview entry left collapsed), the page's text otherwise."""
             nonlocal pending
-            if pending is not None:
+            if pending is not None and pending[2].given() & {"authors", "date"}:
+                at, title, found = pending
+                doc.notice(at, "a title with its authors or date and no abstract: the paper is kept without one")
+                yield self.make_paper(doc, at, title=title, abstract="", raw="\n".join(lines[at - 1 : at]), found=found)
+            elif pending is not None:
                 doc.notice(pending[0], f"skipped page text {pending[1][:60]!r} (not an abstract)")
             pending = None
 
@@ -93,6 +99,7 @@ class AbstractsReader(Reader):
         gap = False  # a blank line after a labelled abstract: the next paragraph may be its second
         between = _paragraphs_between_labels(lines)
         titles_above = _titles_above_labels(lines)
+        headers_alone = _headers_without_label(lines, titles_above)
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 if gap or record is None or not _labelled(record[1][0]):
@@ -132,7 +139,7 @@ class AbstractsReader(Reader):
                 pending = (pending[0], pending[1], pending[2].updated(found))  # a line about the paper under its title
             elif looks_like_abstract(line):
                 yield from flush()
-                drop_pending()
+                yield from drop_pending()
                 doc.notice(number, "an abstract without its 'Abstract:' label")
                 record = (number, [line])
             elif (
@@ -143,18 +150,21 @@ class AbstractsReader(Reader):
                 # "Published: 04 September 2024", "Pages: 1000 - 1024" right above a journal article's title
                 kept = above[1] if above is not None and _touching(lines, above[0], number) else NO_FIELDS
                 above = (number, kept.updated(found))
-            elif pending is None and number in titles_above:
+            elif number in titles_above or (pending is None and number in headers_alone) or (
+                pending is not None and number in headers_alone and record is None
+            ):
                 yield from flush()
+                yield from drop_pending()  # the title above had no abstract
                 pending = (number, line.strip(), above[1] if above is not None and _touching(lines, above[0], number) else NO_FIELDS)
             elif is_chrome(line) or len(line.strip()) < 80:
                 yield from flush()
                 doc.notice(number, f"skipped page text {line.strip()[:60]!r} (not an abstract)")
             else:
                 yield from flush()
-                drop_pending()
+                yield from drop_pending()
                 yield self.reject(doc, number, "text that is neither an 'Abstract:' paragraph nor page chrome", line)
         yield from flush()
-        drop_pending()
+        yield from drop_pending()
 
 
 # Lines: a title, lines about the paper (its authors, "Published: 16 Jan 2024", a venue, "Readers: Everyone",
@@ -207,6 +217,32 @@ def _field(text: str) -> bool:
         return False
     value = text[label.end() - 1 :]
     return len(value.split()) < 3 or not title_cased(value)
+
+
+def _headers_without_label(lines: list[str], titles: set[int]) -> set[int]:
+    """The lines (1-based) of titles with no "Abstract:" under them, in a list whose other titles have one: a title
+    right above two lines or more that say whose paper it is and when (an OpenReview entry left collapsed), then
+    the next title or the page's end."""
+    if not titles:
+        return set()
+    found: set[int] = set()
+    for number in range(1, len(lines) + 1):
+        text = lines[number - 1].strip()
+        if number in titles or len(text.split()) < 3 or not could_be_title(text) or looks_like_abstract(text) or _detail(text):
+            continue
+        about = 0
+        end = number
+        for end in range(number + 1, min(number + _TITLE_LOOKAHEAD, len(lines)) + 1):
+            below = lines[end - 1].strip()
+            if not below or _labelled(below) or not (_detail(below) or is_page_text([below])):
+                break
+            fields = line_details(NOWHERE, end, below)
+            about += fields is not None and bool(fields.given() & {"authors", "date"})
+        else:
+            end = len(lines) + 1
+        if about >= 2 and (end > len(lines) or end in titles or not lines[end - 1].strip()):
+            found.add(number)
+    return found
 
 
 def _titles_above_labels(lines: list[str]) -> set[int]:

@@ -84,12 +84,12 @@ def _card(block: Block) -> Card | None:
     if any(len(text) > MAX_DETAIL for i, (_, text) in enumerate(lines) if i != title and i not in prose):
         return None
     others = [text for i, (_, text) in enumerate(lines) if i != title and i not in prose]
-    if not any(line_details(_NOWHERE, 0, text) for text in others) and len(prose) == 1 and lone_sentence(lines[prose[0]][1]):
+    if not any(line_details(NOWHERE, 0, text) for text in others) and len(prose) == 1 and lone_sentence(lines[prose[0]][1]):
         return None  # a heading and one short sentence, nothing about a paper: a footer's "… is a free research tool"
     return Card(block, lines, title, (prose[0], prose[-1]))
 
 
-_NOWHERE = Document("", "", "")  # where a line is looked at out of its page (its notes are not kept)
+NOWHERE = Document("", "", "")  # where a line is looked at out of its page (its notes are not kept)
 
 
 _TLDR = re.compile(r"^tl;?\s?dr:?$", re.IGNORECASE)
