@@ -838,13 +838,14 @@ def test_a_topic_listings_first_paper_with_its_abstract_cut_short_is_a_paper_not
     assert all(p.topic_hints == ["Scaling"] for p in papers)
 
 
-def test_arxiv_as_a_topic_listings_venue_is_a_venue_not_a_link(tmp_path: Path) -> None:
-    page = (f" Scaling\n\n\nPrompt Tuning from Task Descriptions\n\narXiv\n\n{ABSTRACT_A}\n\n\n"
-            f"Upcycled Mixture of Experts\n\narXiv\n\n{ABSTRACT_B}\n\n\nPretraining on Reanalysis\n\narXiv\n\n{ABSTRACT_C}\n\n\narXiv\n")
+@pytest.mark.parametrize("server", ["arXiv", "arXiv.org"])
+def test_arxiv_as_a_topic_listings_venue_is_a_venue_not_a_link(tmp_path: Path, server: str) -> None:
+    page = (f" Scaling\n\n\nPrompt Tuning from Task Descriptions\n\n{server}\n\n{ABSTRACT_A}\n\n\n"
+            f"Upcycled Mixture of Experts\n\n{server}\n\n{ABSTRACT_B}\n\n\nPretraining on Reanalysis\n\n{server}\n\n{ABSTRACT_C}\n\n\narXiv\n")
     report, papers, rejected, _ = read(tmp_path, page)
     assert (report.reader, rejected) == ("topic-listing", [])
     assert [(p.title, p.venue) for p in papers] == [
-        ("Prompt Tuning from Task Descriptions", "arXiv"), ("Upcycled Mixture of Experts", "arXiv"), ("Pretraining on Reanalysis", "arXiv")]
+        ("Prompt Tuning from Task Descriptions", server), ("Upcycled Mixture of Experts", server), ("Pretraining on Reanalysis", server)]
 
 
 def test_search_results_with_one_author_or_names_written_family_first(tmp_path: Path) -> None:

@@ -189,7 +189,8 @@ def _laid_out_venues(blocks: list[Block]) -> set[int]:
     return {g[1].line for g in laid_out}
 
 
-_PREPRINT_SERVERS = {"arxiv", "biorxiv", "medrxiv", "openreview"}  # a link elsewhere on a page; a venue where a venue goes
+# A link elsewhere on a page; a venue where a venue goes.
+_PREPRINT_SERVERS = {"arxiv", "biorxiv", "medrxiv", "openreview", "arxiv.org", "biorxiv.org", "medrxiv.org", "openreview.net"}
 
 
 def _content_blocks(doc: Document, blocks: list[Block], *, note: bool) -> list[Block]:
