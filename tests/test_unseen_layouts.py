@@ -841,7 +841,8 @@ def test_a_topic_listings_first_paper_with_its_abstract_cut_short_is_a_paper_not
 @pytest.mark.parametrize("server", ["arXiv", "arXiv.org"])
 def test_arxiv_as_a_topic_listings_venue_is_a_venue_not_a_link(tmp_path: Path, server: str) -> None:
     page = (f" Scaling\n\n\nPrompt Tuning from Task Descriptions\n\n{server}\n\n{ABSTRACT_A}\n\n\n"
-            f"Upcycled Mixture of Experts\n\n{server}\n\n{ABSTRACT_B}\n\n\nPretraining on Reanalysis\n\n{server}\n\n{ABSTRACT_C}\n\n\narXiv\n")
+            f"Upcycled Mixture of Experts\n\n{server}\n\n{ABSTRACT_B}\n\n\n"
+            f"Pretraining on Reanalysis\n\n{server}\n\n{ABSTRACT_C}\n\n\narXiv\n")
     report, papers, rejected, _ = read(tmp_path, page)
     assert (report.reader, rejected) == ("topic-listing", [])
     assert [(p.title, p.venue) for p in papers] == [
