@@ -28,7 +28,7 @@ from .base import (
     skip_page_text,
     title_cased,
 )
-from .result_cards import NOWHERE, line_details, result_detail
+from .result_cards import line_details, paper_fields, result_detail
 
 
 class AbstractsReader(Reader):
@@ -236,7 +236,7 @@ def _headers_without_label(lines: list[str], titles: set[int]) -> set[int]:
             below = lines[end - 1].strip()
             if not below or _labelled(below) or not (_detail(below) or is_page_text([below])):
                 break
-            fields = line_details(NOWHERE, end, below)
+            fields = paper_fields(below)
             about += fields is not None and bool(fields.given() & {"authors", "date"})
         else:
             end = len(lines) + 1

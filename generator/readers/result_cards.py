@@ -84,12 +84,10 @@ def _card(block: Block) -> Card | None:
     if any(len(text) > MAX_DETAIL for i, (_, text) in enumerate(lines) if i != title and i not in prose):
         return None
     others = [text for i, (_, text) in enumerate(lines) if i != title and i not in prose]
-    if not any(line_details(NOWHERE, 0, text) for text in others) and len(prose) == 1 and lone_sentence(lines[prose[0]][1]):
+    if not any(paper_fields(text) for text in others) and len(prose) == 1 and lone_sentence(lines[prose[0]][1]):
         return None  # a heading and one short sentence, nothing about a paper: a footer's "… is a free research tool"
     return Card(block, lines, title, (prose[0], prose[-1]))
 
-
-NOWHERE = Document("", "", "")  # where a line is looked at out of its page (its notes are not kept)
 
 
 _TLDR = re.compile(r"^tl;?\s?dr:?$", re.IGNORECASE)
@@ -343,10 +341,19 @@ def date_line(doc: Document, line: int, text: str) -> PaperFields | None:
     return found
 
 
+def paper_fields(text: str) -> PaperFields | None:
+    """What a line says about a paper, read out of its page (a date with no year gives no fields); None: nothing."""
+    text = text.strip()
+    if (date := _date_fields(text, None)) is not None:
+        return date
+    if (arxiv_id := arxiv_line(text)) is not None:
+        return PaperFields(arxiv_id=arxiv_id, url=f"https://arxiv.org/abs/{arxiv_id}")
+    return _other_fields(text)
+
+
 def result_detail(text: str) -> bool:
     """A line a search result prints about its paper: a date, its arXiv id, its authors, Scholar's ``authors - venue, year - host``."""
-    text = text.strip()
-    return parse_listing_date(text) is not None or arxiv_line(text) is not None or _other_fields(text) is not None
+    return paper_fields(text) is not None
 
 
 def _date_fields(text: str, captured: dt.date | None) -> PaperFields | None:
