@@ -359,3 +359,30 @@ def test_semantic_scholar_results_copied_without_blank_lines_and_its_footer(tmp_
         (title, f"2024-03-2{n}", "Neural Information Processing Systems") for n, title in enumerate(TITLES)
     ]
     assert papers[2].abstract == ABSTRACTS[2][:150] + "\u2026"
+
+
+def test_a_search_results_short_one_sentence_abstract_is_its_abstract(tmp_path: Path) -> None:
+    """Title and abstract lines, no blank lines (the bundled search page's layout), one abstract a short sentence:
+    three papers, none lost, and no title taken for a name under the short abstract."""
+    short = "We argue that benchmark leaderboards should report compute."
+    assert len(short) < 60
+    page = (
+        f"Get trending papers in your email inbox!\nSubscribe{TITLES[0]}\n{ABSTRACTS[0]}\n"
+        f"Leaderboards Should Report Compute\n{short}\nTabular Contrastive Anomaly Detection\n{ABSTRACTS[2]}\n"
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.abstract) for p in papers] == [
+        (TITLES[0], ABSTRACTS[0]), ("Leaderboards Should Report Compute", short), ("Tabular Contrastive Anomaly Detection", ABSTRACTS[2]),
+    ]
+
+
+def test_a_semantic_scholar_tldr_on_its_labels_line_is_the_abstract_without_the_label(tmp_path: Path) -> None:
+    page = "".join(
+        f"{title}\nAna Souza, Jonas Weiß\nComputer Science\nInternational Conference on Machine Learning\n3 March 2024\n"
+        f"TLDR {abstract} Expand\n12 Citations\nPDF\nSave\n\n"
+        for title, abstract in zip(TITLES, ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.abstract) for p in papers] == list(zip(TITLES, ABSTRACTS, strict=True))

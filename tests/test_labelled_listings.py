@@ -243,3 +243,27 @@ def test_an_openreview_entry_left_collapsed_is_a_paper_without_an_abstract(tmp_p
         (TITLES[2], ABSTRACTS[2], "2023-09-22", "NeurIPS 2023 poster"),
     ]
     assert any("no abstract: the paper is kept without one" in n.message for n in notices)
+
+
+def test_an_abstracts_second_paragraph_above_the_next_title_stays_its_own(tmp_path: Path) -> None:
+    closing = "Perturbed experts improve accuracy by 2.1 points on average across eight benchmarks."
+    page = f"{TITLES[0]}\nAbstract: {ABSTRACTS[0]}\n\n{closing}\n\n"
+    page += f"{TITLES[1]}\nAbstract: {ABSTRACTS[1]}\n\n{TITLES[2]}\nAbstract: {ABSTRACTS[2]}\n"
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.abstract) for p in papers] == [
+        (TITLES[0], f"{ABSTRACTS[0]} {closing}"), (TITLES[1], ABSTRACTS[1]), (TITLES[2], ABSTRACTS[2]),
+    ]
+
+
+def test_an_openreview_submissions_day_with_its_modification_is_the_day_submitted(tmp_path: Path) -> None:
+    page = "ICLR 2026 Conference Submissions\n\n" + "".join(
+        f"{title}\nAnonymous Authors\n2{n} Sept 2025 (modified: 08 Oct 2025)\nSubmitted to ICLR 2026\nReaders:  Everyone\n"
+        f"Abstract: {abstract}\n\n"
+        for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS, strict=True))
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert rejected == []
+    assert [(p.title, p.date, p.venue) for p in papers] == [
+        (title, f"2025-09-2{n}", "Submitted to ICLR 2026") for n, title in enumerate(TITLES)
+    ]

@@ -1391,7 +1391,10 @@ def test_a_file_no_reader_recognises_says_how_to_name_its_kind(tmp_path: Path) -
     _, papers, rejected, _ = read(tmp_path, "Just a note to myself.\nNothing here is a paper.\n", name="notes.txt")
     assert papers == [] and len(rejected) == 1
     assert rejected[0].reason.startswith("no reader recognised this file; tried: ")
-    assert rejected[0].reason.endswith("If it is one of these kinds, name it in sources.yml (notes.txt: {format: daily-papers})")
+    assert rejected[0].reason.endswith(
+        "If it is one of these kinds, name it in sources.yml (notes.txt: {format: search-results}; one of arxiv-atom, "
+        "arxiv-listing, bibtex, yaml, abstracts, daily-papers, topic-listing, search-results)"
+    )
 
 
 def test_page_text_above_a_topic_listings_topic_is_not_called_its_topic(tmp_path: Path) -> None:

@@ -76,9 +76,9 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 # What OpenReview and preprint servers print after the day a paper was posted: "…, Last Modified: 02 Mar 2025",
-# "… (v1), last revised 5 Mar 2025 (this version, v2)".
+# "… (v1), last revised 5 Mar 2025 (this version, v2)", "27 Sept 2025 (modified: 08 Oct 2025)".
 _REVISED = re.compile(
-    r"\s*(?:\(v\d{1,3}\)|[,;(]\s*(?:last\s+(?:modified|updated|revised)|updated|revised)\b).*$", re.IGNORECASE
+    r"\s*(?:\(v\d{1,3}\)|[,;(]\s*(?:last\s+(?:modified|updated|revised)|modified|updated|revised)\b).*$", re.IGNORECASE
 )
 
 

@@ -218,7 +218,10 @@ def read_listing(path: Path, name: str, meta: SourceMeta) -> tuple[FileReport, l
             reason = ("an HTML page's source, not its text: open the page in a browser and copy its text into a .txt file; "
                       + reason)
         else:
-            reason += f". If it is one of these kinds, name it in {SOURCES_FILE} ({name}: {{format: daily-papers}})"
+            scored = [(detection.score, kind) for kind, detection in choice.detections if detection.score > 0]
+            likely = max(scored)[1] if scored else "search-results"  # the kind it came closest to, else the commonest
+            kinds = ", ".join(kind for kind, _ in choice.detections)
+            reason += f". If it is one of these kinds, name it in {SOURCES_FILE} ({name}: {{format: {likely}}}; one of {kinds})"
         rejected = Rejected(file=name, line=1, reason=reason, raw=decoded.text[:2000])
         report = FileReport(name, None, reason, decoded.encoding, records=1, rejected=1, tried=tried)
         return report, [], [rejected], doc.notices

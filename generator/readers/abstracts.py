@@ -97,8 +97,8 @@ class AbstractsReader(Reader):
         labels = any(ABSTRACT_LABEL.match(line) or is_bare_label(line) for line in lines)
         labelled = False  # the line before was "Abstract" on its own: this one is the abstract
         gap = False  # a blank line after a labelled abstract: the next paragraph may be its second
-        between = _paragraphs_between_labels(lines)
         titles_above = _titles_above_labels(lines)
+        between = _paragraphs_between_labels(lines, titles_above)
         headers_alone = _headers_without_label(lines, titles_above)
         for number, line in enumerate(lines, start=1):
             if not line.strip():
@@ -301,12 +301,14 @@ def _labelled(line: str) -> bool:
     return bool(ABSTRACT_LABEL.match(line) or is_bare_label(line))
 
 
-def _paragraphs_between_labels(lines: list[str]) -> set[int]:
-    """The first lines (1-based) of the unlabelled paragraphs that lie between two labelled abstracts."""
+def _paragraphs_between_labels(lines: list[str], titles: set[int]) -> set[int]:
+    """The first lines (1-based) of the unlabelled paragraphs that lie between two labelled abstracts (the second
+    under its title, or not)."""
     starts = [n for n in range(len(lines)) if lines[n].strip() and (n == 0 or not lines[n - 1].strip())]
     found: set[int] = set()
     for before, start, after in zip(starts, starts[1:], starts[2:], strict=False):
-        if _labelled(lines[before]) and not _labelled(lines[start]) and _labelled(lines[after]):
+        labelled_before = any(_labelled(line) for line in lines[before:start])
+        if labelled_before and not _labelled(lines[start]) and start + 1 not in titles and (_labelled(lines[after]) or after + 1 in titles):
             found.add(start + 1)
     return found
 

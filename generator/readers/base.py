@@ -477,8 +477,10 @@ def looks_like_abstract(text: str) -> bool:
     text = text.strip()
     if len(text) >= 250:
         return not _long_title(text)
-    if text[-1:] in (")", "]") or text[-6:].lower().endswith(("expand", "more")):
-        text = _READ_MORE.sub("\u2026", text)  # "… far better than those…Expand": the page's link, after the text
+    if (text[-1:] in (")", "]") or text[-6:].lower().endswith(("expand", "more"))) and (link := _READ_MORE.search(text)):
+        # "… far better than those…Expand", "… halves inference cost. Expand": the page's link after the text
+        cut = "\u2026" in link.group() or "..." in link.group()
+        text = text[: link.start()] + ("\u2026" if cut else "") or text
     if len(text) >= 30 and len(_CJK_SENTENCE_END.findall(text)) >= (1 if text[-1] in CJK_FULL_STOPS else 2):
         return True  # Chinese or Japanese prose: a character says about as much as a word
     if len(text) >= 60 and text.endswith(".") and not text.endswith(("et al.", "etc.", "vs.", "...")):

@@ -91,6 +91,8 @@ def _card(block: Block) -> Card | None:
 
 
 _TLDR = re.compile(r"^tl;?\s?dr:?$", re.IGNORECASE)
+_EXPAND = re.compile(r"(?<=[.!?])\s*expand\s*$", re.IGNORECASE)
+_TLDR_INLINE = re.compile(r"^tl;?\s?dr:?\s+(?=\S)", re.IGNORECASE)  # "TLDR A router that …": the label, then the summary
 _SNIPPET_WORDS = 20  # a line of this many words, 150 characters or more, is a snippet the page cut short
 
 
@@ -280,6 +282,8 @@ def _about_paper(text: str) -> bool:
 
 def _one_author(text: str, title: str) -> bool:
     """One name ("Kenji Tanaka") right under a title of more words: the paper's author."""
+    if title.rstrip().endswith((".", "!")) or looks_like_abstract(title):
+        return False  # under a sentence ("We argue that leaderboards should report compute."): a title, not a name
     return len(title.split()) > max(2, len(text.split())) and one_name(text.strip()) is not None
 
 
@@ -550,4 +554,6 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
                 found = found.updated(details)
         title = _KIND_TAG.sub("", card.lines[card.title][1])
         abstract = join_lines([text for _, text in card.lines[first : last + 1]])
+        if summary := _TLDR_INLINE.match(abstract):  # "TLDR A router that … halves inference cost. Expand"
+            abstract = _EXPAND.sub("", abstract[summary.end() :])  # the whole summary; "Expand" shows the abstract
         yield reader.make_paper(doc, card.lines[card.title][0], title=title, abstract=abstract, raw=block.raw, found=found)
