@@ -386,3 +386,31 @@ def test_a_semantic_scholar_tldr_on_its_labels_line_is_the_abstract_without_the_
     _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [(p.title, p.abstract) for p in papers] == list(zip(TITLES, ABSTRACTS, strict=True))
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        "[PDF] neurips.cc\n{title}\nO Haddad, J Rinaldi - NeurIPS, 2023 - neurips.cc\n{abstract} …\nSave Cite Cited by 41\n",
+        "{title}\n21 Oct 2023 · Omar Haddad, Julia Rinaldi\n{abstract}\nLanguage Modelling  Mixture-of-Experts  +1\n",
+        "{title}\nOmar Haddad, Julia Rinaldi, +2 authors, Wei Chen\nComputer Science\nNeural Information Processing Systems\n"
+        "21 October 2023\n{abstract}\n17 Citations\nPDF\nSave\n",
+    ],
+    ids=["scholar", "papers-with-code", "semantic-scholar"],
+)
+def test_a_search_page_with_one_result_is_read(tmp_path: Path, card: str) -> None:
+    _, papers, rejected, _ = read_page(tmp_path, "About 3 results (0.04 sec)\n\n" + card.format(title=TITLES[0], abstract=ABSTRACTS[0]))
+    assert not rejected
+    assert [p.title for p in papers] == [TITLES[0]] and papers[0].abstract.startswith(ABSTRACTS[0][:60])
+
+
+def test_a_papers_with_code_result_with_task_tags_and_no_abstract_is_a_paper_without_one(tmp_path: Path) -> None:
+    page = "Search Results\n\nPapers\nDatasets\nMethods\n\n3 results\n\n" + "".join(
+        f"{title}\n{n + 10} Oct 2023 · Omar Haddad, Julia Rinaldi\n{abstract}Language Modelling  Mixture-of-Experts  +1\n\n"
+        for n, (title, abstract) in enumerate(zip(TITLES, [f"{ABSTRACTS[0]}\n", "", f"{ABSTRACTS[2]}\n"], strict=True))
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert [(p.title, bool(p.abstract), p.date) for p in papers] == [
+        (TITLES[0], True, "2023-10-10"), (TITLES[1], False, "2023-10-11"), (TITLES[2], True, "2023-10-12"),
+    ]

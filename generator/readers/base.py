@@ -121,6 +121,7 @@ _FOOTER_LINKS = {
     "models", "datasets", "spaces", "posts", "enterprise", "community", "log in", "login", "sign in", "sign up",
     "copyright", "contact arxiv", "subscribe to arxiv mailings", "web accessibility assistance", "arxiv operational status",
     "about us", "contact us", "publishers", "resources", "manage preferences", "cookie preferences", "manage cookies",
+    "hugging face", "hugging face's logo",
 }
 # The links a listing prints under a paper, each on its own line when copied.
 _PAPER_LINKS = {

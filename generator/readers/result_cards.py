@@ -131,13 +131,22 @@ def _find_cards(text: str) -> tuple[list[Block], list[Card]] | None:
     if not any(len(block.lines) >= 2 for block in blocks):
         return None  # every paragraph a line: no abstract in a paragraph with its title (a quick look first)
     cards = [card for card in map(_card, blocks) if card is not None and not is_page_text(card.block.lines)]
-    if len(cards) < MIN_CARDS:
+    if not cards:
         return None
     with_prose = sum(1 for b in blocks if any(looks_like_abstract(line) for line in b.lines) and not is_page_text(b.lines))
     detailed = sum(1 for c in cards if c.abstract[0] > c.title + 1 or c.title > 0 or c.abstract[1] < len(c.lines) - 1)
+    if len(cards) < MIN_CARDS and not (with_prose == 1 and _told_apart(cards[0])):
+        return None  # one card: only a page of one result whose details say what each of its lines is
     if len(cards) < CARD_SHARE * with_prose or not detailed:
         return None
     return blocks, cards
+
+
+def _told_apart(card: Card) -> bool:
+    """A card whose lines between its title and abstract all say something about the paper (authors, a date, its
+    venue, Semantic Scholar's fields of study)."""
+    between = [text for _, text in card.lines[card.title + 1 : card.abstract[0]]]
+    return bool(between) and all(paper_fields(t) is not None or fields_of_study(t) or names_venue(t) for t in between)
 
 
 def _spaced_cards(lines: list[str], blocks: list[Block]) -> list[Block]:
@@ -489,6 +498,8 @@ def _venue_year(text: str) -> PaperFields:
     return PaperFields(date=date, date_precision=precision, venue=venue or None, arxiv_id=arxiv.group(1) if arxiv else None)
 
 
+# Papers with Code's task tags under a result: "Language Modelling  Mixture-of-Experts  +1", a tag or two and a count.
+_TASK_TAGS = re.compile(r"^[^\W\d_][\w\-]*(?: [\w\-]+){0,4}(?:(?:\s{2,}|\t)[^\W\d_][\w\-]*(?: [\w\-]+){0,4})*(?:\s+\+\d{1,3})?$")
 _NO_ABSTRACT = re.compile(r"^\s*(?:no\s+abstract(?:\s+is)?\s+available|abstract\s+(?:not\s+available|unavailable))\W*$", re.IGNORECASE)
 _VOLUME = re.compile(r"^(?:proceedings|front\s+matter)\b", re.IGNORECASE)
 
@@ -502,7 +513,9 @@ def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Re
     title = _KIND_TAG.sub("", block.lines[first].strip())
     found = NO_FIELDS
     for number, text in enumerate(block.lines[first + 1 :], start=block.line + first + 1):
-        if is_page_text([text]) or fields_of_study(text) or _NO_ABSTRACT.match(text) or _RESULT_LINKS.match(text.strip()):
+        if is_page_text([text]) or fields_of_study(text) or _NO_ABSTRACT.match(text) or _RESULT_LINKS.match(text.strip()) or (
+            _TASK_TAGS.match(text.strip())
+        ):
             continue  # "No abstract available.": the page's stand-in, said on the paper's page too
         if (details := line_details(doc, number, text.strip())) is None:
             found = NO_FIELDS
