@@ -12,6 +12,7 @@ from ..ingest.titles import infer_title
 from ..model import Paper, Rejected
 from .base import (
     ABSTRACT_LABEL,
+    FOOTER_CHARS,
     NO_FIELDS,
     Detection,
     Document,
@@ -326,7 +327,7 @@ def _second_paragraph(lines: list[str], number: int) -> bool:
     return len(text) <= _CLOSING_SENTENCE and lone_sentence(text) and text.endswith((".", "!", "?", "。"))
 
 
-_CLOSING_SENTENCE = 120  # characters: "Code is available at ...", "We release the models."; an abstract says more
+_CLOSING_SENTENCE = FOOTER_CHARS  # characters: "Code is available at ...", "We release the models."; an abstract says more
 
 
 
