@@ -406,7 +406,7 @@ def test_a_search_page_with_one_result_is_read(tmp_path: Path, card: str) -> Non
 
 def test_a_papers_with_code_result_with_task_tags_and_no_abstract_is_a_paper_without_one(tmp_path: Path) -> None:
     page = "Search Results\n\nPapers\nDatasets\nMethods\n\n3 results\n\n" + "".join(
-        f"{title}\n{n + 10} Oct 2023 · Omar Haddad, Julia Rinaldi\n{abstract}Language Modelling  Mixture-of-Experts  +1\n\n"
+        f"{title}\n{n + 10} Oct 2023 · Omar Haddad, Julia Rinaldi\n{abstract}Reinforcement Learning (RL)  Mixture-of-Experts  +1\n\n"
         for n, (title, abstract) in enumerate(zip(TITLES, [f"{ABSTRACTS[0]}\n", "", f"{ABSTRACTS[2]}\n"], strict=True))
     )
     _, papers, rejected, _ = read_page(tmp_path, page)

@@ -499,7 +499,7 @@ def _venue_year(text: str) -> PaperFields:
 
 
 # Papers with Code's task tags under a result: "Language Modelling  Mixture-of-Experts  +1", a tag or two and a count.
-_TASK_TAGS = re.compile(r"^[^\W\d_][\w\-]*(?: [\w\-]+){0,4}(?:(?:\s{2,}|\t)[^\W\d_][\w\-]*(?: [\w\-]+){0,4})*(?:\s+\+\d{1,3})?$")
+_TASK_TAGS = re.compile(r"^[^\W\d_][\w\-]*(?: [\w\-()]+){0,4}(?:(?:\s{2,}|\t)[^\W\d_][\w\-]*(?: [\w\-()]+){0,4})*(?:\s+\+\d{1,3})?$")
 _NO_ABSTRACT = re.compile(r"^\s*(?:no\s+abstract(?:\s+is)?\s+available|abstract\s+(?:not\s+available|unavailable))\W*$", re.IGNORECASE)
 _VOLUME = re.compile(r"^(?:proceedings|front\s+matter)\b", re.IGNORECASE)
 
