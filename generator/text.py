@@ -308,6 +308,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 CJK_FULL_STOPS = "。！？"  # sentence ends of Chinese and Japanese text
+SENTENCE_BREAK = re.compile(r"[\w)\]%][.!?]\s+[A-Z(\d]")  # where one sentence ends and the next starts
 CJK_CHARACTER = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")  # kana, CJK ideographs, Hangul
 
 

@@ -14,8 +14,9 @@ import pytest
 from site_fixtures import CONFIG, LISTING_PAPERS, PAPERCAT, ROOT, listing_paper, tree_digest, write_listing
 
 from generator.errors import ConfigError
+from generator.model import Rejected
 from generator.site.build import Project, build_site
-from generator.site.changes import markdown, summary
+from generator.site.changes import build_state, compare, markdown, summary
 
 pytestmark = pytest.mark.site  # builds sites and runs the papercat command
 paper = listing_paper
@@ -166,3 +167,15 @@ def test_the_markdown_summary_shows_titles_and_rejections_as_text() -> None:
     assert "<a " not in html and "<img" not in html and "<strong>URGENT" not in html and "<code>" not in html and "<b>" not in html
     assert "Results [click here](https://evil.example/phish) ![px](https://evil.example/t.png) **URGENT** `rm -rf` &lt;b&gt;x" in html
     assert "unknown field '**bold key** [l](https://evil.example)'" in html.replace("&#x27;", "'")
+
+
+def test_two_alike_rejections_count_as_two_and_a_third_alike_is_new() -> None:
+    """A listing with the same page text twice (two "View / Share" rows) has two rejections, in every count."""
+    row = [Rejected(file="a.txt", line=line, reason="a result with no abstract", raw="View\nShare") for line in (16, 35)]
+    first = build_state([], {}, row)
+    assert compare(None, first, row) == {"baseline": True, "papers": 0, "rejections": 2}
+    moved = [Rejected(file="a.txt", line=line, reason="a result with no abstract", raw="View\nShare") for line in (17, 36, 52)]
+    report = compare(first, build_state([], {}, moved), moved)
+    assert [r["line"] for r in report["new_rejections"]] == [52] and report["rejections_gone"] == 0
+    report = compare(first, build_state([], {}, moved[:1]), moved[:1])
+    assert report["new_rejections"] == [] and report["rejections_gone"] == 1

@@ -281,3 +281,10 @@ def test_a_record_without_an_id_joins_one_of_two_arxiv_papers_never_both() -> No
     c = paper("Tidal graph networks", file="c.txt")
     groups = find_duplicate_groups([c, a, b])
     assert sorted(map(sorted, groups)) == [[0, 1], [2]]
+
+
+def test_merged_authors_are_the_fullest_names_listed() -> None:
+    """A scholarly search's "L Navarro" and an arXiv list's "Lucía Navarro": the full names, whichever came first."""
+    scholar = paper("Certified Machine Unlearning via Noisy Fine-Tuning", file="a.txt", authors=["L Navarro", "T Jung"])
+    arxiv = paper("Certified Machine Unlearning via Noisy Fine-Tuning", file="b.txt", authors=["Lucía Navarro", "Tae-hoon Jung"])
+    assert merge_records([scholar, arxiv]).authors == merge_records([arxiv, scholar]).authors == ["Lucía Navarro", "Tae-hoon Jung"]

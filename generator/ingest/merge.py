@@ -272,7 +272,8 @@ def merge_records(records: Sequence[Paper]) -> Paper:
     dated = [p for p in ordered if p.date]
     # A printed date over one whose year papercat inferred; then the most precise.
     best_date = min(dated, key=lambda p: (p.date_inferred, precision_rank[p.date_precision or "year"])) if dated else None
-    authors = max((p.authors for p in ordered), key=len)
+    # The most names, and of as many, the fullest: "Lucía Navarro" over a scholarly search's "L Navarro".
+    authors = max((p.authors for p in ordered), key=lambda names: (len(names), sum(map(len, names))))
     counts = [p.author_count for p in ordered if p.author_count is not None]
     upvotes = [p.upvotes for p in ordered if p.upvotes is not None]
     hints: list[str] = []

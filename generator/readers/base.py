@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from ..ingest.ids import parse_arxiv_id
 from ..ingest.normalize import normalize_text, strip_invisible
 from ..model import DatePrecision, Notice, Paper, Rejected, Source
-from ..text import CJK_CHARACTER, CJK_FULL_STOPS
+from ..text import CJK_CHARACTER, CJK_FULL_STOPS, SENTENCE_BREAK
 
 # Lines that listing sites print around the papers. Compared case-insensitively, after trimming.
 PAGE_CHROME = {
@@ -393,7 +393,6 @@ _SENTENCE_BREAK = re.compile(r"[a-z0-9\)\]%]\.\s+[A-Z(][a-z ]")
 
 
 # A sentence's end and the next one's start, however they are spelled: "LVD-1689M. DINOv3 ...", "... 88%. LLMs ...".
-_ANY_SENTENCE_BREAK = re.compile(r"[\w)\]%][.!?]\s+[A-Z(\d]")
 FOOTER_CHARS = 200  # a page's footer or blurb is one short sentence; an abstract of one sentence is longer
 
 
@@ -409,7 +408,7 @@ def arxiv_line(line: str) -> str | None:
 def lone_sentence(text: str) -> bool:
     """One short sentence: what a page's footer or blurb is, and a paper's abstract hardly ever."""
     text = text.strip()
-    return len(text) < FOOTER_CHARS and not _ANY_SENTENCE_BREAK.search(text) and len(_CJK_SENTENCE_END.findall(text)) < 2
+    return len(text) < FOOTER_CHARS and not SENTENCE_BREAK.search(text) and len(_CJK_SENTENCE_END.findall(text)) < 2
 
 
 # A line of authors a listing prints with a result: "Maria Garcia, Wei Zhang, Tom Okafor", "A. Ruiz and
@@ -494,7 +493,7 @@ def looks_like_abstract(text: str) -> bool:
 def _long_title(text: str) -> bool:
     """A title of 250 characters or more: one unfinished sentence, its words capitalised as a title's are."""
     return (
-        len(text) <= MAX_TITLE and not text.endswith((".", "…", "...")) and not _ANY_SENTENCE_BREAK.search(text)
+        len(text) <= MAX_TITLE and not text.endswith((".", "…", "...")) and not SENTENCE_BREAK.search(text)
         and title_cased(text)
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +71,7 @@ def build_state(
     return {
         "version": STATE_VERSION,
         "papers": {p.id: paper_state(p, *topics[p.id]) for p in sorted(papers, key=lambda p: p.id)},
-        "rejections": sorted({rejection_key(r) for r in rejected}),
+        "rejections": sorted(rejection_key(r) for r in rejected),  # one per rejection: two alike are two
     }
 
 
@@ -107,11 +108,13 @@ def compare(previous: dict[str, Any] | None, current: dict[str, Any], rejected: 
         if before["topics"] != after["topics"]:
             moved.append({"id": pid, "title": after["title"], "topics_before": before["topics"],
                           "topics_after": after["topics"]})
-    known = set(previous.get("rejections", []))
-    new_rejections = sorted(
-        ({"file": r.file, "line": r.line, "reason": r.reason} for r in rejected if rejection_key(r) not in known),
-        key=lambda r: (r["file"], r["line"], r["reason"]),
-    )
+    known = Counter(previous.get("rejections", []))  # a rejection seen before is no new one, however it moved
+    fresh = []
+    for r in sorted(rejected, key=lambda r: (r.file, r.line, r.reason)):
+        if known[key := rejection_key(r)] > 0:
+            known[key] -= 1
+        else:
+            fresh.append({"file": r.file, "line": r.line, "reason": r.reason})
     return {
         "baseline": False,
         "added": [{"id": pid, "title": new[pid]["title"], "topics": new[pid]["topics"]} for pid in added],
@@ -119,8 +122,8 @@ def compare(previous: dict[str, Any] | None, current: dict[str, Any], rejected: 
         "changed": changed,
         "merged_differently": merged,
         "topic_changes": moved,
-        "new_rejections": new_rejections,
-        "rejections_gone": len(known - set(current["rejections"])),
+        "new_rejections": fresh,
+        "rejections_gone": sum(known.values()),  # those of the last build no rejection of this one matched
     }
 
 
