@@ -414,3 +414,20 @@ def test_a_papers_with_code_result_with_task_tags_and_no_abstract_is_a_paper_wit
     assert [(p.title, bool(p.abstract), p.date) for p in papers] == [
         (TITLES[0], True, "2023-10-10"), (TITLES[1], False, "2023-10-11"), (TITLES[2], True, "2023-10-12"),
     ]
+
+
+def test_page_clutter_copied_with_search_results_is_skipped_not_rejected(tmp_path: Path) -> None:
+    """Task tags with the "Paper" / "Add Code" links, a site's blurb and footer, a research network's button row, a
+    review site's dates banner, Hugging Face's "Papers" heading: the page's own, noted, never a rejected record."""
+    page = (
+        "Papers\nSearch any paper with AI\n\n"
+        "Submission Start: Aug 29 2023 12:00AM UTC-0, Abstract Registration: Sep 21 2023 12:00AM UTC-0, End: Sep 28\n\n"
+        f"{TITLES[0]}\n1 code implementation • NeurIPS 2023 • Ana Souza, Jonas Weiß\n\n{ABSTRACTS[0]}\n\n"
+        "Graph Regression\nNode Classification\n Paper\n Add Code\n\n"
+        f"{TITLES[1]}\n2 code implementations • 5 Feb 2024 • Oliver Park, Mei Chen\n\n{ABSTRACTS[1]}\n\n"
+        "View\nShare\nConference Paper\nFull-text available\n\n"
+        "Papers With Code is a free resource with all data licensed under CC-BY-SA.\n\nTerms\nData policy\nCookies policy\n"
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert [p.title for p in papers] == TITLES[:2]
+    assert rejected == []

@@ -813,7 +813,7 @@ def test_an_abstract_in_two_paragraphs_on_a_daily_page_and_a_topic_listing_stays
     assert (report.reader, rejected) == ("daily-papers", [])
     assert [(p.title, p.abstract, p.author_count) for p in papers] == [
         ("Prompt Tuning from Task Descriptions", f"{ABSTRACT_A} {closing}", 7), ("Upcycled Mixture of Experts", ABSTRACT_B, 3)]
-    footer = "Papers Index is a free resource with all data licensed under CC-BY-SA."
+    footer = "All the data on this page is licensed under CC-BY-SA by its authors."
     topic = (f" Peer Review\n\n\nPrompt Tuning from Task Descriptions\n\nNeural Information Processing Systems\n\n{ABSTRACT_A}\n\n"
              f"{ABSTRACT_C}\n\n\nUpcycled Mixture of Experts\n\nNeural Information Processing Systems\n\n{ABSTRACT_B}\n\n\n{footer}\n")
     report, papers, rejected, _ = read(tmp_path, topic, name="topic.txt")
@@ -909,15 +909,15 @@ def test_search_results_with_authors_or_a_date_below_each_abstract(tmp_path: Pat
         ("Pretraining on Reanalysis", ["Lena Fischer", "Omar Haddad"], None)]
 
 
-def test_a_footer_sentence_under_a_topic_listing_is_reported_not_published(tmp_path: Path) -> None:
+def test_a_sites_blurb_under_a_topic_listing_is_skipped_not_published(tmp_path: Path) -> None:
     titles = ["Prompt Tuning from Task Descriptions", "Upcycled Mixture of Experts"]
     pairs = zip(titles, (ABSTRACT_A, ABSTRACT_B), strict=True)
     page = " Large Language Model\n\n\n" + "".join(
         f"{title}\n\nNeural Information Processing Systems\n\n{abstract}\n\n\n" for title, abstract in pairs
     ) + "Papers With Code is a free resource with all data licensed under CC-BY-SA.\n\nTerms\n\nData policy\n\nCookies policy\n"
-    report, papers, rejected, _ = read(tmp_path, page)
-    assert report.reader == "topic-listing" and [p.title for p in papers] == titles
-    assert [r.raw for r in rejected] == ["Papers With Code is a free resource with all data licensed under CC-BY-SA."]
+    report, papers, rejected, notices = read(tmp_path, page)
+    assert report.reader == "topic-listing" and [p.title for p in papers] == titles and rejected == []
+    assert any("Papers With Code is a free resource" in n.message for n in notices)
 
 
 def test_a_footer_sentence_under_a_labelled_abstracts_list_is_reported_not_published(tmp_path: Path) -> None:

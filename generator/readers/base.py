@@ -103,8 +103,10 @@ _NAVIGATION = re.compile(
       | sort(?:ed)?\s+by\b.{0,40} | any\s+time | since\s+(?:19|20)\d\d | custom\s+range\.*   # a results page's filters
       | (?:comments|subjects|journal[- ]ref|cite\s+as|doi|(?:msc|acm)[- ]class(?:es)?|report[- ]n(?:o|umber)\.?)\s*[:：].{0,400}
       | (?:keywords|tl;\s?dr|one[- ]sentence\s+summary|primary\s+area)\s*[:：].{0,400}   # a review site's fields (OpenReview)
+      | (?:submission\s+(?:start|deadline)|abstract\s+registration)\s*[:：].{0,400}      # ... and its venue's dates
       | submitted\s+\d{1,2}\s+[a-z]+,?\s+\d{4}\b.{0,100}                    # an arXiv entry's lines besides its abstract
       | (?:we|this\s+(?:site|website)|our\s+(?:site|website))\s+uses?\s+cookies\b.{0,300}   # a cookie banner
+      | [^.]{1,80}\bis\s+an?\s+(?:free|open)\b[^.]{0,40}\b(?:resource|tool|service)\b.{0,200}     # a site's blurb
       | (?:accept|reject|allow|decline|manage)\s+(?:all\s+|optional\s+|essential\s+)?cookies.{0,40}
       | ranked\s+\#\d+\s+on\s+.{1,120}                                      # Papers with Code's leaderboard line
       | (?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|ai|co|edu|gov|dev|app|info|uk|de|fr|cn|jp)   # a reader view's site line
@@ -121,7 +123,7 @@ _FOOTER_LINKS = {
     "models", "datasets", "spaces", "posts", "enterprise", "community", "log in", "login", "sign in", "sign up",
     "copyright", "contact arxiv", "subscribe to arxiv mailings", "web accessibility assistance", "arxiv operational status",
     "about us", "contact us", "publishers", "resources", "manage preferences", "cookie preferences", "manage cookies",
-    "hugging face", "hugging face's logo",
+    "hugging face", "hugging face's logo", "papers", "search any paper with ai",
 }
 # The links a listing prints under a paper, each on its own line when copied.
 _PAPER_LINKS = {
@@ -134,7 +136,7 @@ _BUTTONS = _PAPER_LINKS | {
     "view arxiv page", "view pdf", "view paper", "view code", "add to collection", "related articles", "import into bibtex",
     "open access", "free access", "full access",  # a journal's badges on an article
     "download", "share", "bookmark", "copy link", "export", "upvote", "more", "cited by", "[pdf]", "[html]", "[code]",
-    "expand", "alert", "collapse", "research feed", "learn more",
+    "expand", "alert", "collapse", "research feed", "learn more", "view",
 }
 _BUTTON_WORDS = {"pdf", "bib", "abs", "bibtex", "cite", "save", "code", "html", "video", "slides", "poster", "[pdf]", "[html]"}
 _BUTTON_ROW = re.compile(r"\s*(?:[|·•/]|\t|\s{2,})\s*")

@@ -155,8 +155,8 @@ def _spaced_cards(lines: list[str], blocks: list[Block]) -> list[Block]:
     as one block, the blank lines inside it: a title with its details, or a title and a block of details,
     followed by a paragraph of prose."""
 
-    def details(block: Block) -> bool:
-        return all(_about_paper(text.strip()) or is_page_text([text]) for text in block.lines)
+    def details(block: Block) -> bool:  # lines about the paper (the page's own among them), one at least
+        return all(_about_paper(t.strip()) or is_page_text([t]) for t in block.lines) and any(_about_paper(t.strip()) for t in block.lines)
 
     def prose(block: Block) -> bool:  # an abstract alone, not a result of its own (a title, its details, its abstract)
         return (looks_like_abstract(block.text) or _snippet(block.text)) and not any(_about_paper(t.strip()) for t in block.lines)
@@ -504,6 +504,13 @@ _NO_ABSTRACT = re.compile(r"^\s*(?:no\s+abstract(?:\s+is)?\s+available|abstract\
 _VOLUME = re.compile(r"^(?:proceedings|front\s+matter)\b", re.IGNORECASE)
 
 
+def _says_whose(text: str) -> bool:
+    """A line that tells a paper by what it says of it: a date, two names or more, a count of authors, a venue, an
+    arXiv id. One name alone is written as a tag or a heading is ("Node Classification")."""
+    found = paper_fields(text)
+    return found is not None and bool(found.date or len(found.authors) >= 2 or found.author_count or found.venue or found.arxiv_id)
+
+
 def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Rejected:
     """A result of a title and lines about the paper (its authors, venue, year) but no abstract: a paper without one.
 
@@ -540,8 +547,11 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
             continue  # the page's own lines: a count of results, its links (noted), its tabs
         if card is None:
             # A result with no abstract says something about a paper under its title; else the page's own text.
-            if len(block.lines) >= 2 and any(line_details(doc, block.line, line.strip()) for line in block.lines[1:]):
+            if len(block.lines) >= 2 and any(_says_whose(line) for line in block.lines[1:]):
                 yield _without_abstract(reader, doc, block)
+            elif 2 * sum(1 for line in block.lines if is_page_text([line])) >= len(block.lines):
+                shown = " / ".join(line.strip() for line in block.lines)
+                doc.notice(block.line, f"skipped page text {shown[:60]!r} (not a result)")  # a footer, a row of tags
             elif looks_like_abstract(block.text):
                 yield reader.reject(doc, block.line, "text that is not laid out as a result (no title line above it)", block.raw)
             else:
