@@ -431,3 +431,15 @@ def test_page_clutter_copied_with_search_results_is_skipped_not_rejected(tmp_pat
     _, papers, rejected, _ = read_page(tmp_path, page)
     assert [p.title for p in papers] == TITLES[:2]
     assert rejected == []
+
+
+def test_an_anthology_volume_with_one_abstract_keeps_every_entry_and_its_own_authors(tmp_path: Path) -> None:
+    page = (
+        f"pdf bib abs\n{TITLES[0]}\nOmar Haddad | Ana Ruiz\n{ABSTRACTS[0]}\n"
+        f"pdf bib abs\n{TITLES[1]}\nDmitri Novak | Chidi Okafor\n"
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert [(p.title, p.authors, bool(p.abstract)) for p in papers] == [
+        (TITLES[0], ["Omar Haddad", "Ana Ruiz"], True), (TITLES[1], ["Dmitri Novak", "Chidi Okafor"], False),
+    ]

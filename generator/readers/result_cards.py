@@ -15,6 +15,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..ingest.dates import parse_listing_date, parse_month_year
 from ..model import DatePrecision, Paper, Rejected
@@ -83,6 +84,9 @@ def _card(block: Block) -> Card | None:
         return None
     if any(len(text) > MAX_DETAIL for i, (_, text) in enumerate(lines) if i != title and i not in prose):
         return None
+    below = [text for _, text in lines[prose[-1] + 1 :]]
+    if any(could_be_title(text) and not _about_paper(text) and _says_whose(after) for text, after in pairwise(below)):
+        return None  # a title and whose paper it is below the abstract: another result in the block
     others = [text for i, (_, text) in enumerate(lines) if i != title and i not in prose]
     if not any(paper_fields(text) for text in others) and len(prose) == 1 and lone_sentence(lines[prose[0]][1]):
         return None  # a heading and one short sentence, nothing about a paper: a footer's "… is a free research tool"
@@ -206,7 +210,7 @@ def _unspaced(text: str) -> tuple[str, list[int]] | None:
     if len(content) < 6 or any(not lines[i].strip() for i in range(content[0], content[-1])):
         return None
     prose = [i for i in content if looks_like_abstract(lines[i])]
-    if len(prose) < MIN_CARDS:
+    if not prose:
         return None
     starts: list[int] = []
     detailed = results = 0

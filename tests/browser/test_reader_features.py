@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from site_fixtures import catalogue_json
+from site_fixtures import CONFIG, ROOT, catalogue_json
 
 pytestmark = pytest.mark.browser
 
@@ -130,4 +131,38 @@ def test_stats_charts_render_legibly_in_both_colour_schemes(base, watched_page, 
     )
     assert colours["bar"] not in (colours["bg"], "none", "rgb(0, 0, 0)")
     assert colours["label"] == colours["fg"]
+    watch.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def no_abstract_site(tmp_path_factory: pytest.TempPathFactory, serve) -> str:
+    """A catalogue of one Anthology volume's entries, one of them printed without an abstract."""
+    from generator.site.build import Project, build_site
+
+    root = tmp_path_factory.mktemp("no-abstract") / "project"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "volume.txt").write_text(
+        "pdf bib abs\nBenchmarking Retrieval Heads in Long-Context Models\nOmar Haddad | Ana Ruiz\n"
+        "We locate the attention heads that retrieve facts from long contexts and show that pruning them collapses "
+        "recall while leaving perplexity unchanged, across six model families and four context lengths.\n"
+        "pdf bib abs\nGrokking Beyond Modular Arithmetic\nDmitri Novak | Chidi Okafor\n",
+        encoding="utf-8",
+    )
+    shutil.copytree(CONFIG, root / "site_config")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    report = build_site(Project.at(root))
+    assert sorted(p.title for p in report.ingest.papers) == ["Benchmarking Retrieval Heads in Long-Context Models",
+                                                            "Grokking Beyond Modular Arithmetic"]
+    return serve(report.site_dir, "volume")
+
+
+def test_a_paper_without_an_abstract_says_so_on_its_page_and_in_search(no_abstract_site, watched_page):
+    page, watch = watched_page()
+    page.goto(no_abstract_site + "search/?q=grokking")
+    result = page.locator(".pc-results .pc-result").first
+    expect(result.locator(".pc-result-title")).to_have_text(re.compile("Grokking Beyond Modular Arithmetic"))
+    snippet = result.locator(".pc-snippet").inner_text().strip()
+    assert snippet == "Grokking Beyond Modular Arithmetic"  # the title, no dangling dash where an abstract would be
+    result.locator("a").first.click()
+    expect(page.locator(".pc-abstract")).to_have_text("The listing gave no abstract.")
     watch.assert_clean()

@@ -355,7 +355,8 @@
     // The abstract around a matched word; where only the title matched, the title leads the snippet.
     var abstract = String(data.a || "");
     var inAbstract = abstract.split(/[^\p{L}\p{N}\p{M}]+/u).some(function (w) { return w && matchesWord(words, w); });
-    appendSnippet(text, inAbstract || topic ? abstract : String(data.t || "") + " — " + abstract, words);
+    var title = String(data.t || "");
+    appendSnippet(text, inAbstract || topic ? abstract : abstract ? title + " — " + abstract : title, words);
     item.appendChild(text);
     var language = /^[a-z]{2,3}$/;
     if (language.test(String(data.l || ""))) { link.lang = data.l; text.lang = data.l; }
