@@ -443,3 +443,13 @@ def test_an_anthology_volume_with_one_abstract_keeps_every_entry_and_its_own_aut
     assert [(p.title, p.authors, bool(p.abstract)) for p in papers] == [
         (TITLES[0], ["Omar Haddad", "Ana Ruiz"], True), (TITLES[1], ["Dmitri Novak", "Chidi Okafor"], False),
     ]
+
+
+def test_arxiv_on_a_semantic_scholar_cards_venue_line_is_its_venue(tmp_path: Path) -> None:
+    page = "".join(
+        f"{title}\nAna Souza, Jonas Weiß\nComputer Science\nArXiv\n12 April 2023\n{abstract[:150]}… Expand\n12 Citations\nPDF\n\n"
+        for title, abstract in zip(TITLES, ABSTRACTS, strict=True)
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert [p.venue for p in papers] == ["ArXiv"] * 3

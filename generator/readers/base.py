@@ -539,6 +539,10 @@ def could_be_title(text: str) -> bool:
     return len(text) >= 250 and not text.endswith(".") and not _SENTENCE_BREAK.search(text)
 
 
+# A link elsewhere on a page; a venue where a venue goes (between a paper's title and its abstract).
+PREPRINT_SERVERS = {"arxiv", "biorxiv", "medrxiv", "openreview", "arxiv.org", "biorxiv.org", "medrxiv.org", "openreview.net"}
+
+
 # What a venue line holds.
 VENUE_WORDS = re.compile(
     r"\b(?:conference|proceedings|symposium|workshop|journal|transactions|neural information processing systems|"

@@ -21,6 +21,7 @@ from ..ingest.dates import parse_listing_date, parse_month_year
 from ..model import DatePrecision, Paper, Rejected
 from .base import (
     NO_FIELDS,
+    PREPRINT_SERVERS,
     VENUE_WORDS,
     Block,
     Document,
@@ -579,6 +580,11 @@ def parse_cards(reader: Reader, doc: Document, blocks: list[Block], cards: list[
                 doc.notice(number, f"skipped {text[:60]!r}: a line of the result papercat does not read")
             else:
                 found = found.updated(details)
+        if not found.venue:  # Semantic Scholar's "ArXiv" between the title and the abstract: the venue, not a link
+            above = range(card.lines[card.title][0] + 1, card.lines[first][0])
+            servers = (t.strip() for n, t in enumerate(block.lines, block.line) if n in above and t.strip().casefold() in PREPRINT_SERVERS)
+            server = next(servers, None)
+            found = found.updated(PaperFields(venue=server)) if server else found
         title = _KIND_TAG.sub("", card.lines[card.title][1])
         abstract = join_lines([text for _, text in card.lines[first : last + 1]])
         if summary := _TLDR_INLINE.match(abstract):  # "TLDR A router that … halves inference cost. Expand"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from ..model import Paper, Rejected
 from .base import (
+    PREPRINT_SERVERS,
     VENUE_ONLY,
     VENUE_WORDS,
     VENUE_YEAR,
@@ -189,8 +190,6 @@ def _laid_out_venues(blocks: list[Block]) -> set[int]:
     return {g[1].line for g in laid_out}
 
 
-# A link elsewhere on a page; a venue where a venue goes.
-_PREPRINT_SERVERS = {"arxiv", "biorxiv", "medrxiv", "openreview", "arxiv.org", "biorxiv.org", "medrxiv.org", "openreview.net"}
 
 
 def _content_blocks(doc: Document, blocks: list[Block], *, note: bool) -> list[Block]:
@@ -198,7 +197,7 @@ def _content_blocks(doc: Document, blocks: list[Block], *, note: bool) -> list[B
     kept: list[Block] = []
     for index, block in enumerate(blocks):
         if (
-            block.text.strip().casefold() in _PREPRINT_SERVERS and 0 < index < len(blocks) - 1
+            block.text.strip().casefold() in PREPRINT_SERVERS and 0 < index < len(blocks) - 1
             and not looks_like_abstract(blocks[index - 1].text)
             and (looks_like_abstract(blocks[index + 1].text) or _cut_abstract(blocks[index + 1].text))
         ) or not (skip_page_text(doc, block.line, block.lines) if note else is_page_text(block.lines)):
