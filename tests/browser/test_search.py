@@ -220,6 +220,12 @@ def test_a_search_that_finds_nothing_says_what_to_do_and_one_letter_asks_for_mor
     expect(page.locator(".pc-search-status")).to_have_text("No results; type at least two letters to search")
     expect(page.locator(".pc-search-empty")).to_be_hidden()
     expect(_results(page)).to_have_count(0)
+    # A letter the catalogue has as a word of its own ("top-k"): those results, and how to search for more.
+    page.goto(base_url + "search/?q=k", wait_until="load")
+    expect(page.locator(".pc-search-status")).to_have_text(
+        re.compile(r"^\d+ results?; one letter is found only as a word of its own: type more letters to find the words that start with it$")
+    )
+    expect(_results(page).first).to_be_visible()
     page.locator(".pc-search-query").fill("graph")
     expect(_results(page).first).to_be_visible()
     expect(page.locator(".pc-search-empty")).to_be_hidden()

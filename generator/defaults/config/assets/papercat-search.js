@@ -570,7 +570,8 @@
           empty.hidden = !(text && matches.length === 0 && !oneLetter);
           status.textContent = (kept.length === 0 ? "No results" : kept.length + " result" + (kept.length === 1 ? "" : "s")) + narrowed +
             (cut ? " for the most frequent words starting with \u201c" + cut + "\u201d; type more of the word to find every match" : "") +
-            (oneLetter && matches.length === 0 ? "; type at least two letters to search" : "");
+            (!oneLetter ? "" : matches.length === 0 ? "; type at least two letters to search"
+              : "; one letter is found only as a word of its own: type more letters to find the words that start with it");
           FACETS.forEach(function (name) { fillFacet(name, counts[name]); });
           facetBox.hidden = false;
         });
