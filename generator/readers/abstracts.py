@@ -195,7 +195,7 @@ def _title_below(lines: list[str], number: int, titles: set[int]) -> bool:
         if below in titles:
             return True
         text = lines[below - 1].strip()
-        if not text or not (_detail(text) or is_page_text([text])):
+        if not text or not _about_or_page(text):
             return False
     return False
 
@@ -203,7 +203,12 @@ def _title_below(lines: list[str], number: int, titles: set[int]) -> bool:
 def _touching(lines: list[str], above: int, number: int) -> bool:
     """Whether nothing but lines about a paper and the page's own lie between lines ``above`` and ``number`` (1-based)."""
     between = [text.strip() for text in lines[above : number - 1]]
-    return all(text and (_detail(text) or is_page_text([text])) for text in between)
+    return all(text and _about_or_page(text) for text in between)
+
+
+def _about_or_page(text: str) -> bool:
+    """A line about a paper, or the page's own: what may stand between a paper's lines without ending it."""
+    return _detail(text) or is_page_text([text])
 
 
 @functools.lru_cache(maxsize=8192)  # asked of a line for each title candidate above it, and again while reading
@@ -235,7 +240,7 @@ def _headers_without_label(lines: list[str], titles: set[int]) -> set[int]:
         end = number
         for end in range(number + 1, min(number + _TITLE_LOOKAHEAD, len(lines)) + 1):
             below = lines[end - 1].strip()
-            if not below or _labelled(below) or not (_detail(below) or is_page_text([below])):
+            if not below or _labelled(below) or not _about_or_page(below):
                 break
             fields = paper_fields(below)
             about += fields is not None and bool(fields.given() & {"authors", "date"})
@@ -253,7 +258,6 @@ def _titles_above_labels(lines: list[str]) -> set[int]:
     A title is words of a title with an "Abstract:" a few lines below, and nothing between but blank lines,
     lines about the paper and one other short line (the page's own) that is no title above the label itself.
     """
-
     texts = [line.strip() for line in lines]
     label = [_labelled(text) for text in texts]
     if not any(label):

@@ -94,7 +94,6 @@ def _card(block: Block) -> Card | None:
     return Card(block, lines, title, (prose[0], prose[-1]))
 
 
-
 _TLDR = re.compile(r"^tl;?\s?dr:?$", re.IGNORECASE)
 _EXPAND = re.compile(r"(?<=[.!?])\s*expand\s*$", re.IGNORECASE)
 _TLDR_INLINE = re.compile(r"^tl;?\s?dr:?\s+(?=\S)", re.IGNORECASE)  # "TLDR A router that …": the label, then the summary
@@ -161,7 +160,8 @@ def _spaced_cards(lines: list[str], blocks: list[Block]) -> list[Block]:
     followed by a paragraph of prose."""
 
     def details(block: Block) -> bool:  # lines about the paper (the page's own among them), one at least
-        return all(_about_paper(t.strip()) or is_page_text([t]) for t in block.lines) and any(_about_paper(t.strip()) for t in block.lines)
+        about = [_about_paper(t.strip()) for t in block.lines]
+        return any(about) and all(said or is_page_text([t]) for said, t in zip(about, block.lines, strict=True))
 
     def prose(block: Block) -> bool:  # an abstract alone, not a result of its own (a title, its details, its abstract)
         return (looks_like_abstract(block.text) or _snippet(block.text)) and not any(_about_paper(t.strip()) for t in block.lines)
@@ -342,11 +342,10 @@ def _names(text: str) -> tuple[str, ...] | None:
 
 
 def line_details(doc: Document, line: int, text: str) -> PaperFields | None:
-    """What one line of a card says about its paper, or None when it says nothing papercat reads."""
+    """What one line of a card says about its paper, or None when it says nothing papercat reads: ``paper_fields``,
+    with a date placed by the page's capture date (and a note where it cannot be)."""
     date = date_line(doc, line, text)
-    if date is None and (arxiv_id := arxiv_line(text)) is not None:  # "arXiv:2305.14314" under a title
-        return PaperFields(arxiv_id=arxiv_id, url=f"https://arxiv.org/abs/{arxiv_id}")
-    return date if date is not None else _other_fields(text)
+    return date if date is not None else paper_fields(text)
 
 
 def date_line(doc: Document, line: int, text: str) -> PaperFields | None:
@@ -364,7 +363,7 @@ def paper_fields(text: str) -> PaperFields | None:
     text = text.strip()
     if (date := _date_fields(text, None)) is not None:
         return date
-    if (arxiv_id := arxiv_line(text)) is not None:
+    if (arxiv_id := arxiv_line(text)) is not None:  # "arXiv:2305.14314" under a title
         return PaperFields(arxiv_id=arxiv_id, url=f"https://arxiv.org/abs/{arxiv_id}")
     return _other_fields(text)
 
