@@ -124,6 +124,21 @@ _OPERATOR = re.compile(
 )
 
 
+# A "%" no backslash escapes: in a BibTeX field or arXiv's metadata it is a character (neither has
+# comments inside a field), while LaTeX would drop the rest of the line as a comment.
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
+
+
+def latex_text(value: str) -> str:
+    """Text written in LaTeX as the letters it makes (``P\\'erez`` → ``Pérez``, ``{\\o}`` → ``ø``); math kept as written."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        return str(LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(_BARE_PERCENT.sub(r"\\%", value)))
+    except Exception:  # noqa: BLE001 - malformed LaTeX in a scraped field: keep the text as written
+        return value.replace("{", "").replace("}", "")
+
+
 def _math_as_text(latex: str) -> str:
     from pylatexenc.latex2text import LatexNodes2Text
 

@@ -299,3 +299,79 @@ def test_a_lists_footer_is_never_the_last_entrys_abstract(tmp_path: Path) -> Non
     report, papers, rejected, _ = read(tmp_path, page)
     assert (report.reader, rejected) == ("arxiv-listing", [])
     assert [(p.arxiv_id, p.abstract) for p in papers] == [("2501.10916", ""), ("2401.13547", "")]
+
+
+MAILING = r"""Received: from arxiv.org
+Subject: cs daily Subj-class mailing 100 1
+Date: Fri, 3 Nov 2023 20:00:04 -0400
+
+------------------------------------------------------------------------------
+Send any comments regarding submissions directly to submitter.
+------------------------------------------------------------------------------
+Archives at http://arxiv.org/
+To unsubscribe, e-mail To: cs@arXiv.org, Subject: cancel
+------------------------------------------------------------------------------
+ Submissions to:
+Computation and Language
+ received from  Wed  1 Nov 23 18:00:00 GMT  to  Thu  2 Nov 23 18:00:00 GMT
+------------------------------------------------------------------------------
+------------------------------------------------------------------------------
+\\
+arXiv:2311.00871
+Date: Wed, 1 Nov 2023 22:13:04 GMT   (1203kb,D)
+
+Title: Learning to Compose Tools: Planning with Language Models over Large
+  Action Spaces
+Authors: Maria Keller (MIT), Juan P\'erez, and Li Wei ((1) ETH, (2) EPFL)
+Categories: cs.CL cs.AI
+Comments: 14 pages, 5 figures
+License: http://creativecommons.org/licenses/by/4.0/
+\\
+  Large language models can call external tools, but choosing among thousands
+of tools remains hard. We propose a planner that composes tool calls by
+searching over a learned action graph.
+\\ ( https://arxiv.org/abs/2311.00871 ,  1203kb)
+------------------------------------------------------------------------------
+\\
+arXiv:2311.00902
+Date: Thu, 2 Nov 2023 01:40:11 GMT   (845kb)
+
+Title: Sparse Mixture-of-Experts Are Efficient Few-Shot Learners
+Authors: Tom Anders, Priya Raman
+Categories: cs.LG
+Journal-ref: Transactions on Machine Learning Research, 2023
+\\
+  We show that sparse mixture-of-experts models, fine-tuned with a handful of
+examples, match dense models ten times their cost.
+\\ ( https://arxiv.org/abs/2311.00902 ,  845kb)
+------------------------------------------------------------------------------
+%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%--%%
+\\
+arXiv:2303.12345
+replaced with revised version Thu, 2 Nov 2023 12:00:00 GMT   (500kb)
+
+Title: Old Paper Revised
+Authors: Bob Smith
+Categories: cs.LG
+\\ ( https://arxiv.org/abs/2303.12345 ,  500kb)
+------------------------------------------------------------------------------
+"""
+
+
+def test_the_daily_mailing_gives_every_entry_with_its_fields(tmp_path: Path) -> None:
+    report, papers, rejected, notices = read(tmp_path, MAILING)
+    assert (report.reader, rejected) == ("arxiv-listing", [])
+    by_id = {p.arxiv_id: p for p in papers}
+    assert sorted(by_id) == ["2303.12345", "2311.00871", "2311.00902"]
+    first = by_id["2311.00871"]
+    assert first.title == "Learning to Compose Tools: Planning with Language Models over Large Action Spaces"
+    assert first.authors == ["Maria Keller", "Juan Pérez", "Li Wei"]  # no "and", no affiliations, the accent read
+    assert first.abstract.startswith("Large language models can call external tools, but choosing among thousands of tools")
+    assert first.abstract.endswith("over a learned action graph.")  # the closing link is not the abstract's
+    assert (first.date, first.date_precision, first.topic_hints) == ("2023-11-01", "day", ["cs.CL", "cs.AI"])
+    second = by_id["2311.00902"]
+    assert (second.venue, second.date) == ("Transactions on Machine Learning Research, 2023", "2023-11-02")
+    replaced = by_id["2303.12345"]  # a replacement: no abstract, and the day it was revised is not its date
+    assert (replaced.title, replaced.abstract, replaced.date, replaced.date_precision) == ("Old Paper Revised", "", "2023-03-01", "month")
+    skipped = " ".join(n.message for n in notices)
+    assert "Send any comments" in skipped and "Subject: cs daily" in skipped

@@ -1,5 +1,5 @@
-"""arXiv's own pages copied as text: its search results (``arxiv.org/search``) and its lists of new or recent
-submissions (``arxiv.org/list/…``).
+"""arXiv's own listings copied as text: its search results (``arxiv.org/search``), its lists of new or recent
+submissions (``arxiv.org/list/…``) and its daily mailing (the e-mail digest of a subject's new submissions).
 
 Every entry starts with its id line, ``arXiv:2412.01234 [pdf, other]`` (a list numbers it:
 ``[1] arXiv:2412.01234 [pdf, html, other]``), and runs to the next one. Inside it, labelled lines
@@ -13,6 +13,13 @@ date is its date (a list, which prints none, dates it by its id's year and month
 reference is its venue and the categories are topic hints, as the arXiv API reader has them. An
 entry with no title is rejected with its line; lines between entries that are not an entry's (a
 list's section headings, a page's header and footer) are skipped with a notice.
+
+The mailing sets each entry between ``\\`` lines and rules of dashes (``----``, ``%%--%%``): its id
+line, ``Date:`` (the first version's submission), ``Title:`` (wrapped lines indented), ``Authors:``
+(TeX accents, ``P\\'erez``, are read as the letters they make), ``Categories:``, ``Comments:``,
+``License:``, then the abstract, and ``\\ ( https://arxiv.org/abs/ID , 52kb)``. Those rules and
+``\\`` lines part paragraphs as blank lines do; a replacement (``replaced with revised version …``)
+prints no abstract and is a paper without one, dated by its id.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from dataclasses import dataclass, field
 
 from ..ingest.dates import MONTHS, parse_listing_date
 from ..model import DatePrecision, Paper, Rejected
+from ..text import latex_text
 from .base import (
     ABSTRACT_LABEL,
     Detection,
@@ -49,10 +57,16 @@ _TAGS = re.compile(rf"^{_ID_TAIL}$", re.IGNORECASE)  # the id line's tags on lin
 _CATEGORIES = re.compile(rf"^\s*{_CATEGORY}(?:[\s;,]+{_CATEGORY})*\s*$")
 _CODE = re.compile(rf"\(({_CATEGORY})\)")  # "Machine Learning (cs.LG)"
 _LABEL = re.compile(
-    r"^\s*(?P<label>title|authors?|comments?|subjects?|journal[- ]?ref(?:erence)?|doi|cite\s+as|"
-    r"(?:msc|acm)[- ]class(?:es)?|report[- ]n(?:o|umber)\.?)\s*[:：]\s*(?P<value>.*)$",
+    r"^\s*(?P<label>title|authors?|comments?|subjects?|categories|journal[- ]?ref(?:erence)?|doi|cite\s+as|license|"
+    r"(?:msc|acm)[- ]class(?:es)?|report[- ]n(?:o|umber)\.?|date(?:\s*\([^)]{0,30}\))?)\s*[:：]\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
+# The mailing's lines between fields: "\\", rules of dashes or "%%--%%", the entry's closing link
+# "\\ ( https://arxiv.org/abs/2311.00871 ,  1203kb)", a replacement's "replaced with revised version …".
+_RULE = re.compile(r"^\s*(?:\\\\|[-=%]{10,}|\\\\\s*\(\s*https?://\S+\s*,?\s*[\w.]*\s*\))\s*$")
+_REPLACED = re.compile(r"^\s*replaced\s+with\s+revised\s+version\b", re.IGNORECASE)
+_MAILING_DATE = re.compile(r"^\s*(?:[A-Za-z]{3},\s*)?(\d{1,2}\s+[A-Za-z]{3}\s+\d{4})\b")  # "Wed, 1 Nov 2023 22:13:04 GMT (…)"
+_AFFILIATION = re.compile(r"\s*\([^()]*\)")  # "Maria Keller (MIT)", "((1) MIT, (2) ETH)"
 _SUBMITTED = re.compile(r"^\s*(?:v\d+\s+)?submitted\s+\d", re.IGNORECASE)  # "Submitted 2 December, 2024; originally …"
 _DOI = re.compile(r"^\s*(?:doi|10\.\d{4,9}/\S+)\s*$", re.IGNORECASE)  # a search result's DOI tag and number
 # "▽ More" after an abstract cut short, "△ Less" after the whole one (the page shows one of them).
@@ -93,7 +107,7 @@ def _entries(doc: Document) -> tuple[list[_Line], list[_Entry]]:
     entries: list[_Entry] = []
     paragraph = 0
     for number, text in enumerate(doc.lines, start=1):
-        if not text.strip():
+        if not text.strip() or _RULE.match(text):  # the mailing's rules part paragraphs as blank lines do
             paragraph += 1
             continue
         if match := _ID_LINE.match(text):
@@ -107,10 +121,15 @@ def _entries(doc: Document) -> tuple[list[_Line], list[_Entry]]:
 
 
 def _names(line: str) -> tuple[str, ...] | None:
-    """The authors of an unlabelled line under a list's title: names between commas or "and"."""
+    """The authors of a line: names between commas or "and", without affiliations in brackets and with TeX
+    accents read (the mailing writes ``Juan P\\'erez (MIT)``); None when the line is not names."""
     if looks_like_abstract(line) or len(line) > 2000 or line.rstrip().endswith((":", "?", "!")):
         return None
-    names = tuple(name.strip() for name in re.split(r",\s*|\s+and\s+|\s*;\s*", line) if name.strip())
+    while (bare := _AFFILIATION.sub("", line)) != line:  # "((1) MIT, (2) ETH)" from the inside out
+        line = bare
+    if "\\" in line:
+        line = latex_text(line)
+    names = tuple(name.strip() for name in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*;\s*", line) if name.strip())
     if not names or any(len(name) > 80 or len(name.split()) > 6 or name.endswith((".", "…")) and len(name) > 40 for name in names):
         return None
     return names
@@ -122,8 +141,11 @@ def _abstract(text: str) -> str:
     return _MORE.sub("", parts[-1]).strip()
 
 
-def _date(values: list[str], arxiv_id: str) -> tuple[str | None, DatePrecision | None]:
-    """The first version's submission date, else the month the entry was announced, else its id's month."""
+def _date(values: list[str], arxiv_id: str, mailed: str | None = None) -> tuple[str | None, DatePrecision | None]:
+    """The first version's submission date (``mailed``: the mailing's ``Date:``), else the month the entry was
+    announced, else its id's month."""
+    if mailed and (parsed := parse_listing_date(mailed)) and (day := parsed.resolve(None)):
+        return day.isoformat(), "day"
     text = " ; ".join(values)
     match = _V1_DATE.search(text) or next((m for value in values if (m := _FIRST_DATE.search(value))), None)
     if match and (parsed := parse_listing_date(match.group(1))) and (day := parsed.resolve(None)):
@@ -145,6 +167,7 @@ class _Fields:
     hints: list[str] = field(default_factory=list)
     venue: str | None = None
     submitted: list[str] = field(default_factory=list)
+    mailed: str | None = None  # the mailing's "Date:": the first version's submission day
     leftover: list[_Line] = field(default_factory=list)  # lines of none of them: the page's
 
 
@@ -172,9 +195,13 @@ def _read_entry(entry: _Entry) -> _Fields:
                 got.authors = list(_names(value) or ())
             elif name == "subjects":
                 got.hints += [c for c in _CODE.findall(value) if c not in got.hints]
+            elif name == "categories":
+                got.hints += [c for c in re.findall(_CATEGORY, value) if c not in got.hints]
+            elif name == "date" and (day := _MAILING_DATE.match(value)):
+                got.mailed = day.group(1)
             elif name == "journal-ref":
                 got.venue = value or None
-        elif _DOI.match(ln.text):
+        elif _DOI.match(ln.text) or _REPLACED.match(ln.text):
             pass
         elif touching and current == "abstract":
             got.abstract.append(ln.text)  # an abstract wrapped over lines
@@ -201,13 +228,16 @@ def _read_entry(entry: _Entry) -> _Fields:
 
 class ArxivListingReader(Reader):
     name = "arxiv-listing"
-    label = "arXiv search or list page ('arXiv:ID' line, title, authors, abstract)"
+    label = "arXiv search or list page, or arXiv mailing ('arXiv:ID' line, title, authors, abstract)"
 
     def detect(self, doc: Document) -> Detection:
         header, entries = _entries(doc)
         if not entries:
             return Detection(0.0, "no 'arXiv:ID [pdf]' line at the start of an entry")
-        if any(looks_like_abstract(ln.text) for ln in header):
+        # Prose above the first id line is a paper the ids follow, unless every entry labels its own title below
+        # its id (the mailing's header is prose: "Send any comments regarding submissions directly to submitter.")
+        labelled = all(any(_field(ln.text) == "title" for ln in entry.lines) for entry in entries)
+        if not labelled and any(looks_like_abstract(ln.text) for ln in header):
             return Detection(0.0, "an abstract above the first 'arXiv:ID' line: the ids follow the papers")
         read = [_read_entry(entry) for entry in entries]
         if 2 * sum(1 for got in read if got.title and looks_like_abstract(join_lines(got.title))) > len(read):
@@ -228,7 +258,7 @@ class ArxivListingReader(Reader):
             if not got.title:
                 yield self.reject(doc, entry.line, f"arXiv entry {entry.arxiv_id} with no title", raw)
                 continue
-            date, precision = _date(got.submitted, entry.arxiv_id)
+            date, precision = _date(got.submitted, entry.arxiv_id, got.mailed)
             found = PaperFields(
                 authors=tuple(got.authors or ()),
                 date=date,
@@ -266,7 +296,10 @@ def _list_abstract(lines: list[_Line]) -> tuple[list[str], list[_Line]]:
     return [ln.text for ln in lines[start:end]], lines[:start] + lines[end:]
 
 
-_FIELD_NAMES = {"title": "title", "author": "authors", "comment": "comments", "subject": "subjects", "journal": "journal-ref"}
+_FIELD_NAMES = {
+    "title": "title", "author": "authors", "comment": "comments", "subject": "subjects", "categorie": "categories",
+    "journal": "journal-ref",
+}
 
 
 def _field(line: str) -> str | None:
@@ -277,6 +310,8 @@ def _field(line: str) -> str | None:
         return "submitted"
     if (label := _LABEL.match(line)) is None:
         return None
+    if "(" in label.group("label"):  # "Date (revised v2):": not the first version's
+        return "revised"
     word = re.split(r"[\s\-]", label.group("label").casefold())[0]
     return _FIELD_NAMES.get(word.rstrip("s") if word != "journal" else word, word)
 

@@ -16,24 +16,11 @@ from collections.abc import Iterator
 from ..ingest.dates import month_number
 from ..ingest.ids import find_arxiv_id
 from ..model import DatePrecision, Paper, Rejected
+from ..text import latex_text
 from .base import HTTP_URL, Detection, Document, PaperFields, Reader
 
 _ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]", re.MULTILINE)
 _SKIPPED_TYPES = {"string", "preamble", "comment"}
-
-
-# A "%" no backslash escapes: in a BibTeX field it is a character (BibTeX has no comments inside an
-# entry), while LaTeX would drop the rest of the line as a comment.
-_BARE_PERCENT = re.compile(r"(?<!\\)%")
-
-
-def _to_text(value: str) -> str:
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    try:
-        return str(LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(_BARE_PERCENT.sub(r"\\%", value)))
-    except Exception:  # noqa: BLE001 - malformed LaTeX in a scraped field: keep the text as written
-        return value.replace("{", "").replace("}", "")
 
 
 class BibtexReader(Reader):
@@ -72,14 +59,14 @@ class BibtexReader(Reader):
                 continue  # @string, @preamble, @comment and text between entries
             raw = block.raw or raw
             fields = {f.key.lower(): _unwrap(str(f.value)) for f in block.fields}
-            title = _to_text(fields.get("title", "")).strip()
+            title = latex_text(fields.get("title", "")).strip()
             if not title:
                 yield self.reject(doc, line, f"entry {block.key!r} has no title", raw)
                 continue
             yield self._paper(doc, line, title, fields, raw)
 
     def _paper(self, doc: Document, line: int, title: str, fields: dict[str, str], raw: str) -> Paper | Rejected:
-        authors = [a for a in (_to_text(a).strip() for a in re.split(r"\s+and\s+", fields.get("author", ""))) if a]
+        authors = [a for a in (latex_text(a).strip() for a in re.split(r"\s+and\s+", fields.get("author", ""))) if a]
         if authors and authors[-1].lower() in ("others", "et al."):
             authors = authors[:-1]
         date: str | None = None
@@ -99,11 +86,11 @@ class BibtexReader(Reader):
             authors=tuple(_flip(a) for a in authors),
             date=date,
             date_precision=precision,
-            venue=_to_text(venue).strip() if venue else None,
+            venue=latex_text(venue).strip() if venue else None,
             url=url if HTTP_URL.match(url) else None,
             arxiv_id=find_arxiv_id(eprint, url, fields.get("journal")),
         )
-        abstract = _to_text(fields.get("abstract", "")).strip()
+        abstract = latex_text(fields.get("abstract", "")).strip()
         return self.make_paper(doc, line, title=title, abstract=abstract, raw=raw, found=found)
 
 
