@@ -75,6 +75,20 @@ def test_a_scholar_results_publisher_is_not_part_of_its_venue(tmp_path: Path) ->
     assert [(p.venue, p.date) for p in papers] == [("Neurocomputing", "2023-01-01"), ("Machine Learning", "2022-01-01")]
 
 
+def test_a_scholar_alerts_header_buttons_and_foot_are_no_paper(tmp_path: Path) -> None:
+    """A Google Scholar alert e-mail saved as text: the results as the web page prints them, between the alert's lines."""
+    page = 'Scholar Alert: [ "graph networks" ]\n\n'
+    for title, abstract in zip(TITLES[:2], ABSTRACTS[:2], strict=True):
+        page += f"{title}\nW Zhang, O Petrova - arXiv preprint, 2024\n{abstract[:150]} …\n\nSave Twitter LinkedIn Facebook\n\n"
+    page += (
+        "This message was sent by Google Scholar because you're following new results for [ \"graph networks\" ].\n\n"
+        "List alerts\n\nCancel alert\n"
+    )
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert sorted(p.title for p in papers) == sorted(TITLES[:2])
+    assert not rejected  # the alert's foot is the e-mail's, not a paper's text without a title
+
+
 def test_a_cookie_banner_above_the_page_is_no_paper(tmp_path: Path) -> None:
     page = (
         "We use cookies to improve your experience. By clicking “Accept”, you agree to our use of cookies.\n"

@@ -106,6 +106,7 @@ _NAVIGATION = re.compile(
       | (?:submission\s+(?:start|deadline)|abstract\s+registration)\s*[:：].{0,400}      # ... and its venue's dates
       | submitted\s+\d{1,2}\s+[a-z]+,?\s+\d{4}\b.{0,100}                    # an arXiv entry's lines besides its abstract
       | (?:we|this\s+(?:site|website)|our\s+(?:site|website))\s+uses?\s+cookies\b.{0,300}   # a cookie banner
+      | (?:this\s+(?:message|e-?mail|alert)\s+was\s+sent|you(?:'|’|\s+a)re\s+receiving\s+this)\b.{0,300}   # an alert e-mail's foot
       | [^.]{1,80}\bis\s+an?\s+(?:free|open)\b[^.]{0,40}\b(?:resource|tool|service)\b.{0,200}     # a site's blurb
       | (?:accept|reject|allow|decline|manage)\s+(?:all\s+|optional\s+|essential\s+)?cookies.{0,40}
       | ranked\s+\#\d+\s+on\s+.{1,120}                                      # Papers with Code's leaderboard line
