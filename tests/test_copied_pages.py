@@ -467,3 +467,31 @@ def test_arxiv_on_a_semantic_scholar_cards_venue_line_is_its_venue(tmp_path: Pat
     _, papers, rejected, _ = read_page(tmp_path, page)
     assert not rejected
     assert [p.venue for p in papers] == ["ArXiv"] * 3
+
+
+def test_a_topic_pages_authors_and_date_lines_under_each_venue_are_the_papers(tmp_path: Path) -> None:
+    """Each paper one paragraph: title, venue, authors (a score of names, a CJK name, "+23 more"), date, abstract."""
+    many = ", ".join(f"Author{chr(65 + i)} Surname{chr(65 + i)}" for i in range(20))
+    lines = [
+        (many, "Published 2016-09-09"), ("Zoë Müller, 王宇航, David Mwangi", "2024-05-03"), ("Albert Q. Jiang, Ana Roux, +23 more", ""),
+    ]
+    page = "Graph Learning\nTopic · 9,877 papers\n\n"
+    for title, venue, abstract, (names, day) in zip(TITLES, ["ICLR 2017", "ACL 2024", "arXiv 2024"], ABSTRACTS, lines, strict=True):
+        page += "\n".join(part for part in (title, venue, names, day, abstract) if part) + "\n\n"
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    by_title = {p.title: p for p in papers}
+    assert sorted(by_title) == sorted(TITLES)
+    first, second, third = (by_title[t] for t in TITLES)
+    assert (len(first.authors), first.date, first.venue, first.abstract) == (20, "2016-09-09", "ICLR 2017", ABSTRACTS[0])
+    assert (second.authors, second.date) == (["Zoë Müller", "王宇航", "David Mwangi"], "2024-05-03")
+    assert (third.authors, third.author_count, third.abstract) == (["Albert Q. Jiang", "Ana Roux"], 25, ABSTRACTS[2])
+
+
+def test_a_daily_page_without_blank_lines_keeps_its_upvote_buttons_out_of_the_titles(tmp_path: Path) -> None:
+    page = "Daily Papers\nMar 4\n"
+    for title, abstract, upvotes in zip(TITLES, ABSTRACTS, (12, 19, 77), strict=True):
+        page += f"Submitted by janedoe\n{title}\n{abstract}\n  • 4 authors\n·\nMar 1\nUpvote {upvotes}\n"
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert sorted(p.title for p in papers) == sorted(TITLES)
+    assert not rejected

@@ -99,7 +99,7 @@ _NAVIGATION = re.compile(
       | (?:showing\s+|search\s+)?results\s+(?:for|matching)\s*:?\s+\S.{0,120}                 # "Search results for “…”"
       | papers\s+matching\s+(?:your\s+search\s+)?(?:for\s+)?\S.{0,120}                       # "Papers matching …"
       | (?:read|show|see|view)\s+(?:more|less) | [△▽▲▼]\s*(?:more|less)      # an abstract's "Read more"
-      | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?)                         # a paper's buttons and counts
+      | upvotes? | \d[\d,]*\s+(?:comments?|upvotes?) | upvote\s+\d[\d,.]*k?     # a paper's buttons and counts
       | sort(?:ed)?\s+by\b.{0,40} | any\s+time | since\s+(?:19|20)\d\d | custom\s+range\.*   # a results page's filters
       | (?:comments|subjects|journal[- ]ref|cite\s+as|doi|(?:msc|acm)[- ]class(?:es)?|report[- ]n(?:o|umber)\.?)\s*[:：].{0,400}
       | (?:keywords|tl;\s?dr|one[- ]sentence\s+summary|primary\s+area)\s*[:：].{0,400}   # a review site's fields (OpenReview)
@@ -419,6 +419,8 @@ def lone_sentence(text: str) -> bool:
 # particle "van", "de" aside) and hold none of the small words a title has.
 _NAME_WORD = re.compile(r"^(?:[A-Z\u00c0-\u024f][\w'’.\-]*|[A-Z]\.(?:[A-Z]\.)*|van|von|de|der|den|da|di|du|del|la|le|bin|al)$")
 _TITLE_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or", "the", "to", "via", "with"}
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"  # kana, Han and Hangul
+_CJK_NAME = re.compile(f"^[{_CJK}]{{1,4}}(?: [{_CJK}]{{1,4}})?$")  # "王宇航", "佐藤 健"
 _NAMES_TAIL = re.compile(r"(?:,?\s+et\s+al\.?)?(?:\s*[·•|\-–—]\s*(?:19|20)\d\d)?\s*$", re.IGNORECASE)
 MAX_NAMES_LINE = 500  # characters: a longer line is prose, never a line of names (those hold 400 at most)
 AUTHORS_MARKED = re.compile(r"(?:\bet\s+al\.?|[·•|\-–—]\s*(?:19|20)\d\d)\s*$", re.IGNORECASE)  # what only names end with
@@ -436,8 +438,12 @@ def author_names(line: str) -> tuple[str, ...] | None:
         return None
     for name in names:
         words = name.split()
+        if _CJK_NAME.match(name):  # "王宇航", "佐藤 健": a name in Chinese, Japanese or Korean among the others
+            continue
         if not 2 <= len(words) <= 4 or any(w.casefold() in _TITLE_WORDS for w in words) or not all(_NAME_WORD.match(w) for w in words):
             return None
+    if all(_CJK_NAME.match(name) for name in names):
+        return None  # a line of such words only is as likely a title's
     return tuple(names)
 
 

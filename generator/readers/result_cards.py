@@ -385,8 +385,8 @@ def _date_fields(text: str, captured: dt.date | None) -> PaperFields | None:
 _AUTHOR_COUNT = re.compile(r"^[·•]?\s*(\d[\d,]*)\s+authors?$", re.IGNORECASE)  # "· 41 authors"
 
 
-# "…, +3 authors", and Semantic Scholar's "…, +3 authors, Last Author" (the names left out are between).
-_MORE_AUTHORS = re.compile(r",?\s*\+\s*(\d{1,5})\s+(?:more\s+)?authors?(?:,?\s+(\S.*))?$", re.IGNORECASE)
+# "…, +3 authors" or "…, +3 more", and Semantic Scholar's "…, +3 authors, Last Author" (the names left out are between).
+_MORE_AUTHORS = re.compile(r",?\s*\+\s*(\d{1,5})\s+(?:more\s+authors?|authors?|more)(?:,?\s+(\S.*))?$", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8192)  # asked of a line to detect the page's layout, to cut it into cards and to read it

@@ -26,7 +26,7 @@ from .base import (
     skip_page_text,
     split_blocks,
 )
-from .result_cards import result_detail
+from .result_cards import line_details, result_detail
 from .stream import Item, pair_records
 
 
@@ -42,7 +42,8 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
     """
     counts: Counter[str] = Counter()
     middles: list[Block] = []
-    for before, block, after in zip(blocks, blocks[1:], blocks[2:], strict=False):
+    for index, (before, block) in enumerate(zip(blocks, blocks[1:-1], strict=False), start=1):
+        after = _past_details(blocks, index + 1)
         text = block.text.strip()
         if (
             len(block.lines) == 1
@@ -62,6 +63,19 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
     }
     venues = {b.line for b in middles if b.text.strip() in named}
     return venues | _laid_out_venues(blocks) | _alternating_venues(blocks), bool(venues)
+
+
+def _is_detail(block: Block) -> bool:
+    """A line about a paper on its own (its authors, "Published 2017-06-07"), as a paragraph's lines are split."""
+    text = block.text.strip()
+    return len(block.lines) == 1 and len(text) <= MAX_DETAIL and not looks_like_abstract(text) and result_detail(text)
+
+
+def _past_details(blocks: list[Block], index: int) -> Block:
+    """The block at ``index``, or the first after it that is not a line about the paper (its authors, its date)."""
+    while index < len(blocks) - 1 and _is_detail(blocks[index]):
+        index += 1
+    return blocks[index]
 
 
 def _split_unspaced(blocks: list[Block]) -> list[Block]:
@@ -95,28 +109,54 @@ def _describes(heading: Block, paragraph: Block) -> bool:
     return len(heading.lines) == 1 and len(name.split()) <= 6 and name in first
 
 
+MAX_DETAIL = 500  # characters: a line of authors or a date under a venue line is shorter (a score of names and more)
+
+
 def _split_paragraphs(blocks: list[Block]) -> list[Block]:
     """A listing that prints each paper as one paragraph, its title, venue and abstract lines (wrapped or not)
     with no blank line between them, as a block for the title, one for the venue and one for the abstract;
-    where two paragraphs at least are laid out so."""
+    where two paragraphs at least are laid out so. Lines about the paper between the venue and the abstract
+    (its authors, "Published 2017-06-07") are a block each (``_detail_lines`` reads them)."""
     split: dict[int, list[Block]] = {}
     for block in blocks:
         lines = [line.strip() for line in block.lines]
         if len(lines) < 3 or any(not line for line in lines):
             continue
-        title, venue, abstract = lines[0], lines[1], join_lines(lines[2:])
+        details = 2
+        while details < len(lines) - 1 and len(lines[details]) <= MAX_DETAIL and result_detail(lines[details]):
+            details += 1
+        title, venue, abstract = lines[0], lines[1], join_lines(lines[details:])
         if (
             len(venue) <= 120 and names_venue(venue) and not result_detail(venue)
             and not looks_like_abstract(title) and not names_venue(title)
-            and not (len(lines[2]) <= 120 and names_venue(lines[2]))
+            and not (len(lines[details]) <= 120 and names_venue(lines[details]))
             and (looks_like_abstract(abstract) or _cut_abstract(abstract))
         ):
             split[block.line] = [
-                Block(block.line, block.lines[:1]), Block(block.line + 1, block.lines[1:2]), Block(block.line + 2, block.lines[2:])
+                Block(block.line, block.lines[:1]), Block(block.line + 1, block.lines[1:2]),
+                *(Block(block.line + i, block.lines[i : i + 1]) for i in range(2, details)),
+                Block(block.line + details, block.lines[details:]),
             ]
     if len(split) < 2:
         return blocks
     return [part for block in blocks for part in split.get(block.line, [block])]
+
+
+def _detail_lines(doc: Document, blocks: list[Block], venues: set[int]) -> dict[int, PaperFields]:
+    """The lines about a paper between its venue line and its abstract, by line: its authors, its date."""
+    found: dict[int, PaperFields] = {}
+    for index, block in enumerate(blocks):
+        if block.line not in venues:
+            continue
+        for detail in blocks[index + 1 :]:
+            text = detail.text.strip()
+            if len(detail.lines) != 1 or len(text) > MAX_DETAIL or looks_like_abstract(text):
+                break
+            fields = line_details(doc, detail.line, text)
+            if fields is None:
+                break
+            found[detail.line] = fields
+    return found
 
 
 def _cut_abstract(text: str) -> bool:
@@ -261,6 +301,7 @@ class TopicListingReader(Reader):
         venue_names = {b.text.strip() for b in blocks if b.line in venues}
         # Short blocks above the first title (above its venue line, or its abstract when it has none) are the heading: its topic.
         names = _author_lines(blocks, venues)
+        details = _detail_lines(doc, blocks, venues)
         first_abstract = next((i for i, b in enumerate(blocks) if looks_like_abstract(b.text)), len(blocks))
         description: Block | None = None
         if first_abstract == 1 and len(venues) >= 2 and _describes(blocks[0], blocks[1]):
@@ -302,6 +343,8 @@ class TopicListingReader(Reader):
                 items.append(Item("venue", block, PaperFields(venue=block.text.strip())))
             elif block.line in names and items and items[-1].kind == "text" and not looks_like_abstract(items[-1].block.text):
                 items.append(Item("fields", block, PaperFields(authors=names[block.line])))  # under the title
+            elif block.line in details:
+                items.append(Item("fields", block, details[block.line]))  # under the venue line
             else:
                 items.append(Item("text", block))
         for record in pair_records(self, doc, items, paragraphs=True):
