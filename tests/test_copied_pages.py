@@ -495,3 +495,18 @@ def test_a_daily_page_without_blank_lines_keeps_its_upvote_buttons_out_of_the_ti
     _, papers, rejected, _ = read_page(tmp_path, page)
     assert sorted(p.title for p in papers) == sorted(TITLES)
     assert not rejected
+
+
+def test_a_sites_menu_one_link_a_line_is_no_paper(tmp_path: Path) -> None:
+    """"ScholarIndex / Topics / Venues / Authors / Sign in" above a listing, "Daily / Weekly / Monthly" tabs above a
+    Daily Papers page: a menu, never a title with the first paragraph below it as its abstract."""
+    topic = "ScholarIndex\nTopics\nVenues\nAuthors\nSign in\n\n"
+    for title, abstract in zip(TITLES, ABSTRACTS, strict=True):
+        topic += f"{title}\nNeural Information Processing Systems\nPublished 2023-05-19\n{abstract}\n\n"
+    daily = "Papers of the month\nNovember 2024\nDaily\nWeekly\nMonthly\n\n"
+    for title, abstract in zip(TITLES, ABSTRACTS, strict=True):
+        daily += f"{title}\n{abstract}\n• 4 authors · Nov 22, 2024\n203\n\n"
+    for page in (topic, daily):
+        _, papers, rejected, _ = read_page(tmp_path, page)
+        assert sorted(p.title for p in papers) == sorted(TITLES)
+        assert [p.abstract for p in sorted(papers, key=lambda p: TITLES.index(p.title))] == ABSTRACTS

@@ -165,8 +165,20 @@ def is_navigation(line: str) -> bool:
 
 
 def is_page_text(lines: list[str]) -> bool:
-    """Whether lines are all the site's own (chrome, navigation), not a paper's."""
-    return all(is_chrome(line) or is_navigation(line) for line in lines)
+    """Whether lines are all the site's own (chrome, navigation, a menu), not a paper's."""
+    return all(is_chrome(line) or is_navigation(line) for line in lines) or is_menu(lines)
+
+
+def is_menu(lines: list[str]) -> bool:
+    """A site's menu or tabs, a link a line: three lines at least, each of a few words ending in no punctuation, and
+    most of them one word of letters ("Topics" / "Venues" / "Authors" / "Sign in", "Daily" / "Weekly" / "Monthly"). A paper's
+    title wrapped over lines has longer ones; its authors one a line are each two words or more."""
+    texts = [line.strip() for line in lines if line.strip()]
+    return (
+        len(texts) >= 3
+        and all(len(text) <= 40 and len(text.split()) <= 4 and not text.endswith((".", "!", "?", ":", ",")) for text in texts)
+        and 2 * sum(1 for text in texts if text.isalpha()) >= len(texts)  # words, not "•" / "·" or a count
+    )
 
 
 def skip_page_text(doc: Document, line: int, lines: list[str]) -> bool:
