@@ -65,10 +65,18 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
     return venues | _laid_out_venues(blocks) | _alternating_venues(blocks), bool(venues)
 
 
+MAX_DETAIL = 500  # characters: a line of authors or a date under a venue line is shorter (a score of names and more)
+
+
+def _detail_line(text: str) -> bool:
+    """A line about a paper (its authors, "Published 2017-06-07"), not its abstract."""
+    text = text.strip()
+    return len(text) <= MAX_DETAIL and not looks_like_abstract(text) and result_detail(text)
+
+
 def _is_detail(block: Block) -> bool:
-    """A line about a paper on its own (its authors, "Published 2017-06-07"), as a paragraph's lines are split."""
-    text = block.text.strip()
-    return len(block.lines) == 1 and len(text) <= MAX_DETAIL and not looks_like_abstract(text) and result_detail(text)
+    """A block of one line about a paper, as a paragraph's lines are split."""
+    return len(block.lines) == 1 and _detail_line(block.text)
 
 
 def _past_details(blocks: list[Block], index: int) -> Block:
@@ -109,9 +117,6 @@ def _describes(heading: Block, paragraph: Block) -> bool:
     return len(heading.lines) == 1 and len(name.split()) <= 6 and name in first
 
 
-MAX_DETAIL = 500  # characters: a line of authors or a date under a venue line is shorter (a score of names and more)
-
-
 def _split_paragraphs(blocks: list[Block]) -> list[Block]:
     """A listing that prints each paper as one paragraph, its title, venue and abstract lines (wrapped or not)
     with no blank line between them, as a block for the title, one for the venue and one for the abstract;
@@ -123,7 +128,7 @@ def _split_paragraphs(blocks: list[Block]) -> list[Block]:
         if len(lines) < 3 or any(not line for line in lines):
             continue
         details = 2
-        while details < len(lines) - 1 and len(lines[details]) <= MAX_DETAIL and result_detail(lines[details]):
+        while details < len(lines) - 1 and _detail_line(lines[details]):
             details += 1
         title, venue, abstract = lines[0], lines[1], join_lines(lines[details:])
         if (
@@ -149,11 +154,7 @@ def _detail_lines(doc: Document, blocks: list[Block], venues: set[int]) -> dict[
         if block.line not in venues:
             continue
         for detail in blocks[index + 1 :]:
-            text = detail.text.strip()
-            if len(detail.lines) != 1 or len(text) > MAX_DETAIL or looks_like_abstract(text):
-                break
-            fields = line_details(doc, detail.line, text)
-            if fields is None:
+            if not _is_detail(detail) or (fields := line_details(doc, detail.line, detail.text.strip())) is None:
                 break
             found[detail.line] = fields
     return found
