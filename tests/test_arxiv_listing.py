@@ -337,7 +337,8 @@ arXiv:2311.00902
 Date: Thu, 2 Nov 2023 01:40:11 GMT   (845kb)
 
 Title: Sparse Mixture-of-Experts Are Efficient Few-Shot Learners
-Authors: Tom Anders, Priya Raman
+Authors: Tom Anders, Priya Raman, Omar
+  Farouk
 Categories: cs.LG
 Journal-ref: Transactions on Machine Learning Research, 2023
 \\
@@ -371,6 +372,7 @@ def test_the_daily_mailing_gives_every_entry_with_its_fields(tmp_path: Path) -> 
     assert (first.date, first.date_precision, first.topic_hints) == ("2023-11-01", "day", ["cs.CL", "cs.AI"])
     second = by_id["2311.00902"]
     assert (second.venue, second.date) == ("Transactions on Machine Learning Research, 2023", "2023-11-02")
+    assert second.authors == ["Tom Anders", "Priya Raman", "Omar Farouk"]  # the line wrapped inside a name
     replaced = by_id["2303.12345"]  # a replacement: no abstract, and the day it was revised is not its date
     assert (replaced.title, replaced.abstract, replaced.date, replaced.date_precision) == ("Old Paper Revised", "", "2023-03-01", "month")
     skipped = " ".join(n.message for n in notices)

@@ -163,6 +163,7 @@ class _Fields:
 
     title: list[str] = field(default_factory=list)
     authors: list[str] | None = None
+    authors_text: str = ""  # the line of authors as printed, joined with the lines it wraps onto
     abstract: list[str] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     venue: str | None = None
@@ -192,7 +193,7 @@ def _read_entry(entry: _Entry) -> _Fields:
             if name == "title":
                 got.title = [value] if value else []
             elif name == "authors":
-                got.authors = list(_names(value) or ())
+                got.authors, got.authors_text = list(_names(value) or ()), value
             elif name == "subjects":
                 got.hints += [c for c in _CODE.findall(value) if c not in got.hints]
             elif name == "categories":
@@ -209,14 +210,16 @@ def _read_entry(entry: _Entry) -> _Fields:
         elif touching and current == "title" and (not got.title or labelled_authors):
             got.title.append(ln.text)  # "Title:" on a line of its own, or a title wrapped above "Authors:"
             name = current
-        elif touching and current == "authors" and got.authors is not None and (names := _names(ln.text)):
-            got.authors += names  # a list of authors wrapped over lines
+        elif touching and current == "authors" and got.authors is not None and (
+            names := _names(f"{got.authors_text} {ln.text}")
+        ):
+            got.authors, got.authors_text = list(names), f"{got.authors_text} {ln.text}"  # wrapped, maybe inside a name
             name = current
         elif not got.title and not got.abstract and current is None and not (is_page_text([ln.text]) or _PAGE_LINE.match(ln.text)):
             got.title = [ln.text]  # a search result's or a list's title, under the id line (and categories)
             name = "title"
         elif got.authors is None and got.title and not got.abstract and not got.leftover and (names := _names(ln.text)):
-            got.authors = list(names)  # a list's line of authors, under its title
+            got.authors, got.authors_text = list(names), ln.text  # a list's line of authors, under its title
             name = "authors"
         else:
             got.leftover.append(ln)
