@@ -510,3 +510,14 @@ def test_a_sites_menu_one_link_a_line_is_no_paper(tmp_path: Path) -> None:
         _, papers, rejected, _ = read_page(tmp_path, page)
         assert sorted(p.title for p in papers) == sorted(TITLES)
         assert [p.abstract for p in sorted(papers, key=lambda p: TITLES.index(p.title))] == ABSTRACTS
+
+
+def test_abstracts_alone_without_a_label_are_each_a_paper(tmp_path: Path) -> None:
+    """A reading group's page of abstracts, one paragraph each with no title and no "Abstract:" label, under a stray
+    name and a heading and above a line about the meeting: every abstract a paper, the page's lines none."""
+    page = "Martina Schulz\n\nGraph Learning Reading Group — abstracts for Thursday's session\n\n"
+    page += "".join(f"{abstract}\n\n" for abstract in ABSTRACTS) + "Room 4.12 · 16:00 · coffee provided\n"
+    report, papers, rejected, _ = read_page(tmp_path, page)
+    assert report.reader == "abstracts" and not rejected
+    assert sorted(p.abstract for p in papers) == sorted(ABSTRACTS)
+    assert all(p.title_inferred for p in papers)

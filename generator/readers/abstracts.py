@@ -14,6 +14,7 @@ from .base import (
     ABSTRACT_LABEL,
     FOOTER_CHARS,
     NO_FIELDS,
+    Block,
     Detection,
     Document,
     PaperFields,
@@ -27,6 +28,7 @@ from .base import (
     looks_like_abstract,
     names_venue,
     skip_page_text,
+    split_blocks,
     title_cased,
 )
 from .result_cards import line_details, paper_fields, result_detail
@@ -34,7 +36,7 @@ from .result_cards import line_details, paper_fields, result_detail
 
 class AbstractsReader(Reader):
     name = "abstracts"
-    label = "abstract-only listing ('Abstract:' paragraphs, no titles)"
+    label = "abstract-only listing ('Abstract:' paragraphs, or abstract paragraphs alone; no titles)"
 
     def detect(self, doc: Document) -> Detection:
         lines = [line for line in doc.lines if line.strip()]
@@ -42,6 +44,8 @@ class AbstractsReader(Reader):
         prose = sum(1 for line in lines if looks_like_abstract(line) and not is_page_text([line]))
         if marked and marked >= 0.6 * max(prose, 1):
             return Detection(min(0.95, 0.6 + 0.05 * marked), f"{marked} line(s) start with 'Abstract:'")
+        if (paragraphs := _bare_abstracts(doc)) >= 2:
+            return Detection(0.55, f"{paragraphs} abstract paragraphs with no title and no 'Abstract:' label")
         return Detection(0.0, "no lines starting with 'Abstract:'")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
@@ -166,6 +170,34 @@ class AbstractsReader(Reader):
                 yield self.reject(doc, number, "text that is neither an 'Abstract:' paragraph nor page chrome", line)
         yield from flush()
         yield from drop_pending()
+
+
+MAX_HEADER_BLOCKS = 3  # short paragraphs above the first abstract: the page's name, its heading, a date
+
+
+def _bare_abstracts(doc: Document) -> int:
+    """How many paragraphs of an abstracts-only listing that labels none are abstracts: every paragraph from the first
+    abstract to the last is one (or the page's own), set apart by blank lines; a few short ones above and below are the
+    page's heading and foot.
+    0 when the file is not laid out so (a title, a line of authors or a venue between abstracts is another listing)."""
+    blocks = [block for block in split_blocks(doc.lines) if not is_page_text(block.lines)]
+    first = next((i for i, block in enumerate(blocks) if looks_like_abstract(block.text)), None)
+    if first is None or first > MAX_HEADER_BLOCKS or any(len(block.text) >= FOOTER_CHARS for block in blocks[:first]):
+        return 0
+    rest = blocks[first:]
+    footer = 0  # short paragraphs below the last abstract: the page's foot ("Room 4.12 · 16:00")
+    while footer < min(MAX_HEADER_BLOCKS, len(rest) - 1) and len(rest[-1 - footer].text) < FOOTER_CHARS and not looks_like_abstract(
+        rest[-1 - footer].text
+    ):
+        footer += 1
+    rest = rest[: len(rest) - footer]
+    return len(rest) if all(_bare_abstract(block) for block in rest) else 0
+
+
+def _bare_abstract(block: Block) -> bool:
+    """A paragraph of prose and nothing else: no line of it the page's (a rank "1.", buttons) or about a paper (its
+    authors, a date), as a search result's or a newsletter's paragraph has."""
+    return looks_like_abstract(block.text) and not any(is_page_text([line]) or result_detail(line.strip()) for line in block.lines)
 
 
 # Lines: a title, lines about the paper (its authors, "Published: 16 Jan 2024", a venue, "Readers: Everyone",
