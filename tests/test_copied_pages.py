@@ -521,3 +521,28 @@ def test_abstracts_alone_without_a_label_are_each_a_paper(tmp_path: Path) -> Non
     assert report.reader == "abstracts" and not rejected
     assert sorted(p.abstract for p in papers) == sorted(ABSTRACTS)
     assert all(p.title_inferred for p in papers)
+
+
+def test_a_scholar_alert_whose_snippets_are_wrapped_gives_each_result_its_whole_snippet(tmp_path: Path) -> None:
+    """An alert e-mail saved as text wraps each snippet at a fixed width; the wrapped lines are one snippet, cut where the
+    e-mail cut it ("…" at a line's end or on a line of its own), and the sharing links under it are the e-mail's."""
+    page = 'Scholar Alert: [ "graph networks" ]\n\n'
+    for n, (title, abstract) in enumerate(zip(TITLES, ABSTRACTS, strict=True)):
+        words, wrapped, line = abstract.split(), [], ""
+        for word in words:
+            if len(line) + 1 + len(word) > 72:
+                wrapped.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        wrapped.append(line + (" …" if n else "\n…"))
+        page += f"[PDF] {title}\nW Zhang, O Petrova - arXiv preprint arXiv:2405.1187{n}, 2024\n" + "\n".join(wrapped)
+        page += "\nSave Twitter LinkedIn Facebook\n\n"
+    page += "This message was sent by Google Scholar because you're following new results for [ \"graph networks\" ].\n"
+    report, papers, rejected, _ = read_page(tmp_path, page)
+    assert report.reader == "search-results" and not rejected
+    by_title = {p.title: p for p in papers}
+    assert sorted(by_title) == sorted(TITLES)
+    for title, abstract in zip(TITLES, ABSTRACTS, strict=True):
+        assert by_title[title].abstract == abstract + " …"
+        assert by_title[title].authors == ["W Zhang", "O Petrova"]

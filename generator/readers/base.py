@@ -138,8 +138,12 @@ _BUTTONS = _PAPER_LINKS | {
     "open access", "free access", "full access",  # a journal's badges on an article
     "download", "share", "bookmark", "copy link", "export", "upvote", "more", "cited by", "[pdf]", "[html]", "[code]",
     "expand", "alert", "collapse", "research feed", "learn more", "view",
+    "twitter", "linkedin", "facebook", "reddit", "email",  # an alert e-mail's sharing links
 }
-_BUTTON_WORDS = {"pdf", "bib", "abs", "bibtex", "cite", "save", "code", "html", "video", "slides", "poster", "[pdf]", "[html]"}
+_BUTTON_WORDS = {
+    "pdf", "bib", "abs", "bibtex", "cite", "save", "code", "html", "video", "slides", "poster", "[pdf]", "[html]",
+    "twitter", "linkedin", "facebook", "reddit", "email",
+}
 _BUTTON_ROW = re.compile(r"\s*(?:[|·•/]|\t|\s{2,})\s*")
 _BUTTON_PART = re.compile(r"(?:cited by|all|related articles)\s+\d[\d,]*(?:\s+versions?)?|all\s+\d[\d,]*\s+versions?", re.IGNORECASE)
 SUBMITTER = re.compile(r"^submitted\s+by\s+\S.{0,80}$", re.IGNORECASE)  # who posted the paper to the page

@@ -189,6 +189,50 @@ _RESULT_LINKS = re.compile(
 )
 
 
+MIN_WRAPPED_LINE = 50  # characters: each line of a snippet wrapped at a fixed width but its last is as long
+
+
+def wrapped_cards(doc: Document) -> tuple[Document, list[int]] | None:
+    """A results page whose snippets were wrapped at a fixed width (an alert e-mail saved as text): in each paragraph,
+    the lines from below the result's details to its links or its end, joined into one when they read as prose.
+
+    Returns the page with each snippet on one line, and the line of ``doc`` each of its lines starts at; None when
+    no paragraph has such a snippet.
+    """
+    lines = doc.lines
+    joined: list[str] = []
+    first_lines: list[int] = []
+    found = False
+    for block in split_blocks(lines):
+        while len(joined) < block.line - 1:  # the blank lines between paragraphs, as they were
+            joined.append("")
+            first_lines.append(len(joined))
+        texts = [text.strip() for text in block.lines]
+        start = 1  # below the title, and the lines about the paper under it
+        while start < len(texts) and paper_fields(texts[start]) is not None:
+            start += 1
+        if start == 1:
+            start = len(texts)  # no details under the title: no result card's snippet
+        end = next(
+            (i for i in range(start, len(texts)) if (is_page_text([texts[i]]) and texts[i] not in ("…", "...")) or paper_fields(texts[i])),
+            len(texts),
+        )  # (an ellipsis on a line of its own is where the snippet was cut: its end)
+        run = texts[start:end]
+        wrapped = (
+            len(run) >= 2 and all(len(text) >= MIN_WRAPPED_LINE for text in run[:-1])
+            and looks_like_abstract(join_lines(run))
+        )
+        for i, text in enumerate(block.lines):
+            if wrapped and start < i < end:
+                continue
+            joined.append(join_lines(run) if wrapped and i == start else text)
+            first_lines.append(block.line + i)
+        found = found or wrapped
+    if not found:
+        return None
+    return Document(doc.name, "\n".join(joined), doc.encoding, doc.meta), first_lines
+
+
 def unspaced_cards(doc: Document) -> tuple[Document, list[int]] | None:
     """A results page with no blank lines whose results print lines about the paper between its title and
     its abstract (``Gemma Team, Thomas Mesnard · March 2024``, a scholarly search's ``EJ Hu, Y Shen - ICLR,

@@ -29,7 +29,7 @@ from .base import (
     skip_page_text,
     title_cased,
 )
-from .result_cards import date_line, find_cards, parse_cards, unspaced_cards
+from .result_cards import date_line, find_cards, parse_cards, unspaced_cards, wrapped_cards
 from .stream import Item, pair_records
 
 CARDS_SCORE = 0.65  # below a Daily Papers page told by its header, whose papers may be glued into one paragraph each
@@ -180,6 +180,17 @@ def hard_wrapped(doc: Document) -> tuple[Document, list[int], int] | None:
     return Document(doc.name, "\n".join(joined), doc.encoding, doc.meta), first_lines, width
 
 
+def _wrapped_cards(doc: Document) -> tuple[Document, list[int]] | None:
+    """The page with its wrapped snippets joined (``wrapped_cards``), where that makes more of its paragraphs result
+    cards than the page as it is."""
+    wrapped = wrapped_cards(doc)
+    joined = find_cards(wrapped[0]) if wrapped is not None else None
+    if joined is None:
+        return None
+    found = find_cards(doc)
+    return wrapped if found is None or len(joined[1]) > len(found[1]) else None
+
+
 class SearchResultsReader(Reader):
     name = "search-results"
     label = "search-results page (title line, abstract line, no blank lines)"
@@ -191,6 +202,9 @@ class SearchResultsReader(Reader):
         lines = self._detect_lines(doc)
         if (spaced := unspaced_cards(doc)) is not None and (found := find_cards(spaced[0])) is not None:
             reason = f"{len(found[1])} results with no blank lines between them, each its title, details and abstract"
+            return Detection(max(CARDS_SCORE, lines.score), reason)
+        if (wrapped := _wrapped_cards(doc)) is not None and (found := find_cards(wrapped[0])) is not None:
+            reason = f"{len(found[1])} results set apart by blank lines, each its title, details and a snippet wrapped over lines"
             return Detection(max(CARDS_SCORE, lines.score), reason)
         if (found := find_cards(doc)) is not None:
             reason = f"{len(found[1])} results set apart by blank lines, each its title, details and abstract"
@@ -242,6 +256,8 @@ class SearchResultsReader(Reader):
             yield from self._parse_as(doc, unwrapped[0], unwrapped[1])
         elif (spaced := unspaced_cards(doc)) is not None and find_cards(spaced[0]) is not None:
             yield from self._parse_as(doc, *spaced)
+        elif (wrapped := _wrapped_cards(doc)) is not None:
+            yield from self._parse_as(doc, *wrapped)
         else:
             yield from self._parse(doc)
 
