@@ -546,3 +546,19 @@ def test_a_scholar_alert_whose_snippets_are_wrapped_gives_each_result_its_whole_
     for title, abstract in zip(TITLES, ABSTRACTS, strict=True):
         assert by_title[title].abstract == abstract + " …"
         assert by_title[title].authors == ["W Zhang", "O Petrova"]
+
+
+def test_a_topic_index_entry_without_abstract_is_kept_with_its_venue_date_and_code_count(tmp_path: Path) -> None:
+    """Among results with abstracts, an entry printing its title, "ICML 2024 · 2 Feb 2024", its authors or not, and
+    "9 code implementations" or "no code yet", but no abstract: a paper without one, not a rejected block."""
+    page = ""
+    for title, abstract in zip(TITLES[:2], ABSTRACTS[:2], strict=True):
+        page += f"{title}\nNeurIPS 2023 · 10 Dec 2023\nAna Ruiz, Wei Zhang\n3 code implementations\n{abstract}\n\n"
+    page += "KTO: Model Alignment as Prospect Theoretic Optimization\nICML 2024 · 2 Feb 2024\nKawin Ethayarajh, Winnie Xu\n"
+    page += "9 code implementations\n\nLength-Controlled Preference Optimization\narXiv 2024 · 16 Dec 2024\nno code yet\n"
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    by_title = {p.title: p for p in papers}
+    kto, length = by_title["KTO: Model Alignment as Prospect Theoretic Optimization"], by_title["Length-Controlled Preference Optimization"]
+    assert (kto.abstract, kto.authors, kto.date, kto.venue) == ("", ["Kawin Ethayarajh", "Winnie Xu"], "2024-02-02", "ICML")
+    assert (length.abstract, length.date) == ("", "2024-12-16")

@@ -550,6 +550,7 @@ def _venue_year(text: str) -> PaperFields:
 _TASK_TAGS = re.compile(r"^[^\W\d_][\w\-]*(?: [\w\-()]+){0,4}(?:(?:\s{2,}|\t)[^\W\d_][\w\-]*(?: [\w\-()]+){0,4})*(?:\s+\+\d{1,3})?$")
 _NO_ABSTRACT = re.compile(r"^\s*(?:no\s+abstract(?:\s+is)?\s+available|abstract\s+(?:not\s+available|unavailable))\W*$", re.IGNORECASE)
 _VOLUME = re.compile(r"^(?:proceedings|front\s+matter)\b", re.IGNORECASE)
+_CODE_COUNT = re.compile(r"^(?:\d[\d,]*\s+code\s+implementations?|no\s+code(?:\s+(?:yet|available))?)$", re.IGNORECASE)  # Papers with Code
 
 
 def _says_whose(text: str) -> bool:
@@ -569,7 +570,7 @@ def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Re
     found = NO_FIELDS
     for number, text in enumerate(block.lines[first + 1 :], start=block.line + first + 1):
         if is_page_text([text]) or fields_of_study(text) or _NO_ABSTRACT.match(text) or _RESULT_LINKS.match(text.strip()) or (
-            _TASK_TAGS.match(text.strip())
+            _TASK_TAGS.match(text.strip()) or _CODE_COUNT.match(text.strip())
         ):
             continue  # "No abstract available.": the page's stand-in, said on the paper's page too
         if (details := line_details(doc, number, text.strip())) is None:
@@ -577,7 +578,8 @@ def _without_abstract(reader: Reader, doc: Document, block: Block) -> Paper | Re
             break
         found = found.updated(details)
     if (
-        not found.authors or not could_be_title(title) or looks_like_abstract(title) or title.endswith(":")  # "Month:"
+        not (found.authors or (found.venue and found.date))  # whose paper, or where and when it was published
+        or not could_be_title(title) or looks_like_abstract(title) or title.endswith(":")  # "Month:"
         or line_details(doc, block.line, title)
     ):
         return reader.reject(doc, block.line, "a result with no abstract", block.raw)  # not clearly a title and its authors
