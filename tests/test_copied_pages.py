@@ -562,3 +562,18 @@ def test_a_topic_index_entry_without_abstract_is_kept_with_its_venue_date_and_co
     kto, length = by_title["KTO: Model Alignment as Prospect Theoretic Optimization"], by_title["Length-Controlled Preference Optimization"]
     assert (kto.abstract, kto.authors, kto.date, kto.venue) == ("", ["Kawin Ethayarajh", "Winnie Xu"], "2024-02-02", "ICML")
     assert (length.abstract, length.date) == ("", "2024-12-16")
+
+
+def test_a_collection_of_papers_without_abstracts_gives_each_paper_its_id_and_date(tmp_path: Path) -> None:
+    """A Hugging Face collection: the collection's heading, then each paper's title and "Paper • id • Published date •
+    upvotes", on one line or a line per part; no abstracts anywhere. Each is a paper without one, never a rejection."""
+    page = "Collections\njanedoe's Collections\nReasoning & RL for LLMs\nupdated 3 days ago\n\nUpvote\n12\nShare collection\n\n"
+    page += f"{TITLES[0]}\nPaper • 2402.03300 • Published Feb 5, 2024 • 85\n\n"
+    page += f"{TITLES[1]}\nPaper\n•\n2404.10567\n•\nPublished\nApr 16, 2024\n•\n9\n\n"
+    page += f"{TITLES[2]}\nPaper • 2410.01122 • Published Oct 1, 2024 • 21\n"
+    report, papers, rejected, _ = read_page(tmp_path, page)
+    assert report.reader == "title-list" and not rejected
+    assert sorted((p.title, p.arxiv_id, p.date, p.abstract) for p in papers) == sorted([
+        (TITLES[0], "2402.03300", "2024-02-05", ""), (TITLES[1], "2404.10567", "2024-04-16", ""),
+        (TITLES[2], "2410.01122", "2024-10-01", ""),
+    ])

@@ -11,6 +11,7 @@ from .base import Detection, Document, Reader, SourceMeta
 from .bibtex import BibtexReader
 from .daily_papers import DailyPapersReader
 from .search_results import SearchResultsReader
+from .title_list import TitleListReader
 from .topic_listing import TopicListingReader
 from .yaml_papers import YamlPapersReader
 
@@ -24,6 +25,7 @@ READERS: tuple[Reader, ...] = (
     DailyPapersReader(),
     TopicListingReader(),
     SearchResultsReader(),
+    TitleListReader(),
 )
 MIN_SCORE = 0.5
 

@@ -1,0 +1,122 @@
+"""Lists of papers that print no abstracts: a collection of papers, a proceedings index, a reading list.
+
+Each paper is a paragraph of its own: its title, then lines about it (its authors, an arXiv id,
+``Published Feb 5, 2024``, a venue), which a collection prints as one line split at its bullets
+(``Paper • 2402.03300 • Published Feb 5, 2024 • 85``) or as a line per part. A paper is kept without
+an abstract, with a notice, when those lines say whose it is or where and when it appeared; the
+paragraphs above the first paper are the page's own (skipped with a notice), as are its links and
+counts below. Less sure than any listing with abstracts: it is chosen only where no other reader is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..ingest.ids import parse_arxiv_id
+from ..model import Paper, Rejected
+from .base import (
+    NO_FIELDS,
+    Block,
+    Detection,
+    Document,
+    PaperFields,
+    Reader,
+    could_be_title,
+    is_page_text,
+    looks_like_abstract,
+    skip_page_text,
+    split_blocks,
+)
+from .result_cards import line_details
+
+# The parts of a line about a paper a collection sets apart with bullets: "Paper • 2402.03300 • Published … • 85".
+_PARTS = re.compile(r"\s*[•·|]\s*")
+_BARE_ID = re.compile(r"^(?:arxiv\s*:\s*)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.IGNORECASE)  # "2402.03300"
+_PUBLISHED = re.compile(r"\b(published(?:\s+on)?)\s*[•·|]\s*", re.IGNORECASE)  # split from its date, a line each
+_KIND = re.compile(r"^(?:paper|article|preprint|\d[\d,.]*k?)$", re.IGNORECASE)  # a kind tag, an upvote count
+MIN_ENTRIES = 2
+MIN_SHARE = 0.8  # of the paragraphs from the first paper on, those that are papers (the rest the page's)
+SCORE = 0.55  # below every reader of a listing with abstracts
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    block: Block
+    title: str
+    found: PaperFields
+
+
+def _details(doc: Document, number: int, lines: list[str]) -> PaperFields | None:
+    """What the lines under a title say about its paper, the parts between bullets read one by one; None when any
+    part says nothing papercat reads (the paragraph is not a title and its details)."""
+    text = _PUBLISHED.sub(r"\1 ", " • ".join(line.strip() for line in lines))  # "Published" / "Feb 5, 2024": one part
+    found = NO_FIELDS
+    for part in (p for p in _PARTS.split(text) if p):
+        if (bare := _BARE_ID.match(part)) and (arxiv_id := parse_arxiv_id(bare.group(1))) is not None:
+            found = found.updated(PaperFields(arxiv_id=arxiv_id, url=f"https://arxiv.org/abs/{arxiv_id}"))
+            continue
+        if _KIND.match(part):
+            continue
+        details = line_details(doc, number, part)
+        if details is None:
+            return None
+        found = found.updated(details)
+    return found
+
+
+def _entry(doc: Document, block: Block, *, quiet: bool) -> _Entry | None:
+    lines = [line for line in block.lines if line.strip() and not is_page_text([line])]
+    if len(lines) < 2:
+        return None
+    title = lines[0].strip()
+    if not could_be_title(title) or looks_like_abstract(title) or looks_like_abstract(" ".join(lines[1:])):
+        return None
+    found = _details(Document(doc.name, "", doc.encoding, doc.meta) if quiet else doc, block.line + 1, lines[1:])
+    if found is None or not (found.authors or found.arxiv_id or (found.date and (found.venue or found.upvotes is not None))):
+        return None
+    return _Entry(block, title, found)
+
+
+def _entries(doc: Document, *, quiet: bool) -> tuple[list[Block], list[_Entry | None]] | None:
+    """The page's paragraphs and, for each, its paper (None for the page's own); None when the page is not such a list."""
+    blocks = [block for block in split_blocks(doc.lines) if not is_page_text(block.lines)]
+    entries = [_entry(doc, block, quiet=quiet) for block in blocks]
+    first = next((i for i, entry in enumerate(entries) if entry is not None), None)
+    if first is None:
+        return None
+    found = sum(1 for entry in entries if entry is not None)
+    if found < MIN_ENTRIES or found < MIN_SHARE * (len(blocks) - first) or any(looks_like_abstract(b.text) for b in blocks[first:]):
+        return None
+    return blocks, entries
+
+
+class TitleListReader(Reader):
+    name = "title-list"
+    label = "list of titles with their authors, id or date and no abstracts (a collection, a proceedings index)"
+
+    def detect(self, doc: Document) -> Detection:
+        found = _entries(doc, quiet=True)
+        if found is None:
+            return Detection(0.0, "no paragraphs of a title and the lines about its paper, without abstracts")
+        papers = sum(1 for entry in found[1] if entry is not None)
+        return Detection(SCORE, f"{papers} paragraphs of a title and the lines about its paper, no abstracts")
+
+    def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
+        found = _entries(doc, quiet=False)
+        if found is None:  # chosen in sources.yml for a file of another kind
+            yield self.reject(doc, 1, "no paragraphs of a title and the lines about its paper (a list without abstracts)", doc.text)
+            return
+        started = False
+        for block, entry in zip(*found, strict=True):
+            if entry is not None:
+                started = True
+                doc.notice(block.line, "a title with the lines about its paper and no abstract: the paper is kept without one")
+                yield self.make_paper(doc, block.line, title=entry.title, abstract="", raw=block.raw, found=entry.found)
+            elif skip_page_text(doc, block.line, block.lines):
+                continue
+            elif not started:  # the page's heading, above the first paper
+                doc.notice(block.line, f"skipped page text {block.text.strip()[:60]!r} above the list")
+            else:
+                yield self.reject(doc, block.line, "a paragraph among the papers that is not a title with its paper's details", block.raw)
