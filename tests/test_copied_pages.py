@@ -577,3 +577,16 @@ def test_a_collection_of_papers_without_abstracts_gives_each_paper_its_id_and_da
         (TITLES[0], "2402.03300", "2024-02-05", ""), (TITLES[1], "2404.10567", "2024-04-16", ""),
         (TITLES[2], "2410.01122", "2024-10-01", ""),
     ])
+
+
+def test_a_weekly_page_whose_titles_touch_their_abstracts_cut_mid_sentence(tmp_path: Path) -> None:
+    """"Papers of the week" and its links above the first paper, each title right above its abstract (cut mid-sentence,
+    no ellipsis), then "• 8 authors · Nov 25, 2024" and the upvotes: the heading is no title, every paper is whole."""
+    page = "Daily Papers\n\nPapers of the week\nWeek 47, 2024 (Nov 18 – Nov 24)\nPrevious week\nNext week\n\n"
+    cut = [abstract.rsplit(" ", 4)[0] for abstract in ABSTRACTS]  # no full stop, no ellipsis
+    for title, abstract, votes in zip(TITLES, cut, (96, 88, 75), strict=True):
+        page += f"{title}\n{abstract}\n• 8 authors · Nov 20, 2024\n{votes}\n\n"
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert sorted((p.title, p.abstract, p.author_count, p.date) for p in papers) == sorted(
+        (title, abstract, 8, "2024-11-20") for title, abstract in zip(TITLES, cut, strict=True)
+    )

@@ -188,8 +188,14 @@ def _glued_below(lines: list[str]) -> int:
         meta = _parse_meta(tuple(lines[start:]))
         kinds = {kind for kind, _ in meta or ()}
         if "author_count" in kinds or {"separator", "date"} <= kinds:
-            return start if looks_like_abstract(" ".join(line.strip() for line in lines[:start])) else 0
+            above = " ".join(line.strip() for line in lines[:start])
+            return start if looks_like_abstract(above) or (start >= 2 and _cut_short(lines[start - 1])) else 0
     return 0
+
+
+def _cut_short(line: str) -> bool:
+    """An abstract the page cut mid-sentence with no ellipsis, under its title: still a long line of many words."""
+    return len(line.strip()) >= 120 and len(line.split()) >= 15
 
 
 def split_glued_lines(blocks: list[Block]) -> list[Block]:
@@ -228,6 +234,7 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
             and not is_page_text(previous.lines)  # chrome, a vote count, who posted the paper
             and not is_submitter_block(previous)
             and parse_meta_block(previous) is None
+            and len(previous.lines) <= 2  # a title, wrapped at most once; not the page's heading and its links
             and looks_like_title(previous.text)
         )
         first, rest = block.lines[0], block.lines[1:]
@@ -239,7 +246,7 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
             and not is_chrome(first)
             and could_be_title(first)
             and parse_meta_block(block) is None
-            and looks_like_abstract(" ".join(line.strip() for line in rest))
+            and (looks_like_abstract(" ".join(line.strip() for line in rest)) or (len(rest) == 1 and _cut_short(rest[0])))
         ):
             out.append(Block(block.line, [first]))
             out.append(Block(block.line + 1, rest))

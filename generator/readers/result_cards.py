@@ -409,7 +409,25 @@ def paper_fields(text: str) -> PaperFields | None:
         return date
     if (arxiv_id := arxiv_line(text)) is not None:  # "arXiv:2305.14314" under a title
         return PaperFields(arxiv_id=arxiv_id, url=f"https://arxiv.org/abs/{arxiv_id}")
-    return _other_fields(text)
+    if (found := _other_fields(text)) is not None:
+        return found
+    return _parts_fields(text)
+
+
+_PART_BREAK = re.compile(r"\s+[·•]\s+")  # "• 8 authors · Nov 20, 2024": the parts of one line about a paper
+
+
+def _parts_fields(text: str) -> PaperFields | None:
+    """A line of parts set apart by middle dots or bullets, each about the paper: all they say; None when any says nothing."""
+    parts = [part for part in _PART_BREAK.split(text.lstrip("•· ")) if part]
+    if len(parts) < 2:
+        return None
+    found = NO_FIELDS
+    for part in parts:
+        if (fields := paper_fields(part)) is None:
+            return None
+        found = found.updated(fields)
+    return found
 
 
 def result_detail(text: str) -> bool:
