@@ -590,3 +590,15 @@ def test_a_weekly_page_whose_titles_touch_their_abstracts_cut_mid_sentence(tmp_p
     assert sorted((p.title, p.abstract, p.author_count, p.date) for p in papers) == sorted(
         (title, abstract, 8, "2024-11-20") for title, abstract in zip(TITLES, cut, strict=True)
     )
+
+
+def test_a_trending_pages_code_repository_and_its_stars_are_no_title(tmp_path: Path) -> None:
+    page = "Trending\nLatest\nTop of the week\n\n"
+    repos = ("deepseek-ai/DeepSeek-Math", "memagent/memagent", "state-spaces/mamba")
+    for title, abstract, repo in zip(TITLES, ABSTRACTS, repos, strict=True):
+        page += f"  {title}\n  {abstract}\n  · 11 authors\n  Published on Feb 5, 2024\n  {repo}\n  2.71k\n\n"
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert sorted((p.title, p.abstract, p.author_count, p.date) for p in papers) == sorted(
+        (title, abstract, 11, "2024-02-05") for title, abstract in zip(TITLES, ABSTRACTS, strict=True)
+    )

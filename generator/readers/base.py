@@ -87,7 +87,8 @@ _NAVIGATION = re.compile(
     r"""^(?:
         \d{1,4}                                            # a page number, or a lone vote count
       | \#?\d{1,4}[.)] | \[\d{1,4}\] | \#\d{1,4}                # a result's rank: "1.", "[1]", "#1"
-      | [▲△⬆↑]\s*\d[\d.,]*k? | \d{1,3}(?:\.\d)?k               # vote counts: "▲ 9", "1.2k"
+      | [▲△⬆↑]\s*\d[\d.,]*k? | \d{1,3}(?:\.\d{1,2})?k          # vote counts: "▲ 9", "1.2k", "2.71k"
+      | [a-z0-9][\w.-]*/[\w.-]+(?:\s+\d[\d.,]*k?)?              # a paper's code: "deepseek-ai/DeepSeek-Math", its stars
       | (?:[«‹<←]\s*)?(?:previous|prev|next|older|newer|first|last)(?:\s+page)?(?:\s*[»›>→])?
       | [«‹<←»›>→] | … | \.{3}
       | (?:(?:[«‹<←»›>→…]|\.{3}|\d{1,4}|previous|prev|next|first|last|page)(?:\s+|$)){3,}  # "« Previous 1 2 3 … 18 Next »"
