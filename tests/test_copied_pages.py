@@ -602,3 +602,17 @@ def test_a_trending_pages_code_repository_and_its_stars_are_no_title(tmp_path: P
     assert sorted((p.title, p.abstract, p.author_count, p.date) for p in papers) == sorted(
         (title, abstract, 11, "2024-02-05") for title, abstract in zip(TITLES, ABSTRACTS, strict=True)
     )
+
+
+def test_a_proceedings_index_of_titles_and_authors_with_no_blank_lines(tmp_path: Path) -> None:
+    """A proceedings index: its menu and volume heading, then each paper's title and its line of authors (a score of
+    names for one), with no blank line between papers and no abstracts: each a paper with its authors."""
+    many = ", ".join(f"Author{chr(65 + i)} Surname{chr(65 + i)}" for i in range(20))
+    names = ["Tero Karras, Miika Aittala, Timo Aila, Samuli Laine", many, "Tri Dao, Dan Fu, Stefano Ermon, Christopher Ré"]
+    page = "NeurIPS Proceedings\nSearch\n\nAdvances in Neural Information Processing Systems 35  (NeurIPS 2022)\n\n"
+    page += "".join(f"{title}\n{line}\n" for title, line in zip(TITLES, names, strict=True))
+    report, papers, rejected, _ = read_page(tmp_path, page)
+    assert report.reader == "title-list" and not rejected
+    assert sorted((p.title, len(p.authors), p.abstract) for p in papers) == sorted(
+        [(TITLES[0], 4, ""), (TITLES[1], 20, ""), (TITLES[2], 4, "")]
+    )

@@ -1,6 +1,7 @@
 """Lists of papers that print no abstracts: a collection of papers, a proceedings index, a reading list.
 
-Each paper is a paragraph of its own: its title, then lines about it (its authors, an arXiv id,
+Each paper is a paragraph of its own (or, copied with no blank lines, the lines from its title to the
+next title): its title, then lines about it (its authors, an arXiv id,
 ``Published Feb 5, 2024``, a venue), which a collection prints as one line split at its bullets
 (``Paper • 2402.03300 • Published Feb 5, 2024 • 85``) or as a line per part. A paper is kept without
 an abstract, with a notice, when those lines say whose it is or where and when it appeared; the
@@ -71,7 +72,7 @@ def _entry(doc: Document, block: Block, *, quiet: bool) -> _Entry | None:
     if len(lines) < 2:
         return None
     title = lines[0].strip()
-    if not could_be_title(title) or looks_like_abstract(title) or looks_like_abstract(" ".join(lines[1:])):
+    if not could_be_title(title) or looks_like_abstract(title):  # (the lines below are read part by part: no prose)
         return None
     found = _details(Document(doc.name, "", doc.encoding, doc.meta) if quiet else doc, block.line + 1, lines[1:])
     if found is None or not (found.authors or found.arxiv_id or (found.date and (found.venue or found.upvotes is not None))):
@@ -79,15 +80,36 @@ def _entry(doc: Document, block: Block, *, quiet: bool) -> _Entry | None:
     return _Entry(block, title, found)
 
 
+def _about(doc: Document, line: str) -> bool:
+    """A line about a paper (its authors, an id, a date), as a list without blank lines prints under each title."""
+    return _details(Document(doc.name, "", doc.encoding, doc.meta), 0, [line]) is not None
+
+
+def _unspaced(doc: Document, block: Block) -> list[Block]:
+    """A paragraph of several papers with no blank line between them (a proceedings index: a title, its line of
+    authors, the next title, …), as a paragraph per paper; the paragraph as it is when not every part is one."""
+    starts = [i for i, line in enumerate(block.lines) if line.strip() and not _about(doc, line)]
+    if len(starts) < MIN_ENTRIES or starts[0] != 0:
+        return [block]
+    parts = [Block(block.line + a, block.lines[a:b]) for a, b in zip(starts, [*starts[1:], len(block.lines)], strict=True)]
+    if any(len(part.lines) < 2 or _entry(doc, part, quiet=True) is None for part in parts):
+        return [block]
+    return parts
+
+
 def _entries(doc: Document, *, quiet: bool) -> tuple[list[Block], list[_Entry | None]] | None:
     """The page's paragraphs and, for each, its paper (None for the page's own); None when the page is not such a list."""
-    blocks = [block for block in split_blocks(doc.lines) if not is_page_text(block.lines)]
+    blocks = [
+        part for block in split_blocks(doc.lines) if not is_page_text(block.lines)
+        for part in (_unspaced(doc, block) if len(block.lines) >= 2 * MIN_ENTRIES else [block])
+    ]
     entries = [_entry(doc, block, quiet=quiet) for block in blocks]
     first = next((i for i, entry in enumerate(entries) if entry is not None), None)
     if first is None:
         return None
     found = sum(1 for entry in entries if entry is not None)
-    if found < MIN_ENTRIES or found < MIN_SHARE * (len(blocks) - first) or any(looks_like_abstract(b.text) for b in blocks[first:]):
+    prose = any(looks_like_abstract(block.text) for block, entry in zip(blocks[first:], entries[first:], strict=True) if entry is None)
+    if found < MIN_ENTRIES or found < MIN_SHARE * (len(blocks) - first) or prose:  # a listing with abstracts: another reader's
         return None
     return blocks, entries
 
