@@ -502,7 +502,7 @@ def looks_like_abstract(text: str) -> bool:
     """
     text = text.strip()
     if len(text) >= 250:
-        return not _long_title(text)
+        return not _long_title(text) and author_names(text) is None  # (a score of names is a long line too)
     if (text[-1:] in (")", "]") or text[-6:].lower().endswith(("expand", "more"))) and (link := _READ_MORE.search(text)):
         # "… far better than those…Expand", "… halves inference cost. Expand": the page's link after the text
         cut = "\u2026" in link.group() or "..." in link.group()

@@ -6,7 +6,8 @@ next title): its title, then lines about it (its authors, an arXiv id,
 (``Paper • 2402.03300 • Published Feb 5, 2024 • 85``) or as a line per part. A paper is kept without
 an abstract, with a notice, when those lines say whose it is or where and when it appeared; the
 paragraphs above the first paper are the page's own (skipped with a notice), as are its links and
-counts below. Less sure than any listing with abstracts: it is chosen only where no other reader is.
+counts below. It is chosen only where every paragraph from the first paper on is such a paper: a listing
+with abstracts has prose there.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ _PUBLISHED = re.compile(r"\b(published(?:\s+on)?)\s*[•·|]\s*", re.IGNORECASE)
 _KIND = re.compile(r"^(?:paper|article|preprint|\d[\d,.]*k?)$", re.IGNORECASE)  # a kind tag, an upvote count
 MIN_ENTRIES = 2
 MIN_SHARE = 0.8  # of the paragraphs from the first paper on, those that are papers (the rest the page's)
-SCORE = 0.55  # below every reader of a listing with abstracts
+# Sure in proportion to the papers found so: every paragraph from the first paper on is one, and none holds prose,
+# which any listing with abstracts has.
+BASE_SCORE, PER_ENTRY, MAX_SCORE = 0.55, 0.05, 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +126,8 @@ class TitleListReader(Reader):
         if found is None:
             return Detection(0.0, "no paragraphs of a title and the lines about its paper, without abstracts")
         papers = sum(1 for entry in found[1] if entry is not None)
-        return Detection(SCORE, f"{papers} paragraphs of a title and the lines about its paper, no abstracts")
+        score = min(MAX_SCORE, BASE_SCORE + PER_ENTRY * papers)
+        return Detection(score, f"{papers} paragraphs of a title and the lines about its paper, no abstracts")
 
     def parse(self, doc: Document) -> Iterator[Paper | Rejected]:
         found = _entries(doc, quiet=False)
