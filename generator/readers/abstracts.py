@@ -180,7 +180,10 @@ def _bare_abstracts(doc: Document) -> int:
     abstract to the last is one (or the page's own), set apart by blank lines; a few short ones above and below are the
     page's heading and foot.
     0 when the file is not laid out so (a title, a line of authors or a venue between abstracts is another listing)."""
-    blocks = [block for block in split_blocks(doc.lines) if not is_page_text(block.lines)]
+    blocks = split_blocks(doc.lines)
+    if sum(1 for block in blocks if len(block.text) < FOOTER_CHARS) > 2 * MAX_HEADER_BLOCKS:
+        return 0  # (quickly) more short paragraphs than a heading and a foot: titles, lines about papers
+    blocks = [block for block in blocks if not is_page_text(block.lines)]
     first = next((i for i, block in enumerate(blocks) if looks_like_abstract(block.text)), None)
     if first is None or first > MAX_HEADER_BLOCKS or any(len(block.text) >= FOOTER_CHARS for block in blocks[:first]):
         return 0

@@ -39,6 +39,8 @@ _BARE_ID = re.compile(r"^(?:arxiv\s*:\s*)?(\d{4}\.\d{4,5})(?:v\d+)?$", re.IGNORE
 _PUBLISHED = re.compile(r"\b(published(?:\s+on)?)\s*[•·|]\s*", re.IGNORECASE)  # split from its date, a line each
 _KIND = re.compile(r"^(?:paper|article|preprint|\d[\d,.]*k?)$", re.IGNORECASE)  # a kind tag, an upvote count
 MIN_ENTRIES = 2
+MIN_PROSE = 60  # characters: a shorter line is never taken for prose
+MAX_PROSE_LINES = 2  # a heading's blurb and the page's foot; a listing with abstracts has one a paper
 MIN_SHARE = 0.8  # of the paragraphs from the first paper on, those that are papers (the rest the page's)
 # Sure in proportion to the papers found so: every paragraph from the first paper on is one, and none holds prose,
 # which any listing with abstracts has.
@@ -102,6 +104,8 @@ def _unspaced(doc: Document, block: Block) -> list[Block]:
 
 def _entries(doc: Document, *, quiet: bool) -> tuple[list[Block], list[_Entry | None]] | None:
     """The page's paragraphs and, for each, its paper (None for the page's own); None when the page is not such a list."""
+    if sum(1 for line in doc.lines if len(line) >= MIN_PROSE and looks_like_abstract(line)) > MAX_PROSE_LINES:
+        return None  # (quickly) lines of prose: a listing with abstracts
     blocks = [
         part for block in split_blocks(doc.lines) if not is_page_text(block.lines)
         for part in (_unspaced(doc, block) if len(block.lines) >= 2 * MIN_ENTRIES else [block])
