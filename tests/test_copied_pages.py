@@ -616,3 +616,21 @@ def test_a_proceedings_index_of_titles_and_authors_with_no_blank_lines(tmp_path:
     assert sorted((p.title, len(p.authors), p.abstract) for p in papers) == sorted(
         [(TITLES[0], 4, ""), (TITLES[1], 20, ""), (TITLES[2], 4, "")]
     )
+
+
+def test_a_dblp_list_gives_each_publication_its_authors_venue_year_and_arxiv_id(tmp_path: Path) -> None:
+    page = (
+        "dblp\nsearch dblp\n\nfound 1,874 matches\n\n2024\n[c4]\nview\n"
+        "Clara Hoffmann, Mateo Rinaldi, Seo-yeon Kim, Oliver Grant:\n"
+        "When Does Low-Rank Adaptation Forget? A Spectral Analysis. ICLR 2025\n"
+        "[i2]\nview\nOmar Ibrahim, Katrin Sommer:\nLate-Interaction Retrieval with Learned Token Pruning. CoRR abs/2403.05512 (2024)\n"
+        "[c2]\nview\nSeo-yeon Kim, Hye-jin Park:\nDoes Continued Pretraining Help Korean Legal NER? ACL (Findings) 2023: 1021-1035\n"
+        "\nload more results\n"
+    )
+    report, papers, rejected, _ = read_page(tmp_path, page)
+    assert report.reader == "dblp" and not rejected
+    assert sorted((p.title, len(p.authors), p.venue, p.date, p.arxiv_id, p.abstract) for p in papers) == sorted([
+        ("When Does Low-Rank Adaptation Forget? A Spectral Analysis", 4, "ICLR", "2025-01-01", None, ""),
+        ("Late-Interaction Retrieval with Learned Token Pruning", 2, "CoRR", "2024-01-01", "2403.05512", ""),
+        ("Does Continued Pretraining Help Korean Legal NER?", 2, "ACL (Findings)", "2023-01-01", None, ""),
+    ])

@@ -10,6 +10,7 @@ from .arxiv_listing import ArxivListingReader
 from .base import Detection, Document, Reader, SourceMeta
 from .bibtex import BibtexReader
 from .daily_papers import DailyPapersReader
+from .dblp import DblpReader
 from .search_results import SearchResultsReader
 from .title_list import TitleListReader
 from .topic_listing import TopicListingReader
@@ -19,6 +20,7 @@ from .yaml_papers import YamlPapersReader
 READERS: tuple[Reader, ...] = (
     ArxivAtomReader(),
     ArxivListingReader(),
+    DblpReader(),
     BibtexReader(),
     YamlPapersReader(),
     AbstractsReader(),
