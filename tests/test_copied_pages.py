@@ -634,3 +634,23 @@ def test_a_dblp_list_gives_each_publication_its_authors_venue_year_and_arxiv_id(
         ("Late-Interaction Retrieval with Learned Token Pruning", 2, "CoRR", "2024-01-01", "2403.05512", ""),
         ("Does Continued Pretraining Help Korean Legal NER?", 2, "ACL (Findings)", "2023-01-01", None, ""),
     ])
+
+
+def test_a_reading_list_citing_a_paper_a_line_gives_each_paper(tmp_path: Path) -> None:
+    """A course's readings: week headings, then a line per paper, title first, its authors (or "et al."), venue, year
+    and arXiv id. Each line a paper without an abstract; the headings are the page's, never a title."""
+    page = (
+        "CS 8803 LLM — Foundations of Large Language Models (Fall 2024)\nHome | Schedule | Readings\n\n"
+        "Readings marked ★ are required before class; ☆ are optional.\n\nWeek 2 (Aug 27) — Attention and the Transformer\n"
+        "★ Attention Is All You Need. A. Vaswani, N. Shazeer, Ł. Kaiser. NeurIPS 2017. arXiv:1706.03762\n"
+        "☆ RoFormer: Enhanced Transformer with Rotary Position Embedding. J. Su et al. Neurocomputing 2024.\n\n"
+        "Week 3 (Sep 3) — Pretraining and scaling\n"
+        "★ BERT: Pre-training of Deep Bidirectional Transformers. J. Devlin, M.-W. Chang. NAACL 2019. arXiv:1810.04805\n"
+    )
+    report, papers, rejected, _ = read_page(tmp_path, page)
+    assert report.reader == "reference-list" and not rejected
+    assert sorted((p.title, p.authors, p.author_count, p.venue, p.date, p.arxiv_id) for p in papers) == sorted([
+        ("Attention Is All You Need", ["A. Vaswani", "N. Shazeer", "Ł. Kaiser"], 3, "NeurIPS", "2017-01-01", "1706.03762"),
+        ("RoFormer: Enhanced Transformer with Rotary Position Embedding", ["J. Su"], None, "Neurocomputing", "2024-01-01", None),
+        ("BERT: Pre-training of Deep Bidirectional Transformers", ["J. Devlin", "M.-W. Chang"], 2, "NAACL", "2019-01-01", "1810.04805"),
+    ])

@@ -1393,7 +1393,7 @@ def test_a_file_no_reader_recognises_says_how_to_name_its_kind(tmp_path: Path) -
     assert rejected[0].reason.startswith("no reader recognised this file; tried: ")
     assert rejected[0].reason.endswith(
         "If it is one of these kinds, name it in sources.yml (notes.txt: {format: search-results}; one of arxiv-atom, "
-        "arxiv-listing, dblp, bibtex, yaml, abstracts, daily-papers, topic-listing, search-results, title-list)"
+        "arxiv-listing, dblp, reference-list, bibtex, yaml, abstracts, daily-papers, topic-listing, search-results, title-list)"
     )
 
 

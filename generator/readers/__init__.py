@@ -11,6 +11,7 @@ from .base import Detection, Document, Reader, SourceMeta
 from .bibtex import BibtexReader
 from .daily_papers import DailyPapersReader
 from .dblp import DblpReader
+from .reference_list import ReferenceListReader
 from .search_results import SearchResultsReader
 from .title_list import TitleListReader
 from .topic_listing import TopicListingReader
@@ -21,6 +22,7 @@ READERS: tuple[Reader, ...] = (
     ArxivAtomReader(),
     ArxivListingReader(),
     DblpReader(),
+    ReferenceListReader(),
     BibtexReader(),
     YamlPapersReader(),
     AbstractsReader(),
