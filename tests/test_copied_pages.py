@@ -654,3 +654,30 @@ def test_a_reading_list_citing_a_paper_a_line_gives_each_paper(tmp_path: Path) -
         ("RoFormer: Enhanced Transformer with Rotary Position Embedding", ["J. Su"], None, "Neurocomputing", "2024-01-01", None),
         ("BERT: Pre-training of Deep Bidirectional Transformers", ["J. Devlin", "M.-W. Chang"], 2, "NAACL", "2019-01-01", "1810.04805"),
     ])
+
+
+def test_labelled_authors_with_their_affiliations_are_the_authors_not_the_title(tmp_path: Path) -> None:
+    """An accepted-papers page: "Title:", "Authors: Name (Affiliation), …", "Abstract:" wrapped over lines."""
+    page = "Accepted papers\n\n"
+    for title, abstract in zip(TITLES, ABSTRACTS, strict=True):
+        page += f"Title: {title}\nAuthors: Ana Ruiz (MIT), Wei Zhang (KAIST & Mila), Tom Okafor (ETH Zürich)\nAbstract: {abstract}\n\n"
+    _, papers, rejected, _ = read_page(tmp_path, page)
+    assert not rejected
+    assert sorted((p.title, p.authors, p.abstract) for p in papers) == sorted(
+        (title, ["Ana Ruiz", "Wei Zhang", "Tom Okafor"], abstract) for title, abstract in zip(TITLES, ABSTRACTS, strict=True)
+    )
+
+
+def test_a_numbered_references_wrapped_lines_are_no_titles_over_the_abstracts(tmp_path: Path) -> None:
+    """A bibliography of "[n] Authors. Title. Venue, pages, Month Year." wrapped with a hanging indent, each with its
+    "Abstract." below: no line of a reference ("pages 5468–5485, May 2022.") becomes a paper's title."""
+    page = ""
+    for n, abstract in enumerate(ABSTRACTS, start=1):
+        page += (
+            f"[{n}] P. H. Martins, Z. Marinho, and A. F. T. Martins. A Paper Title:\n    Infinite Memory Transformer. "
+            f"In Proceedings of the 60th Annual\n    Meeting of the ACL,\n    pages 5468–5485, May 2022.\n\n"
+            f"    Abstract. {abstract}\n\n"
+        )
+    _, papers, _, _ = read_page(tmp_path, page)
+    assert sorted(p.abstract for p in papers if p.abstract) == sorted(ABSTRACTS)
+    assert not any(p.title.startswith(("pages", "Meeting")) for p in papers)

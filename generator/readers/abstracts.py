@@ -286,6 +286,17 @@ def _headers_without_label(lines: list[str], titles: set[int]) -> set[int]:
     return found
 
 
+_REFERENCE = re.compile(r"^\[\d{1,4}\]\s+\S")  # "[8] P. H. Martins, Z. Marinho, …": a bibliography's numbered entry
+
+
+def _in_reference(texts: list[str], number: int) -> bool:
+    """Whether line ``number`` (0-based) belongs to a numbered reference: its paragraph starts with "[8] "."""
+    start = number
+    while start > 0 and texts[start - 1]:
+        start -= 1
+    return bool(_REFERENCE.match(texts[start]))
+
+
 def _titles_above_labels(lines: list[str]) -> set[int]:
     """The lines (1-based) that are titles above the list's abstracts, where it prints one above half of them at
     least (two or more); none otherwise (a heading above the first one only, "My reading list", is the page's).
@@ -304,6 +315,8 @@ def _titles_above_labels(lines: list[str]) -> set[int]:
         text = texts[number]
         if not text or label[number] or not could_be_title(text) or looks_like_abstract(text) or is_page_text([text]):
             return False
+        if _in_reference(texts, number):
+            return False  # a line of a numbered reference wrapped over lines ("[8] P. H. Martins, … pages 5468–5485, May 2022.")
         return not result_detail(text)  # a date, a line of names: about a paper, never its title
 
     def lines_below(number: int) -> Iterator[int]:

@@ -480,6 +480,8 @@ _LABEL = re.compile(
 def _labelled(label: str, value: str) -> PaperFields | None:
     """What a labelled line gives: its authors, its year, or its venue (and the venue's year); None: nothing."""
     if label.startswith(("author", "by")):
+        if _AFFILIATED.search(value) or _EACH_AFFILIATED.match(value):  # "Ana Ruiz (MIT), Wei Zhang (KAIST & Mila)"
+            value = _AFFILIATIONS.sub("", value)
         names = _names(value) or one_name(value)
         return PaperFields(authors=names) if names else None
     if label in ("year", "date", "published"):  # a day is a date line; here a month ("September 2023") or a year
