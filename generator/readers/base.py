@@ -494,6 +494,9 @@ def one_name(line: str) -> tuple[str, ...] | None:
     return (text,)
 
 
+NAMES_COMMAS = 40  # characters per comma at most in a line of names ("Long Ouyang, Jeff Wu, Xu Jiang, …")
+
+
 def looks_like_abstract(text: str) -> bool:
     """Prose rather than a title: long, or ending in a full stop, or several sentences.
 
@@ -502,7 +505,8 @@ def looks_like_abstract(text: str) -> bool:
     """
     text = text.strip()
     if len(text) >= 250:
-        return not _long_title(text) and author_names(text) is None  # (a score of names is a long line too)
+        # A score of names is a long line too: a comma every few words, as prose never has (asked only then: it costs).
+        return not _long_title(text) and not (NAMES_COMMAS * text.count(",") >= len(text) and author_names(text) is not None)
     if (text[-1:] in (")", "]") or text[-6:].lower().endswith(("expand", "more"))) and (link := _READ_MORE.search(text)):
         # "… far better than those…Expand", "… halves inference cost. Expand": the page's link after the text
         cut = "\u2026" in link.group() or "..." in link.group()
