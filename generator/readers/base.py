@@ -494,6 +494,11 @@ def one_name(line: str) -> tuple[str, ...] | None:
     return (text,)
 
 
+def cut_abstract(text: str) -> bool:
+    """An abstract the page cut short, mid-sentence, before it looked like prose: still a paragraph of many words."""
+    return len(text.strip()) >= 120 and len(text.split()) >= 15
+
+
 NAMES_COMMAS = 40  # characters per comma at most in a line of names ("Long Ouyang, Jeff Wu, Xu Jiang, …")
 
 

@@ -22,6 +22,7 @@ from .base import (
     Reader,
     author_names,
     could_be_title,
+    cut_abstract,
     is_bare_label,
     is_chrome,
     is_navigation,
@@ -189,13 +190,8 @@ def _glued_below(lines: list[str]) -> int:
         kinds = {kind for kind, _ in meta or ()}
         if "author_count" in kinds or {"separator", "date"} <= kinds:
             above = " ".join(line.strip() for line in lines[:start])
-            return start if looks_like_abstract(above) or (start >= 2 and _cut_short(lines[start - 1])) else 0
+            return start if looks_like_abstract(above) or (start >= 2 and cut_abstract(lines[start - 1])) else 0
     return 0
-
-
-def _cut_short(line: str) -> bool:
-    """An abstract the page cut mid-sentence with no ellipsis, under its title: still a long line of many words."""
-    return len(line.strip()) >= 120 and len(line.split()) >= 15
 
 
 def split_glued_lines(blocks: list[Block]) -> list[Block]:
@@ -246,7 +242,7 @@ def split_title_lines(blocks: list[Block]) -> list[Block]:
             and not is_chrome(first)
             and could_be_title(first)
             and parse_meta_block(block) is None
-            and (looks_like_abstract(" ".join(line.strip() for line in rest)) or (len(rest) == 1 and _cut_short(rest[0])))
+            and (looks_like_abstract(" ".join(line.strip() for line in rest)) or (len(rest) == 1 and cut_abstract(rest[0])))
         ):
             out.append(Block(block.line, [first]))
             out.append(Block(block.line + 1, rest))

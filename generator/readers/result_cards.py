@@ -480,8 +480,7 @@ _LABEL = re.compile(
 def _labelled(label: str, value: str) -> PaperFields | None:
     """What a labelled line gives: its authors, its year, or its venue (and the venue's year); None: nothing."""
     if label.startswith(("author", "by")):
-        if _AFFILIATED.search(value) or _EACH_AFFILIATED.match(value):  # "Ana Ruiz (MIT), Wei Zhang (KAIST & Mila)"
-            value = _AFFILIATIONS.sub("", value)
+        value = _unaffiliated(value)  # "Ana Ruiz (MIT), Wei Zhang (KAIST & Mila)"
         names = _names(value) or one_name(value)
         return PaperFields(authors=names) if names else None
     if label in ("year", "date", "published"):  # a day is a date line; here a month ("September 2023") or a year
@@ -496,9 +495,13 @@ _AFFILIATIONS = re.compile(r"\s*\([^()]*\)|\s*\S+@\S+")  # "(¹Princeton Univers
 _EACH_AFFILIATED = re.compile(r"^[^(),]+\([^()]{1,80}\)(?:\s*(?:,|;|&|\band\b)\s*[^(),]+\([^()]{1,80}\))*\s*$")
 
 
+def _unaffiliated(text: str) -> str:
+    """Names without the affiliations tied to them (superscript marks, "(MIT)" after each name); other text as it is."""
+    return _AFFILIATIONS.sub("", text) if _AFFILIATED.search(text) or _EACH_AFFILIATED.match(text) else text
+
+
 def _people_and_venue(text: str) -> PaperFields | None:
-    if _AFFILIATED.search(text) or _EACH_AFFILIATED.match(text):
-        text = _AFFILIATIONS.sub("", text)
+    text = _unaffiliated(text)
     if (names := _names(text)) is not None:
         year = _NAMES_YEAR.search(text)  # "P Lindqvist, F Adeyemi - 2024", "A. Ruiz and B. Chen · 2025"
         return PaperFields(authors=names, date=f"{year.group(1)}-01-01" if year else None, date_precision="year" if year else None)

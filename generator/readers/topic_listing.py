@@ -18,6 +18,7 @@ from .base import (
     PaperFields,
     Reader,
     author_names,
+    cut_abstract,
     initialled_names,
     is_page_text,
     join_lines,
@@ -50,7 +51,7 @@ def _venue_lines(blocks: list[Block]) -> tuple[set[int], bool]:
             and len(text) <= 120
             and not result_detail(text)  # "1 code implementation • NeurIPS 2023 • Ana Ruiz": a result's details
             and not looks_like_abstract(before.text)
-            and (looks_like_abstract(after.text) or (VENUE_WORDS.search(text) is not None and _cut_abstract(after.text)))
+            and (looks_like_abstract(after.text) or (VENUE_WORDS.search(text) is not None and cut_abstract(after.text)))
         ):
             counts[text] += 1
             middles.append(block)
@@ -100,7 +101,7 @@ def _split_unspaced(blocks: list[Block]) -> list[Block]:
             1 for before, venue, after in zip(lines, lines[1:], lines[2:], strict=False)
             if len(venue) <= 120 and names_venue(venue) and not result_detail(venue)
             and not looks_like_abstract(before) and not names_venue(before)
-            and (looks_like_abstract(after) or _cut_abstract(after))
+            and (looks_like_abstract(after) or cut_abstract(after))
         ) if len(lines) >= 5 else 0
         if triples >= 2:
             out.extend(Block(block.line + i, [line]) for i, line in enumerate(block.lines) if line.strip())
@@ -135,7 +136,7 @@ def _split_paragraphs(blocks: list[Block]) -> list[Block]:
             len(venue) <= 120 and names_venue(venue) and not result_detail(venue)
             and not looks_like_abstract(title) and not names_venue(title)
             and not (len(lines[details]) <= 120 and names_venue(lines[details]))
-            and (looks_like_abstract(abstract) or _cut_abstract(abstract))
+            and (looks_like_abstract(abstract) or cut_abstract(abstract))
         ):
             split[block.line] = [
                 Block(block.line, block.lines[:1]), Block(block.line + 1, block.lines[1:2]),
@@ -158,11 +159,6 @@ def _detail_lines(doc: Document, blocks: list[Block], venues: set[int]) -> dict[
                 break
             found[detail.line] = fields
     return found
-
-
-def _cut_abstract(text: str) -> bool:
-    """An abstract the page cut short, mid-sentence, before it looked like prose: still a paragraph of many words."""
-    return len(text) >= 120 and len(text.split()) >= 15
 
 
 def _alternating_venues(blocks: list[Block]) -> set[int]:
@@ -240,7 +236,7 @@ def _content_blocks(doc: Document, blocks: list[Block], *, note: bool) -> list[B
         if (
             block.text.strip().casefold() in PREPRINT_SERVERS and 0 < index < len(blocks) - 1
             and not looks_like_abstract(blocks[index - 1].text)
-            and (looks_like_abstract(blocks[index + 1].text) or _cut_abstract(blocks[index + 1].text))
+            and (looks_like_abstract(blocks[index + 1].text) or cut_abstract(blocks[index + 1].text))
         ) or not (skip_page_text(doc, block.line, block.lines) if note else is_page_text(block.lines)):
             kept.append(block)
     return kept
@@ -319,7 +315,7 @@ class TopicListingReader(Reader):
         topic: str | None = None
         start = max(0, min(first_venue - 1, first_title))
         # An abstract the page cut short above there is the first paper's, not the heading's.
-        cut = next((i for i, b in enumerate(blocks[:start]) if i > 0 and _cut_abstract(b.text) and not looks_like_abstract(b.text)), None)
+        cut = next((i for i, b in enumerate(blocks[:start]) if i > 0 and cut_abstract(b.text) and not looks_like_abstract(b.text)), None)
         if cut is not None:
             start, venue_line = _first_paper(blocks, cut, venues)
             if venue_line is not None:
