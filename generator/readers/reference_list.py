@@ -24,7 +24,7 @@ from .base import Detection, Document, PaperFields, Reader, is_chrome
 _NAME = r"(?:[^\W\d_][\w'’]*\.?(?:[\s-]+[^\W\d_][\w'’]*\.?){0,3})"  # "A. Vaswani", "M.-W. Chang", "Ana Ruiz"
 _LINE = re.compile(
     rf"^\s*(?:[★☆•*\-–]|\[\d{{1,4}}\]|\d{{1,4}}[.)])?\s*"
-    rf"(?P<title>[^\W\d_0-9\"“'].{{8,300}}?[.?!])\s+"
+    rf"(?P<title>[^\W\d_].{{8,300}}?[.?!])\s+"
     rf"(?P<authors>{_NAME}(?:,\s+(?:and\s+)?{_NAME})*)(?P<etal>,?\s+et\s+al)?\.\s+"
     rf"(?P<venue>[^\n]{{0,120}}?)\s*(?P<year>(?:19|20)\d\d)\.?"
     rf"(?:\s+(?:arXiv:\s*)?(?P<id>\d{{4}}\.\d{{4,5}})(?:v\d+)?)?\s*$"
@@ -34,12 +34,15 @@ MIN_ENTRIES = 2
 SCORE = 0.9  # a paper cited on a line, title first, names, venue and year: no other listing prints papers so
 
 
+def _names(match: re.Match[str]) -> list[str]:
+    return [name.strip() for name in re.split(r",\s+(?:and\s+)?", match.group("authors"))]
+
+
 def _cited(line: str) -> re.Match[str] | None:
     match = _LINE.match(line)
     if match is None or len(match.group("title")) < 10:
         return None
-    names = [name.strip() for name in re.split(r",\s+(?:and\s+)?", match.group("authors"))]
-    if any(len(name.split()) > 4 for name in names):
+    if any(len(name.split()) > 4 for name in _names(match)):
         return None  # a phrase, not a name: the title's sentence went on
     return match
 
@@ -48,7 +51,7 @@ _ET_AL = re.compile(r",?\s+et\s+al$")
 
 
 def _fields(match: re.Match[str]) -> PaperFields:
-    names = [name.strip() for name in re.split(r",\s+(?:and\s+)?", match.group("authors"))]
+    names = _names(match)
     cut = bool(match.group("etal")) or bool(_ET_AL.search(names[-1]))  # "J. Su et al.": more than the names given
     names[-1] = _ET_AL.sub("", names[-1])
     arxiv_id = match.group("id")

@@ -72,32 +72,34 @@ def _details(doc: Document, number: int, lines: list[str]) -> PaperFields | None
     return found
 
 
-def _entry(doc: Document, block: Block, *, quiet: bool) -> _Entry | None:
+def _quiet(doc: Document) -> Document:
+    """``doc`` for reading lines without noting anything on it (to detect the layout, before the reading)."""
+    return Document(doc.name, "", doc.encoding, doc.meta)
+
+
+def _entry(doc: Document, block: Block) -> _Entry | None:
+    """The paper of a paragraph (its title and the lines about it), or None; notes go to ``doc``."""
     lines = [line for line in block.lines if line.strip() and not is_page_text([line])]
     if len(lines) < 2:
         return None
     title = lines[0].strip()
     if not could_be_title(title) or looks_like_abstract(title):  # (the lines below are read part by part: no prose)
         return None
-    found = _details(Document(doc.name, "", doc.encoding, doc.meta) if quiet else doc, block.line + 1, lines[1:])
+    found = _details(doc, block.line + 1, lines[1:])
     if found is None or not (found.authors or found.arxiv_id or (found.date and (found.venue or found.upvotes is not None))):
         return None
     return _Entry(block, title, found)
 
 
-def _about(doc: Document, line: str) -> bool:
-    """A line about a paper (its authors, an id, a date), as a list without blank lines prints under each title."""
-    return _details(Document(doc.name, "", doc.encoding, doc.meta), 0, [line]) is not None
-
-
-def _unspaced(doc: Document, block: Block) -> list[Block]:
+def _unspaced(quiet: Document, block: Block) -> list[Block]:
     """A paragraph of several papers with no blank line between them (a proceedings index: a title, its line of
-    authors, the next title, …), as a paragraph per paper; the paragraph as it is when not every part is one."""
-    starts = [i for i, line in enumerate(block.lines) if line.strip() and not _about(doc, line)]
+    authors, the next title, …), as a paragraph per paper; the paragraph as it is when not every part is one.
+    ``quiet``: the page, read without notes (``_quiet``)."""
+    starts = [i for i, line in enumerate(block.lines) if line.strip() and _details(quiet, 0, [line]) is None]
     if len(starts) < MIN_ENTRIES or starts[0] != 0:
         return [block]
     parts = [Block(block.line + a, block.lines[a:b]) for a, b in zip(starts, [*starts[1:], len(block.lines)], strict=True)]
-    if any(len(part.lines) < 2 or _entry(doc, part, quiet=True) is None for part in parts):
+    if any(len(part.lines) < 2 or _entry(quiet, part) is None for part in parts):
         return [block]
     return parts
 
@@ -106,11 +108,12 @@ def _entries(doc: Document, *, quiet: bool) -> tuple[list[Block], list[_Entry | 
     """The page's paragraphs and, for each, its paper (None for the page's own); None when the page is not such a list."""
     if sum(1 for line in doc.lines if len(line) >= MIN_PROSE and looks_like_abstract(line)) > MAX_PROSE_LINES:
         return None  # (quickly) lines of prose: a listing with abstracts
+    silent = _quiet(doc)
     blocks = [
         part for block in split_blocks(doc.lines) if not is_page_text(block.lines)
-        for part in (_unspaced(doc, block) if len(block.lines) >= 2 * MIN_ENTRIES else [block])
+        for part in (_unspaced(silent, block) if len(block.lines) >= 2 * MIN_ENTRIES else [block])
     ]
-    entries = [_entry(doc, block, quiet=quiet) for block in blocks]
+    entries = [_entry(silent if quiet else doc, block) for block in blocks]
     first = next((i for i, entry in enumerate(entries) if entry is not None), None)
     if first is None:
         return None
