@@ -174,6 +174,7 @@ def child_build(project_dir: Path, out: Path, profile: Path | None, jobs: int = 
         "written": report.rendering.written if report.rendering else None,
         "reused": report.rendering.reused if report.rendering else None,
         "full_reason": report.rendering.full_reason if report.rendering else None,
+        "render_seconds": dict(report.rendering.seconds) if report.rendering else {},
         "profiled": profile is not None,
     }
     result["seconds"]["other"] = total - sum(result["seconds"][k] for k in STAGES)

@@ -55,7 +55,7 @@ def _titles(page: str) -> list[str]:
 
 def test_a_long_topic_is_split_into_pages_with_stable_urls(pages: dict[str, str]) -> None:
     paths = sorted(p for p in pages if p.startswith("topics/vision"))
-    assert paths == ["topics/vision.md", "topics/vision/page/2.md", "topics/vision/page/3.md",
+    assert paths == ["topics/vision.md", "topics/vision/choices.json", "topics/vision/page/2.md", "topics/vision/page/3.md",
                      "topics/vision/page/4.md", "topics/vision/rows.json"]
     shown = [t for p in ["topics/vision.md", *(f"topics/vision/page/{n}.md" for n in range(2, 5))] for t in _titles(pages[p])]
     assert len(shown) == len(set(shown)) == 23  # every paper once, none twice
@@ -82,6 +82,23 @@ def test_new_papers_change_only_the_first_page_of_a_listing() -> None:
     assignments.update({p.id: TopicAssignment("vision", (), {"vision": ("vision",)}) for p in more})
     grown = PageRenderer(TEMPLATES).pages(listing_model([*more, newer, *papers], assignments, papers_per_page=PER_PAGE))
     assert "topics/vision/page/5.md" in grown and len(_titles(grown["topics/vision.md"])) == 26 - 4 * PER_PAGE
+
+
+def test_a_paper_of_a_new_year_or_topic_changes_the_first_page_and_not_the_older_ones() -> None:
+    """The filter's years and topics are the whole listing's: the later pages read them from a file of their own."""
+    papers, assignments = long_catalogue()
+    before = PageRenderer(TEMPLATES).pages(listing_model(papers, assignments, papers_per_page=PER_PAGE))
+    newer = _paper("paper-2025", "Vision Study Of A New Year", date="2025-01-02", date_precision="day")
+    assignments = {**assignments, "paper-2025": TopicAssignment("vision", ("other",), {"vision": ("vision",)})}
+    after = PageRenderer(TEMPLATES).pages(listing_model([newer, *papers], assignments, papers_per_page=PER_PAGE))
+    for n in (2, 3, 4):
+        assert after[f"topics/vision/page/{n}.md"] == before[f"topics/vision/page/{n}.md"]
+        assert 'data-pc-choices="../../choices.json"' in after[f"topics/vision/page/{n}.md"]
+        assert "data-pc-years" not in after[f"topics/vision/page/{n}.md"]
+    assert 'data-pc-years="2025 2024"' in after["topics/vision.md"]
+    choices = json.loads(after["topics/vision/choices.json"])
+    assert choices["years"] == ["2025", "2024"] and json.loads(before["topics/vision/choices.json"])["years"] == ["2024"]
+    assert ["other", "Other"] in choices["topics"] and ["other", "Other"] not in json.loads(before["topics/vision/choices.json"])["topics"]
 
 
 def test_pages_link_previous_next_and_numbers(pages: dict[str, str]) -> None:
@@ -128,14 +145,14 @@ def test_the_rows_file_holds_the_whole_listing(pages: dict[str, str]) -> None:
 def test_month_pages_paginate_by_primary_topic() -> None:
     pages = PageRenderer(TEMPLATES).pages(listing_model(*long_catalogue(33), papers_per_page=PER_PAGE))
     march = sorted(p for p in pages if p.startswith("months/2024-03"))  # 11 papers: 6 + 5
-    assert march == ["months/2024-03.md", "months/2024-03/page/2.md", "months/2024-03/rows.json"]
+    assert march == ["months/2024-03.md", "months/2024-03/choices.json", "months/2024-03/page/2.md", "months/2024-03/rows.json"]
     assert len(_titles(pages["months/2024-03.md"])) == 6
     assert re.findall(r"^## (.+)$", pages["months/2024-03/page/2.md"], re.M) == ["Computer Vision (continued)"]
 
 
 def test_a_short_listing_has_one_page_and_no_rows_file() -> None:
     pages = PageRenderer(TEMPLATES).pages(listing_model(*long_catalogue(4), papers_per_page=PER_PAGE))
-    assert not [p for p in pages if "/page/" in p or p.endswith("rows.json")]
+    assert not [p for p in pages if "/page/" in p or p.endswith(("rows.json", "choices.json"))]
     assert "pc-pager" not in pages["topics/vision.md"] and "data-pc-rows" not in pages["topics/vision.md"]
 
 

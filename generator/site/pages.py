@@ -50,6 +50,7 @@ from .text import escape, md_text, plain_text, rich_text
 from .urls import (
     UNDATED,
     Linker,
+    choices_path,
     month_path,
     newest_months_first,
     page_url,
@@ -277,13 +278,15 @@ class PageRenderer:
         files: dict[str, str] = {}
         first = path_of(1)
         rows = rows_path(first) if count > 1 else None
+        choices = choices_path(first) if count > 1 else None
         seen: set[str] = set()
-        topic_names = json.dumps([[t.slug, t.name] for t in model.topics_used], ensure_ascii=False)
+        names = [[t.slug, t.name] for t in model.topics_used]
+        topic_names = json.dumps(names, ensure_ascii=False)
         # The years of the whole listing, newest first, then "undated" if a paper has no date, for the
         # filter: worked out once, not on each of its pages.
         years = {p.year for p in ordered}
-        listing_years = " ".join([str(y) for y in sorted((y for y in years if y is not None), reverse=True)]
-                                 + (["undated"] if None in years else []))
+        year_list = [str(y) for y in sorted((y for y in years if y is not None), reverse=True)] + (["undated"] if None in years else [])
+        listing_years = " ".join(year_list)
         wanted: list[tuple[str, str, dict[str, Any]]] = []  # (path, front matter, what the template is given)
         for number in range(1, count + 1):
             path = path_of(number)
@@ -299,7 +302,8 @@ class PageRenderer:
             page_title = listing_title if number == 1 else f"{listing_title}, page {number} of {count}"
             wanted.append((path, front_matter({**meta, "title": theme_text(page_title)}), dict(
                 order=list(groups), groups=groups, continued=continued, pager=Pager.of(number, count, path_of),
-                rows_file=rows, topic_names=topic_names, listing_years=listing_years, first_shown=start + 1,
+                rows_file=rows, choices_file=choices, topic_names=topic_names, listing_years=listing_years,
+                first_shown=start + 1,
                 last_shown=start + len(chunk), **context,
             )))
         found: dict[str, str] = {}
@@ -315,6 +319,8 @@ class PageRenderer:
             files[path] = text
             if keyed is not None and page_key is not None:
                 keyed[path] = (page_key, page_key in found)
+        if choices is not None and (numbers is None or 1 in numbers):  # changes when the first page does
+            files[choices] = json.dumps({"years": year_list, "topics": names}, ensure_ascii=False, separators=(",", ":"))
         if rows is not None and (numbers is None or count in numbers):
             self._rows_of(model)
             files[rows] = listing_rows(model, ordered, rows, directory_urls=self.link.directory_urls, cells=self._cells)

@@ -46,6 +46,11 @@ def rows_path(listing_path: str) -> str:
     return listing_path.removesuffix(".md") + "/rows.json"
 
 
+def choices_path(listing_path: str) -> str:
+    """The years and topics a paginated listing's filter offers, for its later pages (``topics/llm/choices.json``)."""
+    return listing_path.removesuffix(".md") + "/choices.json"
+
+
 def page_url(path: str, *, directory_urls: bool = True) -> str:
     """The URL MkDocs gives a docs-relative Markdown path (``papers/x.md`` → ``papers/x/``)."""
     stem = path.removesuffix(".md")

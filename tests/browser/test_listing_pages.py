@@ -136,6 +136,42 @@ def test_the_filter_falls_back_to_the_pages_own_rows_when_the_whole_list_cannot_
     watch.assert_clean()
 
 
+def test_a_later_page_offers_the_years_and_topics_of_the_whole_listing(watched_page, base_url: str) -> None:
+    """A later page reads them from the listing's choices file; without it, it offers those of its own rows."""
+    page, watch = watched_page()
+    page.set_default_timeout(TIMEOUT)
+    page.route("**/topics/vision/choices.json", lambda route: route.fulfill(
+        content_type="application/json",
+        body='{"years":["2031","2024","undated"],"topics":[["vision","Computer Vision"],["other","Other papers"]]}',
+    ))
+    page.goto(base_url + "topics/vision/page/2/?year=2031", wait_until="load")
+    year = page.locator(".pc-filter-year")
+    expect(year).to_have_value("2031")  # the shared address's year, chosen once the choices have come
+    assert year.locator("option").all_inner_texts() == ["All years", "2031", "2024", "Undated"]
+    assert "Other papers" in page.locator(".pc-filter-topic option").all_inner_texts()
+    expect(page.locator(".pc-filter-status")).to_have_text(f"0 of {COUNT} papers")
+    page.unroute("**/topics/vision/choices.json")
+    # The file the build wrote: this listing's one year.
+    page.goto(base_url + "topics/vision/page/3/?year=2024", wait_until="load")
+    expect(page.locator(".pc-filter-year")).to_have_value("2024")
+    assert page.locator(".pc-filter-year option").all_inner_texts() == ["All years", "2024"]
+    expect(page.locator(".pc-filter-status")).to_have_text(f"{COUNT} of {COUNT} papers")
+    watch.assert_clean()
+
+
+def test_a_later_page_builds_its_filter_when_the_choices_file_cannot_be_loaded(watched_page, base_url: str) -> None:
+    page, watch = watched_page()
+    page.set_default_timeout(TIMEOUT)
+    page.route("**/choices.json", lambda route: route.abort())
+    page.goto(base_url + "topics/vision/page/2/", wait_until="load")
+    expect(page.locator(".pc-filter-text")).to_be_visible()
+    assert page.locator(".pc-filter-year option").all_inner_texts() == ["All years", "2024"]
+    page.locator(".pc-filter-text").fill(RARE.lower())
+    expect(page.locator(".pc-filter-status")).to_have_text(f"1 of {COUNT} papers")
+    watch.console_errors.clear()  # the aborted request, logged by the browser
+    watch.assert_clean()
+
+
 def test_a_filtered_listing_url_can_be_shared(watched_page, base_url: str) -> None:
     page, watch = _open(watched_page, base_url + f"months/2024-03/?text={RARE.lower()}")
     expect(page.locator(".pc-filter-status")).to_have_text(re.compile(r"^0 of \d+ papers$"))  # it is January's

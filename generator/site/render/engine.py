@@ -40,7 +40,7 @@ class RenderOptions:
     cluster: str | None = None  # a Dask scheduler address: render the shards there
     clean: bool = False  # ignore the saved state and render every page
     state_dir: Path | None = None  # where the state lives; None: no incremental state
-    pages_per_process: int = 40  # fewer pages than this per process are not worth starting one for
+    pages_per_process: int = 250  # fewer pages than this per process are not worth starting one for (it takes seconds)
 
 
 @dataclass(slots=True)
