@@ -121,6 +121,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.kept_pages = False  # papercat build: a page from the page cache is written only when read (Spool.put_kept)
         self.given_fragments: dict[str, str] = {}  # a rendering process: the related papers sent with a page
         self._rendering_only = False  # a rendering process: renders pages another process made, makes none
+        self._search_job: Any = None  # papercat build: the search index being written beside MkDocs (see start_search)
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
@@ -287,6 +288,9 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
 
     def _end_build(self) -> None:
         self._end_mkdocs_stage()
+        job, self._search_job = self._search_job, None
+        if job is not None:  # the build stopped before its index was waited for
+            job.cancel()
         # What `papercat build` set applies to its one build, not to a later `mkdocs build` in this process.
         self._config_dir_override, self._build_dir_override, self.progress = None, None, Progress.null()
         self.count_events, self.caches, self.jobs, self.kept_pages = True, None, 1, False
@@ -347,17 +351,39 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             if index.is_file():
                 shutil.copyfile(index, Path(config.site_dir) / "404.html")
 
+    def start_search(self, config: MkDocsConfig) -> None:
+        """Start writing the search index in a forked process, beside MkDocs (``site.search_job``).
+
+        ``papercat build`` calls it once the site folder is emptied, when MkDocs renders the
+        pages in this process and so leaves the other cores idle; ``on_post_build`` waits for it.
+        Where no process can be forked, the index is written in ``on_post_build`` as usual.
+        """
+        if self.serving or self.prepared is None or self.error is not None or self._search_job is not None:
+            return
+        from .site.search import BUNDLE_DIR
+        from .site.search_job import SearchJob
+
+        self._search_job = SearchJob.start(
+            self.prepared.model, Path(config.site_dir) / BUNDLE_DIR, directory_urls=bool(config.use_directory_urls),
+            jobs=max(1, self.jobs - 1), cache=self.caches.search if self.caches is not None else None,
+        )
+
     def _index_search(self, prepared: Prepared, config: MkDocsConfig) -> None:
         """Write the search index of the topics and papers into the built site (``search-index/``)."""
         from .parallel import release_memory
         from .site.search import BUNDLE_DIR, SearchIndexFailed, index_search
 
+        job, self._search_job = self._search_job, None
         release_memory()  # what MkDocs made of the pages is written: the index starts from what is left
         with self.progress.stage("search", total=len(prepared.model.papers), unit="papers") as step:
             try:
-                index_search(prepared.model, Path(config.site_dir) / BUNDLE_DIR,
-                             directory_urls=bool(config.use_directory_urls), step=step, jobs=self.jobs,
-                             cache=self.caches.search if self.caches is not None else None)
+                if job is not None:  # written beside MkDocs: what is left of it
+                    job.wait()
+                    step(len(prepared.model.papers))
+                else:
+                    index_search(prepared.model, Path(config.site_dir) / BUNDLE_DIR,
+                                 directory_urls=bool(config.use_directory_urls), step=step, jobs=self.jobs,
+                                 cache=self.caches.search if self.caches is not None else None)
             except SearchIndexFailed as err:
                 if self.serving:  # the preview goes on without search; the next save tries again
                     serve_log.error(f"papercat: error: {err}")

@@ -91,6 +91,22 @@ class KeyedCache:
             marks = ", ".join("?" * self.width)
             conn.executemany(f"INSERT OR REPLACE INTO {self.table} VALUES ({marks})", rows)  # noqa: S608 - our table
 
+    def start_afresh(self) -> None:
+        """In a process forked from the build: no connection of the build's (it has closed its own), nothing used yet."""
+        self._conn = None
+        self.used, self.hits, self._pending = set(), 0, []
+
+    def bookkeeping(self) -> tuple[set[str], int, list[tuple[object, ...]]]:
+        """What a forked process did with its copy of the cache: the keys it used, its hits, the rows still to write."""
+        return self.used, self.hits, self._pending
+
+    def take_bookkeeping(self, done: tuple[set[str], int, list[tuple[object, ...]]]) -> None:
+        """Count what a forked process did with its copy (``bookkeeping``) as this build's own."""
+        used, hits, pending = done
+        self.used |= used
+        self.hits += hits
+        self._pending.extend(pending)
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

@@ -319,6 +319,68 @@ def test_jobs_do_not_change_the_site(project: Project) -> None:
     assert scratch() - before == set(), "the rendering processes left their scratch folders behind"
 
 
+def _watch_search_jobs(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The search jobs the builds start (each started by the real ``SearchJob.start``)."""
+    from generator.site import search_job
+
+    started: list[object] = []
+    real = search_job.SearchJob.start.__func__  # type: ignore[attr-defined]
+
+    def start(cls: type, *args: object, **kwargs: object) -> object:
+        job = real(cls, *args, **kwargs)
+        started.append(job)
+        return job
+
+    monkeypatch.setattr(search_job.SearchJob, "start", classmethod(start))
+    return started
+
+
+def test_the_search_index_written_beside_mkdocs_is_the_same_and_its_cache_kept(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With few pages to render, MkDocs renders them here while a forked process writes the search index."""
+    _build(project, clean=True, jobs=1)
+    one = tree_digest(_site(project))
+    started = _watch_search_jobs(monkeypatch)
+    report = _build(project, clean=True, jobs=2)
+    assert report.rendering is not None and report.rendering.workers == "this process"
+    assert len(started) == 1 and started[0] is not None
+    assert tree_digest(_site(project)) == one
+    documents = len(report.ingest.papers) + len(report.prepared.model.topics_used)
+    # What the forked process read from the search cache and added to it is the build's: the next builds reuse it.
+    again = _build(project, jobs=2)
+    assert len(started) == 2 and again.search_reused == documents
+    assert _build(project, jobs=1).search_reused == documents
+    assert tree_digest(_site(project)) == one
+
+
+@pytest.mark.parametrize("failure", ["error", "killed"])
+def test_a_search_index_process_that_fails_leaves_the_previous_site(
+    project: Project, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    import signal
+
+    from generator.errors import PapercatError
+    from generator.site import search_job
+    from generator.site.search import SearchIndexFailed
+
+    def broken(*args: object, **kwargs: object) -> None:
+        if failure == "killed":  # as the system's out-of-memory killer would
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise SearchIndexFailed("the search index could not be written to search-index: No space left on device")
+
+    before = tree_digest(_site(project))
+    started = _watch_search_jobs(monkeypatch)
+    monkeypatch.setattr(search_job, "index_search", broken)
+    shutil.copy(LISTINGS / "real_daily_004.txt", (project.root / "content") / "real_daily_004.txt")
+    expected = "No space left on device" if failure == "error" else "stopped unexpectedly .out of memory"
+    with pytest.raises(PapercatError, match=expected):
+        _build(project, jobs=2)
+    assert len(started) == 1
+    assert tree_digest(_site(project)) == before
+    assert not list(project.root.glob(".site.building-*"))  # the half-built site is gone
+
+
 def test_cluster_build_matches_local_build(project: Project) -> None:
     import distributed  # in the test extra: installed by dev.py
     _build(project, clean=True)

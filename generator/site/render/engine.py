@@ -154,6 +154,20 @@ def _shards(uris: Sequence[str], parts: int) -> list[list[str]]:
     return [list(uris[i : i + size]) for i in range(0, len(uris), size)]
 
 
+def _render_processes(options: RenderOptions, pages: int) -> int:
+    """How many processes render ``pages`` pages (1: this one), without a cluster."""
+    return max(1, min(options.jobs, pages // max(1, options.pages_per_process)))
+
+
+def _index_beside(config: Any, options: RenderOptions, pages: int) -> None:
+    """Have the search index written beside MkDocs when MkDocs renders in this process only (see ``start_search``)."""
+    from ..build import PLUGIN_NAME
+
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if options.jobs > 1 and not options.cluster and _render_processes(options, pages) == 1 and hasattr(plugin, "start_search"):
+        plugin.start_search(config)
+
+
 def _render_all(
     pack: SitePack, uris: Sequence[str], read: Callable[[str], ShardItem], options: RenderOptions, report: RenderReport,
     here: tuple[Any, Any, Any, Any],
@@ -173,7 +187,7 @@ def _render_all(
         report.workers = f"Dask cluster {options.cluster}"
         yield from render_on_cluster(options.cluster, pack, uris, read, _shards)
         return
-    jobs = max(1, min(options.jobs, len(uris) // max(1, options.pages_per_process)))
+    jobs = _render_processes(options, len(uris))
     if jobs == 1:
         report.workers = "this process"
         yield from render_here(here, (read(uri) for uri in uris))
@@ -409,6 +423,7 @@ def build_pages(
             else:
                 to_render.append(file.src_uri)
         _materialise(config, to_render)  # the pages about to be read: the others are never written
+        _index_beside(config, options, len(to_render))
         report.removed = sum(1 for uri in records if uri not in sources)
         report.reused = len(reused)
         report.seconds["plan"] = time.perf_counter() - start
