@@ -518,6 +518,37 @@ def test_topic_and_month_pages_of_the_same_papers_come_from_the_page_cache(
     assert tree_digest(_site(project)) == incremental
 
 
+def test_a_new_paper_leaves_the_later_pages_of_its_listings_to_the_cache_and_to_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Of a long listing, a paper of a new year renders its first page again, not its later ones."""
+    from site_fixtures import paged_project, write_listing
+
+    papers = [{
+        "title": f"Semantic Segmentation of Scenes {i:02d} with Image Transformers",
+        "abstract": f"We study semantic segmentation of street scenes with image transformers, number {i}.",
+        "date": f"2024-{1 + i // 10:02d}-{10 + i % 10:02d}",
+    } for i in range(40)]
+    project = Project.at(paged_project(tmp_path / "paged", papers, 5))
+    first = _build(project)
+    later = sorted(p for p in first.prepared.pages if p.startswith("topics/") and "/page/" in p)
+    assert len(later) >= 5
+    write_listing(project.root / "content" / "new.yml", [{
+        "title": "Semantic Segmentation of Harbour Scenes with Image Transformers",
+        "abstract": "We study semantic segmentation of harbour scenes with image transformers in the new year.",
+        "date": "2025-01-03",
+    }])
+    report, rendered = _listing_renders(project, monkeypatch)
+    assert len(report.ingest.papers) == 41
+    assert [p for p in rendered if "/page/" in p] == []  # neither a new year nor one more paper changes them
+    assert report.rendering is not None and report.rendering.full_reason is None
+    site = _site(project)
+    assert '"2025"' in (site / "topics" / later[0].split("/")[1] / "choices.json").read_text(encoding="utf-8")
+    incremental = tree_digest(site)
+    _build(project, clean=True)
+    assert tree_digest(site) == incremental
+
+
 def test_a_listing_template_that_reads_the_whole_listing_is_rendered_every_time(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -271,7 +271,15 @@ class PageRenderer:
         ``ordered`` holds the papers group by group; each page shows its slice under the headings
         of the groups it holds (a group cut by a page break is marked as continued). A listing of
         more than one page also gets ``rows.json``: one compact row per paper, which the filter
-        loads to search the whole listing rather than the page shown.
+        loads to search the whole listing rather than the page shown, and ``choices.json``, the
+        years and topics the filter offers.
+
+        The first page's template is given the whole listing (``papers``), the years and topics
+        the filter offers (``listing_years``, ``topic_names``) and the papers it shows
+        (``first_shown`` to ``last_shown``, counted from 1). The later pages are given only what
+        they show (their groups, the pager, the listing's files): a daily listing's new papers
+        change the first page, and the later ones stay the same page, taken from the page cache
+        and not rendered again by MkDocs.
         """
         size = model.settings.papers_per_page
         count, first_size = page_split(len(ordered), size)
@@ -300,22 +308,27 @@ class PageRenderer:
             if numbers is not None and number not in numbers:
                 continue
             page_title = listing_title if number == 1 else f"{listing_title}, page {number} of {count}"
-            wanted.append((path, front_matter({**meta, "title": theme_text(page_title)}), dict(
+            values: dict[str, Any] = dict(
                 order=list(groups), groups=groups, continued=continued, pager=Pager.of(number, count, path_of),
-                rows_file=rows, choices_file=choices, topic_names=topic_names, listing_years=listing_years,
-                first_shown=start + 1,
-                last_shown=start + len(chunk), **context,
-            )))
+                rows_file=rows, choices_file=choices, **context,
+            )
+            if number == 1:  # what changes with every new paper: the later pages are not given it (see above)
+                values.update(papers=ordered, topic_names=topic_names, listing_years=listing_years, first_shown=1,
+                              last_shown=len(chunk))
+            wanted.append((path, front_matter({**meta, "title": theme_text(page_title)}), values))
         found: dict[str, str] = {}
         page_keys: dict[str, str] = {}
         if keyed is not None and self._store is not None and self._keys is not None and self.listings_pure:
-            page_keys = {path: self._listing_key(template, path, head, len(ordered), values) for path, head, values in wanted}
+            page_keys = {
+                path: self._listing_key(template, path, head, len(values["papers"]) if "papers" in values else None, values)
+                for path, head, values in wanted
+            }
             found = self._store.lookup(list(page_keys.values()), count=False)
         for path, head, values in wanted:
             page_key = page_keys.get(path)
             text = found.get(page_key) if page_key is not None else None
             if text is None:
-                text = head + "\n" + self._render(template, path, model, papers=ordered, **values)
+                text = head + "\n" + self._render(template, path, model, **values)
             files[path] = text
             if keyed is not None and page_key is not None:
                 keyed[path] = (page_key, page_key in found)
@@ -336,7 +349,7 @@ class PageRenderer:
             )
         return self._listings_pure
 
-    def _listing_key(self, template: str, path: str, head: str, total: int, values: Mapping[str, Any]) -> str:
+    def _listing_key(self, template: str, path: str, head: str, total: int | None, values: Mapping[str, Any]) -> str:
         """The key of a listing page in the page cache: everything its template is given.
 
         Each paper on the page counts by its row's key (the paper and its topics); the whole
@@ -349,7 +362,7 @@ class PageRenderer:
         topic = values.get("topic")
         scalars = tuple(
             (name, value) for name, value in sorted(values.items())
-            if name not in ("groups", "continued", "pager", "topic")
+            if name not in ("groups", "continued", "pager", "topic", "papers")
         )
         return listing_key(
             keys.global_key, template, path, head, total, groups, tuple(sorted(values["continued"])),
