@@ -205,3 +205,70 @@ def map_in_processes(
         for part in pool.map(_apply, [function] * len(chunks), chunks):
             results.extend(part)
     return results
+
+
+class ForkedProcessDied(Exception):
+    """A forked process ended without giving its result (killed, out of memory)."""
+
+
+def _call_and_send(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    start_worker(None)
+    try:
+        outcome: tuple[str, Any] = ("returned", function(*args))
+    except Exception as err:  # noqa: BLE001 - handed to the process that waits for the result
+        outcome = ("raised", err)
+    try:
+        send.send(outcome)
+    except Exception as err:  # noqa: BLE001 - an exception that cannot be pickled: its type and message
+        send.send(("raised", RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}" if outcome[0] == "raised" else str(err))))
+    finally:
+        send.close()
+
+
+class ForkedCall:
+    """``function(*args)`` computed in a forked process while this one goes on; ``result()`` waits for it.
+
+    The process starts as a copy of this one, so nothing is sent to it: only the result (or the
+    exception it raised) comes back. Forking is done only where ``can_fork`` says it is safe;
+    ``start`` returns None otherwise, and the caller computes the result itself.
+    """
+
+    def __init__(self, process: Any, receive: Any) -> None:
+        self.process = process
+        self.receive = receive
+
+    @classmethod
+    def start(cls, function: Callable[..., Any], *args: Any) -> ForkedCall | None:
+        if not can_fork():
+            return None
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_call_and_send, args=(send, function, args), daemon=True)
+        gc.freeze()  # the objects it inherits stay out of its garbage collector: it copies only what it changes
+        try:
+            with interrupts_ignored():
+                process.start()
+        finally:
+            gc.unfreeze()
+        send.close()
+        return cls(process, receive)
+
+    def result(self) -> Any:
+        """What the function returned; the exception it raised, raised here; ``ForkedProcessDied`` if it died."""
+        try:
+            outcome, value = self.receive.recv()
+        except (EOFError, OSError):
+            raise ForkedProcessDied from None
+        finally:
+            self.receive.close()
+            self.process.join()
+        if outcome == "raised":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """Stop the process (the build failed or was interrupted)."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.receive.close()

@@ -42,19 +42,24 @@ def catalogue_result(cache: TextCache, label: str, rows: Iterable[Sequence[objec
     versions of the libraries that compute similarities, so a result is reused only when
     computing it again would give exactly the same. Returns the result and whether it was kept.
     """
-    from .fingerprint import code_fingerprint, versions
-
-    digest = hashlib.sha256(json.dumps([label, code_fingerprint(), versions(_LIBRARIES)]).encode())
-    for row in rows:
-        digest.update(json.dumps(row, ensure_ascii=False).encode())
-        digest.update(b"\n")
-    key = digest.hexdigest()
+    key = catalogue_key(label, rows)
     found = cache.lookup([key]).get(key)
     if found is not None:
         return json.loads(found), True
     result = compute()
     cache.add(key, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
     return result, False
+
+
+def catalogue_key(label: str, rows: Iterable[Sequence[object]]) -> str:
+    """The key of a result computed from the whole catalogue (see ``catalogue_result``)."""
+    from .fingerprint import code_fingerprint, versions
+
+    digest = hashlib.sha256(json.dumps([label, code_fingerprint(), versions(_LIBRARIES)]).encode())
+    for row in rows:
+        digest.update(json.dumps(row, ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
 
 
 class PaperTerms:
@@ -103,6 +108,10 @@ class PaperTerms:
         if not len(kept):
             return None
         return tfidf_weights(counts.astype(np.float32)[:, kept])
+
+    def count(self) -> None:
+        """Count the words now (before forking a process that is to use them: it inherits them counted)."""
+        self._count()
 
     def _count(self) -> tuple[csr_matrix, csr_matrix] | None:
         if not self._counted:

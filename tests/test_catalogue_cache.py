@@ -142,3 +142,50 @@ def test_the_words_are_those_count_vectorizer_finds_and_its_stop_words_are_left_
     assert counted is not None and counted.shape == expected.shape
     assert (counted != expected).nnz == 0
     assert count_words(["the of and", ""]) is None
+
+
+# In a process of its own: forking is safe only with no other thread, and a test session has some.
+_FORKED_RELATED = """
+import json, os, signal, sys
+from pathlib import Path
+from generator.model import Paper
+from generator.site import related
+from generator.site.page_cache import PageCache
+
+fate, folder, catalogue = sys.argv[1], Path(sys.argv[2]), json.loads(sys.argv[3])
+papers = [Paper(id=pid, title=title, abstract=abstract) for pid, title, abstract in catalogue]
+expected = related.related_papers(papers)
+build, real = os.getpid(), related._related
+
+def find(*args):
+    if fate == "killed" and os.getpid() != build:  # as the system's out-of-memory killer would
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args)
+
+related._related, related.FORK_AT = find, 2
+cache = PageCache(folder / "topic-cache.sqlite3")
+job = related.start_related_papers(papers, cache=cache, fork=True)
+forked = job.call is not None and job.call.process.pid != build
+done = []
+same = job.result(done.append) == expected
+cache.save()
+again = related.start_related_papers(papers, cache=PageCache(folder / "topic-cache.sqlite3"), fork=True)
+print(json.dumps({"forked": forked, "same": same, "steps": sum(done), "papers": len(papers),
+                  "kept": again.call is None and again.result() == expected}))
+"""
+
+
+@pytest.mark.parametrize("fate", ["lives", "killed"])
+def test_related_papers_found_in_a_forked_process_are_the_same(tmp_path: Path, fate: str) -> None:
+    """While the build classifies, a forked process finds the related papers; one that dies leaves them to the build."""
+    import json
+    import subprocess
+    import sys
+
+    catalogue = json.dumps([[p.id, p.title, p.abstract] for p in _catalogue()])
+    run = subprocess.run(
+        [sys.executable, "-c", _FORKED_RELATED, fate, str(tmp_path), catalogue], capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out == {"forked": True, "same": True, "steps": out["papers"], "papers": 17, "kept": True}

@@ -10,6 +10,7 @@ Killed builds are real: a child process exits at a point of the state writing.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -319,64 +321,77 @@ def test_jobs_do_not_change_the_site(project: Project) -> None:
     assert scratch() - before == set(), "the rendering processes left their scratch folders behind"
 
 
-def _watch_search_jobs(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The search jobs the builds start (each started by the real ``SearchJob.start``)."""
-    from generator.site import search_job
+# A build in a process of its own (forking is safe only with no other thread, and a test session has
+# some): it counts the search jobs it forks and, with a failure, breaks the function they run.
+_SEARCH_BUILD = """
+import json, os, signal, sys
+from pathlib import Path
+from generator.errors import PapercatError
+from generator.site import search_job
+from generator.site.build import Project, build_site
+from generator.site.render import RenderOptions
+from generator.site.search import SearchIndexFailed
 
-    started: list[object] = []
-    real = search_job.SearchJob.start.__func__  # type: ignore[attr-defined]
+root, failure, clean = sys.argv[1:4]
+started = []
+real = search_job.SearchJob.start.__func__
 
-    def start(cls: type, *args: object, **kwargs: object) -> object:
-        job = real(cls, *args, **kwargs)
-        started.append(job)
-        return job
+def start(cls, *args, **kwargs):
+    job = real(cls, *args, **kwargs)
+    started.append(job is not None)
+    return job
 
-    monkeypatch.setattr(search_job.SearchJob, "start", classmethod(start))
-    return started
+search_job.SearchJob.start = classmethod(start)
+
+def broken(*args, **kwargs):
+    if failure == "killed":  # as the system's out-of-memory killer would
+        os.kill(os.getpid(), signal.SIGKILL)
+    raise SearchIndexFailed("the search index could not be written to search-index: No space left on device")
+
+if failure != "none":
+    search_job.index_search = broken
+try:
+    report = build_site(Project.at(Path(root)), render=RenderOptions(jobs=2, clean=clean == "clean"))
+    out = {"started": started, "workers": report.rendering.workers, "reused": report.search_reused,
+           "documents": len(report.ingest.papers) + len(report.prepared.model.topics_used)}
+except PapercatError as err:
+    out = {"started": started, "error": str(err)}
+print(json.dumps(out))
+"""
 
 
-def test_the_search_index_written_beside_mkdocs_is_the_same_and_its_cache_kept(
-    project: Project, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _build_forking_search(project: Project, *, failure: str = "none", clean: bool = False) -> dict[str, Any]:
+    run = subprocess.run(
+        [sys.executable, "-c", _SEARCH_BUILD, str(project.root), failure, "clean" if clean else "incremental"],
+        cwd=project.root, capture_output=True, text=True, timeout=600,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PAPERCAT_")},
+    )
+    assert run.returncode == 0, run.stderr
+    return cast(dict[str, Any], json.loads(run.stdout.strip().splitlines()[-1]))
+
+
+def test_the_search_index_written_beside_mkdocs_is_the_same_and_its_cache_kept(project: Project) -> None:
     """With few pages to render, MkDocs renders them here while a forked process writes the search index."""
     _build(project, clean=True, jobs=1)
     one = tree_digest(_site(project))
-    started = _watch_search_jobs(monkeypatch)
-    report = _build(project, clean=True, jobs=2)
-    assert report.rendering is not None and report.rendering.workers == "this process"
-    assert len(started) == 1 and started[0] is not None
+    first = _build_forking_search(project, clean=True)
+    assert first["started"] == [True] and first["workers"] == "this process"
     assert tree_digest(_site(project)) == one
-    documents = len(report.ingest.papers) + len(report.prepared.model.topics_used)
     # What the forked process read from the search cache and added to it is the build's: the next builds reuse it.
-    again = _build(project, jobs=2)
-    assert len(started) == 2 and again.search_reused == documents
-    assert _build(project, jobs=1).search_reused == documents
+    again = _build_forking_search(project)
+    assert again["started"] == [True] and again["reused"] == again["documents"]
+    assert _build(project, jobs=1).search_reused == again["documents"]
     assert tree_digest(_site(project)) == one
 
 
 @pytest.mark.parametrize("failure", ["error", "killed"])
-def test_a_search_index_process_that_fails_leaves_the_previous_site(
-    project: Project, monkeypatch: pytest.MonkeyPatch, failure: str
-) -> None:
-    import signal
-
-    from generator.errors import PapercatError
-    from generator.site import search_job
-    from generator.site.search import SearchIndexFailed
-
-    def broken(*args: object, **kwargs: object) -> None:
-        if failure == "killed":  # as the system's out-of-memory killer would
-            os.kill(os.getpid(), signal.SIGKILL)
-        raise SearchIndexFailed("the search index could not be written to search-index: No space left on device")
-
+def test_a_search_index_process_that_fails_leaves_the_previous_site(project: Project, failure: str) -> None:
     before = tree_digest(_site(project))
-    started = _watch_search_jobs(monkeypatch)
-    monkeypatch.setattr(search_job, "index_search", broken)
     shutil.copy(LISTINGS / "real_daily_004.txt", (project.root / "content") / "real_daily_004.txt")
-    expected = "No space left on device" if failure == "error" else "stopped unexpectedly .out of memory"
-    with pytest.raises(PapercatError, match=expected):
-        _build(project, jobs=2)
-    assert len(started) == 1
+    out = _build_forking_search(project, failure=failure)
+    assert out["started"] == [True]
+    expected = "No space left on device" if failure == "error" else "stopped unexpectedly (out of memory?)"
+    assert expected in out["error"]
     assert tree_digest(_site(project)) == before
     assert not list(project.root.glob(".site.building-*"))  # the half-built site is gone
 

@@ -61,7 +61,7 @@ from .output import (
 from .page_cache import CACHE_NAME as PAGES_CACHE
 from .page_cache import PageCache, PaperKeys, global_key
 from .pages import PageRenderer
-from .related import related_papers
+from .related import start_related_papers
 from .search_cache import CACHE_NAME as SEARCH_CACHE
 from .search_cache import SearchCache
 from .settings import SiteSettings, load_settings
@@ -326,22 +326,34 @@ def prepare(
     if not result.files:
         result.warnings.append(f"no listing files in {content_dir}: the site has no papers (put your listings there)")
     release_memory()  # each stage starts from what the catalogue needs, not from the last one's peak
-    with progress.stage("classify", total=len(result.papers), unit="papers") as step:
-        terms = PaperTerms(result.papers)  # counted once, for the placement by neighbours and related papers
-        assignments = classify(
-            result.papers, config.taxonomy, overrides=dict(config.overrides), step=step,
-            cache=caches.topics if caches is not None else None, jobs=jobs, terms=terms,
-        )
+    terms = PaperTerms(result.papers)  # counted once, for the placement by neighbours and related papers
+    # Related papers need only the papers: with jobs, found in a process of their own during the classification.
+    related_job = None
+    try:
+        with progress.stage("classify", total=len(result.papers), unit="papers") as step:
+            related_job = start_related_papers(
+                result.papers, threads=jobs, cache=caches.topics if caches is not None else None, terms=terms,
+                fork=jobs > 1,
+            )
+            assignments = classify(
+                result.papers, config.taxonomy, overrides=dict(config.overrides), step=step,
+                cache=caches.topics if caches is not None else None, jobs=jobs, terms=terms,
+            )
+    except BaseException:
+        if related_job is not None:
+            related_job.cancel()
+        raise
     changes = None
-    if build_dir is not None:
-        changes = changes_since_last_build(
-            build_dir, result.papers, {pid: (a.primary, a.secondary) for pid, a in assignments.items()}, result.rejected
-        )
-    release_memory()
-    with progress.stage("related", total=len(result.papers), unit="papers") as step:
-        related = related_papers(
-            result.papers, step=step, threads=jobs, cache=caches.topics if caches is not None else None, terms=terms,
-        )
+    try:
+        if build_dir is not None:
+            changes = changes_since_last_build(
+                build_dir, result.papers, {pid: (a.primary, a.secondary) for pid, a in assignments.items()}, result.rejected
+            )
+        release_memory()
+        with progress.stage("related", total=len(result.papers), unit="papers") as step:
+            related = related_job.result(step)
+    finally:
+        related_job.cancel()
     del terms
     release_memory()
     with progress.stage("pages", unit="files") as step:  # Markdown pages and the files beside them

@@ -13,13 +13,15 @@ last one takes them from there.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from ..model import Paper
-from ..similarity import PaperTerms, catalogue_result, nearest_rows
+from ..parallel import ForkedCall, ForkedProcessDied
+from ..similarity import PaperTerms, catalogue_key, nearest_rows
 
 if TYPE_CHECKING:
     from ..similarity import TextCache
@@ -43,15 +45,73 @@ def related_papers(
     ``cache``: where the lists of the same papers are kept from one build to the next.
     ``terms``: the words of these papers, counted already (``similarity.PaperTerms``).
     """
+    return start_related_papers(papers, threads=threads, cache=cache, terms=terms, count=count).result(step)
+
+
+FORK_AT = 2000  # papers from which related papers are worth computing in a process of their own
+
+
+class RelatedJob:
+    """Related papers begun by ``start_related_papers``: ``result`` waits for them, ``cancel`` drops them."""
+
+    def __init__(self, terms: PaperTerms, count: int, threads: int, cache: TextCache | None, key: str | None,
+                 kept: dict[str, list[str]] | None, call: ForkedCall | None) -> None:
+        self.terms, self.count, self.threads = terms, count, threads
+        self.cache, self.key, self.kept, self.call = cache, key, kept, call
+
+    def result(self, step: Callable[[int], None] | None = None) -> dict[str, list[str]]:
+        """``{paper id: related paper ids}``; ``step(1)`` per paper done."""
+        papers = len(self.terms.papers)
+        if self.kept is not None:
+            if step is not None:
+                step(papers)
+            return self.kept
+        found = None
+        if self.call is not None:
+            call, self.call = self.call, None
+            try:
+                found = cast(dict[str, list[str]], call.result())
+            except ForkedProcessDied:  # killed (out of memory?): found here instead, with the memory it had
+                found = None
+            else:
+                if step is not None:
+                    step(papers)
+        if found is None:
+            found = _related(self.terms, self.count, step, self.threads)
+        if self.key is not None and self.cache is not None:
+            self.cache.add(self.key, json.dumps(found, ensure_ascii=False, separators=(",", ":")))
+        return found
+
+    def cancel(self) -> None:
+        if self.call is not None:
+            self.call.cancel()
+            self.call = None
+
+
+def start_related_papers(
+    papers: Sequence[Paper], *, threads: int = 1, cache: TextCache | None = None, terms: PaperTerms | None = None,
+    fork: bool = False, count: int = DEFAULT_COUNT,
+) -> RelatedJob:
+    """``related_papers``, begun now: ``.result(step)`` gives them.
+
+    With ``fork`` (and a catalogue of ``FORK_AT`` papers or more whose lists the cache does not
+    hold), they are computed meanwhile in a forked process (``parallel.ForkedCall``), so that the
+    build can place the papers in their topics at the same time on another core. The lists are
+    the same either way.
+    """
     terms = PaperTerms.of(papers, terms)
     ordered = terms.papers
-    if cache is None or len(ordered) < 2:
-        return _related(terms, count, step, threads)
-    rows = ([p.id, p.title, p.abstract] for p in ordered)
-    result, kept = catalogue_result(cache, f"related papers, {count} each", rows, lambda: _related(terms, count, step, threads))
-    if kept and step is not None:
-        step(len(ordered))
-    return cast(dict[str, list[str]], result)
+    key = None
+    if cache is not None and len(ordered) >= 2:
+        key = catalogue_key(f"related papers, {count} each", ([p.id, p.title, p.abstract] for p in ordered))
+        found = cache.lookup([key]).get(key)
+        if found is not None:
+            return RelatedJob(terms, count, threads, cache, None, cast(dict[str, list[str]], json.loads(found)), None)
+    call = None
+    if fork and len(ordered) >= FORK_AT:
+        terms.count()  # here, once: the forked process and the placement by neighbours both use the counts
+        call = ForkedCall.start(_related, terms, count, None, threads)
+    return RelatedJob(terms, count, threads, cache, key, None, call)
 
 
 def _related(terms: PaperTerms, count: int, step: Callable[[int], None] | None, threads: int) -> dict[str, list[str]]:

@@ -11,6 +11,7 @@ The pages in the navigation are few and rendered here, as MkDocs does.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -319,6 +320,56 @@ def _place(source: str, target: str, link: bool, folders: set[str]) -> None:
     shutil.copy2(source, target)  # keeps the modification time the state recorded
 
 
+def _write_rendered(
+    pages: Iterable[RenderedPage], files: Any, fragments: Fragments, sources: dict[str, str], extras: dict[str, Any],
+    records: dict[str, PageRecord], step: Callable[[int], None],
+) -> int:
+    """Write the rendered pages into the site; note each one's state (``records``) and what the build needs of it."""
+    from mkdocs import utils
+
+    count = 0
+    for page in pages:
+        file = files.get_file_from_path(page.src_uri)
+        assert file is not None
+        for level, message in page.warnings:
+            log.log(level, message)
+        output, size, mtime = "", 0, 0
+        if page.html is not None:
+            utils.write_file(page.html, file.abs_dest_path)
+            stat = Path(file.abs_dest_path).stat()
+            output, size, mtime = sha256(page.html), stat.st_size, stat.st_mtime_ns
+        else:
+            log.info(f"Page skipped: '{file.src_uri}'. Generated empty output.")
+        data = {
+            "search": page.search, "anchors": page.anchors, "links": page.links_to_anchors,
+            "lookups": page.lookups, "warnings": page.warnings,
+        }
+        extras[page.src_uri] = data
+        if not page.warnings:
+            key = fragments.key(page.src_uri)
+            if key and (page.html is None or not has_place(page.html)):
+                key = NO_PLACE
+            records[page.src_uri] = PageRecord(
+                sources[page.src_uri], output, file.dest_uri, size, mtime, json.dumps(data, separators=(",", ":")), key
+            )
+        count += 1
+        step(1)
+    return count
+
+
+def _place_all(pages: list[tuple[str, PageRecord]], previous: str, site: str, link: bool) -> dict[str, PageRecord]:
+    """Put the unchanged pages into the new site (``_place``); the state of those whose file now differs in time."""
+    folders: set[str] = set()
+    moved: dict[str, PageRecord] = {}
+    for uri, record in pages:
+        target = f"{site}/{record.dest}"
+        _place(f"{previous}/{record.dest}", target, link, folders)
+        stat = os.stat(target)  # noqa: PTH116 - as in _place
+        if stat.st_mtime_ns != record.mtime_ns:  # verified by its hash: remember the file as it is now
+            moved[uri] = dataclasses.replace(record, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    return moved
+
+
 def build_pages(
     config: Any,
     options: RenderOptions,
@@ -451,7 +502,6 @@ def build_pages(
         extras: dict[str, Any] = {}
         new_records: dict[str, PageRecord] = {}
         render_start = time.perf_counter()
-        rendered_count = 0
 
         def read(uri: str) -> ShardItem:
             found = files.get_file_from_path(uri)
@@ -459,36 +509,14 @@ def build_pages(
             text: str = found.content_string
             return uri, text, fragments.html(uri)
 
-        for page in _render_all(pack, to_render, read, options, report, (config, files, nav, env)):
-            file = files.get_file_from_path(page.src_uri)
-            assert file is not None
-            for level, message in page.warnings:
-                log.log(level, message)
-            output, size, mtime = "", 0, 0
-            if page.html is not None:
-                utils.write_file(page.html, file.abs_dest_path)
-                stat = Path(file.abs_dest_path).stat()
-                output, size, mtime = sha256(page.html), stat.st_size, stat.st_mtime_ns
-            else:
-                log.info(f"Page skipped: '{file.src_uri}'. Generated empty output.")
-            data = {
-                "search": page.search, "anchors": page.anchors, "links": page.links_to_anchors,
-                "lookups": page.lookups, "warnings": page.warnings,
-            }
-            extras[page.src_uri] = data
-            if not page.warnings:
-                key = fragments.key(page.src_uri)
-                if key and (page.html is None or not has_place(page.html)):
-                    key = NO_PLACE
-                new_records[page.src_uri] = PageRecord(
-                    sources[page.src_uri], output, file.dest_uri, size, mtime, json.dumps(data, separators=(",", ":")), key
-                )
-            rendered_count += 1
-            step(1)
+        rendered_count = _write_rendered(
+            _render_all(pack, to_render, read, options, report, (config, files, nav, env)), files, fragments,
+            sources, extras, new_records, step,
+        )
         report.written = rendered_count + len(in_nav)
         report.seconds["render"] = time.perf_counter() - render_start
-        link = links_are_safe(config)
-        site_path, previous_path, folders = site_dir.as_posix(), (previous or site_dir).as_posix(), set[str]()
+        unchanged = [(uri, record) for uri, record in reused.items() if record.output and uri not in patch]
+        new_records.update(_place_all(unchanged, (previous or site_dir).as_posix(), site_dir.as_posix(), links_are_safe(config)))
         for uri, record in reused.items():
             data = json.loads(record.extras)
             extras[uri] = data
@@ -505,16 +533,6 @@ def build_pages(
                     fragments.key(uri),
                 )
                 report.updated += 1
-            elif record.output:
-                assert previous is not None
-                target = f"{site_path}/{record.dest}"
-                _place(f"{previous_path}/{record.dest}", target, link, folders)
-                stat = os.stat(target)  # noqa: PTH116 - as in _place
-                if stat.st_mtime_ns != record.mtime_ns:  # verified by its hash: remember the file as it is now
-                    new_records[uri] = PageRecord(
-                        record.source, record.output, record.dest, stat.st_size, stat.st_mtime_ns, record.extras,
-                        record.fragment,
-                    )
             step(1)
 
         # The navigation pages, in MkDocs' order; the search index gets every page's entries in that order.
