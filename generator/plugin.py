@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from .site.build import BuildCaches, Prepared
+    from .site.search_job import SearchJob
 
 log = logging.getLogger("mkdocs.plugins.papercat")
 # Errors shown while serving go to a logger outside MkDocs' own, which counts them in strict mode
@@ -121,7 +122,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.kept_pages = False  # papercat build: a page from the page cache is written only when read (Spool.put_kept)
         self.given_fragments: dict[str, str] = {}  # a rendering process: the related papers sent with a page
         self._rendering_only = False  # a rendering process: renders pages another process made, makes none
-        self._search_job: Any = None  # papercat build: the search index being written beside MkDocs (see start_search)
+        self._search_job: SearchJob | None = None  # papercat build: the search index being written beside MkDocs (see start_search)
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,

@@ -43,12 +43,23 @@ def catalogue_result(cache: TextCache, label: str, rows: Iterable[Sequence[objec
     computing it again would give exactly the same. Returns the result and whether it was kept.
     """
     key = catalogue_key(label, rows)
-    found = cache.lookup([key]).get(key)
+    found = kept_result(cache, key)
     if found is not None:
-        return json.loads(found), True
+        return found, True
     result = compute()
-    cache.add(key, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+    keep_result(cache, key, result)
     return result, False
+
+
+def kept_result(cache: TextCache, key: str) -> Any:
+    """The result a build kept under ``key`` (``catalogue_key``), or None."""
+    found = cache.lookup([key]).get(key)
+    return None if found is None else json.loads(found)
+
+
+def keep_result(cache: TextCache, key: str, result: Any) -> None:
+    """Keep a result (JSON data) under ``key`` for the next build."""
+    cache.add(key, json.dumps(result, ensure_ascii=False, separators=(",", ":")))
 
 
 def catalogue_key(label: str, rows: Iterable[Sequence[object]]) -> str:

@@ -329,7 +329,8 @@ def prepare(
     terms = PaperTerms(result.papers)  # counted once, for the placement by neighbours and related papers
     # Related papers need only the papers: with jobs, found in a process of their own during the classification.
     related_job = None
-    try:
+    changes = None
+    try:  # a build stopped before the related papers were waited for leaves no process behind
         with progress.stage("classify", total=len(result.papers), unit="papers") as step:
             related_job = start_related_papers(
                 result.papers, threads=jobs, cache=caches.topics if caches is not None else None, terms=terms,
@@ -339,12 +340,6 @@ def prepare(
                 result.papers, config.taxonomy, overrides=dict(config.overrides), step=step,
                 cache=caches.topics if caches is not None else None, jobs=jobs, terms=terms,
             )
-    except BaseException:
-        if related_job is not None:
-            related_job.cancel()
-        raise
-    changes = None
-    try:
         if build_dir is not None:
             changes = changes_since_last_build(
                 build_dir, result.papers, {pid: (a.primary, a.secondary) for pid, a in assignments.items()}, result.rejected
@@ -353,7 +348,8 @@ def prepare(
         with progress.stage("related", total=len(result.papers), unit="papers") as step:
             related = related_job.result(step)
     finally:
-        related_job.cancel()
+        if related_job is not None:
+            related_job.cancel()
     del terms
     release_memory()
     with progress.stage("pages", unit="files") as step:  # Markdown pages and the files beside them

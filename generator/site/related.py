@@ -13,7 +13,6 @@ last one takes them from there.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, cast
 
@@ -21,7 +20,7 @@ import numpy as np
 
 from ..model import Paper
 from ..parallel import ForkedCall, ForkedProcessDied
-from ..similarity import PaperTerms, catalogue_key, nearest_rows
+from ..similarity import PaperTerms, catalogue_key, keep_result, kept_result, nearest_rows
 
 if TYPE_CHECKING:
     from ..similarity import TextCache
@@ -72,14 +71,14 @@ class RelatedJob:
             try:
                 found = cast(dict[str, list[str]], call.result())
             except ForkedProcessDied:  # killed (out of memory?): found here instead, with the memory it had
-                found = None
+                pass
             else:
                 if step is not None:
                     step(papers)
         if found is None:
             found = _related(self.terms, self.count, step, self.threads)
         if self.key is not None and self.cache is not None:
-            self.cache.add(self.key, json.dumps(found, ensure_ascii=False, separators=(",", ":")))
+            keep_result(self.cache, self.key, found)
         return found
 
     def cancel(self) -> None:
@@ -104,9 +103,9 @@ def start_related_papers(
     key = None
     if cache is not None and len(ordered) >= 2:
         key = catalogue_key(f"related papers, {count} each", ([p.id, p.title, p.abstract] for p in ordered))
-        found = cache.lookup([key]).get(key)
-        if found is not None:
-            return RelatedJob(terms, count, threads, cache, None, cast(dict[str, list[str]], json.loads(found)), None)
+        kept = kept_result(cache, key)
+        if kept is not None:
+            return RelatedJob(terms, count, threads, cache, None, cast(dict[str, list[str]], kept), None)
     call = None
     if fork and len(ordered) >= FORK_AT:
         terms.count()  # here, once: the forked process and the placement by neighbours both use the counts
