@@ -10,6 +10,7 @@ term are scored, memory stays proportional to the rows, and there is no loop ove
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,7 @@ TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]*\w\b"
 _LIBRARIES = ("sparse-dot-topn", "numpy", "scipy")  # what computes the similarities
 _ROWS_PER_SUM = 1024  # rows whose lengths are summed at once: memory for their longest row each
 _TEXTS_PER_COUNT = 4096  # texts whose words are counted at once
+_ROWS_PER_DIGEST = 1000  # rows of a catalogue key encoded at once
 
 
 class TextCache(Protocol):
@@ -67,9 +69,9 @@ def catalogue_key(label: str, rows: Iterable[Sequence[object]]) -> str:
     from .fingerprint import code_fingerprint, versions
 
     digest = hashlib.sha256(json.dumps([label, code_fingerprint(), versions(_LIBRARIES)]).encode())
-    for row in rows:
-        digest.update(json.dumps(row, ensure_ascii=False).encode())
-        digest.update(b"\n")
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, _ROWS_PER_DIGEST)):  # one encoder call a chunk: not one a row
+        digest.update(json.dumps(chunk, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
