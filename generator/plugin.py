@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +52,9 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
     from .site.build import BuildCaches, Prepared
+    from .site.changes import BuildChanges
     from .site.search_job import SearchJob
+    from .site.view import SiteModel
 
 log = logging.getLogger("mkdocs.plugins.papercat")
 # Errors shown while serving go to a logger outside MkDocs' own, which counts them in strict mode
@@ -60,6 +63,7 @@ serve_log = logging.getLogger("papercat")
 
 # Pages the navigation links to; every other generated page is reached from these.
 _NAV_PAGES = frozenset(SITE_PAGES)
+EARLY_SEARCH_CHANGES = 500  # papers added, removed or changed up to which a build starts its search index early
 
 
 class _ReportingTemplate(jinja2.Template):
@@ -242,6 +246,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), progress=self.progress,
                 build_dir=self.build_dir, caches=self.caches, jobs=self.jobs,
                 kept_pages=self.kept_pages and self._alone(config),
+                on_model=partial(self._model_made, config) if self._managed and self.jobs > 1 else None,
             )
         except Exception as err:
             if not isinstance(err, PapercatError):
@@ -352,22 +357,39 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
             if index.is_file():
                 shutil.copyfile(index, Path(config.site_dir) / "404.html")
 
-    def start_search(self, config: MkDocsConfig) -> None:
-        """Start writing the search index in a forked process, beside MkDocs (``site.search_job``).
+    def start_search(self, config: MkDocsConfig, model: SiteModel | None = None) -> None:
+        """Start writing the search index of ``model`` (this build's) in a forked process (``site.search_job``).
 
-        ``papercat build`` calls it once the site folder is emptied, when MkDocs renders the
-        pages in this process and so leaves the other cores idle; ``on_post_build`` waits for it.
-        Where no process can be forked, the index is written in ``on_post_build`` as usual.
+        ``papercat build`` calls it when MkDocs renders the pages in this process and so leaves
+        the other cores idle (``render.engine``), or as soon as the site model is made when the
+        build redoes little (``_model_made``); ``on_post_build`` waits for it. Where no process can
+        be forked, the index is written in ``on_post_build`` as usual.
         """
-        if self.serving or self.prepared is None or self.error is not None or self._search_job is not None:
+        model = model or (self.prepared.model if self.prepared is not None else None)
+        if self.serving or model is None or self.error is not None or self._search_job is not None:
             return
         from .site.search import BUNDLE_DIR
         from .site.search_job import SearchJob
 
         self._search_job = SearchJob.start(
-            self.prepared.model, Path(config.site_dir) / BUNDLE_DIR, directory_urls=bool(config.use_directory_urls),
+            model, Path(config.site_dir) / BUNDLE_DIR, directory_urls=bool(config.use_directory_urls),
             jobs=max(1, self.jobs - 1), cache=self.caches.search if self.caches is not None else None,
         )
+
+    def _model_made(self, config: MkDocsConfig, model: SiteModel, changes: BuildChanges | None) -> None:
+        """Start the search index now when this build is likely to redo little (a daily listing added).
+
+        It then runs while the pages are made and MkDocs renders the few that changed, instead of
+        after them. A build that renders every page (no state kept, ``--clean``, a changed catalogue)
+        starts it later, if at all, so that it does not compete with the rendering processes.
+        """
+        caches = self.caches
+        if changes is None or caches is None or not caches.pages.read or changes.report.get("baseline"):
+            return
+        report = changes.report
+        touched = sum(len(report.get(kind, ())) for kind in ("added", "removed", "changed", "merged_differently", "topic_changes"))
+        if touched <= max(EARLY_SEARCH_CHANGES, len(model.papers) // 10):
+            self.start_search(config, model)
 
     def _index_search(self, prepared: Prepared, config: MkDocsConfig) -> None:
         """Write the search index of the topics and papers into the built site (``search-index/``)."""

@@ -324,24 +324,37 @@ def test_jobs_do_not_change_the_site(project: Project) -> None:
 # A build in a process of its own (forking is safe only with no other thread, and a test session has
 # some): it counts the search jobs it forks and, with a failure, breaks the function they run.
 _SEARCH_BUILD = """
-import json, os, signal, sys
+import inspect, json, os, signal, sys
 from pathlib import Path
+from generator import parallel
 from generator.errors import PapercatError
 from generator.site import search_job
 from generator.site.build import Project, build_site
-from generator.site.render import RenderOptions
+from generator.site.render import RenderOptions, engine
 from generator.site.search import SearchIndexFailed
 
 root, failure, clean = sys.argv[1:4]
 started = []
+early = []  # whether each search job started before MkDocs (as soon as the site model was made)
+forked = []  # the functions forked processes ran
 real = search_job.SearchJob.start.__func__
+real_fork = parallel.ForkedCall.start.__func__
 
 def start(cls, *args, **kwargs):
     job = real(cls, *args, **kwargs)
     started.append(job is not None)
+    early.append(any(frame.function == "_model_made" for frame in inspect.stack()))
     return job
 
+def fork(cls, function, *args):
+    call = real_fork(cls, function, *args)
+    if call is not None:
+        forked.append(function.__name__)
+    return call
+
 search_job.SearchJob.start = classmethod(start)
+parallel.ForkedCall.start = classmethod(fork)
+engine.PLACE_FORK_AT = int(os.environ.get("PLACE_FORK_AT", engine.PLACE_FORK_AT))
 
 def broken(*args, **kwargs):
     if failure == "killed":  # as the system's out-of-memory killer would
@@ -352,19 +365,21 @@ if failure != "none":
     search_job.index_search = broken
 try:
     report = build_site(Project.at(Path(root)), render=RenderOptions(jobs=2, clean=clean == "clean"))
-    out = {"started": started, "workers": report.rendering.workers, "reused": report.search_reused,
-           "documents": len(report.ingest.papers) + len(report.prepared.model.topics_used)}
+    out = {"started": started, "early": early, "forked": forked, "workers": report.rendering.workers,
+           "reused": report.search_reused, "documents": len(report.ingest.papers) + len(report.prepared.model.topics_used)}
 except PapercatError as err:
-    out = {"started": started, "error": str(err)}
+    out = {"started": started, "early": early, "error": str(err)}
 print(json.dumps(out))
 """
 
 
-def _build_forking_search(project: Project, *, failure: str = "none", clean: bool = False) -> dict[str, Any]:
+def _build_forking_search(
+    project: Project, *, failure: str = "none", clean: bool = False, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     run = subprocess.run(
         [sys.executable, "-c", _SEARCH_BUILD, str(project.root), failure, "clean" if clean else "incremental"],
         cwd=project.root, capture_output=True, text=True, timeout=600,
-        env={k: v for k, v in os.environ.items() if not k.startswith("PAPERCAT_")},
+        env={k: v for k, v in os.environ.items() if not k.startswith("PAPERCAT_")} | (env or {}),
     )
     assert run.returncode == 0, run.stderr
     return cast(dict[str, Any], json.loads(run.stdout.strip().splitlines()[-1]))
@@ -382,6 +397,25 @@ def test_the_search_index_written_beside_mkdocs_is_the_same_and_its_cache_kept(p
     assert again["started"] == [True] and again["reused"] == again["documents"]
     assert _build(project, jobs=1).search_reused == again["documents"]
     assert tree_digest(_site(project)) == one
+
+
+def test_a_daily_build_starts_its_search_index_early_and_places_pages_in_a_process(project: Project) -> None:
+    """A build that redoes little writes its search index from the moment its site model is made (before MkDocs
+    empties the site folder) and puts the unchanged pages into the new site from a forked process; the site is
+    the same as a clean build's, its unchanged pages still linked to the previous site's."""
+    shutil.copy(LISTINGS / "real_daily_004.txt", project.root / "content" / "real_daily_004.txt")
+    out = _build_forking_search(project, env={"PLACE_FORK_AT": "1"})
+    assert out["started"] == [True] and out["early"] == [True]
+    assert "_place_all" in out["forked"]
+    assert out["reused"] > 0
+    incremental = tree_digest(_site(project))
+    assert not (_site(project) / ".search-index.building").exists()
+    _build(project, clean=True)
+    assert tree_digest(_site(project)) == incremental
+    # A clean build renders every page: its search index starts beside MkDocs, not before.
+    clean = _build_forking_search(project, clean=True, env={"PLACE_FORK_AT": "1"})
+    assert clean["early"] == [False] and "_place_all" not in clean["forked"]
+    assert tree_digest(_site(project)) == incremental
 
 
 @pytest.mark.parametrize("failure", ["error", "killed"])
@@ -584,6 +618,17 @@ def test_damaged_state_files_give_a_clean_build(project: Project, name: str) -> 
     (project.root / "build" / name).write_bytes(b"not a database\n" * 100)
     _edit((project.root / "content") / "daily_invented.txt", lambda t: t.replace("fourfold", "fivefold"))
     _same_as_clean(project)
+
+
+def test_damaged_compiled_templates_are_compiled_again(project: Project) -> None:
+    """The templates Jinja compiled in the last build are kept, and one damaged on disk is never run."""
+    compiled = sorted((project.root / "build" / "compiled-templates").iterdir())
+    assert len(compiled) >= 10  # MkDocs', Material's and papercat's templates
+    for path in compiled:
+        path.write_bytes(path.read_bytes()[:40] + b"\0" * 64)  # cut short, as a build killed while writing it leaves it
+    _edit(project.root / "site_config" / "templates" / "pages" / "paper.md.j2", lambda text: text + "\nEdited after compiling.\n")
+    _same_as_clean(project)
+    assert "Edited after compiling." in next((_site(project) / "papers").glob("*/index.html")).read_text(encoding="utf-8")
 
 
 def test_topics_of_unchanged_papers_come_from_the_cache_and_agree(project: Project) -> None:

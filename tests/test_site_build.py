@@ -277,7 +277,7 @@ def test_a_build_writes_only_the_site(second_build):
     # The report still held here reads its pages from the build's spool (``.spool-*``); `papercat build`
     # removes it when it ends (tests/test_spool.py).
     assert sorted(p.name for p in (root / "build").iterdir() if not p.name.startswith(".spool-")) == [
-        ".papercat-owned", "changes.json", "page-cache.sqlite3", "parse-cache.sqlite3", "rejected.jsonl",
+        ".papercat-owned", "changes.json", "compiled-templates", "page-cache.sqlite3", "parse-cache.sqlite3", "rejected.jsonl",
         "render-state.sqlite3", "search-cache.sqlite3", "state.json", "topic-cache.sqlite3",
     ]
     assert (site / ".papercat-owned").is_file()  # the marker that lets the next build replace the folder

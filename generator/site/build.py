@@ -59,7 +59,7 @@ from .output import (
     swap_in,
 )
 from .page_cache import CACHE_NAME as PAGES_CACHE
-from .page_cache import PageCache, PaperKeys, global_key
+from .page_cache import TEMPLATES_CACHE, PageCache, PaperKeys, compiled_templates, global_key
 from .pages import PageRenderer
 from .related import start_related_papers
 from .search_cache import CACHE_NAME as SEARCH_CACHE
@@ -176,6 +176,7 @@ class BuildCaches:
     topics: PageCache  # the keyword topics of each paper
     pages: PageCache  # the Markdown of each paper page
     search: SearchCache  # each document's share of the search index
+    templates: Path  # the page templates as Jinja compiled them (``compiled_templates``; correct whatever ``read`` is)
 
     @classmethod
     def at(cls, build_dir: Path, *, read: bool = True) -> BuildCaches:
@@ -183,6 +184,7 @@ class BuildCaches:
         return cls(
             ParseCache(build_dir / LISTINGS_CACHE, read=read), PageCache(build_dir / TOPICS_CACHE, read=read),
             PageCache(build_dir / PAGES_CACHE, read=read), SearchCache(build_dir / SEARCH_CACHE, read=read),
+            build_dir / TEMPLATES_CACHE,
         )
 
     def save(self) -> None:
@@ -306,6 +308,7 @@ def prepare(
     caches: BuildCaches | None = None,
     jobs: int = 1,
     kept_pages: bool = False,
+    on_model: Callable[[SiteModel, BuildChanges | None], None] | None = None,
 ) -> Prepared:
     """Every stage before MkDocs, in memory: nothing is written. ``progress`` reports and times the stages.
 
@@ -317,6 +320,8 @@ def prepare(
     (or threads) the stages may use; the result is the same whatever it is. ``kept_pages``: a page
     taken from the page cache is written to the spool only when something is to read it
     (``Spool.put_kept``; for ``papercat build``, which reads only the pages it renders).
+    ``on_model(model, changes)`` is called once the site model is made, before its pages are
+    (``papercat build`` may start the search index then, see ``PapercatPlugin.start_search``).
     """
     page_cache = caches.pages if caches is not None else None
     progress = progress or Progress.null()
@@ -359,8 +364,13 @@ def prepare(
             related=related, cite_keys=citation_keys(result.papers), site_url=site_url,
             whats_new=changes.whats_new if changes else None,
         )
+        if on_model is not None:
+            on_model(model, changes)
         template_dirs = config.folders.template_dirs()
-        renderer = PageRenderer(template_dirs, directory_urls=directory_urls, jobs=jobs)
+        renderer = PageRenderer(
+            template_dirs, directory_urls=directory_urls, jobs=jobs,
+            compiled=compiled_templates(caches.templates) if caches is not None else None,
+        )
         cache = None
         paper_keys = PaperKeys(model, global_key(template_dirs, config.folders.project, directory_urls, code_components()))
         if page_cache is not None:

@@ -122,10 +122,14 @@ class PageRenderer:
     batch = 100  # papers per task sent to a rendering process
     listing_batch = 6  # listing pages per task sent to a rendering process
 
-    def __init__(self, template_dirs: Path | Sequence[Path], *, directory_urls: bool = True, jobs: int = 1) -> None:
+    def __init__(
+        self, template_dirs: Path | Sequence[Path], *, directory_urls: bool = True, jobs: int = 1,
+        compiled: jinja2.BytecodeCache | None = None,
+    ) -> None:
         """``template_dirs``: where templates are looked up, in order (a project's own folder first).
 
         ``jobs``: processes that render the paper pages, listing rows and download entries (1: this process).
+        ``compiled``: where compiled templates are kept between builds (``page_cache.compiled_templates``).
         """
         dirs = [template_dirs] if isinstance(template_dirs, Path) else list(template_dirs)
         self.template_dirs = dirs
@@ -137,6 +141,7 @@ class PageRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=compiled,
         )
         self.link = Linker(directory_urls=directory_urls)
         self.env.filters.update(

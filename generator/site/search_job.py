@@ -11,6 +11,7 @@ index is written after MkDocs.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from ..parallel import ForkedCall, ForkedProcessDied
@@ -41,11 +42,18 @@ def _write(model: SiteModel, bundle_dir: Path, directory_urls: bool, jobs: int,
 
 
 class SearchJob:
-    """A forked process writing the search index; ``wait`` for it, or ``cancel`` it."""
+    """A forked process writing the search index; ``wait`` for it, or ``cancel`` it.
 
-    def __init__(self, call: ForkedCall, cache: SearchCache | None) -> None:
+    The index is written into a hidden folder beside ``bundle_dir`` (MkDocs, which empties the site
+    folder before it writes, leaves hidden files alone) and moved into place by ``wait``: the job
+    may start before MkDocs does.
+    """
+
+    def __init__(self, call: ForkedCall, cache: SearchCache | None, building: Path, bundle_dir: Path) -> None:
         self.call = call
         self.cache = cache
+        self.building = building
+        self.bundle_dir = bundle_dir
 
     @classmethod
     def start(cls, model: SiteModel, bundle_dir: Path, *, directory_urls: bool, jobs: int,
@@ -53,8 +61,9 @@ class SearchJob:
         """The job, started; None where a process cannot be forked safely (then write the index in this one)."""
         if cache is not None:
             cache.close()  # the forked process opens its own connection; this one reopens its own when needed
-        call = ForkedCall.start(_write, model, bundle_dir, directory_urls, jobs, cache)
-        return cls(call, cache) if call is not None else None
+        building = bundle_dir.with_name(f".{bundle_dir.name}.building")
+        call = ForkedCall.start(_write, model, building, directory_urls, jobs, cache)
+        return cls(call, cache, building, bundle_dir) if call is not None else None
 
     def wait(self) -> None:
         """Wait for the index; the search cache learns what the process used. ``SearchIndexFailed`` if it failed."""
@@ -64,6 +73,12 @@ class SearchJob:
             raise SearchIndexFailed(_STOPPED) from None
         if self.cache is not None and done is not None:
             self.cache.take_bookkeeping(done)
+        try:
+            if self.bundle_dir.exists():
+                shutil.rmtree(self.bundle_dir)
+            self.building.replace(self.bundle_dir)
+        except OSError as err:
+            raise SearchIndexFailed(f"the search index could not be moved to {self.bundle_dir}: {err.strerror or err}") from None
 
     def cancel(self) -> None:
         """Stop the process (the build failed or was interrupted): it writes nothing more."""
