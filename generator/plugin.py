@@ -127,6 +127,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self.given_fragments: dict[str, str] = {}  # a rendering process: the related papers sent with a page
         self._rendering_only = False  # a rendering process: renders pages another process made, makes none
         self._search_job: SearchJob | None = None  # papercat build: the search index being written beside MkDocs (see start_search)
+        self.previous_index: Path | None = None  # papercat build: the search index of the site it replaces (search.write_index)
 
     def configure(
         self, config: MkDocsConfig, *, config_dir: Path | None = None, build_dir: Path | None = None,
@@ -300,6 +301,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         # What `papercat build` set applies to its one build, not to a later `mkdocs build` in this process.
         self._config_dir_override, self._build_dir_override, self.progress = None, None, Progress.null()
         self.count_events, self.caches, self.jobs, self.kept_pages = True, None, 1, False
+        self.previous_index = None
 
     def on_build_error(self, *, error: Exception) -> None:
         self._managed = False
@@ -374,6 +376,7 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         self._search_job = SearchJob.start(
             model, Path(config.site_dir) / BUNDLE_DIR, directory_urls=bool(config.use_directory_urls),
             jobs=max(1, self.jobs - 1), cache=self.caches.search if self.caches is not None else None,
+            previous=self.previous_index,
         )
 
     def _model_made(self, config: MkDocsConfig, model: SiteModel, changes: BuildChanges | None) -> None:
@@ -406,7 +409,8 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
                 else:
                     index_search(prepared.model, Path(config.site_dir) / BUNDLE_DIR,
                                  directory_urls=bool(config.use_directory_urls), step=step, jobs=self.jobs,
-                                 cache=self.caches.search if self.caches is not None else None)
+                                 cache=self.caches.search if self.caches is not None else None,
+                                 previous=self.previous_index)
             except SearchIndexFailed as err:
                 if self.serving:  # the preview goes on without search; the next save tries again
                     serve_log.error(f"papercat: error: {err}")

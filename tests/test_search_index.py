@@ -15,7 +15,7 @@ from site_fixtures import listing_model
 
 from generator.model import Paper, Source
 from generator.site import search
-from generator.site.search import fnv1a, title_key, tokenize, write_index
+from generator.site.search import fnv1a, record_path, title_key, tokenize, write_index
 from generator.topics import TopicAssignment
 
 pytestmark = pytest.mark.unit
@@ -98,8 +98,7 @@ def test_a_frequent_word_keeps_its_best_postings_in_its_shard_and_the_rest_in_a_
 
 
 def _record(root: Path, directory: dict, doc: int) -> dict:
-    per = directory["perFolder"]
-    return _read(root / "d" / str(doc // per) / f"{doc % per}.gz")
+    return _read(root / record_path(doc, directory["topics"], directory["docs"], directory["perFolder"]))
 
 
 def test_results_and_facets_hold_the_listing_text(tmp_path: Path) -> None:
@@ -144,6 +143,28 @@ def test_the_index_is_the_same_bytes_written_by_one_process_or_two(tmp_path: Pat
     directory = _read(tmp_path / "two" / "index.gz")
     assert directory["docs"] == len(model.topics_used) + len(model.papers) and directory["perFolder"] == 5
     assert directory["facetChunks"] == -(-directory["docs"] // 6)
+
+
+def test_a_new_paper_leaves_the_other_records_in_place_and_they_are_linked_not_written(tmp_path: Path) -> None:
+    """Records are named from the oldest paper: a day's newest paper moves no other record, and an index written
+    beside the previous one links each record file that is the same bytes instead of writing it again."""
+    before = _catalogue(12)
+    write_index(before, tmp_path / "old")
+    papers = [*before.papers, _paper("paper-new", "Diffusion Study New", "We study diffusion anew.", date="2024-12-30",
+                                     date_precision="day")]
+    assignments = {**before.assignments, "paper-new": TopicAssignment("generative", (), {"generative": ("diffusion",)})}
+    after = listing_model(papers, assignments)
+    changed = next(iter(sorted((tmp_path / "old" / "d" / "0").iterdir())))  # a record edited since: written anew
+    changed.write_bytes(changed.read_bytes() + b"\0")
+    write_index(after, tmp_path / "new", previous=tmp_path / "old")
+    write_index(after, tmp_path / "fresh")
+    assert _files(tmp_path / "new") == _files(tmp_path / "fresh")
+    old, new = tmp_path / "old", tmp_path / "new"
+    papers_old = sorted(p.relative_to(old) for p in (old / "d").rglob("*.gz") if p.parent.name != "t")
+    linked = [rel for rel in papers_old if (new / rel).stat().st_ino == (old / rel).stat().st_ino]
+    assert len(linked) == len(papers_old) - 1 >= 12 and changed.relative_to(old) not in linked
+    topics = {p.name: (new / p.relative_to(old)).stat().st_ino == p.stat().st_ino for p in (old / "d" / "t").iterdir()}
+    assert sorted(topics.values()) == [False, True]  # "generative" counts one paper more; "vision" is the same record
 
 
 def test_each_posting_carries_the_field_weighted_bm25_impact(tmp_path: Path) -> None:

@@ -632,6 +632,8 @@ def _build_into(
     from mkdocs.exceptions import MkDocsException
 
     from .render import RenderOptions, build_pages
+    from .render.engine import links_are_safe
+    from .search import BUNDLE_DIR
 
     created_state: Path | None = None  # the state folder, while this build made it and has not succeeded
     try:
@@ -646,6 +648,8 @@ def _build_into(
             plugin.caches = BuildCaches.at(render.state_dir, read=not render.clean)
         caches = plugin.caches
         plugin.jobs = render.jobs
+        if not render.clean and links_are_safe(config):  # records of the search index the new one may link to
+            plugin.previous_index = site_dir / BUNDLE_DIR
         with capture_mkdocs_log() as log:
             try:
                 rendering, save_state = build_pages(

@@ -20,8 +20,11 @@ written by papercat itself, in a layout a reader's browser can query by fetching
 ``k/<n>.gz`` — title keys
     a 32-bit FNV-1a hash of every title's (and topic name's) words, so a title typed in full puts
     its paper first.
-``d/<n>/<m>.gz`` — one small record per document
+``d/<n>/<m>.gz``, ``d/t/<n>.gz`` — one small record per document
     title, URL, date, topic chips and the abstract (for the snippet), fetched for results shown.
+    A paper's record is named by its place counted from the oldest paper (``record_path``), so a
+    day's new papers, the newest, leave every other paper's record where it was: a build links
+    the previous site's file instead of writing it again when its bytes are the same.
 ``f/meta.gz``, ``f/<n>.gz`` — facets
     the topic, year and venue of every document, in chunks of document ranges, fetched after the
     first results are shown so the counts cover every match.
@@ -54,6 +57,7 @@ import hashlib
 import itertools
 import json
 import math
+import os
 import re
 import shutil
 import unicodedata
@@ -179,6 +183,19 @@ def title_key(text: str) -> int | None:
 
 def _utf16(term: str) -> bytes:
     return term.encode("utf-16-be")
+
+
+def record_path(doc: int, topics: int, docs: int, per_folder: int = FRAGMENTS_PER_FOLDER) -> str:
+    """The file of document ``doc``'s record in an index of ``docs`` documents, the first ``topics`` of them topics.
+
+    A topic's is ``d/t/<doc>.gz``; a paper's is named by its place counted from the oldest paper
+    (documents run from the newest paper to the oldest), ``d/<place // per_folder>/<place % per_folder>.gz``.
+    The browser names it the same way (``papercat-search.js``).
+    """
+    if doc < topics:
+        return f"d/t/{doc}.gz"
+    place = docs - 1 - doc
+    return f"d/{place // per_folder}/{place % per_folder}.gz"
 
 
 # --------------------------------------------------------------------------- documents
@@ -311,6 +328,26 @@ def _put(root: str, rel: str, data: bytes) -> None:
     put_file(f"{root}/{rel}", data)
 
 
+def _link_same(source: str, target: str, data: bytes) -> bool:
+    """Link ``target`` to ``source`` when ``source`` holds exactly ``data`` (a record the previous site has already).
+
+    Reading a small file and linking it costs a third of writing a new one; whether it is the same
+    is checked byte for byte, so a file changed since is written anew.
+    """
+    try:
+        with open(source, "rb") as file:  # noqa: PTH123 - a path as text, tens of thousands of times
+            if file.read(len(data) + 1) != data:
+                return False
+        try:
+            os.link(source, target)
+        except FileNotFoundError:  # its folder's first file
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+    except OSError:  # no previous file, or no hard links here
+        return False
+    return True
+
+
 def _compress_files(root: str, files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Compress and write a batch of files; their compressed bytes, in order (for the version digest)."""
     out = []
@@ -398,8 +435,8 @@ def _facets(spec: Spec) -> tuple[str | None, str | None, tuple[str, ...]]:
     return str(year), str(venue) if venue else None, tuple(name for _, name in topics)  # type: ignore[attr-defined]
 
 
-def _index_batch(root: str, first: int, specs: list[Spec], per_folder: int, cached: list[Entry | None] | None,
-                 keep: bool) -> _Batch:
+def _index_batch(root: str, first: int, specs: list[Spec], shape: tuple[int, int, int], cached: list[Entry | None] | None,
+                 keep: bool, previous: str | None) -> _Batch:
     """Index documents ``first``, ``first + 1``, ... and write their record files (``d/``).
 
     A document with a ``cached`` entry is taken from it; with ``keep``, the entries of the others are returned.
@@ -465,8 +502,9 @@ def _index_batch(root: str, first: int, specs: list[Spec], per_folder: int, cach
     if tf.size and tf.max() < 1 << 16:
         tf = tf.astype(np.uint16)
     for n, data in enumerate(records):
-        doc = first + n
-        _put(root, f"d/{doc // per_folder}/{doc % per_folder}.gz", data)
+        rel = record_path(first + n, *shape)
+        if previous is None or not _link_same(f"{previous}/{rel}", f"{root}/{rel}", data):
+            _put(root, rel, data)
     return _Batch(
         first, lengths, list(vocabulary), (rows + first).astype(np.uint32), terms.astype(np.uint32), tf, keys, records,
         entries,
@@ -558,7 +596,7 @@ def _batched(files: Iterable[tuple[str, bytes]], limit: int = 256_000) -> Iterat
 
 def write_index(
     model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True, step: Callable[[int], None] | None = None,
-    jobs: int = 1, cache: SearchCache | None = None,
+    jobs: int = 1, cache: SearchCache | None = None, previous: Path | None = None,
 ) -> dict[str, int]:
     """Write the search index of ``model`` into ``bundle_dir`` (replaced whole); returns its file count and bytes,
     the number of processes that wrote it and the documents taken from ``cache``.
@@ -566,7 +604,9 @@ def write_index(
     With ``jobs`` > 1 (and a catalogue big enough to be worth it), documents are indexed and files
     compressed in that many processes; the files are the same bytes whatever ``jobs`` is. With a
     ``cache`` (``search_cache.SearchCache``), what the last build made of an unchanged document is
-    reused, and what this build makes of the others is kept.
+    reused, and what this build makes of the others is kept. ``previous``: the index of the site this
+    build replaces; a record file it has with the same bytes is linked, not written (only where
+    nothing writes into the new site's files afterwards, see ``render.engine.links_are_safe``).
     """
     topic_count = len(model.topics_used)
     count = topic_count + len(model.papers)
@@ -580,7 +620,8 @@ def write_index(
     hits = cache.hits if cache is not None else 0
     tasks = _Tasks(jobs if count >= PARALLEL_DOCUMENTS else 1)
     try:
-        _write(model, root, writer, tasks, count, topic_count, directory_urls, step, cache)
+        _write(model, root, writer, tasks, count, topic_count, directory_urls, step, cache,
+               str(previous) if previous is not None and previous.is_dir() else None)
     finally:
         tasks.close()
     reused = cache.hits - hits if cache is not None else 0
@@ -589,7 +630,7 @@ def write_index(
 
 def _write(
     model: SiteModel, root: str, writer: _Writer, tasks: _Tasks, count: int, topic_count: int,
-    directory_urls: bool, step: Callable[[int], None] | None, cache: SearchCache | None,
+    directory_urls: bool, step: Callable[[int], None] | None, cache: SearchCache | None, previous: str | None,
 ) -> None:
     # Documents, in batches: their records are written as they come, in document order, with the facets.
     specs = _specs(model, directory_urls=directory_urls)
@@ -601,7 +642,8 @@ def _write(
             cache_keys = [cache.key(spec) for spec in some] if cache is not None else []
             found = cache.lookup(cache_keys) if cache is not None else {}
             batch_specs.append((some, cache_keys))
-            yield root, first, some, FRAGMENTS_PER_FOLDER, [found.get(k) for k in cache_keys] or None, cache is not None
+            yield (root, first, some, (topic_count, count, FRAGMENTS_PER_FOLDER), [found.get(k) for k in cache_keys] or None,
+                   cache is not None, previous)
 
     indexed: list[_Batch] = []
     words: dict[str, int] = {}
@@ -616,7 +658,7 @@ def _write(
             cache.put((cache_keys[i], entry) for i, entry in batch.entries.items())
         for n, data in enumerate(batch.records):
             doc = batch.first + n
-            writer.written(f"d/{doc // FRAGMENTS_PER_FOLDER}/{doc % FRAGMENTS_PER_FOLDER}.gz", data)
+            writer.written(record_path(doc, topic_count, count), data)
             for key in batch.keys[n]:
                 keys.setdefault(key, []).append(doc)
             year, venue, names = _facets(some[n])
@@ -683,9 +725,10 @@ def _write(
     writer.write("index.gz", directory)
 def index_search(model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True,
                  step: Callable[[int], None] | None = None, jobs: int = 1,
-                 cache: SearchCache | None = None) -> dict[str, int]:
+                 cache: SearchCache | None = None, previous: Path | None = None) -> dict[str, int]:
     try:
-        return write_index(model, bundle_dir, directory_urls=directory_urls, step=step, jobs=jobs, cache=cache)
+        return write_index(model, bundle_dir, directory_urls=directory_urls, step=step, jobs=jobs, cache=cache,
+                           previous=previous)
     except OSError as err:
         raise SearchIndexFailed(f"the search index could not be written to {bundle_dir}: {err.strerror or err}") from err
     except cf.process.BrokenProcessPool as err:

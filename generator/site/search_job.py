@@ -26,11 +26,11 @@ _STOPPED = (
 
 
 def _write(model: SiteModel, bundle_dir: Path, directory_urls: bool, jobs: int,
-           cache: SearchCache | None) -> tuple[set[str], int, list[tuple[object, ...]]] | None:
+           cache: SearchCache | None, previous: Path | None) -> tuple[set[str], int, list[tuple[object, ...]]] | None:
     if cache is not None:
         cache.start_afresh()
     try:
-        index_search(model, bundle_dir, directory_urls=directory_urls, jobs=jobs, cache=cache)
+        index_search(model, bundle_dir, directory_urls=directory_urls, jobs=jobs, cache=cache, previous=previous)
     except SearchIndexFailed:
         raise
     except Exception as err:  # whatever stopped it, the build reports it in one line
@@ -57,12 +57,15 @@ class SearchJob:
 
     @classmethod
     def start(cls, model: SiteModel, bundle_dir: Path, *, directory_urls: bool, jobs: int,
-              cache: SearchCache | None) -> SearchJob | None:
-        """The job, started; None where a process cannot be forked safely (then write the index in this one)."""
+              cache: SearchCache | None, previous: Path | None = None) -> SearchJob | None:
+        """The job, started; None where a process cannot be forked safely (then write the index in this one).
+
+        ``previous``: the index of the site the build replaces (see ``search.write_index``).
+        """
         if cache is not None:
             cache.close()  # the forked process opens its own connection; this one reopens its own when needed
         building = bundle_dir.with_name(f".{bundle_dir.name}.building")
-        call = ForkedCall.start(_write, model, building, directory_urls, jobs, cache)
+        call = ForkedCall.start(_write, model, building, directory_urls, jobs, cache, previous)
         return cls(call, cache, building, bundle_dir) if call is not None else None
 
     def wait(self) -> None:

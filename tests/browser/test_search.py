@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from site_fixtures import catalogue_json
 
-from generator.site.search import BUNDLE_DIR, fnv1a, tokenize
+from generator.site.search import BUNDLE_DIR, fnv1a, record_path, tokenize
 from generator.site.text import plain_text
 
 pytestmark = pytest.mark.browser
@@ -66,10 +66,10 @@ def doc_urls(built_site: Path, base_url: str) -> list[str]:
     """Each search document's page, as its record in the index gives it (document n → URL path)."""
     index = built_site / BUNDLE_DIR
     directory = json.loads(gzip.decompress((index / "index.gz").read_bytes()))
-    per = directory["perFolder"]
+    shape = (directory["topics"], directory["docs"], directory["perFolder"])
     prefix = urlsplit(base_url).path
     return [
-        prefix + json.loads(gzip.decompress((index / "d" / str(n // per) / f"{n % per}.gz").read_bytes()))["u"]
+        prefix + json.loads(gzip.decompress((index / record_path(n, *shape)).read_bytes()))["u"]
         for n in range(directory["docs"])
     ]
 

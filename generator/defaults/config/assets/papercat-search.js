@@ -298,7 +298,9 @@
   /* ------------------------------------------------------------------ records and snippets */
 
   function record(dir, doc) {
-    return load("d/" + Math.floor(doc / dir.perFolder) + "/" + (doc % dir.perFolder) + ".gz");
+    if (doc < dir.topics) return load("d/t/" + doc + ".gz");
+    var place = dir.docs - 1 - doc;  // papers are named from the oldest: a new day's papers move no other record
+    return load("d/" + Math.floor(place / dir.perFolder) + "/" + (place % dir.perFolder) + ".gz");
   }
 
   function element(tag, className, text) {
