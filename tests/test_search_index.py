@@ -139,7 +139,7 @@ def test_the_index_is_the_same_bytes_written_by_one_process_or_two(tmp_path: Pat
     assert (one["processes"], two["processes"]) == (1, 2)
     files = _files(tmp_path / "one")
     assert _files(tmp_path / "two") == files and len(files) == one["files"] == two["files"]
-    assert {"d/0/4.gz", "d/1/0.gz", "f/0.gz", "f/1.gz", "p/0-1.gz"} <= set(files)  # the boundaries were crossed
+    assert {"r/0/4.gz", "r/1/0.gz", "f/0.gz", "f/1.gz", "p/0-1.gz"} <= set(files)  # the boundaries were crossed
     directory = _read(tmp_path / "two" / "index.gz")
     assert directory["docs"] == len(model.topics_used) + len(model.papers) and directory["perFolder"] == 5
     assert directory["facetChunks"] == -(-directory["docs"] // 6)
@@ -154,16 +154,16 @@ def test_a_new_paper_leaves_the_other_records_in_place_and_they_are_linked_not_w
                                      date_precision="day")]
     assignments = {**before.assignments, "paper-new": TopicAssignment("generative", (), {"generative": ("diffusion",)})}
     after = listing_model(papers, assignments)
-    changed = next(iter(sorted((tmp_path / "old" / "d" / "0").iterdir())))  # a record edited since: written anew
+    changed = next(iter(sorted((tmp_path / "old" / "r" / "0").iterdir())))  # a record edited since: written anew
     changed.write_bytes(changed.read_bytes() + b"\0")
     write_index(after, tmp_path / "new", previous=tmp_path / "old")
     write_index(after, tmp_path / "fresh")
     assert _files(tmp_path / "new") == _files(tmp_path / "fresh")
     old, new = tmp_path / "old", tmp_path / "new"
-    papers_old = sorted(p.relative_to(old) for p in (old / "d").rglob("*.gz") if p.parent.name != "t")
+    papers_old = sorted(p.relative_to(old) for p in (old / "r").rglob("*.gz") if p.parent.name != "t")
     linked = [rel for rel in papers_old if (new / rel).stat().st_ino == (old / rel).stat().st_ino]
     assert len(linked) == len(papers_old) - 1 >= 12 and changed.relative_to(old) not in linked
-    topics = {p.name: (new / p.relative_to(old)).stat().st_ino == p.stat().st_ino for p in (old / "d" / "t").iterdir()}
+    topics = {p.name: (new / p.relative_to(old)).stat().st_ino == p.stat().st_ino for p in (old / "r" / "t").iterdir()}
     assert sorted(topics.values()) == [False, True]  # "generative" counts one paper more; "vision" is the same record
 
 
@@ -222,7 +222,7 @@ def test_a_rebuild_reuses_unchanged_documents_and_writes_the_same_index(tmp_path
     facts = write_index(edited, tmp_path / "edited", jobs=2, cache=cache)
     assert facts["reused"] == docs - 2
     assert _files(tmp_path / "edited") == _files(tmp_path / "edited-clean")
-    assert _read(tmp_path / "edited" / "d" / "0" / "0.gz") == _read(tmp_path / "clean" / "d" / "0" / "0.gz")
+    assert _read(tmp_path / "edited" / "r" / "0" / "0.gz") == _read(tmp_path / "clean" / "r" / "0" / "0.gz")
     # A damaged cache is no cache.
     path.write_bytes(b"not a database")
     facts = write_index(model, tmp_path / "damaged", cache=SearchCache(path))

@@ -20,7 +20,7 @@ written by papercat itself, in a layout a reader's browser can query by fetching
 ``k/<n>.gz`` — title keys
     a 32-bit FNV-1a hash of every title's (and topic name's) words, so a title typed in full puts
     its paper first.
-``d/<n>/<m>.gz``, ``d/t/<n>.gz`` — one small record per document
+``r/<n>/<m>.gz``, ``r/t/<n>.gz`` — one small record per document
     title, URL, date, topic chips and the abstract (for the snippet), fetched for results shown.
     A paper's record is named by its place counted from the oldest paper (``record_path``), so a
     day's new papers, the newest, leave every other paper's record where it was: a build links
@@ -188,14 +188,16 @@ def _utf16(term: str) -> bytes:
 def record_path(doc: int, topics: int, docs: int, per_folder: int = FRAGMENTS_PER_FOLDER) -> str:
     """The file of document ``doc``'s record in an index of ``docs`` documents, the first ``topics`` of them topics.
 
-    A topic's is ``d/t/<doc>.gz``; a paper's is named by its place counted from the oldest paper
-    (documents run from the newest paper to the oldest), ``d/<place // per_folder>/<place % per_folder>.gz``.
-    The browser names it the same way (``papercat-search.js``).
+    A topic's is ``r/t/<doc>.gz``; a paper's is named by its place counted from the oldest paper
+    (documents run from the newest paper to the oldest), ``r/<place // per_folder>/<place % per_folder>.gz``.
+    The browser names it the same way (``papercat-search.js``). The folder is ``r/``, not the ``d/``
+    of earlier versions, which named records by document number: a browser that still holds an
+    earlier script finds no record rather than another document's.
     """
     if doc < topics:
-        return f"d/t/{doc}.gz"
+        return f"r/t/{doc}.gz"
     place = docs - 1 - doc
-    return f"d/{place // per_folder}/{place % per_folder}.gz"
+    return f"r/{place // per_folder}/{place % per_folder}.gz"
 
 
 # --------------------------------------------------------------------------- documents
@@ -437,7 +439,7 @@ def _facets(spec: Spec) -> tuple[str | None, str | None, tuple[str, ...]]:
 
 def _index_batch(root: str, first: int, specs: list[Spec], shape: tuple[int, int, int], cached: list[Entry | None] | None,
                  keep: bool, previous: str | None) -> _Batch:
-    """Index documents ``first``, ``first + 1``, ... and write their record files (``d/``).
+    """Index documents ``first``, ``first + 1``, ... and write their record files (``r/``).
 
     A document with a ``cached`` entry is taken from it; with ``keep``, the entries of the others are returned.
     """

@@ -298,9 +298,9 @@
   /* ------------------------------------------------------------------ records and snippets */
 
   function record(dir, doc) {
-    if (doc < dir.topics) return load("d/t/" + doc + ".gz");
+    if (doc < dir.topics) return load("r/t/" + doc + ".gz");
     var place = dir.docs - 1 - doc;  // papers are named from the oldest: a new day's papers move no other record
-    return load("d/" + Math.floor(place / dir.perFolder) + "/" + (place % dir.perFolder) + ".gz");
+    return load("r/" + Math.floor(place / dir.perFolder) + "/" + (place % dir.perFolder) + ".gz");
   }
 
   function element(tag, className, text) {
