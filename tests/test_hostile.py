@@ -324,7 +324,7 @@ def test_search_records_hold_titles_as_text(hostile: HostileBuild) -> None:
 
     records = {r["u"]: r for r in search_records(hostile.report.prepared.model)}
     written = set()
-    index = hostile.site / "search-index" / "d"
+    index = hostile.site / "search-index" / "r"
     for path in index.rglob("*.gz"):
         written.add(json.loads(gzip.decompress(path.read_bytes()))["u"])
     assert written == set(records)
