@@ -367,7 +367,8 @@ class PapercatPlugin(BasePlugin[PapercatConfig]):
         build redoes little (``_model_made``); ``on_post_build`` waits for it. Where no process can
         be forked, the index is written in ``on_post_build`` as usual.
         """
-        model = model or (self.prepared.model if self.prepared is not None else None)
+        if model is None and self.prepared is not None:
+            model = self.prepared.model
         if self.serving or model is None or self.error is not None or self._search_job is not None:
             return
         from .site.search import BUNDLE_DIR

@@ -402,7 +402,7 @@ def test_the_search_index_written_beside_mkdocs_is_the_same_and_its_cache_kept(p
 def test_a_daily_build_starts_its_search_index_early_and_places_pages_in_a_process(project: Project) -> None:
     """A build that redoes little writes its search index from the moment its site model is made (before MkDocs
     empties the site folder) and puts the unchanged pages into the new site from a forked process; the site is
-    the same as a clean build's, its unchanged pages still linked to the previous site's."""
+    the same as a clean build's."""
     shutil.copy(LISTINGS / "real_daily_004.txt", project.root / "content" / "real_daily_004.txt")
     out = _build_forking_search(project, env={"PLACE_FORK_AT": "1"})
     assert out["started"] == [True] and out["early"] == [True]
