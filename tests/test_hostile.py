@@ -324,8 +324,8 @@ def test_search_records_hold_titles_as_text(hostile: HostileBuild) -> None:
 
     records = {r["u"]: r for r in search_records(hostile.report.prepared.model)}
     written = set()
-    index = hostile.site / "search-index" / "r"
-    for path in index.rglob("*.gz"):
+    index = hostile.site / "search-index" / "s"
+    for path in index.rglob("r/**/*.gz"):
         written.add(json.loads(gzip.decompress(path.read_bytes()))["u"])
     assert written == set(records)
     for title in LITERAL_TITLES:

@@ -355,6 +355,7 @@ def fork(cls, function, *args):
 search_job.SearchJob.start = classmethod(start)
 parallel.ForkedCall.start = classmethod(fork)
 engine.PLACE_FORK_AT = int(os.environ.get("PLACE_FORK_AT", engine.PLACE_FORK_AT))
+engine.FORK_RENDER_AT = int(os.environ.get("FORK_RENDER_AT", engine.FORK_RENDER_AT))
 
 def broken(*args, **kwargs):
     if failure == "killed":  # as the system's out-of-memory killer would
@@ -366,6 +367,7 @@ if failure != "none":
 try:
     report = build_site(Project.at(Path(root)), render=RenderOptions(jobs=2, clean=clean == "clean"))
     out = {"started": started, "early": early, "forked": forked, "workers": report.rendering.workers,
+           "written": report.rendering.written, "updated": report.rendering.updated,
            "reused": report.search_reused, "documents": len(report.ingest.papers) + len(report.prepared.model.topics_used)}
 except PapercatError as err:
     out = {"started": started, "early": early, "error": str(err)}
@@ -401,12 +403,13 @@ def test_the_search_index_written_beside_mkdocs_is_the_same_and_its_cache_kept(p
 
 def test_a_daily_build_starts_its_search_index_early_and_places_pages_in_a_process(project: Project) -> None:
     """A build that redoes little writes its search index from the moment its site model is made (before MkDocs
-    empties the site folder) and puts the unchanged pages into the new site from a forked process; the site is
-    the same as a clean build's."""
+    empties the site folder), puts the unchanged pages, and those with new related papers, into the new site from
+    a forked process, and renders half of its pages in another; the site is the same as a clean build's."""
     shutil.copy(LISTINGS / "real_daily_004.txt", project.root / "content" / "real_daily_004.txt")
-    out = _build_forking_search(project, env={"PLACE_FORK_AT": "1"})
+    out = _build_forking_search(project, env={"PLACE_FORK_AT": "1", "FORK_RENDER_AT": "2"})
     assert out["started"] == [True] and out["early"] == [True]
-    assert "_place_all" in out["forked"]
+    assert "_place_all" in out["forked"] and "_render_list" in out["forked"]
+    assert out["workers"] == "this process and a forked one" and out["written"] > 2 and out["updated"] > 0
     assert out["reused"] > 0
     incremental = tree_digest(_site(project))
     assert not (_site(project) / ".search-index.building").exists()

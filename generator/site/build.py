@@ -207,7 +207,7 @@ class BuildReport:
     rendering: RenderReport | None = None  # pages written, reused and removed; why the build was a full one
     markdown_reused: int = 0  # paper pages whose Markdown came from the page cache
     listings_reused: int = 0  # listing files whose reading came from the parse cache
-    search_reused: int = 0  # search documents (papers and topics) whose share of the index came from the search cache
+    search_reused: int = 0  # search documents (papers and topics) reused: from the search cache or in a linked segment
 
     @property
     def ingest(self) -> IngestResult:

@@ -4,45 +4,52 @@ Material's built-in search ships the whole catalogue as one JSON file that the b
 into a Lunr index on every fresh visit (18.5 MB and 5 s at 10,000 papers), and Pagefind's fixed
 cost per query (its script, WebAssembly and a page list that grows 7 bytes a paper) passes
 600 kB near 100,000 papers while its indexer needs about 1 GB per 10,000 pages. This index is
-written by papercat itself, in a layout a reader's browser can query by fetching a few kilobytes:
-
-``search-index/index.gz``
-    the directory: how many documents, the first term of every term shard, how many title-key
-    shards and facet chunks there are, and a version string appended to every other fetch.
-``t/<n>.gz`` — term shards
-    the terms in UTF-16 order (the order JavaScript compares strings in), cut into shards of a few
-    kilobytes compressed. Each term carries its document frequency and its *head*: the postings
-    with the highest impact (field-weighted BM25: a title counts far more than topics, venue and
-    authors, which count more than the abstract). Sorted terms let the browser look up the prefix
-    of the word being typed as well as whole words.
-``p/<n>-<k>.gz`` — tails
-    the rest of a frequent term's postings, fetched only to count every match and fill the facets.
-``k/<n>.gz`` — title keys
-    a 32-bit FNV-1a hash of every title's (and topic name's) words, so a title typed in full puts
-    its paper first.
-``r/<n>/<m>.gz``, ``r/t/<n>.gz`` — one small record per document
-    title, URL, date, topic chips and the abstract (for the snippet), fetched for results shown.
-    A paper's record is named by its place counted from the oldest paper (``record_path``), so a
-    day's new papers, the newest, leave every other paper's record where it was: a build links
-    the previous site's file instead of writing it again when its bytes are the same.
-``f/meta.gz``, ``f/<n>.gz`` — facets
-    the topic, year and venue of every document, in chunks of document ranges, fetched after the
-    first results are shown so the counts cover every match.
+written by papercat itself, in a layout a reader's browser can query by fetching a few kilobytes.
 
 Documents are the topic pages (first, so their names find them) and then the papers, newest
-first. Every file is gzip-compressed here (mtime 0) and decompressed by the browser with
-``DecompressionStream``, so the bytes a reader transfers stay small even where the host does not
-compress. Everything is written in a fixed order: two builds of the same catalogue are
-byte-identical, whatever the number of processes that build them.
+first. A paper's *place* counts from the oldest paper. The papers are cut into **segments** by
+place (``segment_plan``): up to three sealed segments of whole blocks of 2,048 papers, and the
+open segment (the newest papers, fewer than 2,048, and the topics). A day's new papers change
+only the open segment, so a daily build writes that one and links the others from the site it replaces
+(``_link_segment``). A segment's files are in ``s/<id>/``, its id a hash of what its documents
+are made from, so a reader's browser keeps them from one build of the site to the next:
 
-Writing the index is done in two steps. First the documents are read in batches of a thousand:
+``search-index/index.gz``
+    the directory: how many documents and topics; each segment's id, places, the first term of
+    every term shard and its title-key bits; and a version string for the facet files.
+``s/<id>/t/<n>.gz`` — term shards
+    the segment's terms in UTF-16 order (the order JavaScript compares strings in), cut into
+    shards of a few kilobytes compressed. Each term carries its document frequency in the segment
+    and its *head*: the postings with the highest impact (field-weighted BM25: a title counts far
+    more than topics, venue and authors, which count more than the abstract; the lengths averaged
+    over the segment). Sorted terms let the browser look up the prefix of the word being typed as
+    well as whole words. The browser adds the frequencies of a term over the segments for its idf.
+``s/<id>/p/<n>-<k>.gz`` — tails
+    the rest of a frequent term's postings, fetched only to count every match and fill the facets.
+``s/<id>/k/<n>.gz`` — title keys
+    a 32-bit FNV-1a hash of every title's (and topic name's) words, so a title typed in full puts
+    its paper first.
+``s/<id>/r/<n>/<m>.gz`` — one small record per document
+    title, URL, date, topic chips and the abstract (for the snippet), fetched for results shown.
+``f/meta.gz``, ``f/<n>.gz`` — facets
+    the topic, year and venue of every paper, in chunks by place, fetched after the first results
+    are shown so the counts cover every match.
+
+In a segment, documents are numbered from 0: its topics, then its papers newest first
+(``locate``). Every file is gzip-compressed here (mtime 0) and decompressed by the browser with
+``DecompressionStream``, so the bytes a reader transfers stay small even where the host does not
+compress. Everything is written in a fixed order, and segments are cut by the number of papers
+alone: two builds of the same catalogue are byte-identical, whatever the number of processes
+that build them and whatever the builds before them.
+
+Writing a segment is done in two steps. First its documents are read in batches of a thousand:
 each batch is tokenized, its records written and its words counted per field (with ``--jobs``
 N, in N processes, a few batches in flight at a time). Then, once the average length of each
 field is known, every (document, word) pair gets its impact (computed with numpy, the same
 floating-point operations in the same order as the formula written out), the pairs are sorted
 by word and document, and the term shards and tails are cut and compressed, again in N
 processes. Building holds the pairs (about 20 bytes each until their impacts are known, 8 bytes
-after) and one batch's text at a time, so memory grows with the catalogue's postings, not with
+after) and one batch's text at a time, so memory grows with the segment's postings, not with
 its text.
 
 The tokenizer below is written twice, here and in ``papercat-search.js``; the two must agree, and
@@ -54,7 +61,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import gzip
 import hashlib
-import itertools
 import json
 import math
 import os
@@ -66,7 +72,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -77,7 +83,7 @@ from ..parallel import process_pool
 from ..similarity import Numbering
 from ..text import FOLD
 from ..topics.taxonomy import Topic
-from .search_cache import Entry, SearchCache
+from .search_cache import Entry, SearchCache, document_key
 from .text import plain_text
 from .urls import page_url, paper_path, topic_path
 from .view import SiteModel, date_label
@@ -92,6 +98,7 @@ SHARD_BYTES = 24_000  # a term shard is cut once its JSON passes this size (abou
 TITLE_KEYS_PER_SHARD = 512
 FACET_CHUNK = 16_384  # documents per facet chunk
 FRAGMENTS_PER_FOLDER = 1000
+SEGMENT_BLOCK = 2048  # papers per block: sealed segments hold whole blocks (``segment_plan``)
 
 # Field weights: a word of the title counts ten times a word of the abstract.
 # IDS holds a paper's arXiv id as it is typed ("arXiv:2401.01234" → arxiv, 2401, 01234).
@@ -185,19 +192,62 @@ def _utf16(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def record_path(doc: int, topics: int, docs: int, per_folder: int = FRAGMENTS_PER_FOLDER) -> str:
-    """The file of document ``doc``'s record in an index of ``docs`` documents, the first ``topics`` of them topics.
+def segment_plan(papers: int, block: int | None = None) -> list[tuple[int, int]]:
+    """Each segment's papers as ``(first place, count)``, oldest first; the last is the open segment.
 
-    A topic's is ``r/t/<doc>.gz``; a paper's is named by its place counted from the oldest paper
-    (documents run from the newest paper to the oldest), ``r/<place // per_folder>/<place % per_folder>.gz``.
-    The browser names it the same way (``papercat-search.js``). The folder is ``r/``, not the ``d/``
-    of earlier versions, which named records by document number: a browser that still holds an
-    earlier script finds no record rather than another document's.
+    Places count from the oldest paper. Three levels of sealed segments hold whole blocks of
+    ``SEGMENT_BLOCK`` papers: as many sixty-fours of blocks as there are, then eights of blocks,
+    then blocks; the rest, fewer than a block, and the topics are the open segment. So an index
+    has four segments at most, and a day's new papers, the newest, change only the open one until
+    they fill a block: then the smallest level is written again (up to seven blocks), every eight
+    blocks the middle one, every sixty-four the largest.
     """
-    if doc < topics:
-        return f"r/t/{doc}.gz"
-    place = docs - 1 - doc
+    block = block or SEGMENT_BLOCK
+    plan: list[tuple[int, int]] = []
+    start = 0
+    for size in (block * 64, block * 8, block):
+        whole = (papers - start) // size * size
+        if whole:
+            plan.append((start, whole))
+            start += whole
+    plan.append((start, papers - start))
+    return plan
+
+
+def locate(directory: dict[str, Any], doc: int) -> tuple[dict[str, Any], int]:
+    """The segment holding document ``doc`` of an index's ``directory``, and its number in the segment.
+
+    In a segment, the topics (the open segment's) come first, then its papers newest first (the
+    order its postings are written in).
+    """
+    segments = directory["segments"]
+    if doc < directory["topics"]:
+        return segments[-1], doc
+    place = directory["docs"] - 1 - doc
+    for segment in segments:
+        if segment["a"] <= place < segment["a"] + segment["c"]:
+            return segment, segment["t"] + segment["a"] + segment["c"] - 1 - place
+    raise IndexError(f"document {doc} is not in the index")
+
+
+def _record_rel(local: int, topics: int, papers: int, per_folder: int) -> str:
+    """A segment's record file of its document ``local``: a topic's ``r/t/<n>.gz``; a paper's named by its place
+    counted from the segment's oldest paper, ``r/<place // per_folder>/<place % per_folder>.gz``.
+
+    The open segment starts at the same place from one day to the next and its new papers are the
+    newest, so each older paper's record keeps its name there and is linked when unchanged.
+    """
+    if local < topics:
+        return f"r/t/{local}.gz"
+    place = papers - 1 - (local - topics)
     return f"r/{place // per_folder}/{place % per_folder}.gz"
+
+
+def record_path(directory: dict[str, Any], doc: int) -> str:
+    """The file of document ``doc``'s record in an index with this ``directory`` (the browser names it the same
+    way, ``papercat-search.js``)."""
+    segment, local = locate(directory, doc)
+    return f"s/{segment['id']}/" + _record_rel(local, segment["t"], segment["c"], directory["perFolder"])
 
 
 # --------------------------------------------------------------------------- documents
@@ -331,13 +381,13 @@ def _put(root: str, rel: str, data: bytes) -> None:
 
 
 def _link_same(source: str, target: str, data: bytes) -> bool:
-    """Link ``target`` to ``source`` when ``source`` holds exactly ``data`` (a record the previous site has already).
+    """Link ``target`` to ``source`` when ``source`` holds exactly ``data`` (a record the previous index has already).
 
-    Reading a small file and linking it costs a third of writing a new one; whether it is the same
-    is checked byte for byte, so a file changed since is written anew.
+    Reading a small file and linking it costs a fraction of writing a new one; whether it is the
+    same is checked byte for byte, so a file changed since is written anew.
     """
     try:
-        with open(source, "rb") as file:  # noqa: PTH123 - a path as text, tens of thousands of times
+        with open(source, "rb") as file:  # noqa: PTH123 - a path as text, thousands of times
             if file.read(len(data) + 1) != data:
                 return False
         try:
@@ -350,13 +400,13 @@ def _link_same(source: str, target: str, data: bytes) -> bool:
     return True
 
 
-def _compress_files(root: str, files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-    """Compress and write a batch of files; their compressed bytes, in order (for the version digest)."""
+def _compress_files(root: str, files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, int]]:
+    """Compress and write a batch of files; the SHA-256 and size of each (for the segment's digest)."""
     out = []
     for rel, raw in files:
         data = _gzip(raw)
         _put(root, rel, data)
-        out.append((rel, data))
+        out.append((rel, hashlib.sha256(data).digest(), len(data)))
     return out
 
 
@@ -439,9 +489,12 @@ def _facets(spec: Spec) -> tuple[str | None, str | None, tuple[str, ...]]:
 
 def _index_batch(root: str, first: int, specs: list[Spec], shape: tuple[int, int, int], cached: list[Entry | None] | None,
                  keep: bool, previous: str | None) -> _Batch:
-    """Index documents ``first``, ``first + 1``, ... and write their record files (``r/``).
+    """Index documents ``first``, ``first + 1``, ... of a segment and write their record files (``r/`` in ``root``).
 
-    A document with a ``cached`` entry is taken from it; with ``keep``, the entries of the others are returned.
+    ``shape``: the segment's topics, papers and records per folder (``_record_rel``). A document
+    with a ``cached`` entry is taken from it; with ``keep``, the entries of the others are returned.
+    ``previous``: the previous index's segment that starts at the same place, whose record files
+    are linked where they hold the same bytes.
     """
     fields_n = len(WEIGHTS)
     lengths = np.zeros((len(specs), fields_n), dtype=np.int64)
@@ -504,7 +557,7 @@ def _index_batch(root: str, first: int, specs: list[Spec], shape: tuple[int, int
     if tf.size and tf.max() < 1 << 16:
         tf = tf.astype(np.uint16)
     for n, data in enumerate(records):
-        rel = record_path(first + n, *shape)
+        rel = _record_rel(first + n, *shape)
         if previous is None or not _link_same(f"{previous}/{rel}", f"{root}/{rel}", data):
             _put(root, rel, data)
     return _Batch(
@@ -596,19 +649,84 @@ def _batched(files: Iterable[tuple[str, bytes]], limit: int = 256_000) -> Iterat
         yield batch
 
 
+def _file_digest(hashes: dict[str, bytes]) -> str:
+    """A segment's digest: of each of its files' path and SHA-256, in path order."""
+    digest = hashlib.sha256()
+    for rel in sorted(hashes):
+        digest.update(rel.encode() + b"\0" + hashes[rel])
+    return digest.hexdigest()
+
+
+def _previous_directory(previous: str | None) -> dict[str, dict[str, Any]]:
+    """The segments of the previous site's index by id (none when it has no readable directory)."""
+    if previous is None:
+        return {}
+    try:
+        with open(f"{previous}/index.gz", "rb") as file:  # noqa: PTH123 - as _put
+            directory = json.loads(gzip.decompress(file.read()))
+        return {str(segment["id"]): segment for segment in directory["segments"]}
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zlib.error):
+        return {}
+
+
+def _link_segment(previous: str, old: dict[str, Any], root: str) -> bool:
+    """Link the previous index's segment ``old`` into ``root`` when its files are still exactly what it listed.
+
+    Its files are read and hashed first (a segment is a few megabytes at most): a file changed
+    since, or one missing, and the segment is written anew.
+    """
+    folder = f"{previous}/s/{old['id']}"
+    hashes: dict[str, bytes] = {}
+    try:
+        for path, dirs, names in os.walk(folder):
+            dirs.sort()
+            inside = path[len(folder) + 1 :]
+            for name in names:
+                rel = f"{inside}/{name}" if inside else name
+                with open(f"{path}/{name}", "rb") as file:  # noqa: PTH123 - as _put
+                    hashes[rel] = hashlib.sha256(file.read()).digest()
+        if not hashes or _file_digest(hashes) != old.get("d"):
+            return False
+        target = f"{root}/s/{old['id']}"
+        made: set[str] = set()
+        for rel in sorted(hashes):
+            parent = f"{target}/{rel}".rpartition("/")[0]
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)  # noqa: PTH103 - a path as text
+                made.add(parent)
+            os.link(f"{folder}/{rel}", f"{target}/{rel}")
+    except OSError:  # gone, unreadable, or no hard links here: written anew
+        shutil.rmtree(f"{root}/s/{old['id']}", ignore_errors=True)
+        return False
+    return True
+
+
+def _segment_id(keys: list[str], first: int, papers: int, topics: int) -> str:
+    """A segment's name: from the keys of its documents (``search_cache.document_key``) and how it is cut."""
+    digest = hashlib.sha256(json.dumps([
+        "segment", first, papers, topics, HEAD, SHARD_BYTES, TITLE_KEYS_PER_SHARD, FRAGMENTS_PER_FOLDER, WEIGHTS,
+        LENGTH_NORM, K1, GZIP_LEVEL,
+    ]).encode())
+    for key in keys:
+        digest.update(key.encode())
+    return digest.hexdigest()[:16]
+
+
 def write_index(
     model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True, step: Callable[[int], None] | None = None,
     jobs: int = 1, cache: SearchCache | None = None, previous: Path | None = None,
 ) -> dict[str, int]:
     """Write the search index of ``model`` into ``bundle_dir`` (replaced whole); returns its file count and bytes,
-    the number of processes that wrote it and the documents taken from ``cache``.
+    the number of processes that wrote it, the documents reused (taken from ``cache`` or in a linked segment),
+    and how many segments there are and were linked.
 
-    With ``jobs`` > 1 (and a catalogue big enough to be worth it), documents are indexed and files
-    compressed in that many processes; the files are the same bytes whatever ``jobs`` is. With a
-    ``cache`` (``search_cache.SearchCache``), what the last build made of an unchanged document is
-    reused, and what this build makes of the others is kept. ``previous``: the index of the site this
-    build replaces; a record file it has with the same bytes is linked, not written (only where
-    nothing writes into the new site's files afterwards, see ``render.engine.links_are_safe``).
+    The index is cut into segments (``segment_plan``), each named by what it is made from. With
+    ``previous`` (the index of the site this build replaces), a segment the previous index holds
+    unchanged is linked, not written: only where nothing writes into the new site's files
+    afterwards, see ``render.engine.links_are_safe``. The others are indexed, with ``jobs`` > 1
+    (and enough documents to be worth it) in that many processes; the files are the same bytes
+    whatever ``jobs`` is. With a ``cache`` (``search_cache.SearchCache``), what the last build made
+    of an unchanged document is reused, and what this build makes of the others is kept.
     """
     topic_count = len(model.topics_used)
     count = topic_count + len(model.papers)
@@ -620,57 +738,115 @@ def write_index(
     root = str(bundle_dir)
     writer = _Writer(bundle_dir)
     hits = cache.hits if cache is not None else 0
-    tasks = _Tasks(jobs if count >= PARALLEL_DOCUMENTS else 1)
+    specs = list(_specs(model, directory_urls=directory_urls))
+    papers = count - topic_count
+    old = _previous_directory(str(previous) if previous is not None and previous.is_dir() else None)
+    segments: list[dict[str, Any]] = []
+    todo: list[tuple[dict[str, Any], list[Spec], list[str]]] = []
+    plan = segment_plan(papers)
+    for number, (first, size) in enumerate(plan):
+        is_open = number == len(plan) - 1
+        topics = topic_count if is_open else 0
+        some = (specs[:topic_count] if is_open else []) + specs[topic_count + papers - first - size : topic_count + papers - first]
+        keys = [cache.key(spec) if cache is not None else document_key(spec) for spec in some]
+        segment: dict[str, Any] = {"id": _segment_id(keys, first, size, topics), "a": first, "c": size, "t": topics}
+        segments.append(segment)
+        found = old.get(segment["id"])
+        if previous is not None and found is not None and _link_segment(str(previous), found, root):
+            segment.update({k: found[k] for k in ("shards", "keyBits", "n", "b", "d")})
+            if step is not None:
+                step(size)
+        else:
+            todo.append((segment, some, keys))
+    afresh = sum(len(some) for _, some, _ in todo)
+    tasks = _Tasks(jobs if afresh >= PARALLEL_DOCUMENTS else 1)
     try:
-        _write(model, root, writer, tasks, count, topic_count, directory_urls, step, cache,
-               str(previous) if previous is not None and previous.is_dir() else None)
+        for segment, some, keys in todo:
+            same_start = [old_id for old_id, found in old.items() if found.get("a") == segment["a"]]
+            _write_segment(f"{root}/s/{segment['id']}", segment, some, keys, tasks, step, cache,
+                           f"{previous}/s/{same_start[0]}" if previous is not None and same_start else None)
+        _write_facets(writer, specs, topic_count)
     finally:
         tasks.close()
-    reused = cache.hits - hits if cache is not None else 0
-    return {"files": writer.files, "bytes": writer.bytes, "processes": tasks.jobs, "reused": reused}
+    for segment in segments:
+        writer.digest.update(json.dumps(segment, sort_keys=True).encode())
+    directory = {
+        "docs": count, "topics": topic_count, "segments": segments, "facetChunk": FACET_CHUNK,
+        "perFolder": FRAGMENTS_PER_FOLDER, "head": HEAD, "v": writer.digest.hexdigest()[:12],
+    }
+    writer.write("index.gz", directory)
+    linked = [segment for segment in segments if all(segment is not other for other, _, _ in todo)]
+    reused = sum(segment["c"] + segment["t"] for segment in linked)
+    if cache is not None:
+        cache.hits += reused  # the documents of a linked segment count as taken from the cache
+        reused = cache.hits - hits
+    files = writer.files + sum(segment["n"] for segment in segments)
+    size = writer.bytes + sum(segment["b"] for segment in segments)
+    return {"files": files, "bytes": size, "processes": tasks.jobs, "reused": reused,
+            "linked": len(linked), "segments": len(segments)}
 
 
-def _write(
-    model: SiteModel, root: str, writer: _Writer, tasks: _Tasks, count: int, topic_count: int,
-    directory_urls: bool, step: Callable[[int], None] | None, cache: SearchCache | None, previous: str | None,
-) -> None:
-    # Documents, in batches: their records are written as they come, in document order, with the facets.
-    specs = _specs(model, directory_urls=directory_urls)
-    batch_specs: deque[tuple[list[Spec], list[str]]] = deque()
+def _write_facets(writer: _Writer, specs: list[Spec], topic_count: int) -> None:
+    """The topic, year and venue of every paper, in chunks by place (counted from the oldest paper) with their names.
 
-    def batches() -> Iterator[tuple[object, ...]]:
-        for first in range(0, count, DOCUMENTS_PER_TASK):
-            some = list(itertools.islice(specs, DOCUMENTS_PER_TASK))
-            cache_keys = [cache.key(spec) for spec in some] if cache is not None else []
-            found = cache.lookup(cache_keys) if cache is not None else {}
-            batch_specs.append((some, cache_keys))
-            yield (root, first, some, (topic_count, count, FRAGMENTS_PER_FOLDER), [found.get(k) for k in cache_keys] or None,
-                   cache is not None, previous)
-
-    indexed: list[_Batch] = []
-    words: dict[str, int] = {}
-    keys: dict[int, list[int]] = {}
+    Names are numbered as they first appear from the oldest paper, so a day's new papers change
+    only the newest chunk and add names at the end of ``f/meta.gz``.
+    """
     years: dict[str, int] = {}
     venues: dict[str, int] = {}
     topics: dict[str, int] = {}
     chunk: tuple[list[int], list[int], list[list[int]]] = ([], [], [])
+    papers = len(specs) - topic_count
+    for place in range(papers):
+        year, venue, names = _facets(specs[topic_count + papers - 1 - place])
+        chunk[0].append(years.setdefault(year, len(years)) if year else -1)
+        chunk[1].append(venues.setdefault(venue, len(venues)) if venue else -1)
+        chunk[2].append([topics.setdefault(name, len(topics)) for name in names])
+        if len(chunk[0]) == FACET_CHUNK or place == papers - 1:
+            writer.write(f"f/{place // FACET_CHUNK}.gz", chunk)
+            chunk = ([], [], [])
+    writer.write("f/meta.gz", {"year": list(years), "venue": list(venues), "topic": list(topics)})
+
+
+def _write_segment(
+    root: str, segment: dict[str, Any], specs: list[Spec], keys: list[str], tasks: _Tasks,
+    step: Callable[[int], None] | None, cache: SearchCache | None, previous: str | None,
+) -> None:
+    """Index one segment's documents into ``root``: its records, term shards, tails and title keys.
+
+    Fills in the segment's ``shards`` (the first term of each), ``keyBits`` and ``d`` (its files'
+    digest). ``previous``: the folder of the previous index's segment that starts at the same place
+    (see ``_index_batch``).
+    """
+    topic_count = segment["t"]
+    count = len(specs)
+    hashes: dict[str, bytes] = {}
+    total = 0
+    batch_keys: deque[list[str]] = deque()
+
+    def batches() -> Iterator[tuple[object, ...]]:
+        for first in range(0, count, DOCUMENTS_PER_TASK):
+            some = specs[first : first + DOCUMENTS_PER_TASK]
+            some_keys = keys[first : first + DOCUMENTS_PER_TASK]
+            found = cache.lookup(some_keys) if cache is not None else {}
+            batch_keys.append(some_keys)
+            yield (root, first, some, (topic_count, segment["c"], FRAGMENTS_PER_FOLDER),
+                   [found.get(k) for k in some_keys] if cache is not None else None, cache is not None, previous)
+
+    indexed: list[_Batch] = []
+    words: dict[str, int] = {}
+    title_keys: dict[int, list[int]] = {}
     for batch in tasks.map(_index_batch, batches()):
-        some, cache_keys = batch_specs.popleft()
+        some_keys = batch_keys.popleft()
         if cache is not None and batch.entries:
-            cache.put((cache_keys[i], entry) for i, entry in batch.entries.items())
+            cache.put((some_keys[i], entry) for i, entry in batch.entries.items())
         for n, data in enumerate(batch.records):
             doc = batch.first + n
-            writer.written(record_path(doc, topic_count, count), data)
+            hashes[_record_rel(doc, topic_count, segment["c"], FRAGMENTS_PER_FOLDER)] = hashlib.sha256(data).digest()
+            total += len(data)
             for key in batch.keys[n]:
-                keys.setdefault(key, []).append(doc)
-            year, venue, names = _facets(some[n])
-            chunk[0].append(years.setdefault(year, len(years)) if year else -1)
-            chunk[1].append(venues.setdefault(venue, len(venues)) if venue else -1)
-            chunk[2].append([topics.setdefault(name, len(topics)) for name in names])
-            if len(chunk[0]) == FACET_CHUNK:
-                writer.write(f"f/{doc // FACET_CHUNK}.gz", chunk)
-                chunk = ([], [], [])
-        # The batch's words become numbers of the whole index; its records and facets are done with.
+                title_keys.setdefault(key, []).append(doc)
+        # The batch's words become numbers of the segment's words; its records are done with.
         local = np.fromiter((words.setdefault(w, len(words)) for w in batch.vocabulary), dtype=np.uint32,
                             count=len(batch.vocabulary))
         batch.pair_term = local[batch.pair_term] if len(local) else batch.pair_term
@@ -678,12 +854,8 @@ def _write(
         indexed.append(batch)
         if step is not None:
             step(max(0, batch.first + len(batch.lengths) - max(batch.first, topic_count)))
-    facet_chunks = -(-count // FACET_CHUNK)
-    if chunk[0]:
-        writer.write(f"f/{facet_chunks - 1}.gz", chunk)
-    writer.write("f/meta.gz", {"year": list(years), "venue": list(venues), "topic": list(topics)})
 
-    # Impacts need the average length of each field over the whole index.
+    # Impacts need the average length of each field over the segment.
     lengths = np.concatenate([b.lengths for b in indexed]) if indexed else np.zeros((0, len(WEIGHTS)), dtype=np.int64)
     totals = [int(t) for t in lengths.sum(axis=0)]
     present = [int(p) for p in (lengths > 0).sum(axis=0)]
@@ -703,28 +875,25 @@ def _write(
     del parts, rank
 
     # Term shards, cut by size, and the tails of frequent terms; then the title keys, sharded by
-    # their top bits. Compressed in batches as they are made, listed in this order.
+    # their top bits. Compressed in batches as they are made.
     firsts: list[str] = []
-    bits = max(0, math.ceil(math.log2(max(1, len(keys)) / TITLE_KEYS_PER_SHARD)))
+    bits = max(0, math.ceil(math.log2(max(1, len(title_keys)) / TITLE_KEYS_PER_SHARD)))
 
     def files() -> Iterator[tuple[str, bytes]]:
         yield from _term_files(terms, postings, HEAD, firsts)
         key_shards: list[dict[str, list[int]]] = [{} for _ in range(1 << bits)]
-        for key in sorted(keys):
-            key_shards[key >> (32 - bits) if bits else 0][str(key)] = keys[key]
+        for key in sorted(title_keys):
+            key_shards[key >> (32 - bits) if bits else 0][str(key)] = title_keys[key]
         for n, content in enumerate(key_shards):
             yield f"k/{n}.gz", _json(content)
 
     for done in tasks.map(_compress_files, ((root, group) for group in _batched(files()))):
-        for rel, data in done:
-            writer.written(rel, data)
+        for rel, digest, size in done:
+            hashes[rel] = digest
+            total += size
+    segment.update(shards=firsts, keyBits=bits, n=len(hashes), b=total, d=_file_digest(hashes))
 
-    directory = {
-        "docs": count, "topics": topic_count, "shards": firsts, "keyBits": bits, "facetChunk": FACET_CHUNK,
-        "facetChunks": facet_chunks, "perFolder": FRAGMENTS_PER_FOLDER, "head": HEAD,
-        "v": writer.digest.hexdigest()[:12],
-    }
-    writer.write("index.gz", directory)
+
 def index_search(model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True,
                  step: Callable[[int], None] | None = None, jobs: int = 1,
                  cache: SearchCache | None = None, previous: Path | None = None) -> dict[str, int]:

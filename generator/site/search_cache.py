@@ -2,10 +2,11 @@
 
 Reading a document for the index (its title and abstract turned to plain text, every field
 tokenized, its words counted, its record compressed) is most of the index's work, and on a daily
-rebuild nearly every document is unchanged. Their document numbers shift (new papers come first)
-and the impacts change with the average field lengths, so the index files themselves are
-written again every build; what is kept is per document: its field lengths, title keys, distinct
-words and their counts per field, and its compressed record.
+rebuild nearly every document is unchanged. A sealed segment of the index whose documents are
+all unchanged is linked from the previous site whole (``search._link_segment``); the segments
+written again (the open one every day, a sealed one when blocks fill up) take what is kept here
+per document: its field lengths, title keys, distinct words and their counts per field, and its
+compressed record.
 
 The cache is one SQLite file under ``build/`` (``search-cache.sqlite3``). The key of a document
 is the SHA-256 of everything it is made from (the values ``search._specs`` collects: title,
@@ -18,6 +19,7 @@ the ones this build did not use are dropped once the site is in place.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -39,12 +41,20 @@ _BATCH = 500
 Entry = tuple[bytes, bytes, bytes]
 
 
+@functools.cache
 def _versions() -> str:
     try:
         latex = importlib.metadata.version("pylatexenc")
     except importlib.metadata.PackageNotFoundError:
         latex = "not installed"
     return json.dumps([SCHEMA, code_fingerprint(), latex, unicodedata.unidata_version, zlib.ZLIB_RUNTIME_VERSION, sys.version])
+
+
+def document_key(spec: Sequence[object], versions: bytes | None = None) -> str:
+    """The key of a document: the SHA-256 of what it is made from and of what reads it (``_versions``)."""
+    digest = hashlib.sha256((versions if versions is not None else _versions().encode()) + b"\0")
+    digest.update(json.dumps(spec, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 class SearchCache(KeyedCache):
@@ -59,9 +69,7 @@ class SearchCache(KeyedCache):
         self._versions = _versions().encode()
 
     def key(self, spec: Sequence[object]) -> str:
-        digest = hashlib.sha256(self._versions + b"\0")
-        digest.update(json.dumps(spec, ensure_ascii=False).encode("utf-8", "surrogatepass"))
-        key = digest.hexdigest()
+        key = document_key(spec, self._versions)
         self.used.add(key)
         return key
 

@@ -66,10 +66,9 @@ def doc_urls(built_site: Path, base_url: str) -> list[str]:
     """Each search document's page, as its record in the index gives it (document n → URL path)."""
     index = built_site / BUNDLE_DIR
     directory = json.loads(gzip.decompress((index / "index.gz").read_bytes()))
-    shape = (directory["topics"], directory["docs"], directory["perFolder"])
     prefix = urlsplit(base_url).path
     return [
-        prefix + json.loads(gzip.decompress((index / record_path(n, *shape)).read_bytes()))["u"]
+        prefix + json.loads(gzip.decompress((index / record_path(directory, n)).read_bytes()))["u"]
         for n in range(directory["docs"])
     ]
 
@@ -305,7 +304,7 @@ def test_a_finished_word_stays_finished_in_a_shared_address(watched_page, base_u
 # The rest of a frequent word's postings arrives late: the full ranking replaces the quick one after a click.
 _SLOW_TAILS = """(() => {
   const fetch = window.fetch;
-  window.fetch = (url, init) => /\\/search-index\\/p\\//.test(String(url))
+  window.fetch = (url, init) => /\\/search-index\\/s\\/[^/]+\\/p\\//.test(String(url))
     ? new Promise(resolve => setTimeout(resolve, 2000)).then(() => fetch(url, init)) : fetch(url, init);
 })();"""
 
@@ -508,3 +507,69 @@ def test_a_result_in_another_language_is_marked_so(watched_page, serve, site_wit
     expect(english).to_have_text("Robot Grasping from Pixels")
     assert english.get_attribute("lang") is None
     watch.assert_clean()
+
+
+# --------------------------------------------------------------------------- an index in several segments
+
+_WHOLE_DOCS = """async (queries) => {
+  const out = [];
+  for (const query of queries) {
+    const found = await window.papercatSearch.query(query, 1);
+    out.push([found.whole.slice().sort((a, b) => a - b), found.urls[0] || null]);
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def segmented_url(serve, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The bundled catalogue built with blocks of 32 papers: sealed segments of 256 and 224 papers, and the open one."""
+    from site_fixtures import build_bundled_site
+
+    from generator.site import search
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SEGMENT_BLOCK", 32)
+        site = build_bundled_site(tmp_path_factory.mktemp("segmented") / "site")
+    directory = json.loads(gzip.decompress((site / BUNDLE_DIR / "index.gz").read_bytes()))
+    assert [s["c"] for s in directory["segments"]] == [256, 224, 4]
+    return serve(site, prefix=PREFIX)
+
+
+def test_an_index_in_segments_finds_what_one_index_finds(
+    watched_page, base_url: str, segmented_url: str, records: list[dict]
+) -> None:
+    """Every match of a query is the same whether the index is one segment or three, and a typed title still
+    puts its paper first: the browser adds the segments' word counts and reads each one's postings."""
+    titles = [r["title"] for i, r in enumerate(records) if i % 8 == 0 or "$" in r["title"]]
+    queries = ["diffusion", "robot llm", "large language models", NEURIPS, "contrastive learning", "reinforcement",
+               "diffus", "transformer attention", *titles]
+    found = {}
+    for url in (base_url, segmented_url):
+        page, watch = _open(watched_page, url + "search/")
+        found[url] = page.evaluate(_WHOLE_DOCS, queries)
+        watch.assert_clean()
+        page.close()
+    one, three = found[base_url], found[segmented_url]
+    assert [docs for docs, _ in three] == [docs for docs, _ in one]
+    assert sum(len(docs) for docs, _ in three[:8]) > 200  # common words: matches in every segment
+    firsts = [first for _, first in three[8:]]
+    expected = [urlsplit(segmented_url).path + r["page"] for i, r in enumerate(records) if i % 8 == 0 or "$" in r["title"]]
+    hits = sum(1 for a, b in zip(firsts, expected, strict=True) if a == b)
+    assert hits >= 0.99 * len(expected), [(q, a, b) for q, a, b in zip(titles, firsts, expected, strict=True) if a != b]
+
+
+def test_an_index_in_segments_counts_and_filters_as_one_index_does(watched_page, base_url: str, segmented_url: str) -> None:
+    shown = {}
+    for url in (base_url, segmented_url):
+        page, watch = _open(watched_page, url + "search/?q=diffusion&topic=Generative+Models")
+        status = page.locator(".pc-search-status")
+        expect(status).to_have_text(re.compile(r"^\d+ results? with the filters chosen \(\d+ without them\)$"))
+        expect(_results(page).first).to_be_visible()
+        shown[url] = (status.inner_text(), page.locator("select[data-pc-facet=year] option").all_inner_texts(),
+                      page.locator("select[data-pc-facet=topic] option").all_inner_texts(),
+                      _results(page).locator("a.pc-result__title, a").first.get_attribute("href"))
+        watch.assert_clean()
+        page.close()
+    assert shown[segmented_url][:3] == shown[base_url][:3]
+    assert shown[segmented_url][3]

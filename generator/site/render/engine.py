@@ -170,6 +170,15 @@ def _index_beside(config: Any, options: RenderOptions, pages: int) -> None:
         plugin.start_search(config)
 
 
+FORK_RENDER_AT = 40  # pages rendered in this process from which a forked copy of it renders half
+
+
+def _render_list(here: tuple[Any, Any, Any, Any], uris: Sequence[str], read: Callable[[str], ShardItem]) -> list[RenderedPage]:
+    from .worker import render_here
+
+    return list(render_here(here, (read(uri) for uri in uris)))
+
+
 def _render_all(
     pack: SitePack, uris: Sequence[str], read: Callable[[str], ShardItem], options: RenderOptions, report: RenderReport,
     here: tuple[Any, Any, Any, Any],
@@ -191,8 +200,19 @@ def _render_all(
         return
     jobs = _render_processes(options, len(uris))
     if jobs == 1:
-        report.workers = "this process"
-        yield from render_here(here, (read(uri) for uri in uris))
+        # A daily build's few pages: with a second core, a forked copy of this process renders half of them.
+        half = len(uris) // 2 if options.jobs > 1 and len(uris) >= FORK_RENDER_AT else 0
+        call = ForkedCall.start(_render_list, here, uris[len(uris) - half :], read) if half else None
+        report.workers = "this process and a forked one" if call is not None else "this process"
+        mine = uris[: len(uris) - half] if call is not None else uris
+        yield from render_here(here, (read(uri) for uri in mine))
+        if call is not None:
+            try:
+                rendered: list[RenderedPage] = call.result()
+            except Exception:  # noqa: BLE001 - died, or failed: rendered here, where a failure is reported as usual
+                report.workers = "this process"
+                rendered = list(render_here(here, (read(uri) for uri in uris[len(uris) - half :])))
+            yield from rendered
         return
     import concurrent.futures as cf
     import multiprocessing
@@ -362,8 +382,16 @@ def _write_rendered(
     return count
 
 
-def _place_all(pages: list[tuple[str, PageRecord]], previous: str, site: str, link: bool) -> dict[str, PageRecord]:
-    """Put the unchanged pages into the new site (``_place``); the state of those whose file now differs in time."""
+Patch = tuple[str, PageRecord, str, str]  # a reused page with new related papers: uri, record, their HTML, its key
+
+
+def _place_all(
+    pages: list[tuple[str, PageRecord]], patches: list[Patch], previous: str, site: str, link: bool
+) -> dict[str, PageRecord]:
+    """Put the unchanged pages into the new site (``_place``), and the ``patches``: each page of the previous site
+    with its new related papers put in (``splice``). The state of the pages whose file now differs."""
+    from ..writer import put_file
+
     folders: set[str] = set()
     moved: dict[str, PageRecord] = {}
     for uri, record in pages:
@@ -372,6 +400,17 @@ def _place_all(pages: list[tuple[str, PageRecord]], previous: str, site: str, li
         stat = os.stat(target)  # noqa: PTH116 - as in _place
         if stat.st_mtime_ns != record.mtime_ns:  # verified by its hash: remember the file as it is now
             moved[uri] = dataclasses.replace(record, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    for uri, record, fragment, key in patches:
+        target = f"{site}/{record.dest}"
+        with open(f"{previous}/{record.dest}", "rb") as file:  # noqa: PTH123 - as in _place
+            html = splice(file.read(), fragment)
+        folder = target.rpartition("/")[0]
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)  # noqa: PTH103 - as in _place
+            folders.add(folder)
+        put_file(target, html)
+        stat = os.stat(target)  # noqa: PTH116 - as in _place
+        moved[uri] = PageRecord(record.source, sha256(html), record.dest, stat.st_size, stat.st_mtime_ns, record.extras, key)
     return moved
 
 
@@ -387,12 +426,14 @@ class _Placing:
     dies, ``wait`` places them here.
     """
 
-    def __init__(self, pages: list[tuple[str, PageRecord]], previous: str, site: str, link: bool, *, fork: bool) -> None:
-        self.args = (pages, previous, site, link)
-        self.call = ForkedCall.start(_place_all, *self.args) if fork and len(pages) >= PLACE_FORK_AT else None
+    def __init__(
+        self, pages: list[tuple[str, PageRecord]], patches: list[Patch], previous: str, site: str, link: bool, *, fork: bool
+    ) -> None:
+        self.args = (pages, patches, previous, site, link)
+        self.call = ForkedCall.start(_place_all, *self.args) if fork and len(pages) + len(patches) >= PLACE_FORK_AT else None
 
     def wait(self) -> dict[str, PageRecord]:
-        """The state of the placed pages whose file now differs in time (see ``_place_all``)."""
+        """The state of the placed pages whose file now differs (see ``_place_all``)."""
         if self.call is not None:
             call, self.call = self.call, None
             try:
@@ -518,8 +559,11 @@ def build_pages(
         _index_beside(config, options, len(to_render))
         site_dir = Path(config.site_dir)
         unchanged = [(uri, record) for uri, record in reused.items() if record.output and uri not in patch]
+        patches = [(uri, reused[uri], fragments.html(uri) or "", fragments.key(uri)) for uri in sorted(patch)]
+        report.updated = len(patches)
         placing = _Placing(
-            unchanged, (previous or site_dir).as_posix(), site_dir.as_posix(), links_are_safe(config), fork=options.jobs > 1
+            unchanged, patches, (previous or site_dir).as_posix(), site_dir.as_posix(), links_are_safe(config),
+            fork=options.jobs > 1,
         )
         report.removed = sum(1 for uri in records if uri not in sources)
         report.reused = len(reused)
@@ -566,17 +610,6 @@ def build_pages(
             extras[uri] = data
             for level, message in data.get("warnings", []):
                 log.log(level, message)
-            if record.output and uri in patch:  # the same page with its new related papers
-                assert previous is not None
-                patched = site_dir / record.dest
-                html = splice((previous / record.dest).read_bytes(), fragments.html(uri) or "")
-                utils.write_file(html, str(patched))
-                stat = patched.stat()
-                new_records[uri] = PageRecord(
-                    record.source, sha256(html), record.dest, stat.st_size, stat.st_mtime_ns, record.extras,
-                    fragments.key(uri),
-                )
-                report.updated += 1
             step(1)
 
         # The navigation pages, in MkDocs' order; the search index gets every page's entries in that order.

@@ -6,12 +6,14 @@
  * stay in the URL (?q=&topic=&year=&venue=), so a search can be shared.
  *
  * Nothing of the index is fetched until the reader turns to the search box (or opens a shared
- * search URL). A query then fetches the small directory, the title-key shard of the whole query,
- * the term shard of each word (the last word, still being typed, is looked up as a prefix) and
- * the records of the results shown. Each term shard holds a word's best postings; the rest of a
- * frequent word's postings and the facet table are fetched only after the first results are
- * shown, to count every match and fill the filters. Files are gzip-compressed by papercat and
- * decompressed here. Result text is always inserted as text nodes.
+ * search URL). A query then fetches the small directory and, from each segment of the index, the
+ * title-key shard of the whole query and the term shard of each word (the last word, still being
+ * typed, is looked up as a prefix), then the records of the results shown. Each term shard holds
+ * a word's best postings in its segment; the rest of a frequent word's postings and the facet
+ * table are fetched only after the first results are shown, to count every match and fill the
+ * filters. A segment's files are named by what they hold (s/<id>/), so a browser keeps them from
+ * one build of the site to the next. Files are gzip-compressed by papercat and decompressed here.
+ * Result text is always inserted as text nodes.
  *
  * tokenize() must split text exactly as generator/site/search.py's tokenize() does.
  */
@@ -98,54 +100,85 @@
   }
 
   var files = {};
+  /* A file of the index, once: a segment's files (s/) by their name, which changes with what they hold;
+   * the others with the directory's version string. */
   function load(rel) {
     if (!files[rel]) {
-      files[rel] = directory().then(function (dir) { return fetchJson(rel + "?v=" + dir.v); });
+      files[rel] = /^s\//.test(rel) ? fetchJson(rel) : directory().then(function (dir) { return fetchJson(rel + "?v=" + dir.v); });
       files[rel].catch(function () { delete files[rel]; });
     }
     return files[rel];
   }
 
-  function undelta(deltas) {
-    var out = new Int32Array(deltas.length), doc = 0;
-    for (var i = 0; i < deltas.length; i++) { doc += deltas[i]; out[i] = doc; }
+  /* Documents are the topics, then the papers newest first. A segment numbers its own: its topics
+   * (the open segment's), then its papers newest first; its papers are the places a to a + c - 1,
+   * counted from the oldest paper. */
+  function docOf(dir, seg, local) {
+    return local < seg.t ? local : dir.docs - seg.a - seg.c + (local - seg.t);
+  }
+
+  function locate(dir, doc) {
+    var segments = dir.segments;
+    if (doc < dir.topics) return { seg: segments[segments.length - 1], local: doc };
+    var place = dir.docs - 1 - doc;
+    for (var i = 0; i < segments.length; i++) {
+      var seg = segments[i];
+      if (seg.a <= place && place < seg.a + seg.c) return { seg: seg, local: seg.t + seg.a + seg.c - 1 - place };
+    }
+    return null;
+  }
+
+  /* A segment's document numbers, delta-coded, as the whole index's. */
+  function undelta(dir, seg, deltas) {
+    var out = new Int32Array(deltas.length), local = 0;
+    for (var i = 0; i < deltas.length; i++) { local += deltas[i]; out[i] = docOf(dir, seg, local); }
     return out;
   }
 
   var shards = {};
-  function shard(n) {
-    if (!shards[n]) {
-      shards[n] = load("t/" + n + ".gz").then(function (raw) {
+  function shard(dir, seg, n) {
+    var rel = "s/" + seg.id + "/t/" + n + ".gz";
+    if (!shards[rel]) {
+      shards[rel] = load(rel).then(function (raw) {
         var byTerm = new Map();
         var list = raw.map(function (row) {
-          var entry = { term: row[0], df: row[1], tail: row[2], shard: n, docs: undelta(row[3]), imps: row[4] };
-          byTerm.set(entry.term, entry);
-          return entry;
+          var part = { term: row[0], df: row[1], tail: row[2], seg: seg, shard: n, docs: undelta(dir, seg, row[3]), imps: row[4] };
+          byTerm.set(part.term, part);
+          return part;
         });
         return { list: list, byTerm: byTerm };
       });
-      shards[n].catch(function () { delete shards[n]; });
+      shards[rel].catch(function () { delete shards[rel]; });
     }
-    return shards[n];
+    return shards[rel];
   }
 
-  function shardIndex(dir, term) {
-    var lo = 0, hi = dir.shards.length - 1, found = 0;
+  function shardIndex(seg, term) {
+    var lo = 0, hi = seg.shards.length - 1, found = 0;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (dir.shards[mid] <= term) { found = mid; lo = mid + 1; } else hi = mid - 1;
+      if (seg.shards[mid] <= term) { found = mid; lo = mid + 1; } else hi = mid - 1;
     }
     return found;
   }
 
-  /* Every posting of a word: its head (in the shard) and its tail file, once. */
+  /* Every posting of a word: the heads of its segments' parts (in their shards) and their tail files, once. */
   function complete(entry) {
     if (!entry.tail) return Promise.resolve(entry);
     if (!entry.whole) {
-      entry.whole = load("p/" + entry.shard + "-" + entry.tail + ".gz").then(function (raw) {
-        var docs = undelta(raw[0]);
-        entry.allDocs = Array.prototype.concat.call([], Array.from(entry.docs), Array.from(docs));
-        entry.allImps = entry.imps.concat(raw[1]);
+      entry.whole = Promise.all(entry.parts.map(function (part) {
+        if (!part.tail) return { docs: part.docs, imps: part.imps };
+        var dir = entry.dir;
+        return load("s/" + part.seg.id + "/p/" + part.shard + "-" + part.tail + ".gz").then(function (raw) {
+          return { docs: Array.from(part.docs).concat(Array.from(undelta(dir, part.seg, raw[0]))), imps: part.imps.concat(raw[1]) };
+        });
+      })).then(function (all) {
+        entry.allDocs = [];
+        entry.allImps = [];
+        all.forEach(function (x) {
+          entry.allDocs = entry.allDocs.concat(Array.from(x.docs));
+          entry.allImps = entry.allImps.concat(x.imps);
+        });
         return entry;
       });
       entry.whole.catch(function () { entry.whole = null; });
@@ -187,18 +220,36 @@
     return { words: words, key: key.length ? fnv1a(key.join(" ")) : null };
   }
 
+  /* The words a query word stands for (itself, or those it starts), each with its postings in every segment. */
   function resolveWord(dir, word, prefix) {
-    var first = shardIndex(dir, word);
-    var end = prefix ? shardIndex(dir, word + "\uffff") : first;
-    var last = Math.min(end, first + PREFIX_SHARDS - 1);
-    var wanted = [];
-    for (var n = first; n <= last; n++) wanted.push(shard(n));
+    var wanted = [], more = false;
+    dir.segments.forEach(function (seg) {
+      if (!seg.shards.length) return;
+      var first = shardIndex(seg, word);
+      var end = prefix ? shardIndex(seg, word + "\uffff") : first;
+      var last = Math.min(end, first + PREFIX_SHARDS - 1);
+      if (end > last) more = true;
+      for (var n = first; n <= last; n++) wanted.push(shard(dir, seg, n));
+    });
     return Promise.all(wanted).then(function (loaded) {
-      var found = [];
+      var byTerm = new Map();
+      function add(part) {
+        var entry = byTerm.get(part.term);
+        if (!entry) {
+          entry = { term: part.term, df: 0, tail: 0, parts: [], docs: [], imps: [], dir: dir };
+          byTerm.set(part.term, entry);
+        }
+        entry.df += part.df;
+        entry.tail = entry.tail || part.tail;
+        entry.parts.push(part);
+        entry.docs = entry.docs.concat(Array.from(part.docs));
+        entry.imps = entry.imps.concat(part.imps);
+      }
       loaded.forEach(function (s) {
-        if (!prefix) { if (s.byTerm.has(word)) found.push(s.byTerm.get(word)); return; }
-        s.list.forEach(function (entry) { if (entry.term.lastIndexOf(word, 0) === 0) found.push(entry); });
+        if (!prefix) { if (s.byTerm.has(word)) add(s.byTerm.get(word)); return; }
+        s.list.forEach(function (part) { if (part.term.lastIndexOf(word, 0) === 0) add(part); });
       });
+      var found = Array.from(byTerm.values());
       found.sort(function (a, b) {
         return ((b.term === word) - (a.term === word)) || (b.df - a.df) || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
       });
@@ -206,7 +257,7 @@
         return { entry: entry, weight: entry.term === word ? 1 : 0.8 };
       });
       // More words start with it than are read: the matches are those of its most frequent words.
-      group.cut = prefix && (found.length > MAX_EXPANSIONS || end > last) ? word : "";
+      group.cut = prefix && (found.length > MAX_EXPANSIONS || more) ? word : "";
       return group;
     });
   }
@@ -215,9 +266,14 @@
   function prepare(query) {
     var parsed = parseQuery(query);
     return directory().then(function (dir) {
-      var keyShard = parsed.key === null ? 0 : dir.keyBits ? parsed.key >>> (32 - dir.keyBits) : 0;
+      var keyed = parsed.key === null ? [] : dir.segments.filter(function (seg) { return seg.shards.length; }).map(function (seg) {
+        var keyShard = seg.keyBits ? parsed.key >>> (32 - seg.keyBits) : 0;
+        return load("s/" + seg.id + "/k/" + keyShard + ".gz").then(function (keys) {
+          return (keys[String(parsed.key)] || []).map(function (local) { return docOf(dir, seg, local); });
+        });
+      });
       return Promise.all([
-        parsed.key === null ? [] : load("k/" + keyShard + ".gz").then(function (keys) { return keys[String(parsed.key)] || []; }),
+        Promise.all(keyed).then(function (lists) { return [].concat.apply([], lists); }),
         Promise.all(parsed.words.map(function (w) { return resolveWord(dir, w.word, w.prefix); })),
       ]).then(function (loaded) { return { dir: dir, keyDocs: loaded[0], groups: loaded[1] }; });
     });
@@ -274,9 +330,10 @@
 
   /* ------------------------------------------------------------------ facets */
 
+  /* The facets of the papers, in chunks by place (counted from the oldest paper); a topic has none. */
   function facetTable(dir, docs) {
     var chunks = {};
-    docs.forEach(function (doc) { chunks[Math.floor(doc / dir.facetChunk)] = true; });
+    docs.forEach(function (doc) { if (doc >= dir.topics) chunks[Math.floor((dir.docs - 1 - doc) / dir.facetChunk)] = true; });
     var names = Object.keys(chunks);
     return Promise.all([load("f/meta.gz")].concat(names.map(function (n) { return load("f/" + n + ".gz"); })))
       .then(function (loaded) {
@@ -287,7 +344,9 @@
   }
 
   function facetsOf(dir, table, doc) {
-    var chunk = table.chunks[Math.floor(doc / dir.facetChunk)], i = doc % dir.facetChunk;
+    if (doc < dir.topics) return { year: [], venue: [], topic: [] };
+    var place = dir.docs - 1 - doc;
+    var chunk = table.chunks[Math.floor(place / dir.facetChunk)], i = place % dir.facetChunk;
     return {
       year: chunk[0][i] < 0 ? [] : [table.meta.year[chunk[0][i]]],
       venue: chunk[1][i] < 0 ? [] : [table.meta.venue[chunk[1][i]]],
@@ -298,9 +357,13 @@
   /* ------------------------------------------------------------------ records and snippets */
 
   function record(dir, doc) {
-    if (doc < dir.topics) return load("r/t/" + doc + ".gz");
-    var place = dir.docs - 1 - doc;  // papers are named from the oldest: a new day's papers move no other record
-    return load("r/" + Math.floor(place / dir.perFolder) + "/" + (place % dir.perFolder) + ".gz");
+    var found = locate(dir, doc);
+    if (!found) return Promise.reject(new Error("search index: no document " + doc));
+    var seg = found.seg, folder = "s/" + seg.id + "/r/";
+    if (found.local < seg.t) return load(folder + "t/" + found.local + ".gz");
+    // A paper's record is named by its place counted from the segment's oldest paper: a new day's papers move no other record.
+    var place = seg.c - 1 - (found.local - seg.t);
+    return load(folder + Math.floor(place / dir.perFolder) + "/" + (place % dir.perFolder) + ".gz");
   }
 
   function element(tag, className, text) {
