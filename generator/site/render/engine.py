@@ -18,6 +18,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -280,26 +281,42 @@ def _known_digests(config: Any) -> Callable[[Any], str | None]:
     return digest
 
 
-def _reusable(record: PageRecord | None, source: str, previous: Path, files: Any) -> bool:
-    """Whether the previous site still holds exactly this page's HTML, made from the same Markdown."""
+@contextmanager
+def _build_date_once() -> Iterator[None]:
+    """MkDocs' build date, read once for the pages made meanwhile instead of from the environment for each."""
+    import mkdocs.structure.pages as pages_module
+
+    real = getattr(pages_module, "get_build_date")  # noqa: B009 - imported there from mkdocs.utils, not exported
+    date = real()
+    setattr(pages_module, "get_build_date", lambda: date)  # noqa: B010 - as above
+    try:
+        yield
+    finally:
+        setattr(pages_module, "get_build_date", real)  # noqa: B010 - as above
+
+
+def _reusable(record: PageRecord | None, source: str, previous: str, files: Any) -> dict[str, Any] | None:
+    """What the previous build noted of this page (``_write_rendered``'s extras), if the previous site still
+    holds exactly its HTML, made from the same Markdown; None if not."""
     if record is None or record.source != source:
-        return False
-    extras = json.loads(record.extras)
+        return None
+    extras: dict[str, Any] = json.loads(record.extras)
     for path, dest in extras.get("lookups", {}).items():  # a link target that appeared, vanished or moved
         found = files.get_file_from_path(path)
         if (found.dest_uri if found is not None else None) != dest:
-            return False
+            return None
     if not record.output:
-        return True
+        return extras
     try:
-        stat = (previous / record.dest).stat()
+        stat = os.stat(f"{previous}/{record.dest}")  # noqa: PTH116 - a path as text, for every page
     except OSError:
-        return False
+        return None
     if stat.st_size != record.size:
-        return False
+        return None
     if stat.st_mtime_ns == record.mtime_ns:
-        return True
-    return sha256((previous / record.dest).read_bytes()) == record.output
+        return extras
+    with open(f"{previous}/{record.dest}", "rb") as file:  # noqa: PTH123 - as above
+        return extras if sha256(file.read()) == record.output else None
 
 
 def links_are_safe(config: Any) -> bool:
@@ -493,14 +510,16 @@ def build_pages(
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
-        nav = get_navigation(files, config)
+        with _build_date_once():
+            nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
 
         doc_files = files.documentation_pages(inclusion=inclusion)
         in_nav = {page.file.src_uri for page in nav.pages}
-        for file in doc_files:
-            if file.page is None:
-                Page(None, file, config)
+        with _build_date_once():
+            for file in doc_files:
+                if file.page is None:
+                    Page(None, file, config)
         nav_markdown: dict[str, str] = {}
         build_date = _build_date(config)
         _materialise(config, in_nav)
@@ -527,6 +546,7 @@ def build_pages(
             why_full(saved, components)
         )
         previous = previous_site if previous_site is not None and previous_site.is_dir() else None
+        previous_path = previous.as_posix() if previous is not None else ""
         if report.full_reason is None and previous is None and records:
             report.full_reason = "no previous site to take the pages from"  # a new --site-dir, or site/ deleted
         if report.full_reason is not None:
@@ -535,6 +555,7 @@ def build_pages(
         fragments = _fragments(config)
         to_render: list[str] = []
         reused: dict[str, PageRecord] = {}
+        extras: dict[str, Any] = {}  # what each page's rendering noted: search entries, anchors, links, warnings
         patch: set[str] = set()  # reused pages whose related papers are put in anew
         sources: dict[str, str] = {}
         digest_of = _known_digests(config)
@@ -544,8 +565,10 @@ def build_pages(
             source = sources[file.src_uri] = digest_of(file) or sha256(file.content_bytes)
             record = records.get(file.src_uri)
             key = fragments.key(file.src_uri)
-            if previous is not None and _reusable(record, source, previous, files):
+            noted = _reusable(record, source, previous_path, files) if previous is not None else None
+            if noted is not None:
                 assert record is not None
+                extras[file.src_uri] = noted
                 if record.fragment == key:
                     reused[file.src_uri] = record
                 elif key and record.fragment not in ("", NO_PLACE) and record.output:
@@ -588,7 +611,6 @@ def build_pages(
             _build_extra_template(template, files, config, nav)
 
         # Pages rendered elsewhere: their HTML goes straight to the site, the rest is kept for below.
-        extras: dict[str, Any] = {}
         new_records: dict[str, PageRecord] = {}
         render_start = time.perf_counter()
 
@@ -605,10 +627,8 @@ def build_pages(
         report.written = rendered_count + len(in_nav)
         report.seconds["render"] = time.perf_counter() - render_start
         new_records.update(placing.wait())
-        for uri, record in reused.items():
-            data = json.loads(record.extras)
-            extras[uri] = data
-            for level, message in data.get("warnings", []):
+        for uri in reused:
+            for level, message in extras[uri].get("warnings", []):
                 log.log(level, message)
             step(1)
 
