@@ -290,3 +290,25 @@ def test_downloads_made_in_a_process_keep_their_compressed_members_in_the_cache(
     again = PageCache(tmp_path / "cache.sqlite3")
     assert PageRenderer(TEMPLATES).pages(model, (again, PaperKeys(model, "k"))) == made == _straight(model)
     assert not again._new  # every compressed member was kept by the build that made it in a process
+
+
+@pytest.mark.parametrize("failure", ["died", "raised"])
+def test_downloads_whose_process_fails_are_made_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str):
+    """The downloads start first, in a forked process; should it die or fail, they are made in the build's own."""
+    import os
+
+    def broken(*args: object) -> None:
+        if failure == "died":
+            os._exit(1)
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(pages_module, "_downloads_task", broken)
+    model = _model(31)
+    cache = PageCache(tmp_path / "cache.sqlite3")
+    parallel = PageRenderer(TEMPLATES, jobs=2)
+    parallel.min_parallel, parallel.listing_batch = 0, 1
+    assert parallel.pages(model, (cache, PaperKeys(model, "k"))) == _straight(model)
+    cache.save()
+    again = PageCache(tmp_path / "cache.sqlite3")
+    PageRenderer(TEMPLATES).pages(model, (again, PaperKeys(model, "k")))
+    assert not again._new  # the entries, records and members made here were kept

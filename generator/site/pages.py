@@ -28,7 +28,7 @@ from markupsafe import Markup
 from ..ingest.dates import MONTH_NAMES
 from ..language import paper_language, title_follows_text
 from ..model import Paper
-from ..parallel import can_fork, process_pool
+from ..parallel import ForkedCall, can_fork, process_pool
 from ..text import as_meta, snippet, theme_text
 from ..topics import Topic
 from .charts import Series, horizontal_bars, stacked_columns
@@ -81,12 +81,10 @@ def front_matter(data: dict[str, object]) -> str:
 
 @dataclass(slots=True)
 class PaperWork:
-    """What is made from one paper: its page, its listing row, its BibTeX entry and JSON record (None: not asked for)."""
+    """What is made from one paper: its page and its listing row (None: not asked for)."""
 
     page: str | None = None
     row: Row | None = None  # None when asked for: the row is rendered on each page it is listed on
-    entry: str | None = None
-    record: str | None = None
 
 
 def template_runtime_error(err: Exception) -> jinja2.TemplateRuntimeError:
@@ -426,19 +424,26 @@ class PageRenderer:
         spool = spool if spool is not None else Spool()
         cite_keys = catalogue_keys(model)
         self._store, self._keys = cache if cache is not None else (None, None)
-        work = self._paper_work(model, cite_keys, cache, spool)
+        # The downloads first, in a forked process where one can be (they take the longest and need no page).
+        downloads = _Downloads(self, model, cite_keys, spool)
+        try:
+            return self._pages(model, cite_keys, cache, spool, downloads)
+        finally:
+            downloads.cancel()
+
+    def _pages(
+        self, model: SiteModel, cite_keys: Mapping[str, str], cache: tuple[PageCache, PaperKeys] | None, spool: Spool,
+        downloads: _Downloads,
+    ) -> Spool:
+        self._paper_work(model, cite_keys, cache, spool)
         years: dict[str, list[str]] = defaultdict(list)
         for month in model.months:
             years[month[:4]].append(month)
         listings = Counter(file for p in model.papers for file in {s.file for s in p.sources})  # a paper once per listing
         year_counts = {year: sum(len(model.by_month[m]) for m in months) for year, months in years.items()}
         common = {"years": dict(years), "year_counts": year_counts, "listings": listings}
-        entries = {pid: w.entry for pid, w in work.items() if w.entry is not None}
-        records = {pid: w.record for pid, w in work.items() if w.record is not None}
-        del work
-        # The listings and the downloads in processes (when jobs > 1) while this one makes the other pages.
-        started = self._start(model, entries, records, spool)
-        del entries, records
+        # The listings in processes (when jobs > 1) while this one makes the other pages.
+        started = self._start(model, spool)
         try:
             for name, template in (
                 ("index.md", "home.md.j2"), ("about.md", "about.md.j2"), ("topics/index.md", "topics.md.j2"),
@@ -447,13 +452,40 @@ class PageRenderer:
                 spool.put(name, self._render(template, name, model, **common))
             spool.put("stats.md", self._render("stats.md.j2", "stats.md", model, charts=stats_charts(model, listings), **common))
             spool.put_all(feeds(model))
-            listed = started.downloads()
+            listed = downloads.result()
             spool.put("export.md", self._render("export.md.j2", "export.md", model, downloads=listed, size_label=size_label, **common))
             for part in started.listings():
                 self.put_listing(spool, part)
         finally:
             started.cancel()
         return spool
+
+    def entries_and_records(
+        self, model: SiteModel, cite_keys: Mapping[str, str]
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """Each paper's BibTeX entry and JSON record, from the page cache where it has them, else made; and
+        what was made, by its cache key (for the cache to keep)."""
+        entries: dict[str, str] = {}
+        records: dict[str, str] = {}
+        made: dict[str, str] = {}
+        store, keys = self._store, self._keys
+        for batch in _batches(model.papers, _LOOKUP_BATCH):
+            asked = {p.id: (keys.bibtex_key(p, cite_keys[p.id]), keys.record_key(p, cite_keys[p.id])) for p in batch} \
+                if store is not None and keys is not None else {}
+            found = store.lookup([k for pair in asked.values() for k in pair], count=False) if store is not None else {}
+            for paper in batch:
+                entry_key, record_key = asked.get(paper.id, ("", ""))
+                entry, data = found.get(entry_key), found.get(record_key)
+                if entry is None:
+                    entry = entries[paper.id] = bibtex(paper, cite_keys[paper.id])
+                    if entry_key:
+                        made[entry_key] = entry
+                if data is None:
+                    data = record(model, paper, cite_keys[paper.id])
+                    if record_key:
+                        made[record_key] = data
+                entries[paper.id], records[paper.id] = entry, data
+        return entries, records, made
 
     def downloads_here(
         self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str], *, threads: bool,
@@ -501,53 +533,46 @@ class PageRenderer:
                 spool.put(path, text)
                 store.add(page_key, text)
 
-    def _start(
-        self, model: SiteModel, entries: Mapping[str, str], records: Mapping[str, str], spool: Spool
-    ) -> _Started | _Here:
-        """Start making the downloads and the topic and month pages; what is returned gives them.
+    def _start(self, model: SiteModel, spool: Spool) -> _Started | _Here:
+        """Start making the topic and month pages; what is returned gives them.
 
-        With ``jobs`` > 1 and forked processes (which start with every row and entry already made)
-        they are made there while this process goes on; otherwise here, when asked for.
+        With ``jobs`` > 1 and forked processes (which start with every row already made) they are
+        made there while this process goes on; otherwise here, when asked for.
         """
         tasks = self._listing_tasks(model)
         if self.jobs > 1 and len(tasks) > 1 and can_fork():
-            started = _in_forked_processes(self, model, tasks, entries, records, spool, self.jobs)
+            started = _in_forked_processes(self, model, tasks, spool, self.jobs)
             if started is not None:
                 return started
-        return _Here(self, model, tasks, entries, records, spool)
+        return _Here(self, model, tasks, spool)
 
     def _paper_work(
         self, model: SiteModel, cite_keys: Mapping[str, str], cache: tuple[PageCache, PaperKeys] | None, spool: Spool
-    ) -> dict[str, PaperWork]:
-        """Each paper's row, BibTeX entry and JSON record, its page written to ``spool``: from the cache where it has them, else made.
+    ) -> None:
+        """Each paper's row, its page written to ``spool``: from the cache where it has them, else made.
 
         The cache is looked up a batch of papers at a time, and a page goes to the spool as soon as
         it is found or made: the pages are never all in memory at once.
         """
         rows = self._rows_of(model)
         rows_pure = self.rows_pure
-        work: dict[str, PaperWork] = {p.id: PaperWork() for p in model.papers}
-        todo: dict[str, tuple[bool, bool, bool, bool]] = {}
-        wanted: dict[str, tuple[str | None, str | None, str, str]] = {}
+        todo: dict[str, tuple[bool, bool]] = {}
+        wanted: dict[str, tuple[str | None, str | None]] = {}
         if cache is None:
-            todo = {p.id: (True, rows_pure, True, True) for p in model.papers}
+            todo = {p.id: (True, rows_pure) for p in model.papers}
         else:
             store, keys = cache
             pages_cached = template_reads_only_its_paper(self.env, "paper.md.j2")
             for batch in _batches(model.papers, _LOOKUP_BATCH):
-                asked: dict[str, tuple[str | None, str | None, str, str]] = {}
+                asked: dict[str, tuple[str | None, str | None]] = {}
                 for paper in batch:
-                    key = cite_keys[paper.id]
                     asked[paper.id] = (
                         keys.key(paper, model.cite_keys.get(paper.id) or base_key(paper)) if pages_cached else None,
                         keys.row_key(paper) if rows_pure else None,
-                        keys.bibtex_key(paper, key),
-                        keys.record_key(paper, key),
                     )
-                found = store.lookup([k for four in asked.values() for k in four if k is not None], count=False)
+                found = store.lookup([k for pair in asked.values() for k in pair if k is not None], count=False)
                 for paper in batch:
-                    page_key, row_key, entry_key, record_key = asked[paper.id]
-                    done = work[paper.id]
+                    page_key, row_key = asked[paper.id]
                     page = found.get(page_key) if page_key else None
                     if page is not None:
                         assert page_key is not None
@@ -556,49 +581,32 @@ class PageRenderer:
                     row = found.get(row_key) if row_key else None
                     if row is not None:
                         rows[paper.id] = Row.decode(row)
-                    done.entry, done.record = found.get(entry_key), found.get(record_key)
-                    need = (page is None, row_key is not None and row is None, done.entry is None, done.record is None)
+                    need = (page is None, row_key is not None and row is None)
                     if any(need):
                         todo[paper.id] = need
                         wanted[paper.id] = asked[paper.id]
                 del found
         for paper_id, result in self._make(model, cite_keys, todo):
-            done = work[paper_id]
-            need_page, need_row, need_entry, need_record = todo[paper_id]
+            need_page, need_row = todo[paper_id]
             if need_page:
                 assert result.page is not None
                 spool.put(paper_path(model.by_id[paper_id]), result.page)
             if need_row:
                 rows[paper_id] = result.row
-            if need_entry:
-                done.entry = result.entry
-            if need_record:
-                done.record = result.record
             if cache is not None:
                 store, keys = cache
-                page_key, row_key, entry_key, record_key = wanted[paper_id]
+                page_key, row_key = wanted[paper_id]
                 if need_page and page_key is not None and result.page is not None:
                     store.add(page_key, result.page)
                 if need_row and row_key is not None and result.row is not None:
                     store.add(row_key, result.row.encode())
-                if need_entry and result.entry is not None:
-                    store.add(entry_key, result.entry)
-                if need_record and result.record is not None:
-                    store.add(record_key, result.record)
-        return work
 
-    def make_one(self, model: SiteModel, cite_keys: Mapping[str, str], paper: Paper, need: tuple[bool, bool, bool, bool]) -> PaperWork:
-        need_page, need_row, need_entry, need_record = need
-        key = cite_keys[paper.id]
-        return PaperWork(
-            self.paper_page(model, paper) if need_page else None,
-            self.row(model, paper) if need_row else None,
-            bibtex(paper, key) if need_entry else None,
-            record(model, paper, key) if need_record else None,
-        )
+    def make_one(self, model: SiteModel, cite_keys: Mapping[str, str], paper: Paper, need: tuple[bool, bool]) -> PaperWork:
+        need_page, need_row = need
+        return PaperWork(self.paper_page(model, paper) if need_page else None, self.row(model, paper) if need_row else None)
 
     def _make(
-        self, model: SiteModel, cite_keys: Mapping[str, str], todo: dict[str, tuple[bool, bool, bool, bool]]
+        self, model: SiteModel, cite_keys: Mapping[str, str], todo: dict[str, tuple[bool, bool]]
     ) -> Iterator[tuple[str, PaperWork]]:
         """What ``todo`` asks for each paper, in its order, as it is made: in this process, or in ``jobs`` processes when there is enough.
 
@@ -742,7 +750,7 @@ def _init_process(template_dirs: list[Path], directory_urls: bool, model: SiteMo
     _STATE = (PageRenderer(template_dirs, directory_urls=directory_urls), model, cite_keys)
 
 
-def _make_batch(items: list[tuple[str, tuple[bool, bool, bool, bool]]]) -> list[PaperWork]:
+def _make_batch(items: list[tuple[str, tuple[bool, bool]]]) -> list[PaperWork]:
     assert _STATE is not None
     renderer, model, cite_keys = _STATE
     return [renderer.make_one(model, cite_keys, model.by_id[pid], need) for pid, need in items]
@@ -755,7 +763,7 @@ def _batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
 
 def _in_processes(
     renderer: PageRenderer, model: SiteModel, cite_keys: Mapping[str, str],
-    items: list[tuple[str, tuple[bool, bool, bool, bool]]], jobs: int,
+    items: list[tuple[str, tuple[bool, bool]]], jobs: int,
 ) -> Iterator[tuple[str, PaperWork]]:
     """``items`` made in ``jobs`` processes, in batches, given back in their order as they come.
 
@@ -803,63 +811,89 @@ def _listing_batch(task: tuple[str, str, range]) -> ListingPart:
     return renderer.listing_task(model, task)
 
 
-_DOWNLOADS: tuple[Mapping[str, str], Mapping[str, str]] | None = None  # each paper's BibTeX entry and JSON record
+_DownloadsDone = tuple[list[tuple[str, bool, str]], list[Download], list[str], dict[str, bytes], dict[str, str]]
 
 
-_DownloadsDone = tuple[list[tuple[str, bool, str]], list[Download], list[str], dict[str, bytes]]
+def _downloads_task(renderer: PageRenderer, model: SiteModel, cite_keys: Mapping[str, str], writer: SpoolWriter) -> _DownloadsDone:
+    """The downloads, written into the spool (in a forked process): what was written, the Export page's list, and
+    the cache's share: the keys looked up, the members compressed and the entries and records made."""
+    store = renderer._store
+    if store is not None:
+        store.used = set()  # this process's own: sent back
+    entries, records, made = renderer.entries_and_records(model, cite_keys)
+    listed, compressor = renderer.downloads_here(model, entries, records, threads=False, put=writer.put)
+    used = sorted(store.used) if store is not None else []
+    return writer.written, listed, used, compressor.made, made
 
 
-def _downloads_task(writer: SpoolWriter) -> _DownloadsDone:
-    """The downloads, written into the spool: what was written, the Export page's list, and the cache's share."""
-    assert _STATE is not None and _DOWNLOADS is not None
-    renderer, model, _ = _STATE
-    listed, compressor = renderer.downloads_here(model, *_DOWNLOADS, threads=False, put=writer.put)
-    return writer.written, listed, compressor.looked_up, compressor.made
+class _Downloads:
+    """The downloads, begun in a forked process where one can be; ``result`` gives the Export page's list.
+
+    Should the process fail, they are made here, where an error is reported as usual.
+    """
+
+    def __init__(self, renderer: PageRenderer, model: SiteModel, cite_keys: Mapping[str, str], spool: Spool) -> None:
+        self.renderer, self.model, self.cite_keys, self.spool = renderer, model, cite_keys, spool
+        self.call = (
+            ForkedCall.start(_downloads_task, renderer, model, cite_keys, spool.writer()) if renderer.jobs > 1 else None
+        )
+
+    def result(self) -> list[Download]:
+        store = self.renderer._store
+        if self.call is not None:
+            call, self.call = self.call, None
+            try:
+                done: _DownloadsDone = call.result()
+            except Exception:  # noqa: BLE001 - died or failed: made again here
+                pass
+            else:
+                written, listed, used, compressed, made = done
+                self.spool.adopt(written)
+                if store is not None:  # what the process looked up and made, kept as if done here
+                    store.used.update(used)
+                    for key, data in compressed.items():
+                        store.add_bytes(key, data)
+                    for key, text in made.items():
+                        store.add(key, text)
+                return listed
+        entries, records, made = self.renderer.entries_and_records(self.model, self.cite_keys)
+        if store is not None:
+            for key, text in made.items():
+                store.add(key, text)
+        listed, _ = self.renderer.downloads_here(
+            self.model, entries, records, threads=self.renderer.jobs > 1, put=self.spool.put
+        )
+        return listed
+
+    def cancel(self) -> None:
+        if self.call is not None:
+            self.call.cancel()
+            self.call = None
 
 
 def _in_forked_processes(
-    renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
-    entries: Mapping[str, str], records: Mapping[str, str], spool: Spool, jobs: int,
+    renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]], spool: Spool, jobs: int,
 ) -> _Started | None:
-    """The downloads and the listing ``tasks`` started in ``jobs`` forked processes (None when they could not be)."""
-    global _STATE, _DOWNLOADS
-    _STATE, _DOWNLOADS = (renderer, model, {}), (entries, records)
+    """The listing ``tasks`` started in ``jobs`` forked processes (None when they could not be)."""
+    global _STATE
+    _STATE = (renderer, model, {})
     try:
         pool = process_pool(jobs, context=multiprocessing.get_context("fork"))
-        downloads = pool.submit(_downloads_task, spool.writer())  # the largest task first
         futures = [pool.submit(_listing_batch, task) for task in tasks]
     except Exception:  # noqa: BLE001 - made here instead
-        _STATE = _DOWNLOADS = None
+        _STATE = None
         return None
-    return _Started(_Here(renderer, model, tasks, entries, records, spool), pool, downloads, futures)
+    return _Started(_Here(renderer, model, tasks, spool), pool, futures)
 
 
 _DONE: cf.Future[ListingPart] = cf.Future()  # a task whose pages were handed over
 
 
 class _Started:
-    """Downloads and listing pages being made in processes; on a failure, made here instead."""
+    """Listing pages being made in processes; on a failure, made here instead."""
 
-    def __init__(
-        self, here: _Here, pool: cf.ProcessPoolExecutor,
-        downloads: cf.Future[_DownloadsDone],
-        futures: list[cf.Future[ListingPart]],
-    ) -> None:
-        self.here, self.pool, self.downloads_future, self.futures = here, pool, downloads, futures
-
-    def downloads(self) -> list[Download]:
-        """The downloads, in the spool; the list the Export page shows."""
-        try:
-            written, listed, looked_up, made = self.downloads_future.result()
-        except Exception:  # noqa: BLE001 - made again here
-            return self.here.downloads()
-        self.here.spool.adopt(written)
-        store = self.here.renderer._store
-        if store is not None:  # what the process looked up and compressed, kept as if done here
-            store.used.update(looked_up)
-            for key, data in made.items():
-                store.add_bytes(key, data)
-        return listed
+    def __init__(self, here: _Here, pool: cf.ProcessPoolExecutor, futures: list[cf.Future[ListingPart]]) -> None:
+        self.here, self.pool, self.futures = here, pool, futures
 
     def listings(self) -> Iterator[ListingPart]:
         """Each task's pages as it is done; should a process fail, what is left is made here."""
@@ -873,26 +907,16 @@ class _Started:
             yield part
 
     def cancel(self) -> None:
-        global _STATE, _DOWNLOADS
+        global _STATE
         self.pool.shutdown(wait=True, cancel_futures=True)
-        _STATE = _DOWNLOADS = None
+        _STATE = None
 
 
 class _Here:
-    """Downloads and listing pages made in this process when asked for."""
+    """Listing pages made in this process when asked for."""
 
-    def __init__(
-        self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]],
-        entries: Mapping[str, str], records: Mapping[str, str], spool: Spool,
-    ) -> None:
-        self.renderer, self.model, self.tasks, self.entries, self.records = renderer, model, tasks, entries, records
-        self.spool = spool
-
-    def downloads(self) -> list[Download]:
-        listed, _ = self.renderer.downloads_here(
-            self.model, self.entries, self.records, threads=self.renderer.jobs > 1, put=self.spool.put
-        )
-        return listed
+    def __init__(self, renderer: PageRenderer, model: SiteModel, tasks: list[tuple[str, str, range]], spool: Spool) -> None:
+        self.renderer, self.model, self.tasks, self.spool = renderer, model, tasks, spool
 
     def listings(self, start: int = 0) -> Iterator[ListingPart]:
         """The pages of each task from the ``start``-th on."""
