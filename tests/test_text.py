@@ -128,3 +128,16 @@ def test_a_formula_is_named_by_its_plain_characters() -> None:
     html_text = str(ListingText('AstroM$^3$ and $\\alpha$"><b>').as_html())
     assert '<math aria-label="³" ' in html_text and '<math aria-label="α" ' in html_text
     assert "<b>" not in html_text
+
+
+def test_an_ascii_text_key_is_the_key_of_the_general_rule() -> None:
+    """Plain ASCII text takes a faster path to its key; the key is the one the Unicode rule gives, for every character."""
+    import re
+    import unicodedata
+
+    def general(text: str) -> str:
+        return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKD", text.casefold()))
+
+    texts = [chr(c) + "Ab_9" + chr(c) for c in range(128)] + ["We propose A.", "Learning, Part 1\t(v2)", "", "___", "x\x00y"]
+    assert all(text.isascii() for text in texts)
+    assert [text_key(t) for t in texts] == [general(t) for t in texts]
