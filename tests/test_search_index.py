@@ -208,6 +208,13 @@ def test_a_new_paper_changes_only_the_open_segment_and_the_sealed_ones_are_linke
     assert _read(tmp_path / "new" / "s" / open_new / "r" / "t" / "0.gz")["t"] == "Computer Vision"  # one paper more in the other
     # The directory says where each document is; a browser finds every record, the new paper's first.
     assert _record(tmp_path / "new", new_dir, new_dir["topics"])["t"] == "Diffusion Study New"
+    # A directory that says something else of a segment's files than they are: the segment is written anew.
+    told = _read(tmp_path / "new" / "index.gz")
+    told["segments"][0]["keyBits"] += 1
+    (tmp_path / "new" / "index.gz").write_bytes(gzip.compress(json.dumps(told).encode()))
+    assert write_index(after, tmp_path / "retold", previous=tmp_path / "new")["linked"] == 2  # the other two
+    assert _files(tmp_path / "retold") == _files(tmp_path / "fresh")
+    (tmp_path / "new" / "index.gz").write_bytes((tmp_path / "fresh" / "index.gz").read_bytes())
     # Three more papers fill blocks: the smallest level is written again, the largest still linked.
     more = [*papers, *(_paper(f"late-{i}", f"Late {i}", "Late.", date=f"2025-01-0{i + 1}", date_precision="day") for i in range(3))]
     later = listing_model(more, {**assignments, **{f"late-{i}": TopicAssignment("vision", (), {}) for i in range(3)}})

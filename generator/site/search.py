@@ -649,9 +649,12 @@ def _batched(files: Iterable[tuple[str, bytes]], limit: int = 256_000) -> Iterat
         yield batch
 
 
-def _file_digest(hashes: dict[str, bytes]) -> str:
-    """A segment's digest: of each of its files' path and SHA-256, in path order."""
-    digest = hashlib.sha256()
+_SEGMENT_FACTS = ("shards", "keyBits", "n", "b")  # what the directory says of a segment's files
+
+
+def _file_digest(hashes: dict[str, bytes], segment: dict[str, Any]) -> str:
+    """A segment's digest: of each of its files' path and SHA-256, in path order, and of what the directory says of them."""
+    digest = hashlib.sha256(json.dumps([segment[fact] for fact in _SEGMENT_FACTS], ensure_ascii=False).encode())
     for rel in sorted(hashes):
         digest.update(rel.encode() + b"\0" + hashes[rel])
     return digest.hexdigest()
@@ -664,8 +667,9 @@ def _previous_directory(previous: str | None) -> dict[str, dict[str, Any]]:
     try:
         with open(f"{previous}/index.gz", "rb") as file:  # noqa: PTH123 - as _put
             directory = json.loads(gzip.decompress(file.read()))
-        return {str(segment["id"]): segment for segment in directory["segments"]}
-    except (OSError, ValueError, KeyError, TypeError, EOFError, zlib.error):
+        segments = {str(segment["id"]): segment for segment in directory["segments"]}
+        return {name: segment for name, segment in segments.items() if re.fullmatch("[0-9a-f]{16}", name)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zlib.error):
         return {}
 
 
@@ -685,7 +689,7 @@ def _link_segment(previous: str, old: dict[str, Any], root: str) -> bool:
                 rel = f"{inside}/{name}" if inside else name
                 with open(f"{path}/{name}", "rb") as file:  # noqa: PTH123 - as _put
                     hashes[rel] = hashlib.sha256(file.read()).digest()
-        if not hashes or _file_digest(hashes) != old.get("d"):
+        if not hashes or not all(fact in old for fact in _SEGMENT_FACTS) or _file_digest(hashes, old) != old.get("d"):
             return False
         target = f"{root}/s/{old['id']}"
         made: set[str] = set()
@@ -753,7 +757,7 @@ def write_index(
         segments.append(segment)
         found = old.get(segment["id"])
         if previous is not None and found is not None and _link_segment(str(previous), found, root):
-            segment.update({k: found[k] for k in ("shards", "keyBits", "n", "b", "d")})
+            segment.update({fact: found[fact] for fact in (*_SEGMENT_FACTS, "d")})
             if step is not None:
                 step(size)
         else:
@@ -891,7 +895,8 @@ def _write_segment(
         for rel, digest, size in done:
             hashes[rel] = digest
             total += size
-    segment.update(shards=firsts, keyBits=bits, n=len(hashes), b=total, d=_file_digest(hashes))
+    segment.update(shards=firsts, keyBits=bits, n=len(hashes), b=total)
+    segment["d"] = _file_digest(hashes, segment)
 
 
 def index_search(model: SiteModel, bundle_dir: Path, *, directory_urls: bool = True,
