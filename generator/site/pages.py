@@ -155,6 +155,21 @@ class PageRenderer:
         self._store: PageCache | None = None  # the page cache of the build under way
         self._keys: PaperKeys | None = None  # and the keys of what is made from each paper
         self._listings_pure: bool | None = None
+        # What every task of a listing needs of the whole listing, worked out once per listing and process.
+        self._orders: dict[tuple[str, str], tuple[list[Paper], list[str]]] = {}
+        self._orders_model: SiteModel | None = None
+
+    def _order(self, model: SiteModel, kind: str, name: str, make: Callable[[], list[Paper]]) -> tuple[list[Paper], list[str]]:
+        """A listing's papers in their order (``make``) and its years, newest first, then "undated" if a paper has none."""
+        if self._orders_model is not model:
+            self._orders, self._orders_model = {}, model
+        found = self._orders.get((kind, name))
+        if found is None:
+            ordered = make()
+            years = {p.year for p in ordered}
+            year_list = [str(y) for y in sorted((y for y in years if y is not None), reverse=True)] + (["undated"] if None in years else [])
+            found = self._orders[(kind, name)] = (ordered, year_list)
+        return found
 
     def _context(self, path: str, model: SiteModel, **context: object) -> dict[str, Any]:
         def link(to: str) -> str:
@@ -258,7 +273,7 @@ class PageRenderer:
         template: str,
         path_of: Callable[[int], str],
         listing_title: str,
-        ordered: list[Paper],
+        order: tuple[list[Paper], list[str]],
         key: Callable[[Paper], str],
         meta: dict[str, object],
         numbers: range | None = None,
@@ -271,8 +286,10 @@ class PageRenderer:
         ``keyed``: where to note each page's key in the page cache and whether it was taken from
         there (the pages are looked up only when it is given).
 
-        ``ordered`` holds the papers group by group; each page shows its slice under the headings
-        of the groups it holds (a group cut by a page break is marked as continued). A listing of
+        ``order`` holds the papers group by group and the listing's years (``_order``); each page
+        shows its slice under the headings of the groups it holds (a group cut by a page break is
+        marked as continued). Only the pages asked for are worked out, so the tasks of a long
+        listing take time in proportion to their own pages, not to the whole listing. A listing of
         more than one page also gets ``rows.json``: one compact row per paper, which the filter
         loads to search the whole listing rather than the page shown, and ``choices.json``, the
         years and topics the filter offers.
@@ -284,32 +301,26 @@ class PageRenderer:
         change the first page, and the later ones stay the same page, taken from the page cache
         and not rendered again by MkDocs.
         """
+        ordered, year_list = order
         size = model.settings.papers_per_page
         count, first_size = page_split(len(ordered), size)
         files: dict[str, str] = {}
         first = path_of(1)
         rows = rows_path(first) if count > 1 else None
         choices = choices_path(first) if count > 1 else None
-        seen: set[str] = set()
         names = [[t.slug, t.name] for t in model.topics_used]
         topic_names = json.dumps(names, ensure_ascii=False)
-        # The years of the whole listing, newest first, then "undated" if a paper has no date, for the
-        # filter: worked out once, not on each of its pages.
-        years = {p.year for p in ordered}
-        year_list = [str(y) for y in sorted((y for y in years if y is not None), reverse=True)] + (["undated"] if None in years else [])
         listing_years = " ".join(year_list)
         wanted: list[tuple[str, str, dict[str, Any]]] = []  # (path, front matter, what the template is given)
-        for number in range(1, count + 1):
+        for number in numbers if numbers is not None else range(1, count + 1):
             path = path_of(number)
             start = 0 if number == 1 else first_size + (number - 2) * size
             chunk = ordered[start : first_size if number == 1 else start + size]
             groups: dict[str, list[Paper]] = {}
             for paper in chunk:
                 groups.setdefault(key(paper), []).append(paper)
-            continued = {g for g in groups if g in seen}
-            seen.update(groups)
-            if numbers is not None and number not in numbers:
-                continue
+            # The papers come group by group: only a page's first group can have begun on an earlier page.
+            continued = {key(chunk[0])} if start > 0 and chunk and key(ordered[start - 1]) == key(chunk[0]) else set()
             page_title = listing_title if number == 1 else f"{listing_title}, page {number} of {count}"
             values: dict[str, Any] = dict(
                 order=list(groups), groups=groups, continued=continued, pager=Pager.of(number, count, path_of),
@@ -376,28 +387,29 @@ class PageRenderer:
     def topic_pages(
         self, model: SiteModel, topic: Topic, numbers: range | None = None, keyed: dict[str, tuple[str, bool]] | None = None
     ) -> dict[str, str]:
-        papers = model.by_topic[topic.slug]
-        groups: dict[str, list[Paper]] = defaultdict(list)
-        for paper in papers:
-            groups[period_of(paper)].append(paper)
-        months = newest_months_first(groups)
-        ordered = [paper for month in months for paper in groups[month]]
+        def make() -> list[Paper]:
+            groups: dict[str, list[Paper]] = defaultdict(list)
+            for paper in model.by_topic[topic.slug]:
+                groups[period_of(paper)].append(paper)
+            return [paper for month in newest_months_first(groups) for paper in groups[month]]
+
         return self._listing(
-            model, "topic.md.j2", lambda n: topic_path(topic.slug, n), topic.name, ordered,
+            model, "topic.md.j2", lambda n: topic_path(topic.slug, n), topic.name, self._order(model, "topic", topic.slug, make),
             period_of, {"feed": feed_path(topic.slug)}, numbers, keyed, topic=topic,
         )
 
     def month_pages(
         self, model: SiteModel, month: str, numbers: range | None = None, keyed: dict[str, tuple[str, bool]] | None = None
     ) -> dict[str, str]:
-        papers = model.by_month[month]
-        groups: dict[str, list[Paper]] = defaultdict(list)
-        for paper in papers:
-            groups[model.assignments[paper.id].primary].append(paper)
-        ordered = [paper for t in model.taxonomy.topics for paper in groups.get(t.slug, [])]
+        def make() -> list[Paper]:
+            groups: dict[str, list[Paper]] = defaultdict(list)
+            for paper in model.by_month[month]:
+                groups[model.assignments[paper.id].primary].append(paper)
+            return [paper for t in model.taxonomy.topics for paper in groups.get(t.slug, [])]
+
         title = "Undated papers" if month == UNDATED else month_label(month)  # "2024, month not given" too
         return self._listing(
-            model, "month.md.j2", lambda n: month_path(month, n), title, ordered,
+            model, "month.md.j2", lambda n: month_path(month, n), title, self._order(model, "month", month, make),
             lambda p: model.assignments[p.id].primary, {}, numbers, keyed, month=month, title=title,
         )
 
