@@ -99,13 +99,11 @@ class Compressor:
     def __init__(self, store: Any = None, submit: Callable[..., Any] | None = None) -> None:
         self.store = store
         self.submit = submit
-        self.looked_up: list[str] = []  # the keys of every member (looked up in ``store``)
         self.made: dict[str, bytes] = {}  # the members compressed here, by key
 
     def start(self, texts: list[str]) -> Callable[[], bytes]:
         """Start compressing ``texts`` as members of one file; what is returned waits for the file's bytes."""
         keys = [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts]
-        self.looked_up += keys
         found: dict[str, bytes] = self.store.lookup_bytes(keys) if self.store is not None else {}
         missing = [(key, text) for key, text in zip(keys, texts, strict=True) if key not in found]
         # A few large batches rather than a task per member: each batch is one thread's work.

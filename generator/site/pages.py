@@ -489,7 +489,7 @@ class PageRenderer:
                 entry_key, record_key = asked.get(paper.id, ("", ""))
                 entry, data = found.get(entry_key), found.get(record_key)
                 if entry is None:
-                    entry = entries[paper.id] = bibtex(paper, cite_keys[paper.id])
+                    entry = bibtex(paper, cite_keys[paper.id])
                     if entry_key:
                         made[entry_key] = entry
                 if data is None:

@@ -746,7 +746,8 @@ def write_index(
     papers = count - topic_count
     old = _previous_directory(str(previous) if previous is not None and previous.is_dir() else None)
     segments: list[dict[str, Any]] = []
-    todo: list[tuple[dict[str, Any], list[Spec], list[str]]] = []
+    linked: list[dict[str, Any]] = []  # the segments linked from the previous index
+    todo: list[tuple[dict[str, Any], list[Spec], list[str]]] = []  # and those to write
     plan = segment_plan(papers)
     for number, (first, size) in enumerate(plan):
         is_open = number == len(plan) - 1
@@ -758,6 +759,7 @@ def write_index(
         found = old.get(segment["id"])
         if previous is not None and found is not None and _link_segment(str(previous), found, root):
             segment.update({fact: found[fact] for fact in (*_SEGMENT_FACTS, "d")})
+            linked.append(segment)
             if step is not None:
                 step(size)
         else:
@@ -779,7 +781,6 @@ def write_index(
         "perFolder": FRAGMENTS_PER_FOLDER, "head": HEAD, "v": writer.digest.hexdigest()[:12],
     }
     writer.write("index.gz", directory)
-    linked = [segment for segment in segments if all(segment is not other for other, _, _ in todo)]
     reused = sum(segment["c"] + segment["t"] for segment in linked)
     if cache is not None:
         cache.hits += reused  # the documents of a linked segment count as taken from the cache
